@@ -1,0 +1,306 @@
+// The Dataproc Metastore REST contract (v1, v1beta and v1alpha share it), as zod schemas.
+// Responses are parsed with these in MetastoreClient; the emulator validates requests with them.
+// Field names and enum values are the API's own (see shared/reference/metastore-migration-api.md).
+import { z } from 'zod';
+
+export const API_VERSIONS = ['v1', 'v1beta', 'v1alpha'] as const;
+export const ApiVersionSchema = z.enum(API_VERSIONS);
+export type ApiVersion = z.infer<typeof ApiVersionSchema>;
+
+const timestamp = z.string(); // RFC 3339, 'Z'
+const SUBNETWORK = /^projects\/[^/]+\/regions\/[^/]+\/subnetworks\/[^/]+$/;
+const NETWORK = /^projects\/[^/]+\/locations\/global\/networks\/[^/]+$/;
+// The API's project:region:instance, or the console guide's PROJECT_ID/LOCATION/INSTANCE_ID.
+const INSTANCE_CONNECTION_NAME = /^(?:[^:/\s]+:[^:/\s]+:[^:/\s]+|[^:/\s]+\/[^:/\s]+\/[^:/\s]+)$/;
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+export const SERVICE_NAME = /^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+$/;
+export const MIGRATION_EXECUTION_NAME =
+  /^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+\/migrationExecutions\/[^/]+$/;
+export const OPERATION_NAME = /^projects\/[^/]+\/locations\/[^/]+\/operations\/[^/]+$/;
+
+export const ServiceNameSchema = z
+  .string()
+  .regex(SERVICE_NAME, 'must be a service resource name: projects/PROJECT/locations/LOCATION/services/SERVICE');
+export const MigrationExecutionIdSchema = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/,
+    'must be 2-63 characters of [a-z0-9-], start with a letter, end with a letter or digit',
+  );
+export const RequestIdSchema = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a UUID')
+  .refine((id) => !/^[0-]+$/.test(id), 'must not be the all-zero UUID');
+
+/** A CIDR range of at least /29 (prefix length 29 or shorter), as the API requires for subnetIpRange. */
+export const Cidr29Schema = z.string().refine((value) => {
+  const match = /^(.+)\/(\d{1,2})$/.exec(value);
+  return !!match && IPV4.test(match[1] ?? '') && Number(match[2]) <= 29;
+}, 'must be an IPv4 CIDR range of at least /29, e.g. 10.0.0.0/29');
+
+// ---- enums ----------------------------------------------------------------------------------------------
+
+export const ServiceStateSchema = z.enum([
+  'STATE_UNSPECIFIED',
+  'CREATING',
+  'ACTIVE',
+  'SUSPENDING',
+  'SUSPENDED',
+  'UPDATING',
+  'DELETING',
+  'ERROR',
+  'AUTOSCALING',
+  'MIGRATING',
+]);
+export type ServiceState = z.infer<typeof ServiceStateSchema>;
+export const DatabaseTypeSchema = z.enum(['DATABASE_TYPE_UNSPECIFIED', 'MYSQL', 'SPANNER']);
+export const TierSchema = z.enum(['TIER_UNSPECIFIED', 'DEVELOPER', 'ENTERPRISE']);
+export const ReleaseChannelSchema = z.enum(['RELEASE_CHANNEL_UNSPECIFIED', 'CANARY', 'STABLE']);
+
+export const MigrationExecutionStateSchema = z.enum([
+  'STATE_UNSPECIFIED',
+  'STARTING',
+  'RUNNING',
+  'CANCELLING',
+  'AWAITING_USER_ACTION',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+  'DELETING',
+]);
+export type MigrationExecutionState = z.infer<typeof MigrationExecutionStateSchema>;
+export const PhaseSchema = z.enum(['PHASE_UNSPECIFIED', 'REPLICATION', 'CUTOVER']);
+export type Phase = z.infer<typeof PhaseSchema>;
+
+/** Execution states in which a migration is still in flight (only one may exist per service). */
+export const ACTIVE_EXECUTION_STATES: readonly MigrationExecutionState[] = [
+  'STARTING',
+  'RUNNING',
+  'CANCELLING',
+  'AWAITING_USER_ACTION',
+];
+export const TERMINAL_EXECUTION_STATES: readonly MigrationExecutionState[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+// ---- Service --------------------------------------------------------------------------------------------
+
+export const ScheduledBackupSchema = z.object({
+  enabled: z.boolean().optional(),
+  cronSchedule: z.string().optional(),
+  timeZone: z.string().optional(),
+  backupLocation: z.string().optional(),
+  nextScheduledTime: timestamp.optional(),
+  latestBackup: z
+    .object({
+      backupId: z.string().optional(),
+      startTime: timestamp.optional(),
+      state: z.string().optional(),
+      duration: z.string().optional(),
+    })
+    .optional(),
+});
+export type ScheduledBackup = z.infer<typeof ScheduledBackupSchema>;
+
+export const ServiceSchema = z.object({
+  name: z.string(),
+  uid: z.string().optional(),
+  createTime: timestamp.optional(),
+  updateTime: timestamp.optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  state: ServiceStateSchema.optional(),
+  stateMessage: z.string().optional(),
+  databaseType: DatabaseTypeSchema.optional(),
+  tier: TierSchema.optional(),
+  releaseChannel: ReleaseChannelSchema.optional(),
+  hiveMetastoreConfig: z.object({ version: z.string().optional() }).loose().optional(),
+  endpointUri: z.string().optional(),
+  port: z.number().int().optional(),
+  network: z.string().optional(),
+  artifactGcsUri: z.string().optional(),
+  scheduledBackup: ScheduledBackupSchema.optional(),
+  deletionProtection: z.boolean().optional(),
+});
+export type Service = z.infer<typeof ServiceSchema>;
+
+export const ListServicesResponseSchema = z.object({
+  services: z.array(ServiceSchema).optional(),
+  nextPageToken: z.string().optional(),
+  unreachable: z.array(z.string()).optional(),
+});
+
+// ---- migration config (the API's migration_config oneof) ------------------------------------------------
+
+/** Builds the Cloud SQL config with a given password rule: plaintext for the API, secret references for us. */
+export function cloudSqlMigrationConfigSchema<P extends z.ZodType<string>>(password: P) {
+  return z
+    .object({
+      cloudSqlConnectionConfig: z
+        .object({
+          instanceConnectionName: z
+            .string()
+            .regex(INSTANCE_CONNECTION_NAME, 'must be PROJECT_ID:REGION:INSTANCE (or PROJECT_ID/LOCATION/INSTANCE_ID)'),
+          ipAddress: z.string().regex(IPV4, 'must be an IPv4 address (the instance private IP)'),
+          port: z.number().int().min(1).max(65535),
+          hiveDatabaseName: z.string().min(1),
+          username: z.string().min(1),
+          password,
+          proxySubnet: z.string().regex(SUBNETWORK, 'must be projects/PROJECT/regions/REGION/subnetworks/SUBNET'),
+          natSubnet: z.string().regex(SUBNETWORK, 'must be projects/PROJECT/regions/REGION/subnetworks/SUBNET'),
+        })
+        .strict(),
+      cdcConfig: z
+        .object({
+          vpcNetwork: z.string().regex(NETWORK, 'must be projects/PROJECT/locations/global/networks/NETWORK'),
+          subnetIpRange: Cidr29Schema,
+          reverseProxySubnet: z
+            .string()
+            .regex(SUBNETWORK, 'must be projects/PROJECT/regions/REGION/subnetworks/SUBNET'),
+          username: z.string().min(1),
+          password,
+          bucket: z
+            .string()
+            .regex(/^(?!gs:\/\/)[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, 'must be a bucket name without gs://')
+            .optional(),
+          rootPath: z.string().optional(),
+        })
+        .strict(),
+    })
+    .strict();
+}
+
+/** Names of the migration_config oneof members this tool can drive; an outgoing kind is added here. */
+export const MIGRATION_CONFIG_KINDS = ['cloudSqlMigrationConfig'] as const;
+export type MigrationConfigKind = (typeof MIGRATION_CONFIG_KINDS)[number];
+
+/** migrationExecution as sent to startMigration: exactly one member of the migration_config oneof. */
+export function migrationExecutionInputSchema<P extends z.ZodType<string>>(password: P) {
+  return z
+    .object({ cloudSqlMigrationConfig: cloudSqlMigrationConfigSchema(password).optional() })
+    .strict()
+    .superRefine((body, ctx) => {
+      const set = MIGRATION_CONFIG_KINDS.filter((kind) => body[kind] !== undefined);
+      if (set.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [],
+          message: `exactly one migration config must be set (one of: ${MIGRATION_CONFIG_KINDS.join(', ')})`,
+        });
+      }
+    });
+}
+
+export const MigrationExecutionInputSchema = migrationExecutionInputSchema(z.string().min(1));
+export type MigrationExecutionInput = z.infer<typeof MigrationExecutionInputSchema>;
+
+export const StartMigrationRequestSchema = z
+  .object({
+    migrationExecution: MigrationExecutionInputSchema,
+    migrationExecutionId: MigrationExecutionIdSchema.optional(),
+    requestId: RequestIdSchema.optional(),
+  })
+  .strict();
+export type StartMigrationRequest = z.infer<typeof StartMigrationRequestSchema>;
+
+// ---- MigrationExecution (as returned; passwords are input-only and never come back) ---------------------
+
+const OutputConfigSchema = z.record(z.string(), z.unknown());
+export const MigrationExecutionSchema = z.object({
+  name: z.string().regex(MIGRATION_EXECUTION_NAME),
+  createTime: timestamp.optional(),
+  endTime: timestamp.optional(),
+  state: MigrationExecutionStateSchema.optional(),
+  phase: PhaseSchema.optional(),
+  stateMessage: z.string().optional(),
+  cloudSqlMigrationConfig: z
+    .object({ cloudSqlConnectionConfig: OutputConfigSchema.optional(), cdcConfig: OutputConfigSchema.optional() })
+    .optional(),
+  biglakeMetastoreMigrationConfig: OutputConfigSchema.optional(),
+});
+export type MigrationExecution = z.infer<typeof MigrationExecutionSchema>;
+
+export const ListMigrationExecutionsResponseSchema = z.object({
+  migrationExecutions: z.array(MigrationExecutionSchema).optional(),
+  nextPageToken: z.string().optional(),
+  unreachable: z.array(z.string()).optional(),
+});
+export type ListMigrationExecutionsResponse = z.infer<typeof ListMigrationExecutionsResponseSchema>;
+
+// ---- Operation and google.rpc.Status --------------------------------------------------------------------
+
+/** google.rpc.Status: inside an Operation, `code` is the numeric google.rpc.Code (not HTTP). */
+export const StatusSchema = z.object({
+  code: z.number().int(),
+  message: z.string().optional(),
+  details: z.array(z.record(z.string(), z.unknown())).optional(),
+});
+export type Status = z.infer<typeof StatusSchema>;
+
+export const OperationMetadataSchema = z
+  .object({
+    '@type': z.string().optional(),
+    createTime: timestamp.optional(),
+    endTime: timestamp.optional(),
+    target: z.string().optional(),
+    verb: z.string().optional(),
+    statusMessage: z.string().optional(),
+    requestedCancellation: z.boolean().optional(),
+    apiVersion: z.string().optional(),
+  })
+  .loose();
+export type OperationMetadata = z.infer<typeof OperationMetadataSchema>;
+
+export const OperationSchema = z
+  .object({
+    name: z.string().regex(OPERATION_NAME),
+    done: z.boolean().optional(),
+    metadata: OperationMetadataSchema.optional(),
+    error: StatusSchema.optional(),
+    response: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((op) => !op.done || (op.error === undefined) !== (op.response === undefined), {
+    message: 'a done operation carries exactly one of error and response',
+  });
+export type Operation = z.infer<typeof OperationSchema>;
+
+export const ListOperationsResponseSchema = z.object({
+  operations: z.array(OperationSchema).optional(),
+  nextPageToken: z.string().optional(),
+});
+
+/** The HTTP error body: here `error.code` is the HTTP status and `error.status` the canonical name. */
+export const ApiErrorBodySchema = z.object({
+  error: z.object({
+    code: z.number().int(),
+    message: z.string(),
+    status: z.string().optional(),
+    details: z.array(z.record(z.string(), z.unknown())).optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
+
+/** google.rpc.Code numbers, and the HTTP status each maps to (google.rpc/code.proto, AIP-193). */
+export const RPC_CODES = {
+  OK: { code: 0, http: 200 },
+  CANCELLED: { code: 1, http: 499 },
+  UNKNOWN: { code: 2, http: 500 },
+  INVALID_ARGUMENT: { code: 3, http: 400 },
+  DEADLINE_EXCEEDED: { code: 4, http: 504 },
+  NOT_FOUND: { code: 5, http: 404 },
+  ALREADY_EXISTS: { code: 6, http: 409 },
+  PERMISSION_DENIED: { code: 7, http: 403 },
+  RESOURCE_EXHAUSTED: { code: 8, http: 429 },
+  FAILED_PRECONDITION: { code: 9, http: 400 },
+  ABORTED: { code: 10, http: 409 },
+  OUT_OF_RANGE: { code: 11, http: 400 },
+  UNIMPLEMENTED: { code: 12, http: 501 },
+  INTERNAL: { code: 13, http: 500 },
+  UNAVAILABLE: { code: 14, http: 503 },
+  DATA_LOSS: { code: 15, http: 500 },
+  UNAUTHENTICATED: { code: 16, http: 401 },
+} as const;
+export type RpcStatusName = keyof typeof RPC_CODES;
+
+export function rpcStatusName(code: number): RpcStatusName | 'UNKNOWN' {
+  const entry = Object.entries(RPC_CODES).find(([, value]) => value.code === code);
+  return entry ? (entry[0] as RpcStatusName) : 'UNKNOWN';
+}

@@ -1,0 +1,3 @@
+// Every zod schema and the types inferred from them. Imports nothing but zod, so the workflow bundle may use it.
+export * from './api';
+export * from './request';

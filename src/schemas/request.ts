@@ -1,0 +1,57 @@
+// What an engineer asks for: the API's migrationExecution body with passwords only as secret
+// references, plus our own options. This is the workflow's input, so it must never hold a secret.
+import { z } from 'zod';
+import { MigrationExecutionIdSchema, ServiceNameSchema, migrationExecutionInputSchema } from './api';
+
+/** `env:NAME` or `file:PATH`; resolved only inside the activity that calls the API. */
+export const SecretRefSchema = z
+  .string()
+  .regex(
+    /^(?:env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/,
+    'must be a secret reference, env:NAME or file:PATH (plaintext passwords are refused so they never reach Temporal history)',
+  );
+export type SecretRef = z.infer<typeof SecretRefSchema>;
+
+export const MigrationExecutionRequestSchema = migrationExecutionInputSchema(SecretRefSchema);
+export type MigrationExecutionRequest = z.infer<typeof MigrationExecutionRequestSchema>;
+
+export const MigrationOptionsSchema = z
+  .object({
+    /** How often the watcher reads the execution and the service while waiting for the engineer. */
+    pollIntervalSeconds: z.number().min(0.1).max(3600).default(60),
+    /** How often a running operation is read. */
+    operationPollSeconds: z.number().min(0.1).max(300).default(5),
+    /** startToClose of each single API call; a call that takes longer is retried with the same requestId. */
+    apiTimeoutSeconds: z.number().min(1).max(600).default(30),
+    /** The watcher returns at least this often even if nothing changed, to refresh lastPollTime in history. */
+    maxQuietSeconds: z.number().min(1).max(86_400).default(3600),
+  })
+  .strict();
+export type MigrationOptions = z.infer<typeof MigrationOptionsSchema>;
+
+export const MigrationRequestSchema = z
+  .object({
+    service: ServiceNameSchema,
+    migrationExecution: MigrationExecutionRequestSchema,
+    migrationExecutionId: MigrationExecutionIdSchema.optional(),
+    options: MigrationOptionsSchema.default(MigrationOptionsSchema.parse({})),
+  })
+  .strict();
+export type MigrationRequest = z.infer<typeof MigrationRequestSchema>;
+export type MigrationRequestInput = z.input<typeof MigrationRequestSchema>;
+
+/** A signal's optional argument: who asked and why. */
+export const DecisionArgsSchema = z
+  .object({ by: z.string().max(200).optional(), reason: z.string().max(2000).optional() })
+  .strict();
+export type DecisionArgs = z.infer<typeof DecisionArgsSchema>;
+
+/** Formats zod issues as `path: message` lines; never includes the offending value (it may be a secret). */
+export function formatIssues(error: z.ZodError, root = ''): string {
+  return error.issues
+    .map((issue) => {
+      const path = [root, ...issue.path.map(String)].filter((part) => part !== '').join('.');
+      return `${path || '(root)'}: ${issue.message}`;
+    })
+    .join('\n');
+}
