@@ -1,0 +1,68 @@
+// The emulator's in-memory resources. Records hold the public JSON shape (passwords already removed),
+// plus the bookkeeping the state machine needs. Names are kept exactly as the caller spelled them.
+import { ACTIVE_EXECUTION_STATES, type MigrationExecution, type Service } from '../schemas/api';
+import { notFound } from './errors';
+
+export interface ServiceRecord {
+  service: Service;
+  /** The unfinished patch operation, if any: one update at a time per service. */
+  pendingUpdate?: string;
+}
+
+export interface ExecutionRecord {
+  execution: MigrationExecution;
+  service: string;
+  /** Creation order; breaks createTime ties when sorting. */
+  seq: number;
+}
+
+export class Store {
+  readonly services = new Map<string, ServiceRecord>();
+  readonly executions = new Map<string, ExecutionRecord>();
+  private seq = 0;
+
+  service(name: string): ServiceRecord {
+    const record = this.services.get(name);
+    if (!record) throw notFound('Service', name);
+    return record;
+  }
+
+  execution(name: string): ExecutionRecord {
+    const record = this.executions.get(name);
+    if (!record) throw notFound('Migration execution', name);
+    return record;
+  }
+
+  addExecution(service: string, execution: MigrationExecution): ExecutionRecord {
+    const record = { execution, service, seq: this.seq++ };
+    this.executions.set(execution.name, record);
+    return record;
+  }
+
+  executionsOf(service: string): ExecutionRecord[] {
+    return [...this.executions.values()].filter((r) => r.service === service).sort((a, b) => a.seq - b.seq);
+  }
+
+  activeExecution(service: string): ExecutionRecord | undefined {
+    return this.executionsOf(service).find((r) => isActive(r.execution));
+  }
+
+  /** Drops a service and every execution under it. */
+  removeService(name: string): void {
+    this.services.delete(name);
+    for (const record of this.executionsOf(name)) this.executions.delete(record.execution.name);
+  }
+}
+
+export function isActive(execution: MigrationExecution): boolean {
+  return execution.state !== undefined && ACTIVE_EXECUTION_STATES.includes(execution.state);
+}
+
+/** `projects/P/locations/L` of any resource name below a location. */
+export function locationOf(name: string): string {
+  return name.split('/').slice(0, 4).join('/');
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
