@@ -1,0 +1,1 @@
+export { acceptsConnections, freePort } from '../../scripts/lib/ports';

@@ -1,0 +1,220 @@
+// Temporal servers for tests, from the cached CLI binary (see scripts/temporal-cli.ts; nothing is downloaded).
+// startDevServer: a dev server we own as a child process (restartable on the same SQLite file, killable mid-test).
+// createTestEnv: the SDK's TestWorkflowEnvironment on a dev server it launches itself.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { devServerArgs, devServerEnv, ensureTemporalCli, sharedServerFlags } from '../../scripts/temporal-cli';
+import { acceptsConnections, freePort } from './ports';
+
+export interface DevServer {
+  /** `127.0.0.1:<port>`, for `Connection.connect` / `NativeConnection.connect`. */
+  address: string;
+  port: number;
+  dbFilename?: string;
+  /** SIGTERM, then SIGKILL if the server has not exited after 10 s; resolves once it has exited. */
+  close(): Promise<void>;
+  /** Sends `signal` (default SIGKILL, i.e. a crash) and resolves once the process has exited. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface StartDevServerOptions {
+  /** Fixed gRPC port; by default a free one (and a new one if another process takes it first). */
+  port?: number;
+  /** SQLite file: state survives close() and a new startDevServer on the same file. */
+  dbFilename?: string;
+  /** Appended to the start-dev flags, e.g. `['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=50']`. */
+  extraArgs?: string[];
+}
+
+const START_DEADLINE_MS = 60_000;
+const STOP_GRACE_MS = 10_000;
+const OUTPUT_TAIL_CHARS = 4_000;
+const PORT_ATTEMPTS = 3;
+
+/** Starts a headless dev server on 127.0.0.1 and resolves once it answers workflow-service calls. */
+export async function startDevServer(options: StartDevServerOptions = {}): Promise<DevServer> {
+  const cli = await ensureTemporalCli();
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    try {
+      return await launch(cli, port, options);
+    } catch (err) {
+      // freePort() only saw the port free; a concurrent test file may have bound it since.
+      const portTaken = err instanceof Error && /address already in use/i.test(err.message);
+      if (!portTaken || options.port !== undefined || attempt >= PORT_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function launch(cli: string, port: number, options: StartDevServerOptions): Promise<DevServer> {
+  const address = `127.0.0.1:${port}`;
+  const args = devServerArgs({ port, dbFilename: options.dbFilename, extraArgs: options.extraArgs });
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], env: devServerEnv() });
+  track(child);
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(signal ?? `exit code ${code}`));
+    child.once('error', (err) => resolve(err.message));
+  });
+  const output = watchOutput(child);
+  const server: DevServer = {
+    address,
+    port,
+    dbFilename: options.dbFilename,
+    close: () => stop(child, exited),
+    kill: async (signal = 'SIGKILL') => {
+      if (!isRunning(child)) return;
+      child.ref(); // keep the event loop alive until the exit we wait for
+      child.kill(signal);
+      await exited;
+    },
+  };
+  try {
+    await waitUntilServing(port, exited, output);
+  } catch (err) {
+    await server.kill();
+    throw err;
+  }
+  // A server a test forgot to close must not keep the test process alive; the exit hook below kills it then.
+  unrefChild(child);
+  return server;
+}
+
+async function waitUntilServing(port: number, exited: Promise<string>, output: ServerOutput): Promise<void> {
+  const deadline = Date.now() + START_DEADLINE_MS;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    // Until our child prints its banner, whatever answers on the port may be another test file's server that
+    // took the port first (our child is then about to exit with "address already in use").
+    const ready = output.bannerSeen()
+      ? probe(port, Math.min(2_000, Math.max(deadline - Date.now(), 100))).then(
+          () => true,
+          (err: unknown) => {
+            lastError = err;
+            return false;
+          },
+        )
+      : new Promise<false>((resolve) => setTimeout(() => resolve(false), 50));
+    const outcome = await Promise.race([ready, exited.then((how) => ({ how }))]);
+    if (outcome === true) return;
+    if (typeof outcome === 'object') {
+      throw new Error(`temporal dev server on port ${port} exited (${outcome.how}) before serving:\n${output.tail()}`);
+    }
+  }
+  const reason = lastError instanceof Error ? lastError.message : String(lastError);
+  throw new Error(
+    `temporal dev server on port ${port} not serving after ${START_DEADLINE_MS} ms (${reason}):\n${output.tail()}`,
+  );
+}
+
+/** One short-lived connection: the server must answer the workflow service and know the default namespace. */
+async function probe(port: number, timeoutMs: number): Promise<void> {
+  const address = `127.0.0.1:${port}`;
+  // gRPC backs off ~1 s after a refused connection; a plain TCP check first keeps start-up detection at ~50 ms.
+  if (!(await acceptsConnections(port))) throw new Error(`nothing listens on ${address} yet`);
+  const connection = Connection.lazy({ address, connectTimeout: timeoutMs });
+  try {
+    await connection.ensureConnected();
+    await connection.workflowService.getSystemInfo({});
+    await connection.workflowService.describeNamespace({ namespace: 'default' });
+  } finally {
+    await connection.close();
+  }
+}
+
+async function stop(child: ChildProcess, exited: Promise<string>): Promise<void> {
+  if (!isRunning(child)) return;
+  child.ref();
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const graceOver = new Promise<'grace-over'>(
+    (resolve) => (timer = setTimeout(() => resolve('grace-over'), STOP_GRACE_MS)),
+  );
+  if ((await Promise.race([exited, graceOver])) === 'grace-over') child.kill('SIGKILL');
+  clearTimeout(timer);
+  await exited;
+}
+
+function unrefChild(child: ChildProcess): void {
+  child.unref();
+  // The pipes are sockets at run time; their handles would otherwise hold the event loop open as well.
+  for (const stream of [child.stdout, child.stderr]) (stream as Partial<Socket> | null)?.unref?.();
+}
+
+function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null && child.pid !== undefined;
+}
+
+interface ServerOutput {
+  /** The last few KB of stdout and stderr, for error messages. */
+  tail(): string;
+  /** Whether the CLI printed `Server:  <host>:<port>`, which it does once its frontend is listening. */
+  bannerSeen(): boolean;
+}
+
+/** Reading the pipes also keeps them from filling up and blocking the server. */
+function watchOutput(child: ChildProcess): ServerOutput {
+  let tail = '';
+  let banner = false;
+  const append = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
+  };
+  child.stdout?.on('data', (chunk: Buffer) => {
+    append(chunk);
+    banner ||= /^Server:\s+\S+:\d+/m.test(tail);
+  });
+  child.stderr?.on('data', append);
+  return { tail: () => tail, bannerSeen: () => banner };
+}
+
+// Children must never outlive the test process, even when a test forgets close() or the run is interrupted.
+const running = new Set<ChildProcess>();
+let reaperInstalled = false;
+
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (reaperInstalled) return;
+  reaperInstalled = true;
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // A listener replaces Node's default "exit on signal", so after reaping, re-raise the signal unless someone
+    // else (e.g. a worker's graceful shutdown) also listens and decides for the process.
+    const reap = () => {
+      killAll();
+      process.off(signal, reap);
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, reap);
+  }
+}
+
+function killAll(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+/**
+ * TestWorkflowEnvironment on a dev server the SDK launches from the cached CLI, with the project's search attributes.
+ * The SDK gives the server only 5 s to accept connections, so a start-up timeout (a loaded 2-core CI box) is
+ * retried once.
+ */
+export async function createTestEnv(options: { extraArgs?: string[] } = {}): Promise<TestWorkflowEnvironment> {
+  const path = await ensureTemporalCli();
+  // The SDK starts the server with our environment; it already passes frontend.enableServerVersionCheck=false.
+  process.env.TEMPORAL_VERSION_CHECK_DISABLED ??= '1';
+  const create = () =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path },
+        ip: '127.0.0.1',
+        extraArgs: [...sharedServerFlags(), ...(options.extraArgs ?? [])],
+      },
+    });
+  try {
+    return await create();
+  } catch (err) {
+    if (!(err instanceof Error && /did not start within/.test(err.message))) throw err;
+    return await create();
+  }
+}
