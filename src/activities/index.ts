@@ -1,0 +1,24 @@
+// createActivities({ metastore, secrets }): the object the worker registers. Every activity maps its
+// errors through toApplicationFailure, so the workflow sees one vocabulary of failure types.
+import type { MetastoreClient } from '../metastore/client';
+import type { SecretResolver } from '../secrets';
+import { createMigrationActivities } from './migration';
+import { createPollingActivities } from './polling';
+import { createPrecheckActivities } from './precheck';
+import { withFailureMapping } from './to-application-failure';
+
+export interface ActivityDeps {
+  metastore: MetastoreClient;
+  secrets: SecretResolver;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return withFailureMapping({
+    ...createPrecheckActivities(deps),
+    ...createMigrationActivities(deps),
+    ...createPollingActivities(deps),
+  });
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { OperationOutcome, MigrationCallResult } from './migration';

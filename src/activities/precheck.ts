@@ -1,0 +1,79 @@
+// Prechecks and the scheduled-backup dance: read the service, disable backups, put them back.
+import { log } from '@temporalio/activity';
+import type { MetastoreClient } from '../metastore/client';
+import type { MigrationExecutionRequest } from '../schemas';
+import type { SecretResolver } from '../secrets';
+import { resolveMigrationExecution } from '../secrets';
+import type { SavedScheduledBackup, ServiceFacts } from '../workflows/migration-state';
+import { isActiveExecution } from '../workflows/migration-state';
+
+export interface PrecheckDeps {
+  metastore: MetastoreClient;
+  secrets: SecretResolver;
+}
+
+/** The patch paths that make up a scheduled-backup setting; restore writes all of them back. */
+export const SCHEDULED_BACKUP_PATHS = [
+  'scheduledBackup.enabled',
+  'scheduledBackup.cronSchedule',
+  'scheduledBackup.timeZone',
+  'scheduledBackup.backupLocation',
+] as const;
+
+export function createPrecheckActivities({ metastore, secrets }: PrecheckDeps) {
+  return {
+    /** Reads the facts the precheck decides on: state, database type, backups, executions in flight. */
+    async checkService({ service }: { service: string }): Promise<ServiceFacts> {
+      const found = await metastore.getService(service);
+      const executions = await metastore.listAllMigrationExecutions(service);
+      const backup = found.scheduledBackup ?? {};
+      return {
+        name: found.name,
+        state: found.state,
+        databaseType: found.databaseType,
+        hiveVersion: found.hiveMetastoreConfig?.version,
+        scheduledBackup: {
+          enabled: backup.enabled ?? false,
+          cronSchedule: backup.cronSchedule,
+          timeZone: backup.timeZone,
+          backupLocation: backup.backupLocation,
+        },
+        activeExecutions: executions.filter((e) => isActiveExecution(e.state)).map((e) => e.name),
+      };
+    },
+
+    /** Proves the worker can resolve both passwords before anything is changed; returns nothing secret. */
+    async checkSecrets({ migrationExecution }: { migrationExecution: MigrationExecutionRequest }): Promise<void> {
+      await resolveMigrationExecution(migrationExecution, secrets);
+    },
+
+    /** PATCH scheduledBackup.enabled=false. requestId makes a retry return the same operation. */
+    async disableScheduledBackups({ service, requestId }: { service: string; requestId: string }) {
+      log.info('disabling scheduled backups', { service });
+      const patch = { scheduledBackup: { enabled: false } };
+      const operation = await metastore.patchService(service, patch, ['scheduledBackup.enabled'], requestId);
+      return { operation: operation.name };
+    },
+
+    /** Writes back exactly the saved setting (all four paths), so nothing else drifts. */
+    async restoreScheduledBackups({
+      service,
+      saved,
+      requestId,
+    }: {
+      service: string;
+      saved: SavedScheduledBackup;
+      requestId: string;
+    }) {
+      log.info('restoring scheduled backups', { service, enabled: saved.enabled });
+      const scheduledBackup = {
+        enabled: saved.enabled,
+        cronSchedule: saved.cronSchedule,
+        timeZone: saved.timeZone,
+        backupLocation: saved.backupLocation,
+      };
+      const operation = await metastore.patchService(service, { scheduledBackup }, SCHEDULED_BACKUP_PATHS, requestId);
+      return { operation: operation.name };
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// The only place where API errors become ApplicationFailures. The workflow branches on `type`
+// (a canonical google.rpc status name or a FailureType), never on our error classes.
+import { ApplicationFailure } from '@temporalio/activity';
+import { FailureType, NON_RETRYABLE_STATUSES } from '../failure-types';
+import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from '../metastore/errors';
+import { SecretUnresolvedError } from '../secrets';
+
+export function toApplicationFailure(err: unknown): unknown {
+  if (err instanceof MetastoreApiError) {
+    const nonRetryable = (NON_RETRYABLE_STATUSES as readonly string[]).includes(err.status);
+    return ApplicationFailure.create({
+      type: err.status,
+      message: err.message,
+      nonRetryable,
+      details: [{ httpStatus: err.httpStatus, status: err.status, resource: err.resource, method: err.method }],
+      nextRetryDelay: err.retryAfterMs,
+    });
+  }
+  if (err instanceof MetastoreOperationError) {
+    // The operation already ran and failed: repeating the call that awaited it changes nothing.
+    return ApplicationFailure.create({
+      type: FailureType.OperationFailed,
+      message: err.message,
+      nonRetryable: true,
+      details: [{ code: err.code, status: err.status, operation: err.operation, resource: err.target }],
+    });
+  }
+  if (err instanceof MetastoreContractError) {
+    return ApplicationFailure.create({
+      type: FailureType.ContractViolation,
+      message: err.message,
+      nonRetryable: true,
+      details: [{ method: err.method, issues: err.issues }],
+    });
+  }
+  if (err instanceof SecretUnresolvedError) {
+    return ApplicationFailure.create({ type: FailureType.SecretUnresolved, message: err.message, nonRetryable: true });
+  }
+  return err;
+}
+
+/** Wraps every activity so all of them map errors the same way. */
+export function withFailureMapping<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        throw toApplicationFailure(err);
+      }
+    };
+  }
+  return wrapped as T;
+}

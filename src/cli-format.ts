@@ -1,0 +1,41 @@
+// Text rendering for the CLI. --json prints the same objects unformatted.
+import type { ExecutionSnapshot, MigrationStatus } from './workflows/migration-state';
+
+export function formatExecution(e: ExecutionSnapshot): string {
+  const parts = [`${e.name}`, `  state ${e.state ?? 'STATE_UNSPECIFIED'}  phase ${e.phase ?? 'PHASE_UNSPECIFIED'}`];
+  if (e.stateMessage) parts.push(`  message ${e.stateMessage}`);
+  if (e.createTime) parts.push(`  created ${e.createTime}${e.endTime ? `  ended ${e.endTime}` : ''}`);
+  return parts.join('\n');
+}
+
+export function formatStatus(s: MigrationStatus): string {
+  const lines = [
+    `workflow   ${s.workflowId} (run ${s.runId})`,
+    `service    ${s.service} — ${s.serviceState ?? (s.lastSnapshot && !s.lastSnapshot.serviceFound ? 'GONE' : 'unknown')}`,
+    `stage      ${s.stage}${s.outcome ? ` — outcome ${s.outcome}` : ''}`,
+  ];
+  if (s.outcomeMessage) lines.push(`           ${s.outcomeMessage}`);
+  lines.push(
+    s.execution
+      ? `execution  ${formatExecution(s.execution).replace(/\n {2}/g, '\n           ')}`
+      : 'execution  (none yet)',
+  );
+  lines.push(`started    ${s.startedAt}   last poll ${s.lastPollTime ?? 'never'}`);
+  const backup = s.savedScheduledBackup;
+  if (backup) {
+    const saved = backup.enabled
+      ? `enabled, "${backup.cronSchedule ?? ''}" ${backup.timeZone ?? ''} → ${backup.backupLocation ?? ''}`
+      : 'disabled';
+    const now = s.backupsRestored ? 'restored' : s.backupsDisabled ? 'disabled during the migration' : 'untouched';
+    lines.push(`backups    saved: ${saved}; ${now}`);
+  }
+  for (const r of s.requests) {
+    const who = r.by ? ` by ${r.by}` : '';
+    const why = r.reason ? ` — "${r.reason}"` : '';
+    lines.push(
+      `request    ${r.action}${who} at ${r.at} via ${r.via}${why}${r.accepted ? '' : ` (not accepted: ${r.note})`}`,
+    );
+  }
+  if (s.lastError) lines.push(`last error ${s.lastError.type}: ${s.lastError.message} (${s.lastError.at})`);
+  return lines.join('\n');
+}

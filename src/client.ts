@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+// The engineers' CLI: parse arguments, call Temporal (or the Metastore API for housekeeping), print
+// text or --json, set the exit code. No business rules here: the workflow decides.
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config';
+import type { Config } from './config';
+import { formatExecution, formatStatus } from './cli-format';
+import { createMetastoreTarget } from './metastore/auth';
+import { MetastoreClient } from './metastore/client';
+import { migrationExecutionName } from './metastore/names';
+import { loadMigrationConfig } from './migration-config';
+import { MigrationRequestSchema, ServiceNameSchema, formatIssues } from './schemas';
+import type { managedMigration } from './workflows/managed-migration';
+import { WORKFLOW_TYPE, cancelSignal, completeSignal, statusQuery, workflowIdFor } from './workflows/messages';
+
+const USAGE = `usage: metastore-migrator <command> --service projects/P/locations/L/services/S [options] [--json]
+
+commands:
+  start     --config FILE [--migration-id ID] [--poll-interval SECONDS] [--operation-poll SECONDS]
+                                             start the migration workflow (precheck, start, wait)
+  status                                     the workflow's stage, execution state/phase, backups, requests
+  complete  [--reason TEXT] [--by NAME]      ask for cutover (sent once the execution is RUNNING/REPLICATION)
+  cancel    [--reason TEXT] [--by NAME]      cancel the migration (any time before cutover)
+  wait                                       wait for the workflow to end and print its result
+  list                                       list the service's migration executions (Metastore API)
+  describe  --migration ID                   one migration execution (Metastore API)
+  delete    --migration ID                   delete a finished migration execution (Metastore API)
+
+environment: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE
+(metastore-migration), METASTORE_EMULATOR_HOST (host:port of the local emulator; unset = Google, ADC)`;
+
+class UsageError extends Error {}
+
+interface Options {
+  service: string;
+  json: boolean;
+  values: Record<string, string | boolean | undefined>;
+}
+
+function parse(argv: string[]): { command: string; options: Options } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      service: { type: 'string' },
+      config: { type: 'string' },
+      'migration-id': { type: 'string' },
+      migration: { type: 'string' },
+      'poll-interval': { type: 'string' },
+      'operation-poll': { type: 'string' },
+      reason: { type: 'string' },
+      by: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || !command) throw new UsageError(USAGE);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument: ${positionals[1]}\n\n${USAGE}`);
+  const service = ServiceNameSchema.safeParse(values.service ?? '');
+  if (!service.success)
+    throw new UsageError(`--service: ${values.service ? service.error.issues[0]?.message : 'is required'}`);
+  return { command, options: { service: service.data, json: values.json === true, values } };
+}
+
+async function temporalClient(config: Config): Promise<Client> {
+  const connection = await Connection.connect({ address: config.temporal.address });
+  return new Client({ connection, namespace: config.temporal.namespace });
+}
+
+async function metastoreClient(config: Config): Promise<MetastoreClient> {
+  const target = await createMetastoreTarget(config.metastore);
+  return new MetastoreClient({
+    ...target,
+    apiVersion: config.metastore.apiVersion,
+    timeoutMs: config.metastore.timeoutMs,
+  });
+}
+
+function required(options: Options, name: string): string {
+  const value = options.values[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function numberFlag(options: Options, name: string): number | undefined {
+  const value = options.values[name];
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (typeof value !== 'string' || !Number.isFinite(parsed))
+    throw new UsageError(`--${name}: must be a number of seconds`);
+  return parsed;
+}
+
+/** --migration takes the execution id (user-chosen, or the UUID the API generated) or its full name. */
+function migrationName(options: Options): string {
+  const id = required(options, 'migration');
+  const prefix = migrationExecutionName(options.service, '');
+  if (id.startsWith(prefix))
+    return migrationName({ ...options, values: { ...options.values, migration: id.slice(prefix.length) } });
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/.test(id)) {
+    throw new UsageError('--migration: must be a migration execution id (letters, digits, hyphens) of this service');
+  }
+  return migrationExecutionName(options.service, id);
+}
+
+type Printer = (value: unknown, text: string) => void;
+
+const commands: Record<string, (config: Config, options: Options, print: Printer) => Promise<void>> = {
+  async start(config, options, print) {
+    const migrationExecution = await loadMigrationConfig(required(options, 'config'));
+    const request = MigrationRequestSchema.safeParse({
+      service: options.service,
+      migrationExecution,
+      migrationExecutionId: options.values['migration-id'],
+      options: {
+        pollIntervalSeconds: numberFlag(options, 'poll-interval'),
+        operationPollSeconds: numberFlag(options, 'operation-poll'),
+      },
+    });
+    if (!request.success) throw new UsageError(formatIssues(request.error));
+    const client = await temporalClient(config);
+    const workflowId = workflowIdFor(options.service);
+    const handle = await client.workflow.start<typeof managedMigration>(WORKFLOW_TYPE, {
+      taskQueue: config.temporal.taskQueue,
+      workflowId,
+      args: [{ request: request.data }],
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    print(
+      { workflowId, runId: handle.firstExecutionRunId },
+      `started ${workflowId} (run ${handle.firstExecutionRunId})`,
+    );
+  },
+
+  async status(config, options, print) {
+    const handle = (await temporalClient(config)).workflow.getHandle(workflowIdFor(options.service));
+    const status = await handle.query(statusQuery);
+    print(status, formatStatus(status));
+  },
+
+  async complete(config, options, print) {
+    await signalDecision(config, options, print, 'complete');
+  },
+
+  async cancel(config, options, print) {
+    await signalDecision(config, options, print, 'cancel');
+  },
+
+  async wait(config, options, print) {
+    const handle = (await temporalClient(config)).workflow.getHandle<typeof managedMigration>(
+      workflowIdFor(options.service),
+    );
+    const result = await handle.result();
+    print(
+      result,
+      `${result.outcome}: ${result.message ?? ''}${result.execution ? `\n${formatExecution(result.execution)}` : ''}`,
+    );
+  },
+
+  async list(config, options, print) {
+    const executions = await (await metastoreClient(config)).listAllMigrationExecutions(options.service);
+    const text = executions.length === 0 ? 'no migration executions' : executions.map(formatExecution).join('\n');
+    print({ migrationExecutions: executions }, text);
+  },
+
+  async describe(config, options, print) {
+    const execution = await (await metastoreClient(config)).getMigrationExecution(migrationName(options));
+    print(execution, formatExecution(execution));
+  },
+
+  async delete(config, options, print) {
+    const metastore = await metastoreClient(config);
+    const operation = await metastore.deleteMigrationExecution(migrationName(options));
+    const done = await metastore.awaitOperation(operation.name, { pollIntervalMs: 1000 });
+    print(done, `deleted ${migrationName(options)} (operation ${done.name})`);
+  },
+};
+
+async function signalDecision(config: Config, options: Options, print: Printer, action: 'complete' | 'cancel') {
+  const by = typeof options.values.by === 'string' ? options.values.by : userInfo().username;
+  const reason = typeof options.values.reason === 'string' ? options.values.reason : undefined;
+  const workflowId = workflowIdFor(options.service);
+  const handle = (await temporalClient(config)).workflow.getHandle(workflowId);
+  await handle.signal(action === 'complete' ? completeSignal : cancelSignal, { by, reason });
+  print({ workflowId, signal: action, by, reason }, `${action} sent to ${workflowId} by ${by}`);
+}
+
+/** One line of text or JSON for any error; never a stack trace for expected failures. */
+function describeError(err: unknown): { type: string; message: string } {
+  if (err instanceof UsageError) return { type: 'Usage', message: err.message };
+  if (err instanceof WorkflowFailedError) {
+    const cause = err.cause as { type?: string; message?: string } | undefined;
+    return { type: cause?.type ?? 'WorkflowFailed', message: cause?.message ?? err.message };
+  }
+  if (err instanceof WorkflowExecutionAlreadyStartedError) {
+    return {
+      type: 'AlreadyRunning',
+      message: `a migration workflow for this service is already running: ${err.workflowId}`,
+    };
+  }
+  if (err instanceof WorkflowNotFoundError)
+    return { type: 'NotFound', message: `no migration workflow: ${err.workflowId ?? err.message}` };
+  if (err instanceof Error) return { type: err.name, message: err.message };
+  return { type: 'Error', message: String(err) };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let json = argv.includes('--json');
+  try {
+    const { command, options } = parse(argv);
+    json = options.json;
+    const run = commands[command];
+    if (!run) throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
+    const print: Printer = (value, text) => console.log(json ? JSON.stringify(value, null, 2) : text);
+    await run(loadConfig(), options, print);
+    return 0;
+  } catch (err) {
+    const { type, message } = describeError(err);
+    if (json) console.error(JSON.stringify({ error: { type, message } }));
+    else console.error(type === 'Usage' ? message : `${type}: ${message}`);
+    return type === 'Usage' ? 2 : 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,390 @@
+// MetastoreClient: one method per REST method of the Dataproc Metastore API that this tool uses.
+// Every response is parsed with zod; every failure becomes one of the typed errors in ./errors.
+import type { AuthClient } from 'google-auth-library';
+import type { GaxiosOptions } from 'gaxios';
+import type { z } from 'zod';
+import {
+  ApiErrorBodySchema,
+  ListMigrationExecutionsResponseSchema,
+  ListOperationsResponseSchema,
+  ListServicesResponseSchema,
+  MigrationExecutionSchema,
+  OperationSchema,
+  ServiceSchema,
+} from '../schemas';
+import type { ApiVersion, MigrationExecution, Operation, Service, StartMigrationRequest } from '../schemas';
+import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from './errors';
+
+export interface MetastoreClientOptions {
+  baseUrl: string;
+  authClient: Pick<AuthClient, 'request'>;
+  apiVersion?: ApiVersion;
+  /** Per-request timeout; a timeout surfaces as DEADLINE_EXCEEDED. */
+  timeoutMs?: number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface ListParams {
+  pageSize?: number;
+  pageToken?: string;
+  filter?: string;
+  orderBy?: string;
+}
+
+export interface AwaitOperationOptions extends CallOptions {
+  pollIntervalMs?: number;
+  /** Called after every read of the operation (the activity heartbeats here). */
+  onPoll?: (operation: Operation) => void;
+}
+
+interface Call<S extends z.ZodType> extends CallOptions {
+  method: string;
+  verb: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  resource: string;
+  path: string;
+  schema: S;
+  params?: Record<string, string | number | undefined>;
+  data?: unknown;
+}
+
+export class MetastoreClient {
+  readonly apiVersion: ApiVersion;
+  private readonly baseUrl: string;
+  private readonly authClient: Pick<AuthClient, 'request'>;
+  private readonly timeoutMs: number;
+
+  constructor(options: MetastoreClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.authClient = options.authClient;
+    this.apiVersion = options.apiVersion ?? 'v1';
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** `GET /v1/{name}` — services.get. */
+  getService(name: string, options: CallOptions = {}): Promise<Service> {
+    return this.call({
+      ...options,
+      method: 'services.get',
+      verb: 'GET',
+      resource: name,
+      path: name,
+      schema: ServiceSchema,
+    });
+  }
+
+  /** `GET /v1/{parent}/services` — services.list (one page). */
+  listServices(parent: string, params: ListParams = {}, options: CallOptions = {}) {
+    return this.call({
+      ...options,
+      method: 'services.list',
+      verb: 'GET',
+      resource: parent,
+      path: `${parent}/services`,
+      params: { ...params },
+      schema: ListServicesResponseSchema,
+    });
+  }
+
+  /** `POST /v1/{parent}/services?serviceId=ID` — services.create. */
+  createService(parent: string, serviceId: string, service: Partial<Service>, options: CallOptions = {}) {
+    return this.call({
+      ...options,
+      method: 'services.create',
+      verb: 'POST',
+      resource: `${parent}/services/${serviceId}`,
+      path: `${parent}/services`,
+      params: { serviceId },
+      data: service,
+      schema: OperationSchema,
+    });
+  }
+
+  /** `PATCH /v1/{name}?updateMask=…&requestId=…` — services.patch; only the masked paths change. */
+  patchService(
+    name: string,
+    service: Partial<Service>,
+    updateMask: readonly string[],
+    requestId?: string,
+    options: CallOptions = {},
+  ): Promise<Operation> {
+    return this.call({
+      ...options,
+      method: 'services.patch',
+      verb: 'PATCH',
+      resource: name,
+      path: name,
+      params: { updateMask: updateMask.join(','), requestId },
+      data: service,
+      schema: OperationSchema,
+    });
+  }
+
+  /** `POST /v1/{service}:startMigration` — the body carries plaintext passwords; it is never logged. */
+  startMigration(service: string, request: StartMigrationRequest, options: CallOptions = {}): Promise<Operation> {
+    return this.call({
+      ...options,
+      method: 'services.startMigration',
+      verb: 'POST',
+      resource: service,
+      path: `${service}:startMigration`,
+      data: request,
+      schema: OperationSchema,
+    });
+  }
+
+  /** `POST /v1/{service}:completeMigration` with an empty body — begins CUTOVER. */
+  completeMigration(service: string, options: CallOptions = {}): Promise<Operation> {
+    return this.postVerb('services.completeMigration', service, 'completeMigration', options);
+  }
+
+  /** `POST /v1/{service}:cancelMigration` with an empty body. */
+  cancelMigration(service: string, options: CallOptions = {}): Promise<Operation> {
+    return this.postVerb('services.cancelMigration', service, 'cancelMigration', options);
+  }
+
+  /** `GET /v1/{name}` — services.migrationExecutions.get. */
+  getMigrationExecution(name: string, options: CallOptions = {}): Promise<MigrationExecution> {
+    return this.call({
+      ...options,
+      method: 'services.migrationExecutions.get',
+      verb: 'GET',
+      resource: name,
+      path: name,
+      schema: MigrationExecutionSchema,
+    });
+  }
+
+  /** `GET /v1/{service}/migrationExecutions` — one page; see listAllMigrationExecutions. */
+  listMigrationExecutions(service: string, params: ListParams = {}, options: CallOptions = {}) {
+    return this.call({
+      ...options,
+      method: 'services.migrationExecutions.list',
+      verb: 'GET',
+      resource: service,
+      path: `${service}/migrationExecutions`,
+      params: { ...params },
+      schema: ListMigrationExecutionsResponseSchema,
+    });
+  }
+
+  /** Follows nextPageToken until the last page. */
+  async listAllMigrationExecutions(
+    service: string,
+    params: Omit<ListParams, 'pageToken'> = {},
+    options: CallOptions = {},
+  ) {
+    const all: MigrationExecution[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.listMigrationExecutions(service, { ...params, pageToken }, options);
+      all.push(...(page.migrationExecutions ?? []));
+      pageToken = page.nextPageToken || undefined;
+    } while (pageToken);
+    return all;
+  }
+
+  /** `DELETE /v1/{name}?requestId=…` — services.migrationExecutions.delete. */
+  deleteMigrationExecution(name: string, requestId?: string, options: CallOptions = {}): Promise<Operation> {
+    return this.call({
+      ...options,
+      method: 'services.migrationExecutions.delete',
+      verb: 'DELETE',
+      resource: name,
+      path: name,
+      params: { requestId },
+      schema: OperationSchema,
+    });
+  }
+
+  /** `GET /v1/{name}` — operations.get. */
+  getOperation(name: string, options: CallOptions = {}): Promise<Operation> {
+    return this.call({
+      ...options,
+      method: 'operations.get',
+      verb: 'GET',
+      resource: name,
+      path: name,
+      schema: OperationSchema,
+    });
+  }
+
+  /** `GET /v1/{location}/operations` — operations.list (one page). */
+  listOperations(location: string, params: ListParams = {}, options: CallOptions = {}) {
+    return this.call({
+      ...options,
+      method: 'operations.list',
+      verb: 'GET',
+      resource: location,
+      path: `${location}/operations`,
+      params: { ...params },
+      schema: ListOperationsResponseSchema,
+    });
+  }
+
+  /**
+   * Reads the operation until it is done. Returns it on success; throws MetastoreOperationError when it
+   * finished with an error. Abort via `signal` (an activity's cancellation signal).
+   */
+  async awaitOperation(name: string, options: AwaitOperationOptions = {}): Promise<Operation> {
+    const pollIntervalMs = options.pollIntervalMs ?? 2000;
+    for (;;) {
+      const operation = await this.getOperation(name, options);
+      options.onPoll?.(operation);
+      if (operation.done) {
+        if (operation.error) {
+          throw new MetastoreOperationError({
+            code: operation.error.code,
+            message: operation.error.message,
+            operation: name,
+            target: operation.metadata?.target,
+          });
+        }
+        return operation;
+      }
+      await abortableDelay(pollIntervalMs, options.signal);
+    }
+  }
+
+  private postVerb(method: string, service: string, verb: string, options: CallOptions): Promise<Operation> {
+    return this.call({
+      ...options,
+      method,
+      verb: 'POST',
+      resource: service,
+      path: `${service}:${verb}`,
+      data: {},
+      schema: OperationSchema,
+    });
+  }
+
+  private async call<S extends z.ZodType>(call: Call<S>): Promise<z.infer<S>> {
+    const request: GaxiosOptions = {
+      url: `${this.baseUrl}/${this.apiVersion}/${call.path}`,
+      method: call.verb,
+      params: definedOnly(call.params),
+      data: call.data,
+      headers: call.data === undefined ? undefined : { 'content-type': 'application/json' },
+      timeout: this.timeoutMs,
+      signal: call.signal,
+      // The activity retry policy is the one retry loop; gaxios must not retry on its own.
+      retry: false,
+      responseType: 'json',
+    };
+    let body: unknown;
+    try {
+      body = (await this.authClient.request(request)).data;
+    } catch (err) {
+      throw toApiError(withoutRequestBody(err), call);
+    }
+    const parsed = call.schema.safeParse(body);
+    if (!parsed.success) throw new MetastoreContractError(call.method, parsed.error);
+    return parsed.data;
+  }
+}
+
+function definedOnly(params?: Record<string, string | number | undefined>) {
+  if (!params) return undefined;
+  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined && value !== ''));
+}
+
+interface RequestConfig {
+  data?: unknown;
+  body?: unknown;
+}
+
+interface HttpishError {
+  name?: string;
+  code?: string;
+  message?: string;
+  cause?: { name?: string };
+  config?: RequestConfig;
+  response?: { status: number; data?: unknown; headers?: Headers | Record<string, string>; config?: RequestConfig };
+}
+
+/** A GaxiosError keeps copies of the request config; the startMigration body holds plaintext passwords. */
+function withoutRequestBody(err: unknown): unknown {
+  const e = err as HttpishError | undefined;
+  for (const config of [e?.config, e?.response?.config]) {
+    if (config) {
+      delete config.data;
+      delete config.body;
+    }
+  }
+  return err;
+}
+
+/** GaxiosError → MetastoreApiError. Abort by the caller is passed through untouched. */
+function toApiError(err: unknown, call: Call<z.ZodType>): unknown {
+  if (call.signal?.aborted) return err;
+  const e = err as HttpishError;
+  const base = { method: call.method, resource: call.resource, cause: err };
+  if (!e.response) {
+    // The caller's own abort returned above, so an abort here is our timeout signal (node-fetch: AbortError).
+    const aborted = [e.name, e.cause?.name].some((name) => name === 'AbortError' || name === 'TimeoutError');
+    const timedOut = aborted || e.code === 'ETIMEDOUT' || /timeout|timed out/i.test(e.message ?? '');
+    return new MetastoreApiError({
+      ...base,
+      httpStatus: 0,
+      status: timedOut ? 'DEADLINE_EXCEEDED' : 'UNAVAILABLE',
+      message: timedOut ? 'request timed out' : `no response: ${e.code ?? e.message ?? 'connection failed'}`,
+    });
+  }
+  const parsed = ApiErrorBodySchema.safeParse(e.response.data);
+  const httpStatus = e.response.status;
+  return new MetastoreApiError({
+    ...base,
+    httpStatus,
+    status: parsed.success && parsed.data.error.status ? parsed.data.error.status : statusFromHttp(httpStatus),
+    message: parsed.success ? parsed.data.error.message : `HTTP ${httpStatus} without a google.rpc.Status body`,
+    retryAfterMs: retryAfter(e.response.headers),
+  });
+}
+
+/** Canonical status for a bare HTTP code (AIP-193's mapping), used when the body is not a google.rpc error. */
+function statusFromHttp(httpStatus: number): string {
+  const table: Record<number, string> = {
+    400: 'INVALID_ARGUMENT',
+    401: 'UNAUTHENTICATED',
+    403: 'PERMISSION_DENIED',
+    404: 'NOT_FOUND',
+    409: 'ABORTED',
+    429: 'RESOURCE_EXHAUSTED',
+    499: 'CANCELLED',
+    501: 'UNIMPLEMENTED',
+    503: 'UNAVAILABLE',
+    504: 'DEADLINE_EXCEEDED',
+  };
+  return table[httpStatus] ?? (httpStatus >= 500 ? 'INTERNAL' : 'UNKNOWN');
+}
+
+function retryAfter(headers?: Headers | Record<string, string>): number | undefined {
+  // gaxios on Node hands back node-fetch's Headers, which is not an instance of the global Headers.
+  const value = isHeaders(headers) ? headers.get('retry-after') : headers?.['retry-after'];
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function isHeaders(headers?: Headers | Record<string, string>): headers is Headers {
+  return typeof headers?.get === 'function';
+}
+
+function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,57 @@
+// Reads an engineer's migration config file (YAML or JSON): the API's migrationExecution body, in
+// camelCase or in the snake_case of Google's curl example, optionally wrapped in { migrationExecution }.
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { MigrationExecutionRequestSchema, formatIssues } from './schemas';
+import type { MigrationExecutionRequest } from './schemas';
+
+export class MigrationConfigError extends Error {
+  override readonly name = 'MigrationConfigError';
+}
+
+export async function loadMigrationConfig(path: string): Promise<MigrationExecutionRequest> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new MigrationConfigError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return parseMigrationConfig(text, path);
+}
+
+export function parseMigrationConfig(text: string, source = 'config'): MigrationExecutionRequest {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text); // YAML is a superset of JSON
+  } catch (err) {
+    throw new MigrationConfigError(`${source}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const body = camelCaseKeys(raw);
+  const isWrapped = isRecord(body) && 'migrationExecution' in body;
+  const execution = isWrapped ? body['migrationExecution'] : body;
+  const root = isWrapped ? 'migrationExecution' : '';
+  if (isWrapped && Object.keys(body).length > 1) {
+    const extra = Object.keys(body).filter((key) => key !== 'migrationExecution');
+    throw new MigrationConfigError(`${source}: unknown top-level field(s): ${extra.join(', ')}`);
+  }
+  const parsed = MigrationExecutionRequestSchema.safeParse(execution);
+  if (!parsed.success)
+    throw new MigrationConfigError(`${source}: invalid migration config:\n${formatIssues(parsed.error, root)}`);
+  return parsed.data;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** snake_case keys → camelCase, recursively; values are left alone. */
+function camelCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelCaseKeys);
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
+      camelCaseKeys(inner),
+    ]),
+  );
+}

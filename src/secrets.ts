@@ -1,0 +1,53 @@
+// Resolves secret references (env:NAME, file:PATH). Called only inside the activity that sends the
+// password to the API, so plaintext never enters workflow input, history, logs or errors.
+import { readFile } from 'node:fs/promises';
+import type { MigrationExecutionInput, MigrationExecutionRequest, SecretRef } from './schemas';
+
+/** A reference that cannot be resolved. The message names the reference, never a value. */
+export class SecretUnresolvedError extends Error {
+  override readonly name = 'SecretUnresolvedError';
+}
+
+export type SecretResolver = (ref: SecretRef, field: string) => Promise<string>;
+
+export function createSecretResolver(env: NodeJS.ProcessEnv = process.env): SecretResolver {
+  return async (ref, field) => {
+    if (ref.startsWith('env:')) {
+      const value = env[ref.slice(4)];
+      if (!value) throw new SecretUnresolvedError(`${field}: ${ref} is not set in the worker's environment`);
+      return value;
+    }
+    if (ref.startsWith('file:')) {
+      try {
+        const value = (await readFile(ref.slice(5), 'utf8')).replace(/\r?\n$/, '');
+        if (!value) throw new SecretUnresolvedError(`${field}: ${ref} is empty`);
+        return value;
+      } catch (err) {
+        if (err instanceof SecretUnresolvedError) throw err;
+        const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+        throw new SecretUnresolvedError(`${field}: ${ref} cannot be read on the worker (${code})`);
+      }
+    }
+    throw new SecretUnresolvedError(`${field}: not a secret reference (env:NAME or file:PATH)`);
+  };
+}
+
+/** The API body with both passwords resolved. Lives only for the duration of one HTTP call. */
+export async function resolveMigrationExecution(
+  request: MigrationExecutionRequest,
+  resolve: SecretResolver,
+): Promise<MigrationExecutionInput> {
+  const config = request.cloudSqlMigrationConfig;
+  if (!config) return { ...request, cloudSqlMigrationConfig: undefined };
+  const base = 'migrationExecution.cloudSqlMigrationConfig';
+  const [connectionPassword, cdcPassword] = await Promise.all([
+    resolve(config.cloudSqlConnectionConfig.password, `${base}.cloudSqlConnectionConfig.password`),
+    resolve(config.cdcConfig.password, `${base}.cdcConfig.password`),
+  ]);
+  return {
+    cloudSqlMigrationConfig: {
+      cloudSqlConnectionConfig: { ...config.cloudSqlConnectionConfig, password: connectionPassword },
+      cdcConfig: { ...config.cdcConfig, password: cdcPassword },
+    },
+  };
+}

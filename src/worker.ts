@@ -1,0 +1,44 @@
+// The worker: config → auth → MetastoreClient → activities → Worker.run(). SIGINT/SIGTERM shut it
+// down gracefully (the SDK's default signals), letting in-flight activities finish within the grace time.
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { loadConfig } from './config';
+import { createMetastoreTarget } from './metastore/auth';
+import { MetastoreClient } from './metastore/client';
+import { createSecretResolver } from './secrets';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const target = await createMetastoreTarget(config.metastore);
+  const metastore = new MetastoreClient({
+    baseUrl: target.baseUrl,
+    authClient: target.authClient,
+    apiVersion: config.metastore.apiVersion,
+    timeoutMs: config.metastore.timeoutMs,
+  });
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath: require.resolve('./workflows'),
+    // Cancellation reaches an activity through its heartbeat: flush heartbeats often enough to notice.
+    maxHeartbeatThrottleInterval: '2s',
+    activities: createActivities({ metastore, secrets: createSecretResolver() }),
+    shutdownGraceTime: '10s',
+  });
+  console.log(
+    `worker polling task queue ${config.temporal.taskQueue} on ${config.temporal.address} ` +
+      `(namespace ${config.temporal.namespace}); Metastore API: ${target.emulated ? `emulator at ${target.baseUrl}` : target.baseUrl}`,
+  );
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(`worker failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

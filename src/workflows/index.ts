@@ -1,0 +1,2 @@
+// Workflow functions only: the worker's workflowsPath points here.
+export { managedMigration } from './managed-migration';

@@ -1,0 +1,225 @@
+// Shapes the workflow owns and pure functions over them. Plain JSON only: this state is the query
+// answer and the continue-as-new payload, so it holds ISO time strings and arrays, never secrets.
+import type { MigrationExecutionState, Phase, ServiceState } from '../schemas';
+import { ACTIVE_EXECUTION_STATES, TERMINAL_EXECUTION_STATES } from '../schemas';
+
+export type Stage =
+  | 'PRECHECK'
+  | 'DISABLING_BACKUPS'
+  | 'STARTING'
+  | 'REPLICATION'
+  | 'COMPLETING'
+  | 'CANCELLING'
+  | 'RESTORING_BACKUPS'
+  | 'DONE';
+
+/** How the migration ended. SUCCEEDED and CANCELLED end the workflow normally; the others fail it. */
+export type Outcome = 'SUCCEEDED' | 'CANCELLED' | 'FAILED' | 'SERVICE_GONE' | 'PRECHECK_FAILED';
+
+export interface ExecutionSnapshot {
+  name: string;
+  state?: MigrationExecutionState;
+  phase?: Phase;
+  stateMessage?: string;
+  createTime?: string;
+  endTime?: string;
+}
+
+/** One read of the service and its migration execution. */
+export interface MigrationSnapshot {
+  polledAt: string;
+  serviceFound: boolean;
+  serviceState?: ServiceState;
+  /** Absent when the execution is not known yet or no longer exists. */
+  execution?: ExecutionSnapshot;
+}
+
+export interface SavedScheduledBackup {
+  enabled: boolean;
+  cronSchedule?: string;
+  timeZone?: string;
+  backupLocation?: string;
+}
+
+/** What checkService reports; the workflow decides with precheckProblems. */
+export interface ServiceFacts {
+  name: string;
+  state?: ServiceState;
+  databaseType?: string;
+  hiveVersion?: string;
+  scheduledBackup: SavedScheduledBackup;
+  activeExecutions: string[];
+}
+
+export type Action = 'complete' | 'cancel';
+
+export interface DecisionRecord {
+  action: Action;
+  by?: string;
+  reason?: string;
+  at: string;
+  via: 'signal' | 'workflow-cancellation';
+  accepted: boolean;
+  note?: string;
+}
+
+export interface MigrationState {
+  stage: Stage;
+  stageHistory: { stage: Stage; at: string }[];
+  outcome?: Outcome;
+  outcomeMessage?: string;
+  /** Fixed once by the workflow so a retried activity repeats the same request. */
+  requestIds: { disableBackups: string; start: string; restoreBackups: string };
+  serviceState?: ServiceState;
+  execution?: ExecutionSnapshot;
+  lastPollTime?: string;
+  /** The last read, handed to the watcher so it reports only changes (and to the next run). */
+  lastSnapshot?: MigrationSnapshot;
+  savedScheduledBackup?: SavedScheduledBackup;
+  backupsDisabled: boolean;
+  backupsRestored: boolean;
+  /** The engineer's accepted decision; later requests are kept in `requests` with a note. */
+  decision?: DecisionRecord;
+  requests: DecisionRecord[];
+  lastError?: { type: string; message: string; at: string };
+  startedAt: string;
+  updatedAt: string;
+  continuedAsNew: number;
+}
+
+export type MigrationStatus = MigrationState & { service: string; workflowId: string; runId: string };
+
+export interface MigrationResult {
+  outcome: Outcome;
+  message?: string;
+  execution?: ExecutionSnapshot;
+  serviceState?: ServiceState;
+  backupsRestored: boolean;
+}
+
+export function initialState(now: string, requestIds: MigrationState['requestIds']): MigrationState {
+  return {
+    stage: 'PRECHECK',
+    stageHistory: [{ stage: 'PRECHECK', at: now }],
+    requestIds,
+    backupsDisabled: false,
+    backupsRestored: false,
+    requests: [],
+    startedAt: now,
+    updatedAt: now,
+    continuedAsNew: 0,
+  };
+}
+
+export function enterStage(state: MigrationState, stage: Stage, now: string): void {
+  if (state.stage === stage) return;
+  state.stage = stage;
+  state.stageHistory.push({ stage, at: now });
+  state.updatedAt = now;
+}
+
+export function applySnapshot(state: MigrationState, snapshot: MigrationSnapshot): void {
+  state.lastPollTime = snapshot.polledAt;
+  state.lastSnapshot = snapshot;
+  state.serviceState = snapshot.serviceFound ? snapshot.serviceState : undefined;
+  if (snapshot.execution) state.execution = snapshot.execution;
+  state.updatedAt = snapshot.polledAt;
+}
+
+export function precheckProblems(facts: ServiceFacts): string[] {
+  const problems: string[] = [];
+  if (facts.state !== 'ACTIVE') problems.push(`service state is ${facts.state ?? 'STATE_UNSPECIFIED'}, must be ACTIVE`);
+  if (facts.databaseType !== 'SPANNER') {
+    problems.push(`service databaseType is ${facts.databaseType ?? 'unset'}, managed migration requires SPANNER`);
+  }
+  if (facts.activeExecutions.length > 0) {
+    problems.push(`a migration is already in flight: ${facts.activeExecutions.join(', ')}`);
+  }
+  return problems;
+}
+
+/**
+ * Records a complete or cancel request. Cancel wins over a complete that has not been sent yet;
+ * nothing is accepted once cutover or cancellation is under way, or after the end.
+ */
+export function recordDecision(
+  state: MigrationState,
+  request: Omit<DecisionRecord, 'accepted' | 'note'>,
+): DecisionRecord {
+  const refusal = decisionRefusal(state, request.action);
+  const record: DecisionRecord = { ...request, accepted: refusal === undefined, note: refusal };
+  state.requests.push(record);
+  if (record.accepted) state.decision = record;
+  state.updatedAt = request.at;
+  return record;
+}
+
+function decisionRefusal(state: MigrationState, action: Action): string | undefined {
+  if (state.outcome || state.stage === 'RESTORING_BACKUPS' || state.stage === 'DONE') {
+    return `the migration already ended (${state.outcome ?? state.stage})`;
+  }
+  if (state.stage === 'COMPLETING') return 'cutover is already under way';
+  if (state.stage === 'CANCELLING') return 'cancellation is already under way';
+  if (state.decision?.action === action) return `${action} was already requested`;
+  if (state.decision?.action === 'cancel') return 'cancel was already requested';
+  return undefined;
+}
+
+export function isActiveExecution(state?: MigrationExecutionState): boolean {
+  return state !== undefined && ACTIVE_EXECUTION_STATES.includes(state);
+}
+
+export function isTerminalExecution(state?: MigrationExecutionState): boolean {
+  return state !== undefined && TERMINAL_EXECUTION_STATES.includes(state);
+}
+
+/** Ready for CompleteMigration: running and still replicating. */
+export function isReplicating(execution?: ExecutionSnapshot): boolean {
+  return execution?.state === 'RUNNING' && execution.phase === 'REPLICATION';
+}
+
+/** Did something outside this workflow end the migration? */
+export function externalEnding(snapshot: MigrationSnapshot): { outcome: Outcome; message: string } | undefined {
+  if (!snapshot.serviceFound) return { outcome: 'SERVICE_GONE', message: 'the service no longer exists' };
+  const execution = snapshot.execution;
+  if (!execution) return undefined;
+  const detail = execution.stateMessage ? `: ${execution.stateMessage}` : '';
+  switch (execution.state) {
+    case 'FAILED':
+      return { outcome: 'FAILED', message: `migration execution ${execution.name} FAILED${detail}` };
+    case 'CANCELLED': // CANCELLING is not an ending yet: the watcher reports CANCELLED when it settles
+      return {
+        outcome: 'CANCELLED',
+        message: `migration execution ${execution.name} was cancelled outside this workflow${detail}`,
+      };
+    case 'SUCCEEDED':
+      return {
+        outcome: 'SUCCEEDED',
+        message: `migration execution ${execution.name} was completed outside this workflow`,
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** Changes the watcher reports: anything the workflow or an engineer would act on. */
+export function snapshotChanged(before: MigrationSnapshot | undefined, after: MigrationSnapshot): boolean {
+  if (!before) return true;
+  return (
+    before.serviceFound !== after.serviceFound ||
+    before.serviceState !== after.serviceState ||
+    before.execution?.name !== after.execution?.name ||
+    before.execution?.state !== after.execution?.state ||
+    before.execution?.phase !== after.execution?.phase ||
+    before.execution?.stateMessage !== after.execution?.stateMessage
+  );
+}
+
+export function sameScheduledBackup(a: SavedScheduledBackup, b: SavedScheduledBackup): boolean {
+  return (
+    a.enabled === b.enabled &&
+    (a.cronSchedule ?? '') === (b.cronSchedule ?? '') &&
+    (a.timeZone ?? '') === (b.timeZone ?? '') &&
+    (a.backupLocation ?? '') === (b.backupLocation ?? '')
+  );
+}
