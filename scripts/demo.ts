@@ -1,0 +1,157 @@
+// `npm run demo`: one whole managed migration on the embedded default, with nothing configured.
+// Starts a Temporal dev server (with Web UI), the Metastore emulator with a demo service and a worker,
+// drives the migration through the real CLI (start → REPLICATION → complete), prints each stage as it
+// happens and the final migration execution, then stops everything it started.
+import { Client, Connection } from '@temporalio/client';
+import { join } from 'node:path';
+import { DEMO_SERVICE_NAME } from '../src/emulator/server';
+import { statusQuery, workflowIdFor } from '../src/workflows/messages';
+import type { MigrationStatus } from '../src/workflows/migration-state';
+import { spawnService } from './lib/services';
+import type { ServiceProcess } from './lib/services';
+import { acceptsConnections, freePort } from './lib/ports';
+import { devServerArgs, devServerEnv, ensureTemporalCli } from './temporal-cli';
+
+const root = join(__dirname, '..');
+// node --import tsx rather than the tsx binary, so each service is one process we can stop by its pid.
+const node = process.execPath;
+const ts = (...args: string[]) => ['--import', 'tsx', ...args];
+const started: ServiceProcess[] = [];
+const t0 = Date.now();
+const say = (line: string) => console.log(`[demo +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`);
+
+/** The usual ports when free (so the Web UI link is the familiar one), else any free ones. */
+async function pickPort(preferred: number): Promise<number> {
+  return (await acceptsConnections(preferred)) ? freePort() : preferred;
+}
+
+async function startInfrastructure() {
+  const [temporalPort, uiPort, emulatorPort] = await Promise.all([pickPort(7233), pickPort(8233), freePort()]);
+  const temporalCli = await ensureTemporalCli({ log: say });
+  say(`starting Temporal dev server on 127.0.0.1:${temporalPort} (Web UI port ${uiPort})`);
+  const temporal = spawnService({
+    name: 'temporal',
+    command: temporalCli,
+    args: devServerArgs({ port: temporalPort, uiPort }),
+    env: devServerEnv(),
+  });
+  started.push(temporal);
+  say(`starting Metastore emulator on 127.0.0.1:${emulatorPort} with ${DEMO_SERVICE_NAME}`);
+  const emulator = spawnService({
+    name: 'emulator',
+    command: node,
+    args: ts('src/emulator/main.ts', '--port', String(emulatorPort), '--operation-delay-ms', '1500', '--seed-demo'),
+    cwd: root,
+  });
+  started.push(emulator);
+  await emulator.waitForOutput(/listening on/);
+  await waitForTemporal(`127.0.0.1:${temporalPort}`);
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+    METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
+    // The demo's secret references (examples/migration.yaml) resolve against the worker's environment.
+    HIVE_DB_PASSWORD: 'demo-hive-password',
+    CDC_PASSWORD: 'demo-cdc-password',
+  };
+  say('starting worker');
+  const worker = spawnService({ name: 'worker', command: node, args: ts('src/worker.ts'), cwd: root, env });
+  started.push(worker);
+  await worker.waitForOutput(/worker polling/);
+  return { env, temporalAddress: env.TEMPORAL_ADDRESS, uiUrl: `http://127.0.0.1:${uiPort}` };
+}
+
+async function waitForTemporal(address: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 2000 });
+      await connection.workflowService.describeNamespace({ namespace: 'default' });
+      await connection.close();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`Temporal dev server did not start: ${(err as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/** Runs the real CLI, echoing the command line and its output. */
+async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
+  console.log(`\n$ metastore-migrator ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}`);
+  const run = spawnService({ name: 'cli', command: node, args: ts('src/client.ts', ...args), cwd: root, env });
+  const code = await run.exited;
+  const output = run.output().trimEnd();
+  console.log(output.replace(/^/gm, '  '));
+  if (code !== 0) throw new Error(`metastore-migrator ${args[0]} exited with ${code}`);
+  return output;
+}
+
+/** Prints every stage change and execution state change until `until` holds. */
+async function follow(client: Client, until: (s: MigrationStatus) => boolean): Promise<MigrationStatus> {
+  const handle = client.workflow.getHandle(workflowIdFor(DEMO_SERVICE_NAME));
+  let seen = '';
+  for (;;) {
+    const status = await handle.query(statusQuery);
+    const line = `stage ${status.stage}; service ${status.serviceState ?? '?'}; execution ${status.execution?.state ?? '-'}/${status.execution?.phase ?? '-'}`;
+    if (line !== seen) say((seen = line));
+    if (until(status)) return status;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function main(): Promise<void> {
+  const { env, temporalAddress, uiUrl } = await startInfrastructure();
+  const service = ['--service', DEMO_SERVICE_NAME];
+  const client = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
+  try {
+    await cli(
+      env,
+      'start',
+      ...service,
+      '--config',
+      'examples/migration.yaml',
+      '--migration-id',
+      'demo-migration',
+      '--poll-interval',
+      '5',
+      '--operation-poll',
+      '0.5',
+    );
+    say(
+      `Temporal Web UI: ${uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowIdFor(DEMO_SERVICE_NAME))}`,
+    );
+    await follow(client, (s) => s.stage === 'REPLICATION');
+    say('replicating: Cloud SQL is still the source of truth; workloads move to the Dataproc Metastore endpoint');
+    await cli(env, 'status', ...service);
+    await cli(env, 'complete', ...service, '--by', 'demo-engineer', '--reason', 'all workloads use the DPMS endpoint');
+    await follow(client, (s) => s.stage === 'DONE');
+    await cli(env, 'wait', ...service);
+    const described = await cli(env, 'describe', ...service, '--migration', 'demo-migration');
+    if (!/state SUCCEEDED/.test(described)) throw new Error('the migration execution did not end SUCCEEDED');
+    say(`migration execution SUCCEEDED in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    say(`(the Web UI at ${uiUrl} stops with the demo; run 'npm run temporal:dev' for one that stays up)`);
+  } finally {
+    await client.connection.close();
+  }
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.allSettled([...started].reverse().map((service) => service.stop()));
+}
+
+main().then(
+  async () => {
+    await stopAll();
+    process.exit(0);
+  },
+  async (err) => {
+    console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+    for (const service of started) console.error(`--- ${service.name} output ---\n${service.output().slice(-3000)}`);
+    await stopAll();
+    process.exit(1);
+  },
+);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void stopAll().then(() => process.exit(130)));
+}

@@ -1,0 +1,87 @@
+// Shared test data and waiting helpers for workflow, activity and end-to-end tests.
+import type { MigrationExecutionRequest, MigrationOptions } from '../../src/schemas';
+
+/** The worker-side environment that env: secret references resolve against in tests. */
+export const SECRET_ENV = { HIVE_DB_PASSWORD: 'hive-pass-7d1e9c', CDC_PASSWORD: 'cdc-pass-93a0f2' } as const;
+
+let counter = 0;
+/** A service name no other test uses. */
+export function uniqueServiceName(prefix = 'svc'): string {
+  counter += 1;
+  return `projects/test-project/locations/us-central1/services/${prefix}-${process.pid}-${counter}`;
+}
+
+export const ORIGINAL_BACKUP = {
+  enabled: true,
+  cronSchedule: '0 3 * * *',
+  timeZone: 'Europe/Berlin',
+  backupLocation: 'gs://test-backups/hms',
+} as const;
+
+/** A SPANNER service with scheduled backups on, as the emulator's seed endpoint takes it. */
+export function serviceSeed(name: string, overrides: Record<string, unknown> = {}) {
+  return {
+    name,
+    databaseType: 'SPANNER',
+    tier: 'ENTERPRISE',
+    hiveMetastoreConfig: { version: '3.1.2' },
+    scheduledBackup: { ...ORIGINAL_BACKUP },
+    ...overrides,
+  };
+}
+
+/** The migrationExecution body with passwords as secret references (what an engineer writes). */
+export function migrationExecutionRequest(): MigrationExecutionRequest {
+  return {
+    cloudSqlMigrationConfig: {
+      cloudSqlConnectionConfig: {
+        instanceConnectionName: 'test-project:us-central1:hive-mysql',
+        ipAddress: '127.0.0.1',
+        port: 3306,
+        hiveDatabaseName: 'hive',
+        username: 'hive',
+        password: 'env:HIVE_DB_PASSWORD',
+        proxySubnet: 'projects/test-project/regions/us-central1/subnetworks/proxy',
+        natSubnet: 'projects/test-project/regions/us-central1/subnetworks/nat',
+      },
+      cdcConfig: {
+        vpcNetwork: 'projects/test-project/locations/global/networks/default',
+        subnetIpRange: '10.0.0.0/29',
+        reverseProxySubnet: 'projects/test-project/regions/us-central1/subnetworks/reverse-proxy',
+        username: 'datastream',
+        password: 'env:CDC_PASSWORD',
+        rootPath: '/migration',
+      },
+    },
+  };
+}
+
+/** Poll intervals small enough that a test finishes in seconds. */
+export const FAST_OPTIONS: Partial<MigrationOptions> = {
+  pollIntervalSeconds: 0.2,
+  operationPollSeconds: 0.1,
+  maxQuietSeconds: 30,
+};
+
+/** Re-evaluates `check` until it returns a value other than undefined/false, or fails after the deadline. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 30_000, intervalMs = 25 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,116 @@
+// A real Temporal dev server, the emulator over HTTP, the real activities and the bundled workflow:
+// everything a workflow test needs, started once per test file.
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { PassThroughClient } from 'google-auth-library';
+import { createActivities } from '../../src/activities';
+import { TASK_QUEUE } from '../../src/config';
+import { MetastoreClient } from '../../src/metastore/client';
+import type { MigrationOptions } from '../../src/schemas';
+import { createSecretResolver } from '../../src/secrets';
+import type { managedMigration } from '../../src/workflows/managed-migration';
+import { WORKFLOW_TYPE, statusQuery, workflowIdFor } from '../../src/workflows/messages';
+import type { MigrationStatus, Stage } from '../../src/workflows/migration-state';
+import { admin, startEmulator } from './emulator';
+import {
+  FAST_OPTIONS,
+  SECRET_ENV,
+  migrationExecutionRequest,
+  serviceSeed,
+  uniqueServiceName,
+  waitFor,
+} from './migration';
+import { createTestEnv } from './temporal';
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  emulator: Emulator;
+  metastore: MetastoreClient;
+  /** Seeds a fresh service in the emulator and returns its name. */
+  seedService(overrides?: Record<string, unknown>): Promise<string>;
+  /** Runs `fn` while a worker with the real activities polls a fresh task queue. */
+  withWorker<T>(fn: (taskQueue: string) => Promise<T>, env?: Record<string, string>): Promise<T>;
+  start(
+    service: string,
+    taskQueue: string,
+    options?: Partial<MigrationOptions>,
+  ): Promise<WorkflowHandle<typeof managedMigration>>;
+  status(service: string): Promise<MigrationStatus>;
+  waitForStage(service: string, stage: Stage): Promise<MigrationStatus>;
+  close(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function createHarness(emulatorOptions: { operationDelayMs?: number } = {}): Promise<Harness> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const [env, emulator, workflowBundle] = await Promise.all([
+    createTestEnv(),
+    startEmulator({ operationDelayMs: emulatorOptions.operationDelayMs ?? 100 }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') }),
+  ]);
+  const metastore = new MetastoreClient({
+    baseUrl: emulator.url,
+    authClient: new PassThroughClient(),
+    timeoutMs: 10_000,
+  });
+  const client = env.client;
+
+  const harness: Harness = {
+    env,
+    emulator,
+    metastore,
+    async seedService(overrides = {}) {
+      const name = uniqueServiceName();
+      await admin(emulator, 'services', serviceSeed(name, overrides));
+      return name;
+    },
+    async withWorker(fn, secretEnv = SECRET_ENV) {
+      const taskQueue = `${TASK_QUEUE}-${randomUUID()}`;
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle,
+        activities: createActivities({ metastore, secrets: createSecretResolver(secretEnv) }),
+        maxHeartbeatThrottleInterval: '2s',
+      });
+      return worker.runUntil(fn(taskQueue));
+    },
+    start(service, taskQueue, options = {}) {
+      return client.workflow.start<typeof managedMigration>(WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: workflowIdFor(service),
+        args: [
+          {
+            request: {
+              service,
+              migrationExecution: migrationExecutionRequest(),
+              options: { ...FAST_OPTIONS, ...options },
+            },
+          },
+        ],
+        workflowIdConflictPolicy: 'FAIL',
+      });
+    },
+    status(service) {
+      return client.workflow.getHandle(workflowIdFor(service)).query(statusQuery);
+    },
+    waitForStage(service, stage) {
+      return waitFor(`stage ${stage}`, async () => {
+        const status = await harness.status(service);
+        return status.stage === stage ? status : undefined;
+      });
+    },
+    async close() {
+      await Promise.allSettled([env.teardown(), emulator.close()]);
+    },
+  };
+  return harness;
+}
