@@ -38,6 +38,7 @@ environment: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default), TE
 (metastore-migration), METASTORE_EMULATOR_HOST (host:port of the local emulator; unset = Google, ADC)`;
 
 class UsageError extends Error {}
+class HelpRequested extends Error {}
 
 interface Options {
   service: string;
@@ -63,7 +64,8 @@ function parse(argv: string[]): { command: string; options: Options } {
     },
   });
   const command = positionals[0];
-  if (values.help || !command) throw new UsageError(USAGE);
+  if (values.help) throw new HelpRequested(USAGE);
+  if (!command) throw new UsageError(USAGE);
   if (positionals.length > 1) throw new UsageError(`unexpected argument: ${positionals[1]}\n\n${USAGE}`);
   const service = ServiceNameSchema.safeParse(values.service ?? '');
   if (!service.success)
@@ -224,6 +226,10 @@ async function main(argv: string[]): Promise<number> {
     await run(loadConfig(), options, print);
     return 0;
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      console.log(err.message);
+      return 0;
+    }
     const { type, message } = describeError(err);
     if (json) console.error(JSON.stringify({ error: { type, message } }));
     else console.error(type === 'Usage' ? message : `${type}: ${message}`);

@@ -60,39 +60,19 @@ export function createMigrationActivities({ metastore, secrets }: MigrationDeps)
     },
 
     /** completeMigration (no requestId in the API): a retry that finds cutover under way counts as done. */
-    async completeMigration({
-      service,
-      execution,
-    }: {
-      service: string;
-      execution?: string;
-    }): Promise<MigrationCallResult> {
-      try {
-        return { operation: (await metastore.completeMigration(service)).name, alreadyRequested: false };
-      } catch (err) {
-        if (isPrecondition(err) && (await alreadyThere(execution, ['SUCCEEDED'], 'CUTOVER'))) {
-          return { alreadyRequested: true };
-        }
-        throw err;
-      }
+    completeMigration({ service, execution }: { service: string; execution?: string }): Promise<MigrationCallResult> {
+      return idempotent(
+        () => metastore.completeMigration(service),
+        () => alreadyThere(execution, ['SUCCEEDED'], 'CUTOVER'),
+      );
     },
 
     /** cancelMigration: a retry that finds the execution CANCELLING or CANCELLED counts as done. */
-    async cancelMigration({
-      service,
-      execution,
-    }: {
-      service: string;
-      execution?: string;
-    }): Promise<MigrationCallResult> {
-      try {
-        return { operation: (await metastore.cancelMigration(service)).name, alreadyRequested: false };
-      } catch (err) {
-        if (isPrecondition(err) && (await alreadyThere(execution, ['CANCELLING', 'CANCELLED']))) {
-          return { alreadyRequested: true };
-        }
-        throw err;
-      }
+    cancelMigration({ service, execution }: { service: string; execution?: string }): Promise<MigrationCallResult> {
+      return idempotent(
+        () => metastore.cancelMigration(service),
+        () => alreadyThere(execution, ['CANCELLING', 'CANCELLED']),
+      );
     },
 
     /** Polls an operation until done, heartbeating each read; cancellable through the heartbeat. */
@@ -112,6 +92,16 @@ export function createMigrationActivities({ metastore, secrets }: MigrationDeps)
       return { operation, migrationExecution: executionOf(done) };
     },
   };
+}
+
+/** Calls the API; a FAILED_PRECONDITION that means "already done" (a retry after success) is success. */
+async function idempotent(call: () => Promise<Operation>, done: () => Promise<boolean>): Promise<MigrationCallResult> {
+  try {
+    return { operation: (await call()).name, alreadyRequested: false };
+  } catch (err) {
+    if (isPrecondition(err) && (await done())) return { alreadyRequested: true };
+    throw err;
+  }
 }
 
 function isPrecondition(err: unknown): boolean {

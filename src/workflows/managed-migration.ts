@@ -209,33 +209,26 @@ class MigrationRun {
     }
   }
 
-  private async complete(): Promise<void> {
-    const execution = this.state.execution?.name;
-    const call = await this.acts.api
-      .completeMigration({ service: this.service, execution })
-      .catch((err) => this.settleAfterFailure(err));
-    if (!call) return;
-    if (call.operation) {
-      const done = await this.acts.operations
-        .awaitOperation({ operation: call.operation, pollIntervalMs: this.operationPollMs() })
-        .catch((err) => this.settleAfterFailure(err));
-      if (!done) return;
-    }
-    await this.untilSettled('SUCCEEDED');
+  private complete(): Promise<void> {
+    return this.finish('completeMigration', 'SUCCEEDED');
   }
 
-  private async cancel(): Promise<void> {
-    const call = await this.acts.api
-      .cancelMigration({ service: this.service, execution: this.state.execution?.name })
-      .catch((err) => this.settleAfterFailure(err));
-    if (!call) return;
-    if (call.operation) {
+  private cancel(): Promise<void> {
+    return this.finish('cancelMigration', 'CANCELLED');
+  }
+
+  /** completeMigration or cancelMigration, await its operation, then watch until the migration settles. */
+  private async finish(call: 'completeMigration' | 'cancelMigration', expected: 'SUCCEEDED' | 'CANCELLED') {
+    const args = { service: this.service, execution: this.state.execution?.name };
+    const requested = await this.acts.api[call](args).catch((err) => this.settleAfterFailure(err));
+    if (!requested) return;
+    if (requested.operation) {
       const done = await this.acts.operations
-        .awaitOperation({ operation: call.operation, pollIntervalMs: this.operationPollMs() })
+        .awaitOperation({ operation: requested.operation, pollIntervalMs: this.operationPollMs() })
         .catch((err) => this.settleAfterFailure(err));
       if (!done) return;
     }
-    await this.untilSettled('CANCELLED');
+    await this.untilSettled(expected);
   }
 
   /** Watches until the execution is terminal and the service has left MIGRATING, then records the outcome. */

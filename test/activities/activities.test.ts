@@ -1,0 +1,387 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { inspect } from 'node:util';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { Info } from '@temporalio/activity';
+import { DefaultLogger } from '@temporalio/worker';
+import { PassThroughClient } from 'google-auth-library';
+import { type Activities, createActivities } from '../../src/activities';
+import { MetastoreClient } from '../../src/metastore/client';
+import { createSecretResolver } from '../../src/secrets';
+import type { MigrationSnapshot } from '../../src/workflows/migration-state';
+import { type Emulator, admin, startEmulator } from '../helpers/emulator';
+import {
+  ORIGINAL_BACKUP,
+  SECRET_ENV,
+  migrationExecutionRequest,
+  serviceSeed,
+  uniqueServiceName,
+  waitFor,
+} from '../helpers/migration';
+
+const POLL_MS = 10;
+const PASSWORDS = Object.values(SECRET_ENV);
+
+/** A fresh environment per run (a cancelled one stays cancelled); quiet, as expected failures log warnings. */
+function newEnv(info: Partial<Info> = {}): MockActivityEnvironment {
+  return new MockActivityEnvironment(info, { logger: new DefaultLogger('ERROR') });
+}
+
+/** env.run with the activity's own argument and result types. */
+function runIn<A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args: A) => Promise<R>, ...args: A) {
+  return env.run<A, R, typeof fn>(fn, ...args);
+}
+
+/** Runs an activity that must fail and returns the failure. */
+async function failure<E = ApplicationFailure>(run: () => Promise<unknown>): Promise<E> {
+  try {
+    await run();
+  } catch (err) {
+    return err as E;
+  }
+  assert.fail('expected the activity to fail');
+}
+
+function assertNoPasswords(err: Error): void {
+  const everything = inspect(err, { depth: null, showHidden: true });
+  for (const password of PASSWORDS) {
+    assert.doesNotMatch(err.message, new RegExp(password));
+    assert.ok(!everything.includes(password), `the failure holds ${password}`);
+  }
+}
+
+describe('activities against the emulator', () => {
+  let emulator: Emulator;
+  let metastore: MetastoreClient;
+  let activities: Activities;
+
+  const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> =>
+    runIn(newEnv(), fn, ...args);
+
+  async function seed(overrides: Record<string, unknown> = {}): Promise<string> {
+    const name = uniqueServiceName();
+    await admin(emulator, 'services', serviceSeed(name, overrides));
+    return name;
+  }
+
+  /** Starts a migration through the activities and waits until its execution is RUNNING. */
+  async function startRunning(service: string): Promise<string> {
+    const started = await run(activities.startMigration, {
+      service,
+      migrationExecution: migrationExecutionRequest(),
+      requestId: randomUUID(),
+    });
+    const done = await run(activities.awaitOperation, { operation: started.operation, pollIntervalMs: POLL_MS });
+    assert.ok(done.migrationExecution);
+    return done.migrationExecution;
+  }
+
+  before(async () => {
+    // Long enough to observe CUTOVER and CANCELLING between two calls, short enough to keep tests quick.
+    emulator = await startEmulator({ operationDelayMs: 300 });
+    metastore = new MetastoreClient({ baseUrl: emulator.url, authClient: new PassThroughClient(), timeoutMs: 5000 });
+    activities = createActivities({ metastore, secrets: createSecretResolver({ ...SECRET_ENV }) });
+  });
+  after(() => emulator.close());
+
+  describe('prechecks and scheduled backups', () => {
+    it('checkService reports state, databaseType, the saved scheduled backup and active executions', async () => {
+      const service = await seed();
+      const facts = await run(activities.checkService, { service });
+      assert.deepEqual(facts, {
+        name: service,
+        state: 'ACTIVE',
+        databaseType: 'SPANNER',
+        hiveVersion: '3.1.2',
+        scheduledBackup: { ...ORIGINAL_BACKUP },
+        activeExecutions: [],
+      });
+      const execution = await startRunning(service);
+      const during = await run(activities.checkService, { service });
+      assert.equal(during.state, 'MIGRATING');
+      assert.deepEqual(during.activeExecutions, [execution]);
+    });
+
+    it('disableScheduledBackups turns backups off and leaves the schedule in place', async () => {
+      const service = await seed();
+      const { operation } = await run(activities.disableScheduledBackups, { service, requestId: randomUUID() });
+      await run(activities.awaitOperation, { operation, pollIntervalMs: POLL_MS });
+      const backup = (await metastore.getService(service)).scheduledBackup;
+      assert.equal(backup?.enabled, false);
+      assert.equal(backup?.cronSchedule, ORIGINAL_BACKUP.cronSchedule);
+    });
+
+    it('restoreScheduledBackups writes back exactly the saved setting', async () => {
+      const service = await seed();
+      const saved = (await run(activities.checkService, { service })).scheduledBackup;
+      const disabled = await run(activities.disableScheduledBackups, { service, requestId: randomUUID() });
+      await run(activities.awaitOperation, { operation: disabled.operation, pollIntervalMs: POLL_MS });
+
+      const restored = await run(activities.restoreScheduledBackups, { service, saved, requestId: randomUUID() });
+      await run(activities.awaitOperation, { operation: restored.operation, pollIntervalMs: POLL_MS });
+      assert.deepEqual((await run(activities.checkService, { service })).scheduledBackup, { ...ORIGINAL_BACKUP });
+
+      // Every one of the four fields is written, not only `enabled`.
+      const other = { enabled: true, cronSchedule: '30 1 * * 1', timeZone: 'UTC', backupLocation: 'gs://other/hms' };
+      const rewritten = await run(activities.restoreScheduledBackups, {
+        service,
+        saved: other,
+        requestId: randomUUID(),
+      });
+      await run(activities.awaitOperation, { operation: rewritten.operation, pollIntervalMs: POLL_MS });
+      assert.deepEqual((await run(activities.checkService, { service })).scheduledBackup, other);
+    });
+  });
+
+  describe('migration calls', () => {
+    it('startMigration repeated with the same requestId returns the same operation and makes one execution', async () => {
+      const service = await seed();
+      const args = { service, migrationExecution: migrationExecutionRequest(), requestId: randomUUID() };
+      const first = await run(activities.startMigration, args);
+      const second = await run(activities.startMigration, args);
+      assert.equal(second.operation, first.operation);
+      const executions = await metastore.listAllMigrationExecutions(service);
+      assert.equal(executions.length, 1);
+      assert.equal(first.migrationExecution, executions[0]?.name);
+    });
+
+    const retries = [
+      { call: 'completeMigration', during: ['phase', 'CUTOVER'], after: 'SUCCEEDED' },
+      { call: 'cancelMigration', during: ['state', 'CANCELLING'], after: 'CANCELLED' },
+    ] as const;
+    for (const { call, during, after: ended } of retries) {
+      it(`${call} retried after it was accepted reports alreadyRequested, in ${during[1]} and after ${ended}`, async () => {
+        const service = await seed();
+        const execution = await startRunning(service);
+        const first = await run(activities[call], { service, execution });
+        assert.equal(first.alreadyRequested, false);
+        assert.ok(first.operation);
+        assert.equal((await metastore.getMigrationExecution(execution))[during[0]], during[1]);
+        assert.deepEqual(await run(activities[call], { service, execution }), { alreadyRequested: true });
+
+        await run(activities.awaitOperation, { operation: first.operation, pollIntervalMs: POLL_MS });
+        assert.equal((await metastore.getMigrationExecution(execution)).state, ended);
+        assert.deepEqual(await run(activities[call], { service, execution }), { alreadyRequested: true });
+      });
+    }
+
+    it('completeMigration with nothing to complete fails FAILED_PRECONDITION instead of claiming success', async () => {
+      const service = await seed();
+      const err = await failure(() => run(activities.completeMigration, { service }));
+      assert.ok(err instanceof ApplicationFailure);
+      assert.equal(err.type, 'FAILED_PRECONDITION');
+      assert.equal(err.nonRetryable, true);
+    });
+
+    it('awaitOperation heartbeats each read and rejects with CancelledFailure when cancelled', async () => {
+      const service = await seed();
+      const started = await run(activities.startMigration, {
+        service,
+        migrationExecution: migrationExecutionRequest(),
+        requestId: randomUUID(),
+      });
+      const env = newEnv();
+      env.once('heartbeat', () => env.cancel());
+      const began = Date.now();
+      const err = await failure(() =>
+        runIn(env, activities.awaitOperation, { operation: started.operation, pollIntervalMs: 60_000 }),
+      );
+      assert.ok(err instanceof CancelledFailure, `expected CancelledFailure, got ${String(err)}`);
+      assert.ok(Date.now() - began < 5000, 'did not wait out the poll interval');
+    });
+  });
+
+  describe('polling', () => {
+    it('pollMigration without an execution name finds the execution in flight', async () => {
+      const service = await seed();
+      const earlier = await startRunning(service);
+      const cancelled = await run(activities.cancelMigration, { service, execution: earlier });
+      await run(activities.awaitOperation, { operation: cancelled.operation ?? '', pollIntervalMs: POLL_MS });
+      const current = await startRunning(service);
+
+      const snapshot = await run(activities.pollMigration, { service });
+      assert.equal(snapshot.serviceFound, true);
+      assert.equal(snapshot.serviceState, 'MIGRATING');
+      assert.equal(snapshot.execution?.name, current);
+      assert.equal(snapshot.execution?.state, 'RUNNING');
+      assert.equal(snapshot.execution?.phase, 'REPLICATION');
+    });
+
+    it('pollMigration reports serviceFound false for a removed service', async () => {
+      const service = await seed();
+      const execution = await startRunning(service);
+      await admin(emulator, 'services:remove', { name: service });
+      const snapshot = await run(activities.pollMigration, { service, execution });
+      assert.equal(snapshot.serviceFound, false);
+      assert.equal(snapshot.execution, undefined);
+    });
+
+    it('watchMigration returns as soon as the execution changes', async () => {
+      const service = await seed();
+      const execution = await startRunning(service);
+      const last = await run(activities.pollMigration, { service, execution });
+      const env = newEnv();
+      let polls = 0;
+      env.on('heartbeat', () => (polls += 1));
+      const watching = runIn(env, activities.watchMigration, {
+        service,
+        execution,
+        last,
+        pollIntervalMs: 50,
+        maxQuietMs: 60_000,
+      });
+      await waitFor('the watcher to be polling', () => polls > 1, { timeoutMs: 5000 });
+      const began = Date.now();
+      await admin(emulator, 'executions:fail', { name: execution, stateMessage: 'binlog purged' });
+      const snapshot = await watching;
+      assert.equal(snapshot.execution?.state, 'FAILED');
+      assert.equal(snapshot.execution?.stateMessage, 'binlog purged');
+      assert.equal(snapshot.serviceState, 'ACTIVE');
+      assert.ok(Date.now() - began < 5000, 'returned on the change, not after maxQuietMs');
+    });
+
+    it('watchMigration returns the unchanged snapshot after maxQuietMs when nothing changes', async () => {
+      const service = await seed();
+      const execution = await startRunning(service);
+      const last = await run(activities.pollMigration, { service, execution });
+      const began = Date.now();
+      const snapshot = await run(activities.watchMigration, {
+        service,
+        execution,
+        last,
+        pollIntervalMs: 50,
+        maxQuietMs: 400,
+      });
+      const elapsed = Date.now() - began;
+      assert.ok(elapsed >= 400, `returned after ${elapsed} ms, before maxQuietMs`);
+      assert.ok(elapsed < 5000);
+      assert.equal(snapshot.execution?.state, 'RUNNING');
+      assert.ok(snapshot.polledAt > last.polledAt);
+    });
+
+    it('watchMigration resumes from the snapshot in its heartbeat details after a retry', async () => {
+      const service = await seed();
+      const execution = await startRunning(service);
+      const last: MigrationSnapshot = await run(activities.pollMigration, { service, execution });
+      // Without the heartbeat details, `last: undefined` would count as a change and return at once.
+      const env = newEnv({ heartbeatDetails: { last }, attempt: 2 });
+      const began = Date.now();
+      const snapshot = await runIn(env, activities.watchMigration, {
+        service,
+        execution,
+        pollIntervalMs: 50,
+        maxQuietMs: 400,
+      });
+      assert.ok(Date.now() - began >= 400, 'treated the resumed snapshot as the baseline');
+      assert.equal(snapshot.execution?.state, 'RUNNING');
+    });
+
+    it('watchMigration is cancellable and rejects with CancelledFailure', async () => {
+      const service = await seed();
+      const execution = await startRunning(service);
+      const last = await run(activities.pollMigration, { service, execution });
+      const env = newEnv();
+      const watching = runIn(env, activities.watchMigration, {
+        service,
+        execution,
+        last,
+        pollIntervalMs: 50,
+        maxQuietMs: 60_000,
+      });
+      let heartbeats = 0;
+      env.on('heartbeat', () => (heartbeats += 1));
+      await waitFor('the watcher to heartbeat', () => heartbeats > 0, { timeoutMs: 5000 });
+      const began = Date.now();
+      env.cancel();
+      const err = await failure(() => watching);
+      assert.ok(err instanceof CancelledFailure, `expected CancelledFailure, got ${String(err)}`);
+      assert.ok(Date.now() - began < 5000);
+    });
+  });
+
+  describe('error mapping', () => {
+    it('maps NOT_FOUND to a non-retryable ApplicationFailure with details', async () => {
+      const service = uniqueServiceName('missing');
+      const err = await failure(() => run(activities.checkService, { service }));
+      assert.ok(err instanceof ApplicationFailure);
+      assert.equal(err.type, 'NOT_FOUND');
+      assert.equal(err.nonRetryable, true);
+      assert.deepEqual(err.details?.[0], {
+        httpStatus: 404,
+        status: 'NOT_FOUND',
+        resource: service,
+        method: 'services.get',
+      });
+    });
+
+    it('maps an injected UNAVAILABLE to a retryable ApplicationFailure', async () => {
+      const service = await seed();
+      await admin(emulator, 'faults', { method: 'services.get', error: { status: 'UNAVAILABLE' } });
+      const err = await failure(() => run(activities.pollMigration, { service }));
+      assert.ok(err instanceof ApplicationFailure);
+      assert.equal(err.type, 'UNAVAILABLE');
+      assert.equal(err.nonRetryable, false);
+      assert.equal(err.nextRetryDelay, undefined);
+    });
+
+    it('maps RESOURCE_EXHAUSTED with Retry-After to a retryable failure with nextRetryDelay', async () => {
+      const service = await seed();
+      await admin(emulator, 'faults', {
+        method: 'services.get',
+        error: { status: 'RESOURCE_EXHAUSTED', retryAfterSeconds: 3 },
+      });
+      const err = await failure(() => run(activities.checkService, { service }));
+      assert.ok(err instanceof ApplicationFailure);
+      assert.equal(err.type, 'RESOURCE_EXHAUSTED');
+      assert.equal(err.nonRetryable, false);
+      assert.equal(err.nextRetryDelay, 3000);
+    });
+
+    it('refuses to start with an unresolvable secret: SecretUnresolved, naming the reference, changing nothing', async () => {
+      const service = await seed();
+      const partial = createActivities({
+        metastore,
+        secrets: createSecretResolver({ HIVE_DB_PASSWORD: SECRET_ENV.HIVE_DB_PASSWORD }),
+      });
+      const args = { service, migrationExecution: migrationExecutionRequest(), requestId: randomUUID() };
+      const refusals = [await failure(() => run(partial.startMigration, args))];
+      refusals.push(await failure(() => run(partial.checkSecrets, args)));
+      for (const err of refusals) {
+        assert.ok(err instanceof ApplicationFailure);
+        assert.equal(err.type, 'SecretUnresolved');
+        assert.equal(err.nonRetryable, true);
+        assert.match(err.message, /cdcConfig\.password/);
+        assert.match(err.message, /env:CDC_PASSWORD/);
+        assertNoPasswords(err);
+      }
+      assert.deepEqual(await metastore.listAllMigrationExecutions(service), []);
+    });
+
+    it('never puts a password into the failure of a rejected or failed start', async () => {
+      const service = await seed();
+      await startRunning(service);
+      const start = (migrationExecution = migrationExecutionRequest()) =>
+        run(activities.startMigration, { service, migrationExecution, requestId: randomUUID() });
+
+      const precondition = await failure(() => start());
+      assert.equal(precondition.type, 'FAILED_PRECONDITION');
+
+      const malformed = migrationExecutionRequest();
+      assert.ok(malformed.cloudSqlMigrationConfig);
+      malformed.cloudSqlMigrationConfig.cdcConfig.subnetIpRange = '10.0.0.0/30';
+      const invalid = await failure(() => start(malformed));
+      assert.equal(invalid.type, 'INVALID_ARGUMENT');
+
+      await admin(emulator, 'faults', { method: 'services.startMigration', error: { status: 'UNAVAILABLE' } });
+      const unavailable = await failure(() => start());
+      assert.equal(unavailable.type, 'UNAVAILABLE');
+
+      for (const err of [precondition, invalid, unavailable]) {
+        assert.ok(err instanceof ApplicationFailure);
+        assertNoPasswords(err);
+      }
+    });
+  });
+});

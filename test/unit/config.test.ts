@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, TASK_QUEUE, loadConfig } from '../../src/config';
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+    assert.equal(err.name, 'ConfigError');
+    return err;
+  }
+  assert.fail('expected the environment to be refused');
+}
+
+describe('loadConfig', () => {
+  it('defaults to a local Temporal and Google’s endpoint when nothing is set', () => {
+    assert.deepEqual(loadConfig({}), {
+      temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: TASK_QUEUE },
+      metastore: {
+        emulatorHost: undefined,
+        endpoint: 'https://metastore.googleapis.com',
+        apiVersion: 'v1',
+        timeoutMs: 20_000,
+      },
+    });
+  });
+
+  it('takes every setting from the environment and ignores unrelated variables', () => {
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: '127.0.0.1:17233',
+      TEMPORAL_NAMESPACE: 'migrations',
+      TEMPORAL_TASK_QUEUE: 'mm-test',
+      METASTORE_EMULATOR_HOST: '127.0.0.1:8089',
+      METASTORE_ENDPOINT: 'https://metastore.mtls.googleapis.com',
+      METASTORE_API_VERSION: 'v1beta',
+      METASTORE_REQUEST_TIMEOUT_MS: '5000',
+      PATH: '/usr/bin',
+    });
+    assert.deepEqual(config, {
+      temporal: { address: '127.0.0.1:17233', namespace: 'migrations', taskQueue: 'mm-test' },
+      metastore: {
+        emulatorHost: '127.0.0.1:8089',
+        endpoint: 'https://metastore.mtls.googleapis.com',
+        apiVersion: 'v1beta',
+        timeoutMs: 5000,
+      },
+    });
+  });
+
+  it('treats empty strings as unset (docker-compose passes ${X:-} as "")', () => {
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: '',
+      TEMPORAL_TASK_QUEUE: '',
+      METASTORE_EMULATOR_HOST: '',
+      METASTORE_API_VERSION: '',
+      METASTORE_REQUEST_TIMEOUT_MS: '',
+    });
+    assert.deepEqual(config, loadConfig({}));
+  });
+
+  it('refuses a METASTORE_EMULATOR_HOST that is not host:port, naming the variable', () => {
+    for (const host of ['http://127.0.0.1:8089', '127.0.0.1', '127.0.0.1:80a', ' 127.0.0.1:8089']) {
+      const err = configError({ METASTORE_EMULATOR_HOST: host });
+      assert.match(err.message, /^METASTORE_EMULATOR_HOST: /m, host);
+    }
+  });
+
+  it('refuses an unknown API version and an out-of-range timeout, naming each variable', () => {
+    const err = configError({ METASTORE_API_VERSION: 'v2', METASTORE_REQUEST_TIMEOUT_MS: '10' });
+    assert.match(err.message, /^METASTORE_API_VERSION: /m);
+    assert.match(err.message, /^METASTORE_REQUEST_TIMEOUT_MS: /m);
+  });
+});
