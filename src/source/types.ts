@@ -1,0 +1,46 @@
+// What a source precheck returns. Plain JSON (no classes, no secrets), so an activity can hand it to a workflow.
+
+export type FindingLevel = 'error' | 'warning' | 'ok';
+
+export interface Finding {
+  /**
+   * Stable id, e.g. 'source.reachable' (connect, auth, database, timeouts), 'source.query' (a check's query failed),
+   * 'hive.schemaVersion', 'cdc.binlogFormat', 'cdc.grants'; checkHiveSchema and checkCdcReadiness list theirs.
+   */
+  check: string;
+  level: FindingLevel;
+  /** For an engineer; never contains a password. */
+  message: string;
+}
+
+export interface SourceCheck {
+  /** True when no finding is an error (warnings do not block a migration). */
+  ok: boolean;
+  findings: Finding[];
+}
+
+/**
+ * How to reach the Cloud SQL (MySQL) database behind the self-managed Hive metastore: the private IP, port and
+ * Hive database name of `cloudSqlConnectionConfig`, with either the DPMS (`cloudSqlConnectionConfig`) or the
+ * Datastream (`cdcConfig`) credentials.
+ */
+export interface SourceConnectionOptions {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  /** The Hive metastore database (`hiveDatabaseName`). */
+  database: string;
+  /** Bound on TCP connect plus the MySQL handshake; default 5000 ms. */
+  connectTimeoutMs?: number;
+  /** Bound on each query; default 10000 ms. */
+  queryTimeoutMs?: number;
+}
+
+export function sourceCheck(findings: Finding[]): SourceCheck {
+  return { ok: findings.every((finding) => finding.level !== 'error'), findings };
+}
+
+export function finding(check: string, level: FindingLevel, message: string): Finding {
+  return { check, level, message };
+}

@@ -1,0 +1,64 @@
+// A Hive metastore database with its DPMS and Datastream users on a private MariaDB (see ./mariadb.ts).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SourceConnectionOptions } from '../../src/source/types';
+import type { MariaDb } from './mariadb';
+
+/** Plaintext passwords createHiveSource() uses by default: tests grep findings to prove they never appear. */
+export const HIVE_PASSWORD = 'hive-Secret-7d2e91c4';
+export const CDC_PASSWORD = 'cdc-Secret-5b0f38a6';
+
+export interface HiveSourceOptions {
+  database?: string;
+  /** Substituted for @SCHEMA_VERSION@ in the fixture's VERSION row. */
+  schemaVersion?: string;
+  hiveUser?: string;
+  hivePassword?: string;
+  cdcUser?: string;
+  cdcPassword?: string;
+  /** Granted ON *.* to the CDC user; '' grants nothing. */
+  cdcGrants?: string;
+}
+
+export interface HiveSource {
+  database: string;
+  /** The DPMS connection user (ALL PRIVILEGES on the database), over TCP to 127.0.0.1. */
+  hive: SourceConnectionOptions;
+  /** The Datastream user, over TCP to 127.0.0.1. */
+  cdc: SourceConnectionOptions;
+}
+
+const FIXTURE = join(__dirname, '..', 'fixtures', 'hive-metastore-schema.sql');
+
+/**
+ * Creates a Hive metastore database from test/fixtures/hive-metastore-schema.sql and its two users, each as
+ * 'user'@'127.0.0.1' (TCP) and 'user'@'localhost' (socket). Users are replaced if they exist, so give each source
+ * its own user names.
+ */
+export async function createHiveSource(db: MariaDb, options: HiveSourceOptions = {}): Promise<HiveSource> {
+  const {
+    database = 'hive',
+    schemaVersion = '3.1.0',
+    hiveUser = 'hive',
+    hivePassword = HIVE_PASSWORD,
+    cdcUser = 'datastream',
+    cdcPassword = CDC_PASSWORD,
+    cdcGrants = 'REPLICATION SLAVE, REPLICATION CLIENT, SELECT',
+  } = options;
+  if (!/^\w+$/.test(database)) throw new Error(`database name '${database}' must be a plain identifier`);
+  if (!/^[\w.-]+$/.test(schemaVersion)) throw new Error(`schema version '${schemaVersion}' must be a plain version`);
+  const schema = (await readFile(FIXTURE, 'utf8')).replaceAll('@SCHEMA_VERSION@', schemaVersion);
+  await db.rootQuery(`CREATE DATABASE \`${database}\`; USE \`${database}\`; ${schema}`);
+  for (const host of ['127.0.0.1', 'localhost']) {
+    await db.rootQuery('CREATE OR REPLACE USER ?@? IDENTIFIED BY ?', [hiveUser, host, hivePassword]);
+    await db.rootQuery(`GRANT ALL PRIVILEGES ON \`${database}\`.* TO ?@?`, [hiveUser, host]);
+    await db.rootQuery('CREATE OR REPLACE USER ?@? IDENTIFIED BY ?', [cdcUser, host, cdcPassword]);
+    if (cdcGrants !== '') await db.rootQuery(`GRANT ${cdcGrants} ON *.* TO ?@?`, [cdcUser, host]);
+  }
+  const connection = { host: db.host, port: db.port, database, connectTimeoutMs: 2_000 };
+  return {
+    database,
+    hive: { ...connection, user: hiveUser, password: hivePassword },
+    cdc: { ...connection, user: cdcUser, password: cdcPassword },
+  };
+}
