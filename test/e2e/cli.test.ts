@@ -62,6 +62,14 @@ describe('CLI end to end', () => {
     assert.throws(() => process.kill(worker.pid, 0), { code: 'ESRCH' }, 'the first worker is really gone');
     await startWorker();
 
+    // Visibility is eventually consistent: wait for the listing rather than expect it at once.
+    await waitFor('the workflow listed in REPLICATION', async () => {
+      const listed = await cli('list-workflows', '--stage', 'REPLICATION', '--json');
+      const rows = (JSON.parse(listed.stdout) as { workflows: { workflowId: string; executionState: string }[] })
+        .workflows;
+      return rows.some((r) => r.workflowId === workflowId && r.executionState === 'RUNNING');
+    });
+
     const completed = await cli('complete', '--service', service, '--by', 'carol', '--reason', 'cutover window');
     assert.equal(completed.code, 0, completed.stderr);
     const waited = await cli('wait', '--service', service, '--json');

@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { requestCancelUpdate, requestCompleteUpdate, workflowIdFor } from '../../src/workflows/messages';
+import {
+  MigrationExecutionStateKey,
+  MigrationStageKey,
+  requestCancelUpdate,
+  requestCompleteUpdate,
+  workflowIdFor,
+} from '../../src/workflows/messages';
 import { admin } from '../helpers/emulator';
 import { ORIGINAL_BACKUP, waitFor } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
@@ -75,6 +81,31 @@ describe('updates', () => {
     } finally {
       await slow.close();
     }
+  });
+});
+
+describe('visibility', () => {
+  it('keeps MigrationStage and MigrationExecutionState current for list queries', async () => {
+    const service = await h.seedService();
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.start(service, taskQueue);
+      await h.waitForStage(service, 'REPLICATION');
+      const query = `MetastoreService = '${service}' AND MigrationStage = 'REPLICATION' AND MigrationExecutionState = 'RUNNING'`;
+      const listed = await waitFor('the workflow in a REPLICATION listing', async () => {
+        for await (const wf of h.env.client.workflow.list({ query })) return wf;
+        return undefined;
+      });
+      assert.equal(listed.workflowId, handle.workflowId);
+      await handle.executeUpdate(requestCompleteUpdate, { args: [{}] });
+      await handle.result();
+      const done = await waitFor('the final stage in visibility', async () => {
+        const description = await handle.describe();
+        const stage = description.typedSearchAttributes.get(MigrationStageKey);
+        return stage === 'DONE' ? description : undefined;
+      });
+      assert.equal(done.typedSearchAttributes.get(MigrationExecutionStateKey), 'SUCCEEDED');
+      assert.equal(done.memo?.outcome, 'SUCCEEDED');
+    });
   });
 });
 
