@@ -1,4 +1,5 @@
 // Text rendering for the CLI. --json prints the same objects unformatted.
+import type { LiveActivity } from './cli-live';
 import type { ExecutionSnapshot, MigrationStatus } from './workflows/migration-state';
 
 export function formatExecution(e: ExecutionSnapshot): string {
@@ -8,7 +9,7 @@ export function formatExecution(e: ExecutionSnapshot): string {
   return parts.join('\n');
 }
 
-export function formatStatus(s: MigrationStatus): string {
+export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): string {
   const lines = [
     `workflow   ${s.workflowId} (run ${s.runId})`,
     `service    ${s.service} — ${s.serviceState ?? (s.lastSnapshot && !s.lastSnapshot.serviceFound ? 'GONE' : 'unknown')}`,
@@ -36,6 +37,36 @@ export function formatStatus(s: MigrationStatus): string {
       `request    ${r.action}${who} at ${r.at} via ${r.via}${why}${r.accepted ? '' : ` (not accepted: ${r.note})`}`,
     );
   }
-  if (s.lastError) lines.push(`last error ${s.lastError.type}: ${s.lastError.message} (${s.lastError.at})`);
+  if (s.lastError) {
+    const resolved = s.lastError.resolvedAt ? `, resolved ${s.lastError.resolvedAt}` : ', retrying';
+    lines.push(`last error ${s.lastError.type}: ${s.lastError.message} (${s.lastError.at}${resolved})`);
+  }
+  for (const activity of live) {
+    const poll = activity.lastPoll ? `; last poll ${activity.lastPoll.polledAt}` : '';
+    const retry =
+      activity.attempt > 1 ? `; attempt ${activity.attempt}, last failure: ${activity.lastFailure ?? '?'}` : '';
+    lines.push(`running    ${activity.activity}${poll}${retry}`);
+  }
+  lines.push(
+    `history    ${s.historyLength} events in this run${s.continuedAsNew ? `, ${s.continuedAsNew} earlier runs` : ''}`,
+  );
   return lines.join('\n');
+}
+
+export interface WorkflowRow {
+  workflowId: string;
+  status: string;
+  stage?: string;
+  executionState?: string;
+  startTime: string;
+}
+
+export function formatWorkflowList(rows: WorkflowRow[]): string {
+  if (rows.length === 0) return 'no migration workflows match';
+  return rows
+    .map(
+      (r) =>
+        `${r.workflowId}\n  ${r.status}  stage ${r.stage ?? '?'}  execution ${r.executionState ?? '?'}  since ${r.startTime}`,
+    )
+    .join('\n');
 }

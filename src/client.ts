@@ -7,19 +7,29 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config';
 import type { Config } from './config';
-import { formatExecution, formatStatus } from './cli-format';
+import { formatExecution, formatStatus, formatWorkflowList } from './cli-format';
+import { liveWatch } from './cli-live';
 import { createMetastoreTarget } from './metastore/auth';
 import { MetastoreClient } from './metastore/client';
 import { migrationExecutionName } from './metastore/names';
 import { loadMigrationConfig } from './migration-config';
 import { MigrationRequestSchema, ServiceNameSchema, formatIssues } from './schemas';
 import type { managedMigration } from './workflows/managed-migration';
-import { WORKFLOW_TYPE, cancelSignal, completeSignal, statusQuery, workflowIdFor } from './workflows/messages';
+import {
+  MigrationExecutionStateKey,
+  MigrationStageKey,
+  WORKFLOW_TYPE,
+  requestCancelUpdate,
+  requestCompleteUpdate,
+  statusQuery,
+  workflowIdFor,
+} from './workflows/messages';
 
 const USAGE = `usage: metastore-migrator <command> --service projects/P/locations/L/services/S [options] [--json]
 
@@ -27,12 +37,14 @@ commands:
   start     --config FILE [--migration-id ID] [--poll-interval SECONDS] [--operation-poll SECONDS]
                                              start the migration workflow (precheck, start, wait)
   status                                     the workflow's stage, execution state/phase, backups, requests
-  complete  [--reason TEXT] [--by NAME]      ask for cutover (sent once the execution is RUNNING/REPLICATION)
-  cancel    [--reason TEXT] [--by NAME]      cancel the migration (any time before cutover)
+  complete  [--reason TEXT] [--by NAME]      ask for cutover; refused unless the execution is RUNNING/REPLICATION
+  cancel    [--reason TEXT] [--by NAME]      cancel the migration; refused once cutover is under way
   wait                                       wait for the workflow to end and print its result
   list                                       list the service's migration executions (Metastore API)
   describe  --migration ID                   one migration execution (Metastore API)
   delete    --migration ID                   delete a finished migration execution (Metastore API)
+  list-workflows [--stage STAGE] [--state STATE] [--all]
+                                             migration workflows (running ones unless --all); no --service
 
 environment: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE
 (metastore-migration), METASTORE_EMULATOR_HOST (host:port of the local emulator; unset = Google, ADC)`;
@@ -59,6 +71,9 @@ function parse(argv: string[]): { command: string; options: Options } {
       'operation-poll': { type: 'string' },
       reason: { type: 'string' },
       by: { type: 'string' },
+      stage: { type: 'string' },
+      state: { type: 'string' },
+      all: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -67,6 +82,7 @@ function parse(argv: string[]): { command: string; options: Options } {
   if (values.help) throw new HelpRequested(USAGE);
   if (!command) throw new UsageError(USAGE);
   if (positionals.length > 1) throw new UsageError(`unexpected argument: ${positionals[1]}\n\n${USAGE}`);
+  if (command === 'list-workflows') return { command, options: { service: '', json: values.json === true, values } };
   const service = ServiceNameSchema.safeParse(values.service ?? '');
   if (!service.success)
     throw new UsageError(`--service: ${values.service ? service.error.issues[0]?.message : 'is required'}`);
@@ -146,15 +162,36 @@ const commands: Record<string, (config: Config, options: Options, print: Printer
   async status(config, options, print) {
     const handle = (await temporalClient(config)).workflow.getHandle(workflowIdFor(options.service));
     const status = await handle.query(statusQuery);
-    print(status, formatStatus(status));
+    const live = await liveWatch(handle);
+    print({ ...status, live }, formatStatus(status, live));
   },
 
   async complete(config, options, print) {
-    await signalDecision(config, options, print, 'complete');
+    await requestDecision(config, options, print, 'complete');
   },
 
   async cancel(config, options, print) {
-    await signalDecision(config, options, print, 'cancel');
+    await requestDecision(config, options, print, 'cancel');
+  },
+
+  async 'list-workflows'(config, options, print) {
+    const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
+    if (!options.values.all) clauses.push(`ExecutionStatus = 'Running'`);
+    const stage = options.values.stage;
+    const state = options.values.state;
+    if (typeof stage === 'string') clauses.push(`${MigrationStageKey.name} = '${keyword('stage', stage)}'`);
+    if (typeof state === 'string') clauses.push(`${MigrationExecutionStateKey.name} = '${keyword('state', state)}'`);
+    const rows = [];
+    for await (const wf of (await temporalClient(config)).workflow.list({ query: clauses.join(' AND ') })) {
+      rows.push({
+        workflowId: wf.workflowId,
+        status: wf.status.name,
+        stage: wf.typedSearchAttributes.get(MigrationStageKey),
+        executionState: wf.typedSearchAttributes.get(MigrationExecutionStateKey),
+        startTime: wf.startTime.toISOString(),
+      });
+    }
+    print({ workflows: rows }, formatWorkflowList(rows));
   },
 
   async wait(config, options, print) {
@@ -187,13 +224,25 @@ const commands: Record<string, (config: Config, options: Options, print: Printer
   },
 };
 
-async function signalDecision(config: Config, options: Options, print: Printer, action: 'complete' | 'cancel') {
+/** Search attribute values are keywords: letters, digits and underscores only, so no query injection. */
+function keyword(flag: string, value: string): string {
+  if (!/^[A-Z_]+$/.test(value)) throw new UsageError(`--${flag}: expected an upper-case name such as REPLICATION`);
+  return value;
+}
+
+/** complete/cancel through the workflow's update, so the engineer hears at once whether it was accepted. */
+async function requestDecision(config: Config, options: Options, print: Printer, action: 'complete' | 'cancel') {
   const by = typeof options.values.by === 'string' ? options.values.by : userInfo().username;
   const reason = typeof options.values.reason === 'string' ? options.values.reason : undefined;
   const workflowId = workflowIdFor(options.service);
   const handle = (await temporalClient(config)).workflow.getHandle(workflowId);
-  await handle.signal(action === 'complete' ? completeSignal : cancelSignal, { by, reason });
-  print({ workflowId, signal: action, by, reason }, `${action} sent to ${workflowId} by ${by}`);
+  const update = action === 'complete' ? requestCompleteUpdate : requestCancelUpdate;
+  const answer = await handle.executeUpdate(update, { args: [{ by, reason }] });
+  const again = answer.alreadyRequested ? ' (already requested; nothing new)' : '';
+  print(
+    { workflowId, ...answer, by, reason },
+    `${action} accepted for ${workflowId} by ${by} in stage ${answer.stage}${again}`,
+  );
 }
 
 /** One line of text or JSON for any error; never a stack trace for expected failures. */
@@ -207,6 +256,16 @@ function describeError(err: unknown): { type: string; message: string } {
     return {
       type: 'AlreadyRunning',
       message: `a migration workflow for this service is already running: ${err.workflowId}`,
+    };
+  }
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause as { type?: string; message?: string } | undefined;
+    return { type: cause?.type ?? 'UpdateFailed', message: cause?.message ?? err.message };
+  }
+  if (err instanceof WorkflowNotFoundError && /already completed/.test(err.message)) {
+    return {
+      type: 'Ended',
+      message: `the migration workflow has already ended (${err.workflowId ?? ''}); see 'status'`,
     };
   }
   if (err instanceof WorkflowNotFoundError)

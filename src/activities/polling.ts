@@ -3,6 +3,7 @@
 import { Context } from '@temporalio/activity';
 import type { MetastoreClient } from '../metastore/client';
 import { MetastoreApiError } from '../metastore/errors';
+import { NON_RETRYABLE_STATUSES } from '../failure-types';
 import type { MigrationExecution } from '../schemas';
 import type { ExecutionSnapshot, MigrationSnapshot } from '../workflows/migration-state';
 import { isActiveExecution, snapshotChanged } from '../workflows/migration-state';
@@ -14,7 +15,11 @@ export interface WatchArgs {
   service: string;
   execution?: string;
   last?: MigrationSnapshot;
+  /** Steady-state interval. */
   pollIntervalMs: number;
+  /** Interval until `fastUntil` (an ISO time set by the workflow at each transition). */
+  fastPollIntervalMs?: number;
+  fastUntil?: string;
   /** Return unchanged after this long, so lastPollTime in the workflow stays reasonably fresh. */
   maxQuietMs: number;
 }
@@ -36,20 +41,42 @@ export function createPollingActivities({ metastore }: { metastore: MetastoreCli
       return poll(service, execution);
     },
 
-    /** Polls every pollIntervalMs until the snapshot differs from `last` (or maxQuietMs passes). */
+    /**
+     * Polls until the snapshot differs from `last` (or maxQuietMs passes): fast until `fastUntil`, then at
+     * pollIntervalMs. A transient read error is reported once (as `error` on a snapshot that repeats the last
+     * good read) and polling goes on; the first good read after it is a change again.
+     */
     async watchMigration(args: WatchArgs): Promise<MigrationSnapshot> {
       const ctx = Context.current();
       // A retried attempt resumes from the last snapshot its predecessor saw.
       const resumed = ctx.info.heartbeatDetails as { last?: MigrationSnapshot } | undefined;
-      const last = resumed?.last ?? args.last;
+      let last = resumed?.last ?? args.last;
       const deadline = Date.now() + args.maxQuietMs;
+      const fastUntil = args.fastUntil ? Date.parse(args.fastUntil) : 0;
       for (;;) {
-        await sleepWithHeartbeats(ctx, Math.min(args.pollIntervalMs, Math.max(0, deadline - Date.now())), { last });
-        const snapshot = await poll(args.service, args.execution);
+        const interval =
+          Date.now() < fastUntil ? (args.fastPollIntervalMs ?? args.pollIntervalMs) : args.pollIntervalMs;
+        await sleepWithHeartbeats(ctx, Math.min(interval, Math.max(0, deadline - Date.now())), { last });
+        const snapshot = await poll(args.service, args.execution).catch((err: unknown) => failedRead(err, last));
         if (snapshotChanged(last, snapshot) || Date.now() >= deadline) return snapshot;
-        ctx.heartbeat({ last: snapshot });
+        last = snapshot;
+        ctx.heartbeat({ last });
       }
     },
+  };
+}
+
+/** A transient failure becomes a snapshot carrying the error; anything else fails the activity. */
+function failedRead(err: unknown, last: MigrationSnapshot | undefined): MigrationSnapshot {
+  const transient =
+    err instanceof MetastoreApiError && !(NON_RETRYABLE_STATUSES as readonly string[]).includes(err.status);
+  if (!transient) throw err;
+  return {
+    polledAt: new Date().toISOString(),
+    serviceFound: last?.serviceFound ?? true,
+    serviceState: last?.serviceState,
+    execution: last?.execution,
+    error: { type: err.status, message: err.message },
   };
 }
 

@@ -17,14 +17,23 @@ export type MigrationExecutionRequest = z.infer<typeof MigrationExecutionRequest
 
 export const MigrationOptionsSchema = z
   .object({
-    /** How often the watcher reads the execution and the service while waiting for the engineer. */
+    /** Steady-state interval at which the watcher reads the execution and the service. */
     pollIntervalSeconds: z.number().min(0.1).max(3600).default(60),
+    /** Interval used for a while after every transition (start, complete, cancel, a state change). */
+    fastPollSeconds: z.number().min(0.1).max(3600).default(5),
+    /** How long after a transition polling stays fast. */
+    fastPollForSeconds: z.number().min(0).max(86_400).default(600),
     /** How often a running operation is read. */
     operationPollSeconds: z.number().min(0.1).max(300).default(5),
     /** startToClose of each single API call; a call that takes longer is retried with the same requestId. */
     apiTimeoutSeconds: z.number().min(1).max(600).default(30),
-    /** The watcher returns at least this often even if nothing changed, to refresh lastPollTime in history. */
-    maxQuietSeconds: z.number().min(1).max(86_400).default(3600),
+    /**
+     * The watcher returns at least this often even if nothing changed (default: daily). Each return costs ~6
+     * history events; between returns its heartbeat carries the last poll (the CLI's status shows it live).
+     */
+    maxQuietSeconds: z.number().min(0.05).max(86_400).default(86_400),
+    /** Continue-as-new once a run's history reaches this many events (or when the server suggests it). */
+    maxHistoryEvents: z.number().int().min(50).max(40_000).default(5000),
   })
   .strict();
 export type MigrationOptions = z.infer<typeof MigrationOptionsSchema>;

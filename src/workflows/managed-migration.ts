@@ -1,8 +1,7 @@
 // The managed-migration workflow: precheck → (disable backups) → start → wait for the engineer →
 // complete | cancel, and scheduled backups restored whatever the ending. Deterministic: all I/O is in
-// activities, time comes from the SDK's Date, request ids from uuid4().
+// activities, time comes from the SDK's Date, request ids from uuid4(), jitter from the SDK's Math.random.
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   ContinueAsNew,
@@ -11,7 +10,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
-  setHandler,
+  sleep,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -20,9 +19,11 @@ import { MigrationRequestSchema, formatIssues } from '../schemas';
 import type { MigrationRequest, MigrationRequestInput } from '../schemas';
 import { activityProxies } from './activity-proxies';
 import type { ActivityProxies } from './activity-proxies';
-import { cancelSignal, completeSignal, statusQuery } from './messages';
+import { backoffMs, failureMessage, failureType, isTransientFailure } from './failures';
+import { installHandlers } from './handlers';
 import {
   applySnapshot,
+  carriedState,
   enterStage,
   externalEnding,
   initialState,
@@ -31,9 +32,11 @@ import {
   precheckProblems,
   recordDecision,
   sameScheduledBackup,
+  snapshotChanged,
 } from './migration-state';
-import type { Action, MigrationResult, MigrationSnapshot, MigrationState, Outcome, Stage } from './migration-state';
+import type { MigrationResult, MigrationSnapshot, MigrationState, Outcome, Stage } from './migration-state';
 import { raceUntil } from './race';
+import { publishVisibility } from './visibility';
 
 export interface ManagedMigrationArgs {
   request: MigrationRequestInput;
@@ -42,6 +45,9 @@ export interface ManagedMigrationArgs {
 }
 
 const now = () => new Date().toISOString();
+
+/** Prechecks give up after this many rounds of transient failures: nothing has changed yet. */
+const PRECHECK_ROUNDS = 4;
 
 const FAILURE_TYPE_OF: Record<Exclude<Outcome, 'SUCCEEDED' | 'CANCELLED'>, string> = {
   FAILED: FailureType.MigrationFailed,
@@ -58,7 +64,9 @@ export async function managedMigration(args: ManagedMigrationArgs): Promise<Migr
       nonRetryable: true,
     });
   }
-  const state = args.state ?? initialState(now(), { disableBackups: uuid4(), start: uuid4(), restoreBackups: uuid4() });
+  const state = args.state
+    ? carriedState(args.state)
+    : initialState(now(), { disableBackups: uuid4(), start: uuid4(), restoreBackups: uuid4() });
   return new MigrationRun(parsed.data, state).execute();
 }
 
@@ -72,7 +80,8 @@ class MigrationRun {
   ) {
     this.acts = activityProxies(request.options);
     this.service = request.service;
-    this.installHandlers();
+    installHandlers(state, this.service, () => this.pollFastFromNow());
+    publishVisibility(state, this.service);
   }
 
   async execute(): Promise<MigrationResult> {
@@ -106,24 +115,8 @@ class MigrationRun {
       execution: this.state.execution,
       serviceState: this.state.serviceState,
       backupsRestored: this.state.backupsRestored,
+      requests: this.state.requests,
     };
-  }
-
-  private installHandlers(): void {
-    const record = (action: Action) => (args?: { by?: unknown; reason?: unknown }) => {
-      const by = typeof args?.by === 'string' ? args.by : undefined;
-      const reason = typeof args?.reason === 'string' ? args.reason : undefined;
-      const decision = recordDecision(this.state, { action, by, reason, at: now(), via: 'signal' });
-      log.info(`${action} requested`, { by, accepted: decision.accepted, note: decision.note });
-    };
-    setHandler(completeSignal, record('complete'));
-    setHandler(cancelSignal, record('cancel'));
-    setHandler(statusQuery, () => ({
-      ...this.state,
-      service: this.service,
-      workflowId: workflowInfo().workflowId,
-      runId: workflowInfo().runId,
-    }));
   }
 
   private async runStages(): Promise<void> {
@@ -132,8 +125,8 @@ class MigrationRun {
       DISABLING_BACKUPS: () => this.disableBackups(),
       STARTING: () => this.start(),
       REPLICATION: () => this.waitForDecision(),
-      COMPLETING: () => this.complete(),
-      CANCELLING: () => this.cancel(),
+      COMPLETING: () => this.finish('completeMigration', 'SUCCEEDED'),
+      CANCELLING: () => this.finish('cancelMigration', 'CANCELLED'),
     };
     for (let step = steps[this.state.stage]; step && !this.state.outcome; step = steps[this.state.stage]) {
       await step();
@@ -141,11 +134,13 @@ class MigrationRun {
   }
 
   private async precheck(): Promise<void> {
-    const facts = await this.acts.precheck.checkService({ service: this.service });
+    const service = this.service;
+    const facts = await this.retrying(() => this.acts.precheck.checkService({ service }), PRECHECK_ROUNDS);
     this.state.serviceState = facts.state;
     const problems = precheckProblems(facts);
     if (problems.length > 0) return this.end('PRECHECK_FAILED', `precheck failed: ${problems.join('; ')}`);
-    await this.acts.precheck.checkSecrets({ migrationExecution: this.request.migrationExecution });
+    const migrationExecution = this.request.migrationExecution;
+    await this.retrying(() => this.acts.precheck.checkSecrets({ migrationExecution }), PRECHECK_ROUNDS);
     this.state.savedScheduledBackup = facts.scheduledBackup;
     if (this.cancelRequested()) return this.end('CANCELLED', 'cancelled before the migration started');
     this.enter(facts.scheduledBackup.enabled ? 'DISABLING_BACKUPS' : 'STARTING');
@@ -154,25 +149,29 @@ class MigrationRun {
   private async disableBackups(): Promise<void> {
     // Marked before the call: if the patch lands and we fail right after, `finally` still restores.
     this.state.backupsDisabled = true;
+    const requestId = this.state.requestIds.disableBackups;
     const { operation } = await CancellationScope.nonCancellable(() =>
-      this.acts.api.disableScheduledBackups({ service: this.service, requestId: this.state.requestIds.disableBackups }),
+      this.retrying(() => this.acts.api.disableScheduledBackups({ service: this.service, requestId })),
     );
-    await this.acts.operations.awaitOperation({ operation, pollIntervalMs: this.operationPollMs() });
+    await this.awaitOperation(operation);
     this.enter('STARTING');
   }
 
   private async start(): Promise<void> {
     if (this.cancelRequested()) return this.end('CANCELLED', 'cancelled before the migration started');
+    const { migrationExecution, migrationExecutionId } = this.request;
+    const args = {
+      service: this.service,
+      migrationExecution,
+      migrationExecutionId,
+      requestId: this.state.requestIds.start,
+    };
     // Not cancellable: once sent, we must know the operation, or a cancel could race the start.
     const started = await CancellationScope.nonCancellable(() =>
-      this.acts.api.startMigration({
-        service: this.service,
-        migrationExecution: this.request.migrationExecution,
-        migrationExecutionId: this.request.migrationExecutionId,
-        requestId: this.state.requestIds.start,
-      }),
+      this.retrying(() => this.acts.api.startMigration(args)),
     );
     if (started.migrationExecution) this.state.execution = { name: started.migrationExecution };
+    this.pollFastFromNow();
     const finished = await raceUntil(
       () =>
         this.acts.operations.awaitOperation({ operation: started.operation, pollIntervalMs: this.operationPollMs() }),
@@ -193,40 +192,26 @@ class MigrationRun {
       if (this.state.decision?.action === 'complete' && isReplicating(this.state.execution)) {
         return this.enter('COMPLETING');
       }
-      if (workflowInfo().continueAsNewSuggested) await this.continueAsNew();
+      if (this.historyIsLong()) await this.continueAsNew();
       const watched = await raceUntil(
-        () =>
-          this.acts.watcher.watchMigration({
-            service: this.service,
-            execution: this.state.execution?.name,
-            last,
-            pollIntervalMs: this.request.options.pollIntervalSeconds * 1000,
-            maxQuietMs: this.request.options.maxQuietSeconds * 1000,
-          }),
+        () => this.acts.watcher.watchMigration(this.watchArgs(last, this.request.options.pollIntervalSeconds)),
         () => this.decisionActionable(),
       );
-      if (watched !== 'interrupted') last = this.apply(watched.value);
+      if (watched === 'interrupted') continue;
+      const changed = snapshotChanged(last, watched.value);
+      this.state.watcherReturns[changed ? 'changed' : 'quiet'] += 1;
+      last = this.apply(watched.value);
     }
-  }
-
-  private complete(): Promise<void> {
-    return this.finish('completeMigration', 'SUCCEEDED');
-  }
-
-  private cancel(): Promise<void> {
-    return this.finish('cancelMigration', 'CANCELLED');
   }
 
   /** completeMigration or cancelMigration, await its operation, then watch until the migration settles. */
   private async finish(call: 'completeMigration' | 'cancelMigration', expected: 'SUCCEEDED' | 'CANCELLED') {
     const args = { service: this.service, execution: this.state.execution?.name };
-    const requested = await this.acts.api[call](args).catch((err) => this.settleAfterFailure(err));
+    const requested = await this.retrying(() => this.acts.api[call](args)).catch((err) => this.settleAfterFailure(err));
     if (!requested) return;
     if (requested.operation) {
-      const done = await this.acts.operations
-        .awaitOperation({ operation: requested.operation, pollIntervalMs: this.operationPollMs() })
-        .catch((err) => this.settleAfterFailure(err));
-      if (!done) return;
+      const done = await this.awaitOperation(requested.operation).catch((err) => this.settleAfterFailure(err));
+      if (done === undefined) return;
     }
     await this.untilSettled(expected);
   }
@@ -234,18 +219,11 @@ class MigrationRun {
   /** Watches until the execution is terminal and the service has left MIGRATING, then records the outcome. */
   private async untilSettled(expected: 'SUCCEEDED' | 'CANCELLED'): Promise<void> {
     let snapshot = await this.poll(this.state.execution?.name);
-    while (
-      snapshot.serviceFound &&
-      (!isTerminalExecution(snapshot.execution?.state) || snapshot.serviceState === 'MIGRATING')
-    ) {
+    const settled = (s: MigrationSnapshot) =>
+      !s.serviceFound || (isTerminalExecution(s.execution?.state) && s.serviceState !== 'MIGRATING');
+    while (!settled(snapshot)) {
       snapshot = this.apply(
-        await this.acts.watcher.watchMigration({
-          service: this.service,
-          execution: this.state.execution?.name ?? snapshot.execution?.name,
-          last: snapshot,
-          pollIntervalMs: this.operationPollMs(),
-          maxQuietMs: this.request.options.maxQuietSeconds * 1000,
-        }),
+        await this.acts.watcher.watchMigration(this.watchArgs(snapshot, this.request.options.operationPollSeconds)),
       );
     }
     const state = snapshot.execution?.state;
@@ -254,10 +232,8 @@ class MigrationRun {
       return this.end(expected, `migration execution ${snapshot.execution?.name} ${expected}${by}`);
     }
     if (!this.settleExternal(snapshot)) {
-      this.end(
-        'FAILED',
-        `expected ${expected} and service ACTIVE, found execution ${state ?? 'unknown'} and service ${snapshot.serviceState ?? 'gone'}`,
-      );
+      const found = `execution ${state ?? 'unknown'} and service ${snapshot.serviceState ?? 'gone'}`;
+      this.end('FAILED', `expected ${expected} and service ACTIVE, found ${found}`);
     }
   }
 
@@ -273,7 +249,7 @@ class MigrationRun {
     try {
       if (stage === 'STARTING' || stage === 'REPLICATION' || stage === 'CANCELLING') {
         this.enter('CANCELLING');
-        await this.cancel();
+        await this.finish('cancelMigration', 'CANCELLED');
       } else if (stage === 'COMPLETING') {
         await this.untilSettled('SUCCEEDED');
       }
@@ -285,17 +261,17 @@ class MigrationRun {
   }
 
   private async restoreBackups(): Promise<void> {
-    if (this.state.backupsDisabled && !this.state.backupsRestored && this.state.savedScheduledBackup) {
+    const saved = this.state.savedScheduledBackup;
+    if (this.state.backupsDisabled && !this.state.backupsRestored && saved) {
       this.enter('RESTORING_BACKUPS');
-      const saved = this.state.savedScheduledBackup;
+      const service = this.service;
       try {
-        const { operation } = await this.acts.api.restoreScheduledBackups({
-          service: this.service,
-          saved,
-          requestId: this.state.requestIds.restoreBackups,
-        });
-        await this.acts.operations.awaitOperation({ operation, pollIntervalMs: this.operationPollMs() });
-        const after = await this.acts.api.checkService({ service: this.service });
+        const requestId = this.state.requestIds.restoreBackups;
+        const { operation } = await this.retrying(() =>
+          this.acts.api.restoreScheduledBackups({ service, saved, requestId }),
+        );
+        await this.awaitOperation(operation);
+        const after = await this.retrying(() => this.acts.api.checkService({ service }));
         this.state.backupsRestored = sameScheduledBackup(after.scheduledBackup, saved);
       } catch (err) {
         if (failureType(err) !== 'NOT_FOUND') this.noteError(err);
@@ -314,12 +290,50 @@ class MigrationRun {
 
   // ---- helpers -------------------------------------------------------------------------------------
 
+  /**
+   * Runs an API activity; transient failures (after the activity's own few quick attempts) are recorded in
+   * `lastError`, so `status` shows them, and retried after a jittered backoff. Others fail at once.
+   */
+  private async retrying<T>(call: () => Promise<T>, maxRounds = Infinity): Promise<T> {
+    for (let round = 1; ; round++) {
+      try {
+        const result = await call();
+        if (this.state.lastError && !this.state.lastError.resolvedAt) this.state.lastError.resolvedAt = now();
+        return result;
+      } catch (err) {
+        if (!isTransientFailure(err) || round >= maxRounds) throw err;
+        this.noteError(err);
+        await sleep(backoffMs(round, err));
+      }
+    }
+  }
+
+  private awaitOperation(operation: string) {
+    return this.acts.operations.awaitOperation({ operation, pollIntervalMs: this.operationPollMs() });
+  }
+
+  private watchArgs(last: MigrationSnapshot, pollIntervalSeconds: number) {
+    const options = this.request.options;
+    return {
+      service: this.service,
+      execution: this.state.execution?.name ?? last.execution?.name,
+      last,
+      pollIntervalMs: pollIntervalSeconds * 1000,
+      fastPollIntervalMs: Math.min(options.fastPollSeconds, pollIntervalSeconds) * 1000,
+      fastUntil: this.state.fastPollUntil,
+      maxQuietMs: options.maxQuietSeconds * 1000,
+    };
+  }
+
   private async poll(execution?: string): Promise<MigrationSnapshot> {
-    return this.apply(await this.acts.api.pollMigration({ service: this.service, execution }));
+    return this.apply(await this.retrying(() => this.acts.api.pollMigration({ service: this.service, execution })));
   }
 
   private apply(snapshot: MigrationSnapshot): MigrationSnapshot {
+    const before = this.state.execution?.state;
     applySnapshot(this.state, snapshot);
+    if (snapshot.execution?.state !== before) this.pollFastFromNow();
+    publishVisibility(this.state, this.service);
     return snapshot;
   }
 
@@ -342,12 +356,20 @@ class MigrationRun {
   private end(outcome: Outcome, message: string): void {
     this.state.outcome = outcome;
     this.state.outcomeMessage = message;
+    publishVisibility(this.state, this.service);
     log.info('migration ended', { outcome, message });
   }
 
   private enter(stage: Stage): void {
     enterStage(this.state, stage, now());
+    this.pollFastFromNow();
+    publishVisibility(this.state, this.service);
     log.info('stage', { stage });
+  }
+
+  /** Around every transition the watcher polls fast for a while, then falls back to the steady interval. */
+  private pollFastFromNow(): void {
+    this.state.fastPollUntil = new Date(Date.now() + this.request.options.fastPollForSeconds * 1000).toISOString();
   }
 
   private cancelRequested(): boolean {
@@ -381,20 +403,21 @@ class MigrationRun {
     });
   }
 
+  private historyIsLong(): boolean {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= this.request.options.maxHistoryEvents;
+  }
+
   private async continueAsNew(): Promise<never> {
     await condition(allHandlersFinished);
-    this.state.continuedAsNew += 1;
-    return continueAsNew<typeof managedMigration>({ request: this.request, state: this.state });
+    const events = workflowInfo().historyLength;
+    log.info('continuing as new', { historyLength: events });
+    // A copy: queries answered by this run until it closes keep describing this run.
+    const state: MigrationState = {
+      ...this.state,
+      continuedAsNew: this.state.continuedAsNew + 1,
+      eventsInEarlierRuns: this.state.eventsInEarlierRuns + events,
+    };
+    return continueAsNew<typeof managedMigration>({ request: this.request, state });
   }
-}
-
-function failureType(err: unknown): string | undefined {
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
-  if (err instanceof ApplicationFailure) return err.type ?? undefined;
-  return undefined;
-}
-
-function failureMessage(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
 }

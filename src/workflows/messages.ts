@@ -1,14 +1,36 @@
-// Every signal and query of the managed-migration workflow. Client, CLI and tests import them from here.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+// Every signal, query and update of the managed-migration workflow, and its search attributes.
+// Client, CLI and tests import them from here.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey } from '@temporalio/common';
 import type { DecisionArgs } from '../schemas';
 import type { MigrationStatus } from './migration-state';
 
-/** Begin cutover once the execution is RUNNING in REPLICATION. Optional `{ by, reason }`. */
+/** Begin cutover once the execution is RUNNING in REPLICATION. Optional `{ by, reason }`. Fire-and-forget. */
 export const completeSignal = defineSignal<[DecisionArgs?]>('complete');
-/** Cancel the migration (at any time before cutover). Optional `{ by, reason }`. */
+/** Cancel the migration (at any time before cutover). Optional `{ by, reason }`. Fire-and-forget. */
 export const cancelSignal = defineSignal<[DecisionArgs?]>('cancel');
-/** A snapshot of the workflow's state: stage, service and execution state, backups, requests. */
+/** A snapshot of the workflow's state: stage, service and execution state, backups, requests, last error. */
 export const statusQuery = defineQuery<MigrationStatus>('status');
+
+/** The answer to requestComplete / requestCancel. A refusal is an update failure whose message says why. */
+export interface DecisionAnswer {
+  accepted: true;
+  action: 'complete' | 'cancel';
+  /** True when the same request had already been accepted (the update is idempotent). */
+  alreadyRequested: boolean;
+  stage: string;
+  at: string;
+}
+
+/** Takes `{ by?, reason? }` (`{}` when sent bare). Like `complete`, but answers: refused before RUNNING/REPLICATION, after the end, or after a cancel. */
+export const requestCompleteUpdate = defineUpdate<DecisionAnswer, [DecisionArgs]>('requestComplete');
+/** Like `cancel`, but answers: refused once cutover or cancellation is under way, or after the end. */
+export const requestCancelUpdate = defineUpdate<DecisionAnswer, [DecisionArgs]>('requestCancel');
+
+/** Visibility: list "all migrations in REPLICATION" in the Web UI or with `list-workflows`. */
+export const MetastoreServiceKey = defineSearchAttributeKey('MetastoreService', 'KEYWORD');
+export const MigrationStageKey = defineSearchAttributeKey('MigrationStage', 'KEYWORD');
+export const MigrationExecutionStateKey = defineSearchAttributeKey('MigrationExecutionState', 'KEYWORD');
 
 export const WORKFLOW_TYPE = 'managedMigration';
 

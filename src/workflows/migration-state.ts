@@ -32,6 +32,8 @@ export interface MigrationSnapshot {
   serviceState?: ServiceState;
   /** Absent when the execution is not known yet or no longer exists. */
   execution?: ExecutionSnapshot;
+  /** Set when this read failed transiently; the other fields then repeat the last good read. */
+  error?: { type: string; message: string };
 }
 
 export interface SavedScheduledBackup {
@@ -58,7 +60,7 @@ export interface DecisionRecord {
   by?: string;
   reason?: string;
   at: string;
-  via: 'signal' | 'workflow-cancellation';
+  via: 'signal' | 'update' | 'workflow-cancellation';
   accepted: boolean;
   note?: string;
 }
@@ -81,13 +83,25 @@ export interface MigrationState {
   /** The engineer's accepted decision; later requests are kept in `requests` with a note. */
   decision?: DecisionRecord;
   requests: DecisionRecord[];
-  lastError?: { type: string; message: string; at: string };
+  /** The last failure seen (retries go on for transient ones); resolvedAt once a later call succeeded. */
+  lastError?: { type: string; message: string; at: string; resolvedAt?: string };
+  /** Poll fast until then: set at every transition, so changes around it are seen within seconds. */
+  fastPollUntil?: string;
   startedAt: string;
   updatedAt: string;
   continuedAsNew: number;
+  /** History events of the runs before this one (continue-as-new): with historyLength, the total so far. */
+  eventsInEarlierRuns: number;
+  /** Watcher returns: `quiet` when nothing changed (at most one per maxQuietSeconds), `changed` otherwise. */
+  watcherReturns: { quiet: number; changed: number };
 }
 
-export type MigrationStatus = MigrationState & { service: string; workflowId: string; runId: string };
+export type MigrationStatus = MigrationState & {
+  service: string;
+  workflowId: string;
+  runId: string;
+  historyLength: number;
+};
 
 export interface MigrationResult {
   outcome: Outcome;
@@ -95,6 +109,8 @@ export interface MigrationResult {
   execution?: ExecutionSnapshot;
   serviceState?: ServiceState;
   backupsRestored: boolean;
+  /** The audit trail: every complete/cancel request, who, when, why, and whether it was accepted. */
+  requests: DecisionRecord[];
 }
 
 export function initialState(now: string, requestIds: MigrationState['requestIds']): MigrationState {
@@ -108,6 +124,17 @@ export function initialState(now: string, requestIds: MigrationState['requestIds
     startedAt: now,
     updatedAt: now,
     continuedAsNew: 0,
+    eventsInEarlierRuns: 0,
+    watcherReturns: { quiet: 0, changed: 0 },
+  };
+}
+
+/** State carried by continue-as-new from an older version of this code may lack newer fields. */
+export function carriedState(state: MigrationState): MigrationState {
+  return {
+    ...state,
+    eventsInEarlierRuns: state.eventsInEarlierRuns ?? 0,
+    watcherReturns: state.watcherReturns ?? { quiet: 0, changed: 0 },
   };
 }
 
@@ -120,6 +147,11 @@ export function enterStage(state: MigrationState, stage: Stage, now: string): vo
 
 export function applySnapshot(state: MigrationState, snapshot: MigrationSnapshot): void {
   state.lastPollTime = snapshot.polledAt;
+  if (snapshot.error) {
+    state.lastError = { ...snapshot.error, at: snapshot.polledAt };
+  } else if (state.lastError && !state.lastError.resolvedAt) {
+    state.lastError.resolvedAt = snapshot.polledAt;
+  }
   state.lastSnapshot = snapshot;
   state.serviceState = snapshot.serviceFound ? snapshot.serviceState : undefined;
   if (snapshot.execution) state.execution = snapshot.execution;
@@ -152,6 +184,21 @@ export function recordDecision(
   if (record.accepted) state.decision = record;
   state.updatedAt = request.at;
   return record;
+}
+
+/**
+ * Why an update asking for `action` is refused now (undefined: accepted). Stricter than signals: complete
+ * needs the execution RUNNING in REPLICATION; a repeat of an accepted request is accepted again (idempotent).
+ */
+export function updateRefusal(state: MigrationState, action: Action): string | undefined {
+  if (state.decision?.action === action && !state.outcome) return undefined;
+  const refusal = decisionRefusal(state, action);
+  if (refusal) return refusal;
+  if (action === 'complete' && !isReplicating(state.execution)) {
+    const e = state.execution;
+    return `complete needs the execution RUNNING in REPLICATION; it is ${e ? `${e.state ?? 'STATE_UNSPECIFIED'}/${e.phase ?? 'PHASE_UNSPECIFIED'}` : 'not started yet'}`;
+  }
+  return undefined;
 }
 
 function decisionRefusal(state: MigrationState, action: Action): string | undefined {
@@ -211,7 +258,8 @@ export function snapshotChanged(before: MigrationSnapshot | undefined, after: Mi
     before.execution?.name !== after.execution?.name ||
     before.execution?.state !== after.execution?.state ||
     before.execution?.phase !== after.execution?.phase ||
-    before.execution?.stateMessage !== after.execution?.stateMessage
+    before.execution?.stateMessage !== after.execution?.stateMessage ||
+    before.error?.type !== after.error?.type
   );
 }
 

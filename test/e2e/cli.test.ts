@@ -5,111 +5,31 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '../../scripts/lib/ports';
-import { spawnService } from '../../scripts/lib/services';
-import type { ServiceProcess } from '../../scripts/lib/services';
-import { SECRET_ENV, serviceSeed, uniqueServiceName, waitFor } from '../helpers/migration';
+import { SECRET_ENV, snakeCaseConfigYaml, waitFor } from '../helpers/migration';
+import { startStack } from '../helpers/stack';
+import type { Stack } from '../helpers/stack';
 import { startDevServer } from '../helpers/temporal';
 import type { DevServer } from '../helpers/temporal';
 
-const root = join(__dirname, '..', '..');
-// node --import tsx, not the tsx binary: tsx runs the script in a grandchild that a SIGKILL would orphan.
-const node = process.execPath;
-const ts = (...args: string[]) => ['--import', 'tsx', ...args];
-
 let temporal: DevServer;
-let emulator: ServiceProcess;
-let emulatorUrl: string;
+let stack: Stack;
 let workDir: string;
-let env: NodeJS.ProcessEnv;
-const workers: ServiceProcess[] = [];
 
-async function startWorker(): Promise<ServiceProcess> {
-  const worker = spawnService({
-    name: 'worker',
-    command: node,
-    args: ts('src/worker.ts'),
-    cwd: root,
-    env: { ...env, ...SECRET_ENV },
-  });
-  workers.push(worker);
-  await worker.waitForOutput(/worker polling/);
-  return worker;
-}
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI to completion; the environment holds no passwords (only the worker's does). */
-async function cli(...args: string[]): Promise<CliRun> {
-  const { spawn } = await import('node:child_process');
-  const child = spawn(node, ts('src/client.ts', ...args), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, stdout, stderr };
-}
-
-async function seedService(): Promise<string> {
-  const name = uniqueServiceName('e2e');
-  const response = await fetch(`${emulatorUrl}/_emulator/services`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(serviceSeed(name)),
-  });
-  assert.equal(response.status, 200);
-  return name;
-}
-
-const CONFIG_YAML = `
-cloud_sql_migration_config:
-  cloud_sql_connection_config:
-    instance_connection_name: test-project:us-central1:hive-mysql
-    ip_address: 127.0.0.1
-    port: 3306
-    hive_database_name: hive
-    username: hive
-    password: env:HIVE_DB_PASSWORD
-    proxy_subnet: projects/test-project/regions/us-central1/subnetworks/proxy
-    nat_subnet: projects/test-project/regions/us-central1/subnetworks/nat
-  cdc_config:
-    username: datastream
-    password: file:${'${SECRET_FILE}'}
-    vpc_network: projects/test-project/locations/global/networks/default
-    subnet_ip_range: 10.0.0.0/29
-    reverse_proxy_subnet: projects/test-project/regions/us-central1/subnetworks/reverse-proxy
-`;
+const cli = (...args: string[]) => stack.cli(...args);
+const startWorker = () => stack.startWorker();
+const seedService = () => stack.seedService();
 
 before(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-e2e-'));
-  const emulatorPort = await freePort();
-  [temporal] = await Promise.all([startDevServer()]);
-  emulator = spawnService({
-    name: 'emulator',
-    command: node,
-    args: ts('src/emulator/main.ts', '--port', String(emulatorPort), '--operation-delay-ms', '200'),
-    cwd: root,
-  });
-  await emulator.waitForOutput(/listening on/);
-  emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
-  env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    TEMPORAL_ADDRESS: temporal.address,
-    METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
-  };
+  temporal = await startDevServer();
+  stack = await startStack(temporal.address);
   const secretFile = join(workDir, 'cdc-password');
   await writeFile(secretFile, `${SECRET_ENV.CDC_PASSWORD}\n`, { mode: 0o600 });
-  await writeFile(join(workDir, 'migration.yaml'), CONFIG_YAML.replace('${SECRET_FILE}', secretFile));
+  await writeFile(join(workDir, 'migration.yaml'), snakeCaseConfigYaml({ cdcPassword: `file:${secretFile}` }));
 });
 
 after(async () => {
-  await Promise.allSettled([...workers.map((w) => w.stop()), emulator?.stop(), temporal?.close()]);
+  await Promise.allSettled([stack?.close(), temporal?.close()]);
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
@@ -142,6 +62,14 @@ describe('CLI end to end', () => {
     assert.throws(() => process.kill(worker.pid, 0), { code: 'ESRCH' }, 'the first worker is really gone');
     await startWorker();
 
+    // Visibility is eventually consistent: wait for the listing rather than expect it at once.
+    await waitFor('the workflow listed in REPLICATION', async () => {
+      const listed = await cli('list-workflows', '--stage', 'REPLICATION', '--json');
+      const rows = (JSON.parse(listed.stdout) as { workflows: { workflowId: string; executionState: string }[] })
+        .workflows;
+      return rows.some((r) => r.workflowId === workflowId && r.executionState === 'RUNNING');
+    });
+
     const completed = await cli('complete', '--service', service, '--by', 'carol', '--reason', 'cutover window');
     assert.equal(completed.code, 0, completed.stderr);
     const waited = await cli('wait', '--service', service, '--json');
@@ -171,7 +99,7 @@ describe('CLI end to end', () => {
     );
     assert.equal(status.backupsRestored, true);
     for (const secret of Object.values(SECRET_ENV)) {
-      for (const w of workers) assert.ok(!w.output().includes(secret), 'no password in worker output');
+      for (const w of stack.workers) assert.ok(!w.output().includes(secret), 'no password in worker output');
     }
 
     const deleted = await cli('delete', '--service', service, '--migration', id);
@@ -196,7 +124,7 @@ describe('CLI end to end', () => {
   it('rejects a config with a plaintext password, naming the field and starting nothing', async () => {
     const service = await seedService();
     const bad = join(workDir, 'plaintext.yaml');
-    await writeFile(bad, CONFIG_YAML.replace('env:HIVE_DB_PASSWORD', 'hunter2-plaintext'));
+    await writeFile(bad, snakeCaseConfigYaml().replace('env:HIVE_DB_PASSWORD', 'hunter2-plaintext'));
     const run = await cli('start', '--service', service, '--config', bad);
     assert.equal(run.code, 1);
     assert.match(
@@ -211,7 +139,7 @@ describe('CLI end to end', () => {
   it('names the offending field of an invalid config and exits non-zero', async () => {
     const service = await seedService();
     const bad = join(workDir, 'bad-range.yaml');
-    await writeFile(bad, CONFIG_YAML.replace('10.0.0.0/29', '10.0.0.0/30'));
+    await writeFile(bad, snakeCaseConfigYaml().replace('10.0.0.0/29', '10.0.0.0/30'));
     const run = await cli('start', '--service', service, '--config', bad, '--json');
     assert.equal(run.code, 1);
     const error = (JSON.parse(run.stderr) as { error: { message: string } }).error;

@@ -1,7 +1,7 @@
 // A real Temporal dev server, the emulator over HTTP, the real activities and the bundled workflow:
 // everything a workflow test needs, started once per test file.
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { PassThroughClient } from 'google-auth-library';
@@ -38,7 +38,7 @@ export interface Harness {
     service: string,
     taskQueue: string,
     options?: Partial<MigrationOptions>,
-  ): Promise<WorkflowHandle<typeof managedMigration>>;
+  ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof managedMigration>>;
   status(service: string): Promise<MigrationStatus>;
   waitForStage(service: string, stage: Stage): Promise<MigrationStatus>;
   close(): Promise<void>;

@@ -1,0 +1,91 @@
+// `npm run histories:record`: runs representative migrations on a dev server against the emulator and
+// saves their histories as replay fixtures (test/fixtures/histories). The replay test runs every fixture
+// against the current workflow code, so a change that would break running migrations fails CI.
+// Record again only for a deliberate, patched() change — and keep the old fixtures alongside.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { temporal } from '@temporalio/proto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { requestCancelUpdate, requestCompleteUpdate, statusQuery } from '../src/workflows/messages';
+import { admin } from '../test/helpers/emulator';
+import { waitFor } from '../test/helpers/migration';
+import { createHarness } from '../test/helpers/workflow-harness';
+import type { Harness } from '../test/helpers/workflow-harness';
+
+const out = join(__dirname, '..', 'test', 'fixtures', 'histories');
+
+type Scenario = (h: Harness, taskQueue: string) => Promise<WorkflowHandle[]>;
+
+const settle = (promise: Promise<unknown>) => promise.catch(() => undefined);
+
+const scenarios: Record<string, Scenario> = {
+  async 'happy-path'(h, taskQueue) {
+    const service = await h.seedService();
+    const handle = await h.start(service, taskQueue);
+    await h.waitForStage(service, 'REPLICATION');
+    await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'recorder', reason: 'fixture' }] });
+    await handle.result();
+    return [handle];
+  },
+  async 'cancel-signal'(h, taskQueue) {
+    const service = await h.seedService();
+    const handle = await h.start(service, taskQueue);
+    await h.waitForStage(service, 'REPLICATION');
+    await handle.signal('cancel', { by: 'recorder' });
+    await handle.result();
+    return [handle];
+  },
+  async 'external-failure'(h, taskQueue) {
+    const service = await h.seedService();
+    const handle = await h.start(service, taskQueue);
+    const status = await h.waitForStage(service, 'REPLICATION');
+    await admin(h.emulator, 'executions:fail', { name: status.execution!.name, stateMessage: 'fixture failure' });
+    await settle(handle.result());
+    return [handle];
+  },
+  async 'workflow-cancelled'(h, taskQueue) {
+    const service = await h.seedService();
+    const handle = await h.start(service, taskQueue);
+    await h.waitForStage(service, 'REPLICATION');
+    await handle.cancel();
+    await settle(handle.result());
+    return [handle];
+  },
+  async 'continued-as-new'(h, taskQueue) {
+    const service = await h.seedService();
+    const first = await h.start(service, taskQueue, { maxQuietSeconds: 0.05, maxHistoryEvents: 60 });
+    await waitFor('a continued run', async () => (await first.query(statusQuery)).continuedAsNew >= 1);
+    const latest = h.env.client.workflow.getHandle(first.workflowId);
+    await latest.executeUpdate(requestCancelUpdate, { args: [{ by: 'recorder' }] });
+    await latest.result();
+    const lastRunId = (await latest.describe()).runId;
+    return [
+      h.env.client.workflow.getHandle(first.workflowId, first.firstExecutionRunId),
+      h.env.client.workflow.getHandle(first.workflowId, lastRunId),
+    ];
+  },
+};
+
+async function main(): Promise<void> {
+  const h = await createHarness();
+  try {
+    for (const [name, scenario] of Object.entries(scenarios)) {
+      const handles = await h.withWorker((taskQueue) => scenario(h, taskQueue));
+      for (const [index, handle] of handles.entries()) {
+        const history = await handle.fetchHistory();
+        // Binary protobuf: the SDK's proto-JSON helpers trip over two copies of protobufjs in this tree.
+        const file = join(out, `${name}${handles.length > 1 ? `-run${index + 1}` : ''}.binpb`);
+        const { History } = temporal.api.history.v1;
+        await writeFile(file, History.encode(History.fromObject(history)).finish());
+        console.log(`recorded ${file} (${history.events?.length ?? 0} events)`);
+      }
+    }
+  } finally {
+    await h.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+// Search attributes and memo kept current, so the Web UI and `list-workflows` can filter migrations by
+// stage or execution state. Upserted only when a value changes: each upsert is a history event.
+import { upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { MetastoreServiceKey, MigrationExecutionStateKey, MigrationStageKey } from './messages';
+import type { MigrationState } from './migration-state';
+
+export function publishVisibility(state: MigrationState, service: string): void {
+  const current = workflowInfo().typedSearchAttributes;
+  const wanted = [
+    { key: MetastoreServiceKey, value: service },
+    { key: MigrationStageKey, value: state.stage },
+    { key: MigrationExecutionStateKey, value: state.execution?.state ?? 'NONE' },
+  ];
+  const changed = wanted.filter(({ key, value }) => current.get(key) !== value);
+  if (changed.length === 0) return;
+  upsertSearchAttributes(changed);
+  upsertMemo({ migrationExecution: state.execution?.name ?? null, outcome: state.outcome ?? null });
+}

@@ -1,0 +1,38 @@
+// Replays every recorded history (test/fixtures/histories) against the current workflow code. A change that
+// would make a running migration non-deterministic fails here: guard it with patched() (see README).
+import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { temporal } from '@temporalio/proto';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+
+const dir = join(__dirname, '..', 'fixtures', 'histories');
+
+describe('replay of recorded histories', async () => {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const files = (await readdir(dir)).filter((file) => file.endsWith('.binpb')).sort();
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
+
+  it('has fixtures for the representative endings', () => {
+    for (const name of [
+      'happy-path',
+      'cancel-signal',
+      'external-failure',
+      'workflow-cancelled',
+      'continued-as-new-run1',
+    ]) {
+      assert.ok(files.includes(`${name}.binpb`), `missing fixture ${name}.binpb`);
+    }
+  });
+
+  for (const file of files) {
+    it(`replays ${file} deterministically`, async () => {
+      const history = temporal.api.history.v1.History.decode(await readFile(join(dir, file)));
+      await Worker.runReplayHistory({ workflowBundle }, history, `replay-${file}`);
+    });
+  }
+});
