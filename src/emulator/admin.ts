@@ -1,56 +1,115 @@
-// The emulator's control API for tests and demos, under /_emulator/ (no clash with /v1…). JSON in and out,
-// errors in the same google.rpc shape as the REST API.
+// The emulator's control API for tests and rehearsals, under /_emulator/ (no clash with /v1…). JSON in and
+// out, errors in the same google.rpc shape as the REST API. Never subject to --require-token.
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { ServiceSchema } from '../schemas/api';
 import type { ApiDeps, Reply } from './dispatch';
 import { errorReply } from './dispatch';
 import { parseBody } from './context';
+import { DurationsUpdateSchema } from './durations';
 import { ApiError } from './errors';
-import { FaultSchema } from './faults';
+import { type EventAction, ScheduledEventSchema, applyAction } from './events';
+import { FaultSchema, OperationFaultSchema } from './fault-schemas';
 import { parseJson, readBody } from './http';
 import { renderOperation } from './operations';
 import { decodePath } from './routes';
-import { removeService, seedService } from './service-lifecycle';
-import { awaitUserAction, cancelExecution, failExecution, resumeExecution } from './state-machine';
+import { ScenarioSchema, applyScenario } from './scenario';
+import { SETTABLE_STATES, seedService } from './service-admin';
+import { cancelExecution } from './state-machine';
 
 export const ADMIN_PREFIX = '/_emulator/';
 
-const NameSchema = z.object({ name: z.string().min(1) }).strict();
-const NameMessageSchema = z.object({ name: z.string().min(1), stateMessage: z.string().optional() }).strict();
-
 type AdminHandler = (deps: ApiDeps, body: unknown) => unknown;
+
+const ActionBodySchema = z
+  .object({
+    name: z.string().min(1),
+    /** Absent: at once (the answer is the changed resource). Present: scheduled (the answer is the event). */
+    afterMs: z.number().int().min(0).optional(),
+    stateMessage: z.string().optional(),
+    state: z.enum(SETTABLE_STATES).optional(),
+    failMigration: z.boolean().optional(),
+    resumeAfterMs: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+/** An admin action on a service or an execution, now or after `afterMs` (see events.ts). */
+function action(kind: EventAction, target: 'service' | 'execution'): AdminHandler {
+  return ({ core, events }, body) => {
+    const { name, afterMs, ...rest } = parseBody(ActionBodySchema, body);
+    const event = parseBody(ScheduledEventSchema, { action: kind, trigger: 'now', [target]: name, ...rest });
+    if (afterMs === undefined) return applyAction(core, event, { [target]: name });
+    const scheduled = { ...event, afterMs };
+    events.arm(scheduled);
+    return { scheduled };
+  };
+}
+
+/** GET lists, POST adds, DELETE clears: the shape of every armed-things collection. */
+function collection<T>(
+  name: string,
+  schema: z.ZodType<T>,
+  store: (deps: ApiDeps) => { add(item: T): void; list(): unknown; clear(): void },
+): Record<string, AdminHandler> {
+  return {
+    [`GET ${name}`]: (deps) => ({ [listKey(name)]: store(deps).list() }),
+    [`POST ${name}`]: (deps, body) => {
+      const item = parseBody(schema, body);
+      store(deps).add(item);
+      return item;
+    },
+    [`DELETE ${name}`]: (deps) => {
+      store(deps).clear();
+      return {};
+    },
+  };
+}
+
+function listKey(name: string): string {
+  return name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
 
 const ROUTES: Record<string, AdminHandler> = {
   'GET health': () => ({ ok: true }),
-  'GET stats': ({ faults }) => faults.stats(),
+  'GET stats': ({ core }) => core.stats.snapshot(),
   'POST services': ({ core }, body) => seedService(core, parseBody(ServiceSchema, body)),
-  'POST services:remove': ({ core }, body) => {
-    removeService(core, parseBody(NameSchema, body).name);
-    return {};
-  },
-  'POST executions:fail': ({ core }, body) => {
-    const { name, stateMessage } = parseBody(NameMessageSchema, body);
-    return failExecution(core, name, stateMessage ?? 'The migration pipeline failed (injected by the emulator).');
-  },
+  'POST services:remove': action('removeService', 'service'),
+  'POST services:error': action('serviceError', 'service'),
+  'POST services:setState': action('setServiceState', 'service'),
+  'POST executions:fail': action('failExecution', 'execution'),
+  'POST executions:awaitUserAction': action('awaitUserAction', 'execution'),
+  'POST executions:resume': action('resumeExecution', 'execution'),
   // As if someone pressed Cancel in the Cloud console: the same rules and operation as cancelMigration.
   'POST executions:cancel': ({ core }, body) => {
-    const record = core.store.execution(parseBody(NameSchema, body).name);
+    const record = core.store.execution(parseBody(z.object({ name: z.string().min(1) }).strict(), body).name);
     return renderOperation(cancelExecution(core, record, 'v1'), 'v1');
   },
-  'POST executions:awaitUserAction': ({ core }, body) => {
-    const { name, stateMessage } = parseBody(NameMessageSchema, body);
-    return awaitUserAction(core, name, stateMessage ?? 'Waiting for the user to fix the migration setup.');
+  ...collection('faults', FaultSchema, ({ core }) => ({
+    add: (fault) => core.faults.add(fault),
+    list: () => core.faults.list(),
+    clear: () => core.faults.clear(),
+  })),
+  ...collection('operation-faults', OperationFaultSchema, ({ core }) => ({
+    add: (fault) => core.faults.addOperationFault(fault),
+    list: () => core.faults.listOperationFaults(),
+    clear: () => core.faults.clearOperationFaults(),
+  })),
+  ...collection('events', ScheduledEventSchema, ({ events }) => ({
+    add: (event) => events.arm(event),
+    list: () => events.list(),
+    clear: () => events.clear(),
+  })),
+  'GET durations': ({ core }) => core.durations.snapshot(),
+  'POST durations': ({ core }, body) => {
+    core.durations.update(parseBody(DurationsUpdateSchema, body));
+    return core.durations.snapshot();
   },
-  'POST executions:resume': ({ core }, body) => resumeExecution(core, parseBody(NameSchema, body).name),
-  'GET faults': ({ faults }) => ({ faults: faults.list() }),
-  'POST faults': ({ faults }, body) => {
-    const fault = parseBody(FaultSchema, body);
-    faults.add(fault);
-    return fault;
+  'DELETE durations': ({ core }) => {
+    core.durations.reset();
+    return core.durations.snapshot();
   },
-  'DELETE faults': ({ faults }) => {
-    faults.clear();
+  'POST scenario': (deps, body) => {
+    applyScenario(deps.core, deps.events, parseBody(ScenarioSchema, body));
     return {};
   },
 };
@@ -64,7 +123,9 @@ export async function handleAdminRequest(deps: ApiDeps, req: IncomingMessage, ur
   }
   deps.core.scheduler.advance();
   try {
-    return { status: 200, body: handler(deps, parseJson(raw)) };
+    const body = handler(deps, parseJson(raw));
+    if (req.method !== 'GET') deps.core.changed();
+    return { status: 200, body };
   } catch (error) {
     if (error instanceof ApiError) return errorReply(error);
     throw error;

@@ -1,6 +1,7 @@
 // What a REST handler receives, and the body helpers every handler uses.
 import { z } from 'zod';
 import type { ApiVersion } from '../schemas/api';
+import type { Caller } from './auth';
 import type { EmulatorCore } from './core';
 import { fromZodError, invalidArgument } from './errors';
 import type { QueryParams } from './http';
@@ -15,6 +16,8 @@ export interface RequestContext {
   query: QueryParams;
   /** The parsed JSON body; `undefined` when the request had none. */
   body: unknown;
+  /** Who is asking (auth.ts); only testIamPermissions answers differently for an 'unauthorized' caller. */
+  caller: Caller;
 }
 
 /** Returns the JSON body of a 200 response, or throws ApiError. */

@@ -1,28 +1,75 @@
-// Everything a handler needs, created once per emulator: clock, delayed transitions, resources.
+// Everything a handler needs, created once per emulator: clock, delayed transitions, resources, faults.
+import { Durations, type DurationOverrides } from './durations';
+import type { LroMethod } from './fault-schemas';
+import { Faults } from './faults';
 import { OperationStore, type OperationRecord } from './operations';
 import { RequestIdCache } from './request-ids';
+import { createRng } from './rng';
 import { Scheduler } from './scheduler';
+import { Stats } from './stats';
 import { Store } from './store';
+import { runTransition, type Transition } from './transitions';
+import type { VerifyStart } from './verify-start';
 
 export interface EmulatorCore {
-  /** How long each long-running operation takes. */
-  readonly delayMs: number;
+  readonly durations: Durations;
   readonly scheduler: Scheduler;
   readonly store: Store;
   readonly operations: OperationStore;
   readonly requestIds: RequestIdCache;
+  readonly faults: Faults;
+  readonly stats: Stats;
+  /** The source check awaited while a migration is STARTING (see verify-start.ts); absent = none. */
+  readonly verifyStart: VerifyStart | undefined;
   now(): number;
+  /** Schedules an operation's completion after its method's duration, unless an operation fault intervenes. */
+  finishLater(method: LroMethod, transition: Transition): void;
+  /** Marks the state changed (the state file is rewritten soon after). */
+  changed(): void;
+  /** Called when a migration was accepted; scenario events hang their timers on it. */
+  onMigrationStarted: (service: string, execution: string) => void;
 }
 
-export function createCore(delayMs: number, now: () => number = Date.now): EmulatorCore {
-  return {
-    delayMs,
-    scheduler: new Scheduler(now),
+export interface CoreOptions {
+  delayMs: number;
+  durations?: DurationOverrides;
+  seed: number;
+  verifyStart?: VerifyStart | undefined;
+  now?: () => number;
+}
+
+export function createCore(options: CoreOptions): EmulatorCore {
+  const now = options.now ?? Date.now;
+  const stats = new Stats(options.seed);
+  const core: EmulatorCore = {
+    durations: new Durations(options.delayMs, options.durations),
+    scheduler: new Scheduler(
+      now,
+      (transition, at) => runTransition(core, transition, at),
+      () => core.changed(),
+    ),
     store: new Store(),
     operations: new OperationStore(now),
     requestIds: new RequestIdCache(now),
+    faults: new Faults(createRng(options.seed), stats),
+    stats,
+    verifyStart: options.verifyStart,
     now,
+    finishLater(method, transition) {
+      const effect = core.faults.forOperation(method);
+      if (effect && 'neverFinish' in effect) {
+        core.scheduler.schedule(null, transition);
+        return;
+      }
+      const failWith = effect?.failWith;
+      const message = failWith?.message ?? `Injected operation failure: ${failWith?.status}.`;
+      const planned = failWith ? { ...transition, failWith: { status: failWith.status, message } } : transition;
+      core.scheduler.schedule(core.durations.of(method), planned);
+    },
+    changed: () => {},
+    onMigrationStarted: () => {},
   };
+  return core;
 }
 
 /**

@@ -1,9 +1,11 @@
-// One REST request: route → count → apply due transitions → fault → handler → (held) response.
+// One REST request: route → count → auth → apply due transitions → faults → handler → (held) response.
 import type { IncomingMessage } from 'node:http';
+import { type Caller, UNAUTHENTICATED_HEADERS, authenticate } from './auth';
 import type { EmulatorCore } from './core';
 import type { Handler } from './context';
 import { ApiError, errorBody } from './errors';
-import { type Faults, faultError } from './faults';
+import type { Events } from './events';
+import { faultError } from './faults';
 import { migrationHandlers } from './migration-handlers';
 import { operationHandlers } from './operation-handlers';
 import { QueryParams, parseJson, readBody } from './http';
@@ -17,13 +19,19 @@ export interface Reply {
   body: unknown;
   headers?: Record<string, string>;
   method?: MethodId;
+  /** A hang fault: send nothing; the client gave up or the emulator closed. */
+  unanswered?: boolean;
 }
 
 export interface ApiDeps {
   core: EmulatorCore;
-  faults: Faults;
-  /** A tracked timer, cleared by close(). */
+  events: Events;
+  /** --require-token: the one bearer token accepted; undefined = any caller. */
+  requireToken: string | undefined;
+  /** Resolves after `ms`, or at once when the emulator closes. */
   delay(ms: number): Promise<void>;
+  /** Resolves when the client closes the connection or the emulator closes. */
+  hang(req: IncomingMessage): Promise<void>;
 }
 
 export function errorReply(error: ApiError, headers?: Record<string, string>): Reply {
@@ -38,16 +46,31 @@ export async function handleApiRequest(deps: ApiDeps, req: IncomingMessage, url:
     // Google's front end answers 404 for unknown paths and for a verb a path does not take.
     return errorReply(new ApiError('NOT_FOUND', `Method not found: ${req.method} ${url.pathname}`, 'METHOD_NOT_FOUND'));
   }
-  deps.faults.countRequest(route.method);
-  deps.core.scheduler.advance();
-  const fault = deps.faults.take(route.method);
+  const { core } = deps;
+  core.stats.countRequest(route.method);
+  let caller: Caller;
+  try {
+    caller = authenticate(deps.requireToken, req, url, route.method, route.resource);
+  } catch (error) {
+    const headers = error instanceof ApiError && error.httpStatus === 401 ? UNAUTHENTICATED_HEADERS : undefined;
+    if (error instanceof ApiError) return { ...errorReply(error, headers), method: route.method };
+    throw error;
+  }
+  core.scheduler.advance();
+  const fault = core.faults.forRequest(route.method);
+  if (fault?.hang) {
+    // Lost on the way: nothing is applied and nothing comes back.
+    await deps.hang(req);
+    return { status: 0, body: undefined, method: route.method, unanswered: true };
+  }
   const injected = fault?.error ? faultError(fault.error) : undefined;
-  const reply = injected ? errorReply(injected.error, injected.headers) : run(deps.core, route, url, raw);
-  if (fault?.delayResponseMs) await deps.delay(fault.delayResponseMs);
+  const reply = injected ? errorReply(injected.error, injected.headers) : run(core, route, url, raw, caller);
+  if (!injected && req.method !== 'GET') core.changed();
+  if (fault?.latencyMs) await deps.delay(fault.latencyMs);
   return { ...reply, method: route.method };
 }
 
-function run(core: EmulatorCore, route: RouteMatch, url: URL, raw: string): Reply {
+function run(core: EmulatorCore, route: RouteMatch, url: URL, raw: string, caller: Caller): Reply {
   try {
     const query = new QueryParams(url.searchParams, route.query);
     const body = parseJson(raw);
@@ -59,6 +82,7 @@ function run(core: EmulatorCore, route: RouteMatch, url: URL, raw: string): Repl
       resource: route.resource,
       query,
       body,
+      caller,
     });
     return { status: 200, body: result };
   } catch (error) {

@@ -21,6 +21,8 @@ export class ApiError extends Error {
     readonly reason: string = status,
     readonly extraDetails: readonly Record<string, unknown>[] = [],
     httpStatus?: number,
+    /** ErrorInfo domain and metadata, for errors Google raises outside the Metastore service (auth, IAM). */
+    readonly info: { domain?: string; metadata?: Record<string, string> } = {},
   ) {
     super(message);
     this.httpStatus = httpStatus ?? RPC_CODES[status].http;
@@ -28,7 +30,12 @@ export class ApiError extends Error {
 }
 
 export function errorBody(error: ApiError): { error: Record<string, unknown> } {
-  const errorInfo = { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: error.reason, domain: ERROR_DOMAIN };
+  const errorInfo = {
+    '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+    reason: error.reason,
+    domain: error.info.domain ?? ERROR_DOMAIN,
+    ...(error.info.metadata ? { metadata: error.info.metadata } : {}),
+  };
   return {
     error: {
       code: error.httpStatus,

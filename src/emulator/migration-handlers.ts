@@ -12,7 +12,8 @@ import { type FieldSpecs, listPage } from './list-query';
 import { renderOperation } from './operations';
 import { RequestIdCache } from './request-ids';
 import type { MethodId } from './routes';
-import { cancelMigration, completeMigration, deleteExecution, publicExecution, startMigration } from './state-machine';
+import { startMigration } from './migration-start';
+import { cancelMigration, completeMigration, deleteExecution, publicExecution } from './state-machine';
 
 const EXECUTION_FIELDS: FieldSpecs<MigrationExecution> = {
   name: { read: (e) => e.name, sortable: true },

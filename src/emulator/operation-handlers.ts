@@ -1,10 +1,10 @@
 // operations.{list,get,cancel,delete}.
 import { type Handler, listParams, listResponse, requireEmptyBody } from './context';
-import { ApiError } from './errors';
 import { type FieldSpecs, listPage } from './list-query';
 import { type OperationRecord, renderOperation } from './operations';
 import type { MethodId } from './routes';
 import { iso } from './store';
+import { cancelTransition, isCancellable } from './transitions';
 
 const OPERATION_FIELDS: FieldSpecs<OperationRecord> = {
   name: { read: (op) => op.name, sortable: true },
@@ -21,15 +21,22 @@ const list: Handler = ({ core, resource, query, version }) => {
 
 const get: Handler = ({ core, resource, version }) => renderOperation(core.operations.get(resource), version);
 
-/** Migrations are cancelled with services.cancelMigration; generic LRO cancellation is not offered. */
+/**
+ * Best effort, as documented: `{}` comes back and metadata.requestedCancellation turns true. A running
+ * create, update or delete of a service then ends at once with CANCELLED (1) and its change is not applied.
+ * A migration's operations are not cancelled this way: Google points to services.cancelMigration, and
+ * stopping a start or a cutover halfway is exactly what that method exists to do safely, so they carry on
+ * and finish normally (the "no guarantee" the API allows). A finished operation is left as it is.
+ */
 const cancel: Handler = ({ core, resource, body }) => {
   requireEmptyBody(body);
-  core.operations.get(resource);
-  throw new ApiError(
-    'UNIMPLEMENTED',
-    'Operation cancellation is not supported; use services.cancelMigration.',
-    'OPERATION_CANCEL_UNSUPPORTED',
-  );
+  const op = core.operations.get(resource);
+  if (op.done) return {};
+  op.requestedCancellation = true;
+  const task = core.scheduler.take(op.name);
+  if (task && isCancellable(task.transition)) cancelTransition(core, task.transition, core.now());
+  else if (task) core.scheduler.restore([task]);
+  return {};
 };
 
 /** Forgets the operation record; the work it tracks carries on (as operations.delete documents). */

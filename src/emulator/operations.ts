@@ -17,6 +17,10 @@ export interface OperationRecord {
   endTime?: number;
   target: string;
   verb: string;
+  /** OperationMetadata.statusMessage: what the operation is doing, then how it ended. */
+  statusMessage?: string;
+  /** Set by operations.cancel (best effort: the operation may still finish normally). */
+  requestedCancellation?: boolean;
   /** Resource names whose fate decides this operation (a failed or removed one ends it early). */
   links: string[];
   done: boolean;
@@ -29,6 +33,7 @@ export interface NewOperation {
   target: string;
   verb: string;
   apiVersion: ApiVersion;
+  statusMessage?: string;
   links?: string[];
 }
 
@@ -38,23 +43,37 @@ export class OperationStore {
 
   constructor(private readonly now: () => number) {}
 
-  start({ target, verb, apiVersion, links = [target] }: NewOperation): OperationRecord {
+  start({ target, verb, apiVersion, statusMessage, links = [target] }: NewOperation): OperationRecord {
     const createTime = this.now();
     const id = `operation-${createTime}-${randomBytes(8).toString('hex')}`;
     const name = `${locationOf(target)}/operations/${id}`;
     const op: OperationRecord = { name, apiVersion, createTime, target, verb, links, done: false, seq: this.seq++ };
+    if (statusMessage !== undefined) op.statusMessage = statusMessage;
     this.ops.set(name, op);
     return op;
   }
 
-  succeed(op: OperationRecord, at: number, response: OperationResponse): void {
-    if (op.done) return;
-    Object.assign(op, { done: true, endTime: at, response });
+  /** Ends `op` (if it still exists and runs) with a response; a deleted operation's work still happens. */
+  succeed(op: OperationRecord | string, at: number, response: OperationResponse): void {
+    const record = this.running(op);
+    if (record) Object.assign(record, { done: true, endTime: at, response, statusMessage: 'Done.' });
   }
 
-  fail(op: OperationRecord, at: number, status: RpcStatusName, message: string): void {
-    if (op.done) return;
-    Object.assign(op, { done: true, endTime: at, error: rpcStatus(status, message) });
+  fail(op: OperationRecord | string, at: number, status: RpcStatusName, message: string): void {
+    const record = this.running(op);
+    if (record)
+      Object.assign(record, { done: true, endTime: at, error: rpcStatus(status, message), statusMessage: message });
+  }
+
+  /** True when the operation exists and is done (cancelled or failed early); a deleted one is not ended. */
+  ended(name: string): boolean {
+    return this.ops.get(name)?.done === true;
+  }
+
+  /** The record if it exists and is not done yet. */
+  running(op: OperationRecord | string): OperationRecord | undefined {
+    const record = typeof op === 'string' ? this.ops.get(op) : op;
+    return record && !record.done ? record : undefined;
   }
 
   /** Ends every unfinished operation linked to a resource matching `linked`, with an error. */
@@ -82,6 +101,16 @@ export class OperationStore {
     this.get(name);
     this.ops.delete(name);
   }
+
+  /** Every record and the sequence counter, for the state file. */
+  dump(): { records: OperationRecord[]; seq: number } {
+    return { records: structuredClone([...this.ops.values()]), seq: this.seq };
+  }
+
+  restore({ records, seq }: { records: readonly OperationRecord[]; seq: number }): void {
+    for (const op of records) this.ops.set(op.name, structuredClone(op));
+    this.seq = Math.max(this.seq, seq);
+  }
 }
 
 export function typeUrl(type: string, version: ApiVersion): string {
@@ -97,7 +126,8 @@ export function renderOperation(op: OperationRecord, version: ApiVersion): Opera
     ...(op.endTime !== undefined ? { endTime: iso(op.endTime) } : {}),
     target: op.target,
     verb: op.verb,
-    requestedCancellation: false,
+    ...(op.statusMessage !== undefined ? { statusMessage: op.statusMessage } : {}),
+    requestedCancellation: op.requestedCancellation === true,
     apiVersion: op.apiVersion,
   };
   const outcome = op.error

@@ -6,7 +6,7 @@ import { fromZodError } from './errors';
 
 export const REQUEST_ID_TTL_MS = 60 * 60 * 1000;
 
-interface Entry {
+export interface Entry {
   operation: string;
   at: number;
 }
@@ -37,5 +37,15 @@ export class RequestIdCache {
   remember(method: string, resource: string, requestId: string | undefined, operation: string): void {
     if (requestId === undefined) return;
     this.entries.set(`${method} ${resource} ${requestId}`, { operation, at: this.now() });
+  }
+
+  /** Unexpired entries as [key, entry] pairs, for the state file. */
+  dump(): [string, Entry][] {
+    const fresh = [...this.entries].filter(([, entry]) => this.now() - entry.at <= REQUEST_ID_TTL_MS);
+    return structuredClone(fresh);
+  }
+
+  restore(entries: readonly [string, Entry][]): void {
+    for (const [key, entry] of entries) this.entries.set(key, { ...entry });
   }
 }

@@ -60,14 +60,17 @@ const remove: Handler = ({ core, method, resource, query, version }) => {
   return renderOperation(op, version);
 };
 
-/** The emulator grants every permission (any caller is allowed); wildcards are refused as IAM does. */
-const testIamPermissions: Handler = ({ core, resource, body }) => {
+/**
+ * The emulator grants every permission to an accepted caller; a caller with the wrong token (--require-token)
+ * holds none. Wildcards are refused as IAM does.
+ */
+const testIamPermissions: Handler = ({ core, resource, body, caller }) => {
   const { permissions = [] } = parseBody(TestIamPermissionsSchema, body);
   if (permissions.some((permission) => permission.includes('*'))) {
     throw invalidArgument('permissions: wildcards are not allowed.');
   }
   core.store.service(resource);
-  return permissions.length > 0 ? { permissions } : {};
+  return permissions.length > 0 && caller !== 'unauthorized' ? { permissions } : {};
 };
 
 export const serviceHandlers = {

@@ -1,24 +1,36 @@
-// Service create / seed / patch / delete / remove. CREATING → ACTIVE, ACTIVE → UPDATING → ACTIVE (a MIGRATING
-// service may be patched and stays MIGRATING), → DELETING → gone. Changes apply when the operation finishes.
+// Service create / patch / delete through the API. CREATING → ACTIVE, ACTIVE → UPDATING → ACTIVE (a MIGRATING
+// service may be patched and stays MIGRATING), → DELETING → gone. Changes apply when the operation finishes;
+// a failed (operation fault) or cancelled operation leaves them unapplied.
 import { randomUUID } from 'node:crypto';
-import { SERVICE_NAME, type ApiVersion, type Service, type ServiceState } from '../schemas/api';
+import type { ApiVersion, Service, ServiceState } from '../schemas/api';
 import type { EmulatorCore } from './core';
 import { ApiError, failedPrecondition, invalidArgument } from './errors';
 import type { OperationRecord } from './operations';
 import { iso } from './store';
+import type { OperationFailure, TransitionOf } from './transitions';
 import { applyUpdateMask, validateUpdatedService } from './update-mask';
 
 /** Output-only fields a caller cannot set; the server fills them in. */
-const OUTPUT_ONLY = ['uid', 'createTime', 'updateTime', 'state', 'stateMessage', 'endpointUri'] as const;
+const OUTPUT_ONLY = [
+  'uid',
+  'createTime',
+  'updateTime',
+  'state',
+  'stateMessage',
+  'endpointUri',
+  'artifactGcsUri',
+] as const;
 
-function withDefaults(name: string, body: Partial<Service>, at: number, state: ServiceState): Service {
+/** A new Service with every output field the contract lists filled in. */
+export function withDefaults(name: string, body: Partial<Service>, at: number, state: ServiceState): Service {
   const input: Partial<Service> = { ...structuredClone(body) };
   for (const field of OUTPUT_ONLY) delete input[field];
   const port = input.port ?? 9083;
+  const uid = randomUUID();
   return {
     ...input,
     name,
-    uid: randomUUID(),
+    uid,
     createTime: iso(at),
     updateTime: iso(at),
     state,
@@ -28,24 +40,8 @@ function withDefaults(name: string, body: Partial<Service>, at: number, state: S
     hiveMetastoreConfig: { version: '3.1.2', ...input.hiveMetastoreConfig },
     port,
     endpointUri: `thrift://127.0.0.1:${port}`,
+    artifactGcsUri: `gs://gcs-bucket-${name.split('/').pop()}-${uid}/hive-warehouse`,
   };
-}
-
-/** States a seed may ask for: settled ones only (transient states need an operation behind them). */
-const SEED_STATES: readonly ServiceState[] = ['ACTIVE', 'SUSPENDED', 'ERROR'];
-
-/** Adds a service at once, ACTIVE unless the seed asks for SUSPENDED or ERROR: the admin API and createEmulator. */
-export function seedService(core: EmulatorCore, body: Service): Service {
-  if (!SERVICE_NAME.test(body.name)) {
-    throw invalidArgument(`name: must be projects/PROJECT/locations/LOCATION/services/SERVICE.`);
-  }
-  const state = body.state ?? 'ACTIVE';
-  if (!SEED_STATES.includes(state)) throw invalidArgument(`state: a seeded service may be ${SEED_STATES.join(', ')}.`);
-  assertAbsent(core, body.name);
-  const service = withDefaults(body.name, body, core.now(), state);
-  validateUpdatedService(service);
-  core.store.services.set(service.name, { service });
-  return structuredClone(service);
 }
 
 const SERVICE_ID = /^[a-zA-Z][a-zA-Z0-9_-]{1,61}[a-zA-Z0-9]$/;
@@ -69,13 +65,33 @@ export function createService(
   const service = withDefaults(name, body, core.now(), 'CREATING');
   validateUpdatedService(service);
   core.store.services.set(name, { service });
-  const op = core.operations.start({ target: name, verb: 'create', apiVersion });
-  core.scheduler.after(core.delayMs, (at) => {
-    if (op.done || service.state !== 'CREATING') return;
-    Object.assign(service, { state: 'ACTIVE', updateTime: iso(at) });
-    core.operations.succeed(op, at, { type: 'Service', value: structuredClone(service) });
+  const op = core.operations.start({
+    target: name,
+    verb: 'create',
+    apiVersion,
+    statusMessage: 'Creating the service.',
   });
+  core.finishLater('services.create', { kind: 'service.create', service: name, op: op.name });
   return op;
+}
+
+/** CREATING → ACTIVE; a failed create leaves the service in ERROR, as a failed provisioning does. */
+export function finishServiceCreate(core: EmulatorCore, t: TransitionOf<'service.create'>, at: number): void {
+  const service = core.store.services.get(t.service)?.service;
+  if (core.operations.ended(t.op) || service?.state !== 'CREATING') return;
+  if (t.failWith) {
+    Object.assign(service, { state: 'ERROR', stateMessage: t.failWith.message, updateTime: iso(at) });
+    core.operations.fail(t.op, at, t.failWith.status, t.failWith.message);
+    return;
+  }
+  Object.assign(service, { state: 'ACTIVE', updateTime: iso(at) });
+  core.operations.succeed(t.op, at, { type: 'Service', value: structuredClone(service) });
+}
+
+/** A cancelled create leaves nothing behind. */
+export function cancelServiceCreate(core: EmulatorCore, t: TransitionOf<'service.create'>, at: number): void {
+  if (core.store.services.get(t.service)?.service.state === 'CREATING') core.store.removeService(t.service);
+  core.operations.fail(t.op, at, 'CANCELLED', 'The operation was cancelled; the service was not created.');
 }
 
 export function patchService(
@@ -96,56 +112,91 @@ export function patchService(
   validateUpdatedService(applyUpdateMask(service, patch, paths));
   // Scheduled backups are not restricted during a migration, so a MIGRATING service keeps its state.
   if (service.state === 'ACTIVE') service.state = 'UPDATING';
-  const op = core.operations.start({ target: name, verb: 'update', apiVersion });
-  record.pendingUpdate = op.name;
-  core.scheduler.after(core.delayMs, (at) => {
-    if (op.done || core.store.services.get(name) !== record) return;
-    const updated = applyUpdateMask(record.service, patch, paths);
-    record.service = {
-      ...updated,
-      state: updated.state === 'UPDATING' ? 'ACTIVE' : updated.state,
-      updateTime: iso(at),
-    };
-    delete record.pendingUpdate;
-    core.operations.succeed(op, at, { type: 'Service', value: structuredClone(record.service) });
+  const op = core.operations.start({
+    target: name,
+    verb: 'update',
+    apiVersion,
+    statusMessage: 'Updating the service.',
   });
+  record.pendingUpdate = op.name;
+  core.finishLater('services.patch', { kind: 'service.patch', service: name, op: op.name, paths, patch });
   return op;
 }
 
-export function deleteService(core: EmulatorCore, name: string, apiVersion: ApiVersion): OperationRecord {
+export function finishServicePatch(core: EmulatorCore, t: TransitionOf<'service.patch'>, at: number): void {
+  const record = core.store.services.get(t.service);
+  if (!record || record.pendingUpdate !== t.op) return;
+  if (t.failWith) {
+    endUpdate(core, t.service);
+    core.operations.fail(t.op, at, t.failWith.status, t.failWith.message);
+    return;
+  }
+  const updated = applyUpdateMask(record.service, t.patch, t.paths);
+  record.service = { ...updated, state: updated.state === 'UPDATING' ? 'ACTIVE' : updated.state, updateTime: iso(at) };
+  delete record.pendingUpdate;
+  core.operations.succeed(t.op, at, { type: 'Service', value: structuredClone(record.service) });
+}
+
+export function cancelServicePatch(core: EmulatorCore, t: TransitionOf<'service.patch'>, at: number): void {
+  if (core.store.services.get(t.service)?.pendingUpdate === t.op) endUpdate(core, t.service);
+  core.operations.fail(t.op, at, 'CANCELLED', 'The operation was cancelled; the update was not applied.');
+}
+
+/** The update ends without applying: UPDATING goes back to ACTIVE (a MIGRATING service stays MIGRATING). */
+function endUpdate(core: EmulatorCore, name: string): void {
   const record = core.store.service(name);
-  const { service } = record;
+  delete record.pendingUpdate;
+  if (record.service.state === 'UPDATING') record.service.state = 'ACTIVE';
+}
+
+export function deleteService(core: EmulatorCore, name: string, apiVersion: ApiVersion): OperationRecord {
+  const { service } = core.store.service(name);
   if (service.state === 'MIGRATING' || core.store.activeExecution(name)) {
     throw failedPrecondition('The service has a migration in progress and cannot be deleted.', 'SERVICE_MIGRATING');
   }
-  if (service.state !== 'ACTIVE' && service.state !== 'ERROR' && service.state !== 'SUSPENDED') {
-    throw failedPrecondition(`The service is ${service.state} and cannot be deleted.`, 'SERVICE_NOT_ACTIVE');
+  const previousState = service.state ?? 'ACTIVE';
+  if (previousState !== 'ACTIVE' && previousState !== 'ERROR' && previousState !== 'SUSPENDED') {
+    throw failedPrecondition(`The service is ${previousState} and cannot be deleted.`, 'SERVICE_NOT_ACTIVE');
   }
   if (service.deletionProtection) {
     throw failedPrecondition('The service has deletionProtection enabled.', 'DELETION_PROTECTED');
   }
   service.state = 'DELETING';
-  const op = core.operations.start({ target: name, verb: 'delete', apiVersion });
-  core.scheduler.after(core.delayMs, (at) => {
-    if (op.done) return;
-    core.store.removeService(name);
-    core.operations.succeed(op, at, { type: 'google.protobuf.Empty', value: {} });
+  const op = core.operations.start({
+    target: name,
+    verb: 'delete',
+    apiVersion,
+    statusMessage: 'Deleting the service.',
   });
+  core.finishLater('services.delete', { kind: 'service.delete', service: name, op: op.name, previousState });
   return op;
 }
 
-/**
- * The service and its executions vanish at once (as if deleted out of band). Unfinished operations on them
- * end with NOT_FOUND (5) so nothing waits forever on a resource that is gone.
- */
-export function removeService(core: EmulatorCore, name: string): void {
-  core.store.service(name);
-  core.store.removeService(name);
-  const under = (link: string) => link === name || link.startsWith(`${name}/`);
-  core.operations.failPending(under, core.now(), 'NOT_FOUND', `Service "${name}" no longer exists.`);
+export function finishServiceDelete(core: EmulatorCore, t: TransitionOf<'service.delete'>, at: number): void {
+  if (core.store.services.get(t.service)?.service.state !== 'DELETING') return;
+  if (t.failWith) {
+    cancelServiceDelete(core, t, at, t.failWith);
+    return;
+  }
+  core.store.removeService(t.service);
+  core.operations.succeed(t.op, at, { type: 'google.protobuf.Empty', value: {} });
 }
 
-function assertAbsent(core: EmulatorCore, name: string): void {
+export function cancelServiceDelete(
+  core: EmulatorCore,
+  t: TransitionOf<'service.delete'>,
+  at: number,
+  failure: OperationFailure = {
+    status: 'CANCELLED',
+    message: 'The operation was cancelled; the service was not deleted.',
+  },
+): void {
+  const service = core.store.services.get(t.service)?.service;
+  if (service?.state === 'DELETING') service.state = t.previousState;
+  core.operations.fail(t.op, at, failure.status, failure.message);
+}
+
+export function assertAbsent(core: EmulatorCore, name: string): void {
   if (core.store.services.has(name)) {
     throw new ApiError('ALREADY_EXISTS', `Service "${name}" already exists.`, 'SERVICE_EXISTS');
   }

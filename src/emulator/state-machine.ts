@@ -1,85 +1,18 @@
-// The managed-migration state machine (no HTTP here). Service ACTIVE ↔ MIGRATING; execution
-// STARTING → RUNNING/REPLICATION → RUNNING/CUTOVER → SUCCEEDED, or → CANCELLING → CANCELLED, or → FAILED.
-// Each call checks preconditions (throwing ApiError), changes state at once, and schedules the rest.
-import { randomUUID } from 'node:crypto';
-import type { ApiVersion, MigrationExecution, MigrationExecutionInput } from '../schemas/api';
+// The managed-migration state machine after the start (no HTTP here): RUNNING/REPLICATION → RUNNING/CUTOVER
+// → SUCCEEDED, or → CANCELLING → CANCELLED, or → FAILED; AWAITING_USER_ACTION ↔ RUNNING; a finished execution
+// → DELETING → gone. The service is MIGRATING while an execution is active and ACTIVE again when it ends.
+// Each call checks preconditions (throwing ApiError), changes state at once, and schedules the rest; the
+// finish* functions are the scheduled halves (transitions.ts), which roll back on an injected failWith.
+import type { ApiVersion, MigrationExecution } from '../schemas/api';
 import type { EmulatorCore } from './core';
-import { ApiError, failedPrecondition } from './errors';
+import { failedPrecondition } from './errors';
 import type { OperationRecord } from './operations';
-import { type ExecutionRecord, type ServiceRecord, isActive, iso } from './store';
-
-type CloudSqlConfig = NonNullable<MigrationExecutionInput['cloudSqlMigrationConfig']>;
-
-export interface StartInput {
-  cloudSqlMigrationConfig: CloudSqlConfig;
-  migrationExecutionId?: string;
-}
-
-export function startMigration(
-  core: EmulatorCore,
-  serviceName: string,
-  input: StartInput,
-  apiVersion: ApiVersion,
-): OperationRecord {
-  const record = core.store.service(serviceName);
-  // Without an id the server picks a UUID, as the API does (it may start with a digit; that is Google's rule).
-  const name = `${serviceName}/migrationExecutions/${input.migrationExecutionId ?? randomUUID()}`;
-  if (core.store.executions.has(name)) {
-    throw new ApiError('ALREADY_EXISTS', `Migration execution "${name}" already exists.`, 'MIGRATION_EXECUTION_EXISTS');
-  }
-  assertCanStart(core, record);
-  core.store.addExecution(serviceName, {
-    name,
-    createTime: iso(core.now()),
-    state: 'STARTING',
-    phase: 'REPLICATION',
-    cloudSqlMigrationConfig: withoutPasswords(input.cloudSqlMigrationConfig),
-  });
-  record.service.state = 'MIGRATING';
-  const op = core.operations.start({ target: name, verb: 'start migration', apiVersion });
-  core.scheduler.after(core.delayMs, (at) => finishStart(core, op, name, at));
-  return op;
-}
-
-function assertCanStart(core: EmulatorCore, record: ServiceRecord): void {
-  const { service } = record;
-  const active = core.store.activeExecution(service.name);
-  if (active || service.state === 'MIGRATING') {
-    const which = active ? ` (${active.execution.name} is ${active.execution.state})` : '';
-    throw failedPrecondition(`A migration is already in progress on this service${which}.`, 'MIGRATION_IN_PROGRESS');
-  }
-  if (service.state !== 'ACTIVE' || record.pendingUpdate) {
-    const state = record.pendingUpdate ? 'being updated' : service.state;
-    throw failedPrecondition(
-      `The service is ${state}; a migration can only start on an ACTIVE service.`,
-      'SERVICE_NOT_ACTIVE',
-    );
-  }
-  if (service.databaseType !== 'SPANNER') {
-    throw failedPrecondition(
-      `Managed migration requires databaseType SPANNER; this service uses ${service.databaseType ?? 'MYSQL'}.`,
-      'DATABASE_TYPE_NOT_SPANNER',
-    );
-  }
-}
-
-function finishStart(core: EmulatorCore, op: OperationRecord, name: string, at: number): void {
-  const record = core.store.executions.get(name);
-  if (op.done || !record) return;
-  const { execution } = record;
-  if (execution.state === 'STARTING') {
-    execution.state = 'RUNNING';
-    core.operations.succeed(op, at, { type: 'MigrationExecution', value: publicExecution(record) });
-  } else {
-    // Cancelled while starting: the start operation ends CANCELLED, as a cancelled LRO does.
-    core.operations.fail(op, at, 'CANCELLED', 'The migration was cancelled before it finished starting.');
-  }
-}
+import { type ExecutionRecord, isActive, iso } from './store';
+import type { TransitionOf } from './transitions';
 
 export function completeMigration(core: EmulatorCore, serviceName: string, apiVersion: ApiVersion): OperationRecord {
   core.store.service(serviceName);
-  const record = requireActive(core, serviceName);
-  const { execution } = record;
+  const { execution } = requireActive(core, serviceName);
   if (execution.state !== 'RUNNING' || execution.phase !== 'REPLICATION') {
     throw failedPrecondition(
       `The migration is ${execution.state}/${execution.phase}; it can only be completed while RUNNING in phase REPLICATION.`,
@@ -88,14 +21,29 @@ export function completeMigration(core: EmulatorCore, serviceName: string, apiVe
   }
   execution.phase = 'CUTOVER';
   execution.stateMessage = 'Cutover in progress: the service is read-only until it finishes.';
-  const op = core.operations.start({ target: execution.name, verb: 'complete migration', apiVersion });
-  core.scheduler.after(core.delayMs, (at) => {
-    if (op.done || execution.state !== 'RUNNING' || execution.phase !== 'CUTOVER') return;
-    end(core, record, 'SUCCEEDED', at);
-    const value = { migrationExecution: execution.name };
-    core.operations.succeed(op, at, { type: 'CompleteMigrationResponse', value });
+  const statusMessage = 'Cutting over to the Dataproc Metastore service.';
+  const op = core.operations.start({ target: execution.name, verb: 'complete migration', apiVersion, statusMessage });
+  core.finishLater('services.completeMigration', {
+    kind: 'migration.complete',
+    execution: execution.name,
+    op: op.name,
   });
   return op;
+}
+
+/** CUTOVER → SUCCEEDED; a failed cutover goes back to REPLICATION, so the caller may try again. */
+export function finishMigrationComplete(core: EmulatorCore, t: TransitionOf<'migration.complete'>, at: number): void {
+  const record = core.store.executions.get(t.execution);
+  const execution = record?.execution;
+  if (!record || core.operations.ended(t.op) || execution?.state !== 'RUNNING' || execution.phase !== 'CUTOVER') return;
+  if (t.failWith) {
+    Object.assign(execution, { phase: 'REPLICATION', stateMessage: `Cutover failed: ${t.failWith.message}` });
+    core.operations.fail(t.op, at, t.failWith.status, t.failWith.message);
+    return;
+  }
+  endExecution(core, record, 'SUCCEEDED', at);
+  const value = { migrationExecution: execution.name };
+  core.operations.succeed(t.op, at, { type: 'CompleteMigrationResponse', value });
 }
 
 export function cancelMigration(core: EmulatorCore, serviceName: string, apiVersion: ApiVersion): OperationRecord {
@@ -115,15 +63,32 @@ export function cancelExecution(core: EmulatorCore, record: ExecutionRecord, api
   if (execution.phase === 'CUTOVER') {
     throw failedPrecondition('The migration is in CUTOVER and can no longer be cancelled.', 'MIGRATION_IN_CUTOVER');
   }
+  const previousState = execution.state ?? 'RUNNING';
   execution.state = 'CANCELLING';
   delete execution.stateMessage;
-  const op = core.operations.start({ target: execution.name, verb: 'cancel migration', apiVersion });
-  core.scheduler.after(core.delayMs, (at) => {
-    if (op.done || execution.state !== 'CANCELLING') return;
-    end(core, record, 'CANCELLED', at);
-    core.operations.succeed(op, at, { type: 'CancelMigrationResponse', value: { migrationExecution: execution.name } });
-  });
+  const statusMessage = 'Cancelling the migration.';
+  const op = core.operations.start({ target: execution.name, verb: 'cancel migration', apiVersion, statusMessage });
+  const transition = { kind: 'migration.cancel', execution: execution.name, op: op.name, previousState } as const;
+  core.finishLater('services.cancelMigration', transition);
   return op;
+}
+
+/**
+ * CANCELLING → CANCELLED. A failed cancel leaves the migration running (a start it interrupted has ended by
+ * then, so STARTING resumes as RUNNING).
+ */
+export function finishMigrationCancel(core: EmulatorCore, t: TransitionOf<'migration.cancel'>, at: number): void {
+  const record = core.store.executions.get(t.execution);
+  if (!record || core.operations.ended(t.op) || record.execution.state !== 'CANCELLING') return;
+  if (t.failWith) {
+    const state = t.previousState === 'STARTING' ? 'RUNNING' : t.previousState;
+    Object.assign(record.execution, { state, stateMessage: `Cancellation failed: ${t.failWith.message}` });
+    core.operations.fail(t.op, at, t.failWith.status, t.failWith.message);
+    return;
+  }
+  endExecution(core, record, 'CANCELLED', at);
+  const value = { migrationExecution: t.execution };
+  core.operations.succeed(t.op, at, { type: 'CancelMigrationResponse', value });
 }
 
 /**
@@ -136,7 +101,7 @@ export function failExecution(core: EmulatorCore, name: string, stateMessage: st
     throw failedPrecondition(`The migration is already ${record.execution.state}.`, 'NO_ACTIVE_MIGRATION');
   }
   const at = core.now();
-  end(core, record, 'FAILED', at, stateMessage);
+  endExecution(core, record, 'FAILED', at, stateMessage);
   core.operations.failPending((link) => link === name, at, 'INTERNAL', `The migration failed: ${stateMessage}`);
   return publicExecution(record);
 }
@@ -168,22 +133,32 @@ export function resumeExecution(core: EmulatorCore, name: string): MigrationExec
 
 /** DELETING → gone. Active executions (STARTING, RUNNING, CANCELLING, AWAITING_USER_ACTION) are refused. */
 export function deleteExecution(core: EmulatorCore, name: string, apiVersion: ApiVersion): OperationRecord {
-  const record = core.store.execution(name);
-  const { execution } = record;
+  const { execution } = core.store.execution(name);
   if (isActive(execution) || execution.state === 'DELETING') {
     throw failedPrecondition(
       `The migration execution is ${execution.state}; only a finished execution can be deleted.`,
       'MIGRATION_EXECUTION_ACTIVE',
     );
   }
+  const previousState = execution.state ?? 'SUCCEEDED';
   execution.state = 'DELETING';
-  const op = core.operations.start({ target: name, verb: 'delete', apiVersion });
-  core.scheduler.after(core.delayMs, (at) => {
-    if (op.done) return;
-    core.store.executions.delete(name);
-    core.operations.succeed(op, at, { type: 'google.protobuf.Empty', value: {} });
-  });
+  const statusMessage = 'Deleting the migration execution.';
+  const op = core.operations.start({ target: name, verb: 'delete', apiVersion, statusMessage });
+  const transition = { kind: 'execution.delete', execution: name, op: op.name, previousState } as const;
+  core.finishLater('services.migrationExecutions.delete', transition);
   return op;
+}
+
+export function finishExecutionDelete(core: EmulatorCore, t: TransitionOf<'execution.delete'>, at: number): void {
+  const record = core.store.executions.get(t.execution);
+  if (!record || core.operations.ended(t.op) || record.execution.state !== 'DELETING') return;
+  if (t.failWith) {
+    record.execution.state = t.previousState;
+    core.operations.fail(t.op, at, t.failWith.status, t.failWith.message);
+    return;
+  }
+  core.store.executions.delete(t.execution);
+  core.operations.succeed(t.op, at, { type: 'google.protobuf.Empty', value: {} });
 }
 
 function requireActive(core: EmulatorCore, serviceName: string): ExecutionRecord {
@@ -192,7 +167,8 @@ function requireActive(core: EmulatorCore, serviceName: string): ExecutionRecord
   return record;
 }
 
-function end(
+/** The execution ends (endTime set, stateMessage replaced) and its service leaves MIGRATING. */
+export function endExecution(
   core: EmulatorCore,
   record: ExecutionRecord,
   state: 'SUCCEEDED' | 'CANCELLED' | 'FAILED',
@@ -205,13 +181,6 @@ function end(
   else execution.stateMessage = stateMessage;
   const service = core.store.services.get(record.service)?.service;
   if (service?.state === 'MIGRATING') service.state = 'ACTIVE';
-}
-
-/** Passwords are input-only: they are dropped before anything is stored. */
-function withoutPasswords(config: CloudSqlConfig): MigrationExecution['cloudSqlMigrationConfig'] {
-  const { password: _connectionPassword, ...cloudSqlConnectionConfig } = config.cloudSqlConnectionConfig;
-  const { password: _cdcPassword, ...cdcConfig } = config.cdcConfig;
-  return { cloudSqlConnectionConfig, cdcConfig };
 }
 
 export function publicExecution(record: ExecutionRecord): MigrationExecution {

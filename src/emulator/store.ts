@@ -14,6 +14,8 @@ export interface ExecutionRecord {
   service: string;
   /** Creation order; breaks createTime ties when sorting. */
   seq: number;
+  /** The source check (verify-start.ts) has not answered yet; 'due' = the start's duration has passed. */
+  verification?: 'pending' | 'due';
 }
 
 export class Store {
@@ -45,6 +47,21 @@ export class Store {
 
   activeExecution(service: string): ExecutionRecord | undefined {
     return this.executionsOf(service).find((r) => isActive(r.execution));
+  }
+
+  /** Every record and the sequence counter, for the state file. */
+  dump(): { services: ServiceRecord[]; executions: ExecutionRecord[]; seq: number } {
+    return structuredClone({
+      services: [...this.services.values()],
+      executions: [...this.executions.values()],
+      seq: this.seq,
+    });
+  }
+
+  restore(state: { services: readonly ServiceRecord[]; executions: readonly ExecutionRecord[]; seq: number }): void {
+    for (const record of state.services) this.services.set(record.service.name, structuredClone(record));
+    for (const record of state.executions) this.executions.set(record.execution.name, structuredClone(record));
+    this.seq = Math.max(this.seq, state.seq);
   }
 
   /** Drops a service and every execution under it. */

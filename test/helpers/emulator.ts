@@ -32,10 +32,12 @@ export async function call<T = Json>(
   method: string,
   path: string,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<JsonResponse<T>> {
   const response = await fetch(`${emulator.url}${path}`, {
     method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, text, headers: response.headers };
@@ -67,6 +69,35 @@ export async function waitForOperation<T = Json>(
     if (Date.now() > deadline) throw new Error(`operation ${name} not done after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Polls `read` every 10 ms until `done(value)` holds; returns that value, or throws after `timeoutMs`. */
+export async function until<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  { timeoutMs = 5000, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not reached after ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** GET /v1/{name} and return the body (any status). */
+export async function getResource(emulator: Pick<Emulator, 'url'>, name: string): Promise<Json> {
+  return (await call(emulator, 'GET', `/v1/${name}`)).body;
+}
+
+/** Polls a resource until its `state` is `state`. */
+export function waitForState(emulator: Pick<Emulator, 'url'>, name: string, state: string, timeoutMs = 5000) {
+  return until(
+    () => getResource(emulator, name),
+    (body) => body?.state === state,
+    { timeoutMs, what: `${name} ${state}` },
+  );
 }
 
 let seeded = 0;

@@ -1,0 +1,111 @@
+// The emulator's command line: flags → EmulatorOptions. Any mistake is a FlagError (main.ts exits 2).
+import { parseArgs } from 'node:util';
+import { type DurationOverrides, parseDurationFlag } from './durations';
+import { loadScenarioFile } from './scenario';
+import { type EmulatorOptions, demoService } from './server';
+
+export const USAGE = `usage: npm run emulator -- [options]
+
+  --port N                  listen on this port (default 8085; 0 picks a free one)
+  --host H                  listen on this address (default 127.0.0.1)
+  --operation-delay-ms N    how long each long-running operation takes (default 1000)
+  --delay METHOD=MS         per-method duration, repeatable; METHOD is an LRO method such as
+                            services.startMigration, services.completeMigration, services.patch,
+                            or replication (the time from STARTING to RUNNING)
+  --scenario FILE           YAML or JSON scenario: seed, durations, services, faults,
+                            operationFaults, events (see examples/emulator-scenario.yaml)
+  --seed N                  seed of the fault-rate RNG (default: the scenario's, else random)
+  --state-file PATH         keep services, executions and operations in PATH across restarts
+  --require-token TOKEN     accept only "Authorization: Bearer TOKEN" (401 without, 403 with another)
+  --seed-demo               create ${demoService().name}
+  --verbose                 log one line per request
+  --help                    print this text`;
+
+export class FlagError extends Error {
+  override readonly name = 'FlagError';
+}
+
+export interface Flags {
+  port: number;
+  verbose: boolean;
+  help: boolean;
+  options: Omit<EmulatorOptions, 'port' | 'log'>;
+}
+
+const DEFAULT_PORT = 8085;
+
+export function parseFlags(argv: string[]): Flags {
+  const { values } = parse(argv);
+  const options: Flags['options'] = { host: values.host };
+  if (values['operation-delay-ms'] !== undefined) {
+    options.operationDelayMs = integer('--operation-delay-ms', values['operation-delay-ms'], 0, 3_600_000);
+  }
+  const durations = (values.delay ?? []).reduce<DurationOverrides>((all, raw) => ({ ...all, ...delay(raw) }), {});
+  if (Object.keys(durations).length > 0) options.durations = durations;
+  if (values.seed !== undefined) options.seed = integer('--seed', values.seed, 0, 2 ** 32 - 1);
+  if (values['state-file'] !== undefined) options.stateFile = nonEmpty('--state-file', values['state-file']);
+  if (values['require-token'] !== undefined)
+    options.requireToken = nonEmpty('--require-token', values['require-token']);
+  if (values.scenario !== undefined) options.scenario = scenario(values.scenario);
+  if (values['seed-demo']) options.services = [demoService()];
+  return {
+    port: integer('--port', values.port ?? String(DEFAULT_PORT), 0, 65_535),
+    verbose: values.verbose,
+    help: values.help,
+    options,
+  };
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'operation-delay-ms': { type: 'string' },
+        delay: { type: 'string', multiple: true },
+        scenario: { type: 'string' },
+        seed: { type: 'string' },
+        'state-file': { type: 'string' },
+        'require-token': { type: 'string' },
+        'seed-demo': { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new FlagError((error as Error).message);
+  }
+}
+
+function integer(flag: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new FlagError(`${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function nonEmpty(flag: string, raw: string): string {
+  if (raw.trim() === '') throw new FlagError(`${flag} must not be empty`);
+  return raw;
+}
+
+function delay(raw: string): DurationOverrides {
+  try {
+    return parseDurationFlag(raw);
+  } catch (error) {
+    throw new FlagError((error as Error).message);
+  }
+}
+
+function scenario(path: string): NonNullable<EmulatorOptions['scenario']> {
+  try {
+    return loadScenarioFile(path);
+  } catch (error) {
+    throw new FlagError(`--scenario: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,70 @@
+// The delayed half of every long-running operation, as plain data (so the state file can keep it) and the
+// registry that runs it. `finish` ends the operation: with its response, or, when an operation fault set
+// `failWith`, with that error and the change rolled back. `cancel` (operations.cancel) exists only where the
+// change can be undone: creating, updating or deleting a service. Migrations are cancelled with
+// services.cancelMigration, so their operations only record requestedCancellation (see operation-handlers.ts).
+import type { MigrationExecutionState, RpcStatusName, Service, ServiceState } from '../schemas/api';
+import type { EmulatorCore } from './core';
+import { finishExecutionDelete, finishMigrationCancel, finishMigrationComplete } from './state-machine';
+import { finishMigrationStart } from './migration-start';
+import {
+  cancelServiceCreate,
+  cancelServiceDelete,
+  cancelServicePatch,
+  finishServiceCreate,
+  finishServiceDelete,
+  finishServicePatch,
+} from './service-lifecycle';
+
+export interface OperationFailure {
+  status: RpcStatusName;
+  message: string;
+}
+
+interface Base {
+  /** The operation this transition ends. */
+  op: string;
+  failWith?: OperationFailure;
+}
+
+export type Transition = Base &
+  (
+    | { kind: 'service.create'; service: string }
+    | { kind: 'service.patch'; service: string; paths: string[]; patch: Partial<Service> }
+    | { kind: 'service.delete'; service: string; previousState: ServiceState }
+    | { kind: 'migration.start'; execution: string }
+    | { kind: 'migration.complete'; execution: string }
+    | { kind: 'migration.cancel'; execution: string; previousState: MigrationExecutionState }
+    | { kind: 'execution.delete'; execution: string; previousState: MigrationExecutionState }
+  );
+export type TransitionKind = Transition['kind'];
+export type TransitionOf<K extends TransitionKind> = Extract<Transition, { kind: K }>;
+
+type Step<K extends TransitionKind> = (core: EmulatorCore, transition: TransitionOf<K>, at: number) => void;
+
+const RUNNERS: { [K in TransitionKind]: { finish: Step<K>; cancel?: Step<K> } } = {
+  'service.create': { finish: finishServiceCreate, cancel: cancelServiceCreate },
+  'service.patch': { finish: finishServicePatch, cancel: cancelServicePatch },
+  'service.delete': { finish: finishServiceDelete, cancel: cancelServiceDelete },
+  'migration.start': { finish: finishMigrationStart },
+  'migration.complete': { finish: finishMigrationComplete },
+  'migration.cancel': { finish: finishMigrationCancel },
+  'execution.delete': { finish: finishExecutionDelete },
+};
+
+/** Every kind, for checking a state file. */
+export const TRANSITION_KINDS = Object.keys(RUNNERS) as TransitionKind[];
+
+export function runTransition(core: EmulatorCore, transition: Transition, at: number): void {
+  (RUNNERS[transition.kind].finish as Step<TransitionKind>)(core, transition as never, at);
+}
+
+/** True when the transition's kind can be cancelled (operations.cancel then undoes it). */
+export function isCancellable(transition: Transition): boolean {
+  return RUNNERS[transition.kind].cancel !== undefined;
+}
+
+export function cancelTransition(core: EmulatorCore, transition: Transition, at: number): void {
+  const cancel = RUNNERS[transition.kind].cancel as Step<TransitionKind> | undefined;
+  cancel?.(core, transition as never, at);
+}
