@@ -3,6 +3,8 @@
 // drives the migration through the real CLI (start → REPLICATION → complete), prints each stage as it
 // happens and the final migration execution, then stops everything it started.
 import { Client, Connection } from '@temporalio/client';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_SERVICE_NAME } from '../src/emulator/server';
 import { statusQuery, workflowIdFor } from '../src/workflows/messages';
@@ -100,17 +102,31 @@ async function follow(client: Client, until: (s: MigrationStatus) => boolean): P
   }
 }
 
+/**
+ * examples/migration.yaml with the source pointed at a closed loopback port: there is no Cloud SQL here, so the
+ * source checks report "not reachable, skipped" — even on a machine that runs its own MySQL on 3306.
+ */
+async function demoConfig(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'metastore-migrator-demo-'));
+  const text = await readFile(join(root, 'examples', 'migration.yaml'), 'utf8');
+  const file = join(dir, 'migration.yaml');
+  await writeFile(file, text.replace(/port: 3306/, `port: ${await freePort()}`));
+  return file;
+}
+
 async function main(): Promise<void> {
   const { env, temporalAddress, uiUrl } = await startInfrastructure();
   const service = ['--service', DEMO_SERVICE_NAME];
   const client = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
   try {
+    const config = await demoConfig();
+    await cli(env, 'plan', ...service, '--config', config);
     await cli(
       env,
       'start',
       ...service,
       '--config',
-      'examples/migration.yaml',
+      config,
       '--migration-id',
       'demo-migration',
       '--poll-interval',

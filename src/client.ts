@@ -13,14 +13,18 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config';
 import type { Config } from './config';
-import { formatExecution, formatStatus, formatWorkflowList } from './cli-format';
+import { randomUUID } from 'node:crypto';
+import { formatExecution, formatPlan, formatStatus, formatWorkflowList } from './cli-format';
+import type { PlanReport } from './plan/report';
 import { liveWatch } from './cli-live';
 import { createMetastoreTarget } from './metastore/auth';
 import { MetastoreClient } from './metastore/client';
 import { migrationExecutionName } from './metastore/names';
 import { loadMigrationConfig } from './migration-config';
 import { MigrationRequestSchema, ServiceNameSchema, formatIssues } from './schemas';
+import type { MigrationRequest } from './schemas';
 import type { managedMigration } from './workflows/managed-migration';
+import type { planMigration } from './workflows/plan-migration';
 import {
   MigrationExecutionStateKey,
   MigrationStageKey,
@@ -34,8 +38,10 @@ import {
 const USAGE = `usage: metastore-migrator <command> --service projects/P/locations/L/services/S [options] [--json]
 
 commands:
-  start     --config FILE [--migration-id ID] [--poll-interval SECONDS] [--operation-poll SECONDS]
-                                             start the migration workflow (precheck, start, wait)
+  plan      --config FILE [--override CHECK]…   run every precheck on the worker and report; changes nothing
+  start     --config FILE [--migration-id ID] [--override CHECK]… [--poll-interval S] [--operation-poll S]
+                                             plan, then start the migration workflow; refused if a check
+                                             fails, unless that check is overridden by name
   status                                     the workflow's stage, execution state/phase, backups, requests
   complete  [--reason TEXT] [--by NAME]      ask for cutover; refused unless the execution is RUNNING/REPLICATION
   cancel    [--reason TEXT] [--by NAME]      cancel the migration; refused once cutover is under way
@@ -51,11 +57,14 @@ environment: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default), TE
 
 class UsageError extends Error {}
 class HelpRequested extends Error {}
+class Refused extends Error {
+  override readonly name = 'Refused';
+}
 
 interface Options {
   service: string;
   json: boolean;
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
 }
 
 function parse(argv: string[]): { command: string; options: Options } {
@@ -66,6 +75,8 @@ function parse(argv: string[]): { command: string; options: Options } {
       service: { type: 'string' },
       config: { type: 'string' },
       'migration-id': { type: 'string' },
+      override: { type: 'string', multiple: true },
+      'skip-plan': { type: 'boolean', default: false },
       migration: { type: 'string' },
       'poll-interval': { type: 'string' },
       'operation-poll': { type: 'string' },
@@ -132,25 +143,32 @@ function migrationName(options: Options): string {
 
 type Printer = (value: unknown, text: string) => void;
 
-const commands: Record<string, (config: Config, options: Options, print: Printer) => Promise<void>> = {
+/** A command resolves to its exit code (0 when it returns nothing). */
+const commands: Record<string, (config: Config, options: Options, print: Printer) => Promise<number | void>> = {
+  async plan(config, options, print) {
+    const report = await runPlan(config, await buildRequest(options));
+    print(report, formatPlan(report));
+    return report.ok ? 0 : 1;
+  },
+
   async start(config, options, print) {
-    const migrationExecution = await loadMigrationConfig(required(options, 'config'));
-    const request = MigrationRequestSchema.safeParse({
-      service: options.service,
-      migrationExecution,
-      migrationExecutionId: options.values['migration-id'],
-      options: {
-        pollIntervalSeconds: numberFlag(options, 'poll-interval'),
-        operationPollSeconds: numberFlag(options, 'operation-poll'),
-      },
-    });
-    if (!request.success) throw new UsageError(formatIssues(request.error));
+    const request = await buildRequest(options);
     const client = await temporalClient(config);
     const workflowId = workflowIdFor(options.service);
+    await refuseIfRunning(client, workflowId);
+    // The same prechecks the workflow runs, first, so a blocked start is refused before a workflow exists.
+    if (!options.values['skip-plan']) {
+      const report = await runPlan(config, request);
+      if (!report.ok) {
+        print(report, formatPlan(report));
+        const overrides = report.blocking.map((check) => `--override ${check}`).join(' ');
+        throw new Refused(`blocked by ${report.blocking.join(', ')}; fix them, or accept them with ${overrides}`);
+      }
+    }
     const handle = await client.workflow.start<typeof managedMigration>(WORKFLOW_TYPE, {
       taskQueue: config.temporal.taskQueue,
       workflowId,
-      args: [{ request: request.data }],
+      args: [{ request }],
       workflowIdConflictPolicy: 'FAIL',
     });
     print(
@@ -224,6 +242,50 @@ const commands: Record<string, (config: Config, options: Options, print: Printer
   },
 };
 
+/** The engineer's request from the flags and the config file; invalid input never reaches Temporal. */
+async function buildRequest(options: Options): Promise<MigrationRequest> {
+  const migrationExecution = await loadMigrationConfig(required(options, 'config'));
+  const overrides = options.values.override;
+  const request = MigrationRequestSchema.safeParse({
+    service: options.service,
+    migrationExecution,
+    migrationExecutionId: options.values['migration-id'],
+    options: {
+      pollIntervalSeconds: numberFlag(options, 'poll-interval'),
+      operationPollSeconds: numberFlag(options, 'operation-poll'),
+      overrides: Array.isArray(overrides) ? overrides : undefined,
+    },
+  });
+  if (!request.success) throw new UsageError(formatIssues(request.error));
+  return request.data;
+}
+
+/** Says "already running" precisely, before a plan would report the same as a migration in flight. */
+async function refuseIfRunning(client: Client, workflowId: string): Promise<void> {
+  const status = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .then(
+      (d) => d.status.name,
+      (err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      },
+    );
+  if (status === 'RUNNING')
+    throw new WorkflowExecutionAlreadyStartedError('already running', workflowId, WORKFLOW_TYPE);
+}
+
+/** planMigration on the worker (where secrets resolve and the source is reachable); changes nothing. */
+async function runPlan(config: Config, request: MigrationRequest): Promise<PlanReport> {
+  const client = await temporalClient(config);
+  return client.workflow.execute<typeof planMigration>('planMigration', {
+    taskQueue: config.temporal.taskQueue,
+    workflowId: `plan/${request.service}/${randomUUID()}`,
+    args: [{ request }],
+  });
+}
+
 /** Search attribute values are keywords: letters, digits and underscores only, so no query injection. */
 function keyword(flag: string, value: string): string {
   if (!/^[A-Z_]+$/.test(value)) throw new UsageError(`--${flag}: expected an upper-case name such as REPLICATION`);
@@ -282,8 +344,7 @@ async function main(argv: string[]): Promise<number> {
     const run = commands[command];
     if (!run) throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
     const print: Printer = (value, text) => console.log(json ? JSON.stringify(value, null, 2) : text);
-    await run(loadConfig(), options, print);
-    return 0;
+    return (await run(loadConfig(), options, print)) ?? 0;
   } catch (err) {
     if (err instanceof HelpRequested) {
       console.log(err.message);

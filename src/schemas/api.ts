@@ -267,6 +267,22 @@ export const ListOperationsResponseSchema = z.object({
   nextPageToken: z.string().optional(),
 });
 
+/** The standard IAM testIamPermissions: request and answer share one shape (the answer: what the caller holds). */
+export const TestIamPermissionsSchema = z.object({ permissions: z.array(z.string()).optional() });
+
+/** What a managed migration needs the caller to hold on the service (see the reference's IAM table). */
+export const MIGRATION_PERMISSIONS = [
+  'metastore.services.get',
+  'metastore.services.update',
+  'metastore.migrations.start',
+  'metastore.migrations.complete',
+  'metastore.migrations.cancel',
+  'metastore.migrations.get',
+  'metastore.migrations.list',
+  'metastore.migrations.delete',
+  'metastore.operations.get',
+] as const;
+
 /** The HTTP error body: here `error.code` is the HTTP status and `error.status` the canonical name. */
 export const ApiErrorBodySchema = z.object({
   error: z.object({

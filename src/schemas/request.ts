@@ -32,6 +32,11 @@ export const MigrationOptionsSchema = z
      * history events; between returns its heartbeat carries the last poll (the CLI's status shows it live).
      */
     maxQuietSeconds: z.number().min(0.05).max(86_400).default(86_400),
+    /** Precheck ids whose errors the engineer accepts (e.g. 'cdc.gtid'); they are reported as warnings. */
+    overrides: z
+      .array(z.string().regex(/^[a-zA-Z]+(\.[a-zA-Z]+)*$/, 'must be a check id such as cdc.binlogRetention'))
+      .max(50)
+      .default([]),
     /** Continue-as-new once a run's history reaches this many events (or when the server suggests it). */
     maxHistoryEvents: z.number().int().min(50).max(40_000).default(5000),
   })

@@ -8,9 +8,11 @@ import { PassThroughClient } from 'google-auth-library';
 import { createActivities } from '../../src/activities';
 import { TASK_QUEUE } from '../../src/config';
 import { MetastoreClient } from '../../src/metastore/client';
-import type { MigrationOptions } from '../../src/schemas';
+import type { PlanReport } from '../../src/plan/report';
+import type { MigrationExecutionRequest, MigrationOptions } from '../../src/schemas';
 import { createSecretResolver } from '../../src/secrets';
 import type { managedMigration } from '../../src/workflows/managed-migration';
+import type { planMigration } from '../../src/workflows/plan-migration';
 import { WORKFLOW_TYPE, statusQuery, workflowIdFor } from '../../src/workflows/messages';
 import type { MigrationStatus, Stage } from '../../src/workflows/migration-state';
 import { admin, startEmulator } from './emulator';
@@ -38,7 +40,15 @@ export interface Harness {
     service: string,
     taskQueue: string,
     options?: Partial<MigrationOptions>,
+    migrationExecution?: MigrationExecutionRequest,
   ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof managedMigration>>;
+  /** Runs planMigration to its report. */
+  plan(
+    service: string,
+    taskQueue: string,
+    options?: Partial<MigrationOptions>,
+    migrationExecution?: MigrationExecutionRequest,
+  ): Promise<PlanReport>;
   status(service: string): Promise<MigrationStatus>;
   waitForStage(service: string, stage: Stage): Promise<MigrationStatus>;
   close(): Promise<void>;
@@ -83,20 +93,19 @@ export async function createHarness(emulatorOptions: { operationDelayMs?: number
       });
       return worker.runUntil(fn(taskQueue));
     },
-    start(service, taskQueue, options = {}) {
+    start(service, taskQueue, options = {}, migrationExecution = migrationExecutionRequest()) {
       return client.workflow.start<typeof managedMigration>(WORKFLOW_TYPE, {
         taskQueue,
         workflowId: workflowIdFor(service),
-        args: [
-          {
-            request: {
-              service,
-              migrationExecution: migrationExecutionRequest(),
-              options: { ...FAST_OPTIONS, ...options },
-            },
-          },
-        ],
+        args: [{ request: { service, migrationExecution, options: { ...FAST_OPTIONS, ...options } } }],
         workflowIdConflictPolicy: 'FAIL',
+      });
+    },
+    plan(service, taskQueue, options = {}, migrationExecution = migrationExecutionRequest()) {
+      return client.workflow.execute<typeof planMigration>('planMigration', {
+        taskQueue,
+        workflowId: `plan/${service}/${randomUUID()}`,
+        args: [{ request: { service, migrationExecution, options: { ...FAST_OPTIONS, ...options } } }],
       });
     },
     status(service) {

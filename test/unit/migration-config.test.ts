@@ -14,7 +14,7 @@ cloudSqlMigrationConfig:
   cloudSqlConnectionConfig:
     instanceConnectionName: test-project:us-central1:hive-mysql
     ipAddress: 127.0.0.1
-    port: 3306
+    port: 1
     hiveDatabaseName: hive
     username: hive
     password: env:HIVE_DB_PASSWORD
@@ -35,7 +35,7 @@ cloud_sql_migration_config:
   cloud_sql_connection_config:
     instance_connection_name: test-project:us-central1:hive-mysql
     ip_address: 127.0.0.1
-    port: 3306
+    port: 1
     hive_database_name: hive
     username: hive
     password: env:HIVE_DB_PASSWORD
