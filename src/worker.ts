@@ -5,6 +5,7 @@ import { createActivities } from './activities';
 import { loadConfig } from './config';
 import { createMetastoreTarget } from './metastore/auth';
 import { MetastoreClient } from './metastore/client';
+import { SECRET_MANAGER_ENDPOINT, createSecretManagerAccess } from './secret-manager';
 import { createSecretResolver } from './secrets';
 
 async function main(): Promise<void> {
@@ -16,6 +17,12 @@ async function main(): Promise<void> {
     apiVersion: config.metastore.apiVersion,
     timeoutMs: config.metastore.timeoutMs,
   });
+  // Secret Manager references go through the same credentials, or to the emulator, which serves both APIs.
+  const secretManager = createSecretManagerAccess({
+    baseUrl: target.emulated ? target.baseUrl : SECRET_MANAGER_ENDPOINT,
+    authClient: target.authClient,
+    timeoutMs: config.metastore.timeoutMs,
+  });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,
@@ -24,7 +31,7 @@ async function main(): Promise<void> {
     workflowsPath: require.resolve('./workflows'),
     // Cancellation reaches an activity through its heartbeat: flush heartbeats often enough to notice.
     maxHeartbeatThrottleInterval: '2s',
-    activities: createActivities({ metastore, secrets: createSecretResolver() }),
+    activities: createActivities({ metastore, secrets: createSecretResolver(process.env, secretManager) }),
     shutdownGraceTime: '10s',
   });
   console.log(

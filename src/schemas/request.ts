@@ -3,12 +3,12 @@
 import { z } from 'zod';
 import { MigrationExecutionIdSchema, ServiceNameSchema, migrationExecutionInputSchema } from './api';
 
-/** `env:NAME` or `file:PATH`; resolved only inside the activity that calls the API. */
+/** `env:NAME`, `file:PATH` or a Secret Manager version; resolved only inside the activity that needs it. */
 export const SecretRefSchema = z
   .string()
   .regex(
-    /^(?:env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/,
-    'must be a secret reference, env:NAME or file:PATH (plaintext passwords are refused so they never reach Temporal history)',
+    /^(?:env:[A-Za-z_][A-Za-z0-9_]*|file:.+|projects\/[a-z0-9-]+\/secrets\/[A-Za-z0-9_-]+\/versions\/(?:latest|\d+))$/,
+    'must be a secret reference, env:NAME, file:PATH or projects/P/secrets/S/versions/V (plaintext passwords are refused so they never reach Temporal history)',
   );
 export type SecretRef = z.infer<typeof SecretRefSchema>;
 
