@@ -24,7 +24,9 @@ export function parseMigrationConfig(text: string, source = 'config'): Migration
   try {
     raw = parseYaml(text); // YAML is a superset of JSON
   } catch (err) {
-    throw new MigrationConfigError(`${source}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
+    // The first line says what and where; the lines after it quote the file, which may hold a secret.
+    const reason = ((err as Error).message.split('\n')[0] ?? '').replace(/:$/, '');
+    throw new MigrationConfigError(`${source}: not valid YAML or JSON: ${reason}`);
   }
   if (raw === null || raw === undefined) {
     throw invalid(source, '(root): the file is empty; expected the migrationExecution body (cloudSqlMigrationConfig)');

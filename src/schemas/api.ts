@@ -124,7 +124,7 @@ export const ListServicesResponseSchema = z.object({
 
 // ---- migration config (the API's migration_config oneof) ------------------------------------------------
 
-const PORT = 'a whole number from 1 to 65535 (Cloud SQL for MySQL listens on 3306)';
+const PORT = 'a whole number from 1 to 65535 (3306 for Cloud SQL for MySQL)';
 
 /** Fields that belong one level up or down: the unknown-field message says where they go. */
 const CONFIG_HINTS: Record<string, string> = {
@@ -185,6 +185,7 @@ const EXECUTION_HINTS: Record<string, string> = {
   cdcConfig: 'belongs inside cloudSqlMigrationConfig',
   migrationExecutionId: 'is not part of migrationExecution; pass it next to it (the CLI: --migration-id)',
   requestId: 'is not part of migrationExecution; the workflow makes one per call so retries are idempotent',
+  migrationExecution: 'the body is either wrapped in migrationExecution once, or not at all',
 };
 
 /** migrationExecution as sent to startMigration: exactly one member of the migration_config oneof. */

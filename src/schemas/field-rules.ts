@@ -9,7 +9,7 @@ type Problem = string | undefined;
 /** A type-error message: "is required" for a missing field, otherwise what was expected (never the value). */
 export function expected(what: string) {
   return (issue: { input?: unknown; code?: string; expected?: unknown }): string => {
-    if (issue.input === undefined) return `is required (${what})`;
+    if (issue.input === undefined) return `is required: ${what}`;
     // A failed .int() is an invalid_type too, but "not a number" would be wrong there.
     const wrongType = issue.code === 'invalid_type' && issue.expected !== 'int';
     return wrongType ? `must be ${what}, not ${kindOf(issue.input)}` : `must be ${what}`;
@@ -107,13 +107,13 @@ const IPV4_SHAPE = 'an IPv4 address in dotted-decimal form, e.g. 10.20.0.5';
 
 function ipv4Problem(value: string): Problem {
   if (value.includes(':')) return `must be ${IPV4_SHAPE}; IPv6 is not supported by the API`;
-  if (value.includes('/')) return `must be a single address without a /prefix: ${IPV4_SHAPE}`;
+  if (value.includes('/')) return `must be ${IPV4_SHAPE}; a single address, without a /prefix`;
   const parts = value.split('.');
-  if (/[a-z]/i.test(value)) return `must be ${IPV4_SHAPE}, not a host name (the API needs the instance's IP)`;
+  if (/[a-z]/i.test(value)) return `must be ${IPV4_SHAPE}; not a host name (the API needs the instance's IP)`;
   if (parts.length !== 4 || !parts.every((part) => /^\d{1,3}$/.test(part))) return `must be ${IPV4_SHAPE}`;
   if (parts.some((part) => part.length > 1 && part.startsWith('0')))
-    return `must be ${IPV4_SHAPE} without leading zeros in any part (they read as octal in some tools)`;
-  if (parts.some((part) => Number(part) > 255)) return `must be ${IPV4_SHAPE}: each part must be 0-255`;
+    return `must be ${IPV4_SHAPE}; no part may have leading zeros (some tools read them as octal)`;
+  if (parts.some((part) => Number(part) > 255)) return `must be ${IPV4_SHAPE}; each part must be 0-255`;
   return undefined;
 }
 
@@ -340,7 +340,7 @@ function instanceConnectionNameProblem(value: string): Problem {
 }
 
 export const InstanceConnectionNameSchema = ruledString(
-  `the Cloud SQL instance connection name, ${INSTANCE_FORMS}`,
+  'the Cloud SQL instance connection name, PROJECT_ID:REGION:INSTANCE_ID or PROJECT_ID/LOCATION/INSTANCE_ID',
   instanceConnectionNameProblem,
 );
 
