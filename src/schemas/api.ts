@@ -5,17 +5,15 @@ import { z } from 'zod';
 import {
   BucketNameSchema,
   Cidr29Schema,
-  expected,
-  InstanceConnectionNameSchema,
   Ipv4AddressSchema,
   MigrationExecutionIdSchema,
   MysqlDatabaseSchema,
   MysqlUserSchema,
-  NetworkNameSchema,
   RootPathSchema,
-  SubnetworkNameSchema,
+  expected,
   strictObject,
 } from './field-rules';
+import { InstanceConnectionNameSchema, NetworkNameSchema, SubnetworkNameSchema } from './resource-names';
 
 export const API_VERSIONS = ['v1', 'v1beta', 'v1alpha'] as const;
 export const ApiVersionSchema = z.enum(API_VERSIONS);

@@ -2,3 +2,4 @@
 export * from './api';
 export * from './field-rules';
 export * from './request';
+export * from './resource-names';

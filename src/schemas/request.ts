@@ -2,7 +2,8 @@
 // references, plus our own options. This is the workflow's input, so it must never hold a secret.
 import { z } from 'zod';
 import { migrationExecutionInputSchema } from './api';
-import { MigrationExecutionIdSchema, SecretRefSchema, ServiceNameSchema, expected, strictObject } from './field-rules';
+import { MigrationExecutionIdSchema, SecretRefSchema, expected, strictObject } from './field-rules';
+import { ServiceNameSchema } from './resource-names';
 
 export const MigrationExecutionRequestSchema = migrationExecutionInputSchema(SecretRefSchema);
 export type MigrationExecutionRequest = z.infer<typeof MigrationExecutionRequestSchema>;
