@@ -15,7 +15,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { FailureType } from '../failure-types';
-import { MigrationRequestSchema, formatIssues } from '../schemas';
 import type { MigrationRequest, MigrationRequestInput } from '../schemas';
 import { activityProxies } from './activity-proxies';
 import type { ActivityProxies } from './activity-proxies';
@@ -36,6 +35,7 @@ import {
 } from './migration-state';
 import type { MigrationResult, MigrationSnapshot, MigrationState, Outcome, Stage } from './migration-state';
 import { raceUntil } from './race';
+import { validRequest } from './request-validation';
 import { publishVisibility } from './visibility';
 
 export interface ManagedMigrationArgs {
@@ -56,18 +56,11 @@ const FAILURE_TYPE_OF: Record<Exclude<Outcome, 'SUCCEEDED' | 'CANCELLED'>, strin
 };
 
 export async function managedMigration(args: ManagedMigrationArgs): Promise<MigrationResult> {
-  const parsed = MigrationRequestSchema.safeParse(args.request);
-  if (!parsed.success) {
-    throw ApplicationFailure.create({
-      type: FailureType.InvalidArgument,
-      message: `invalid migration request:\n${formatIssues(parsed.error, 'request')}`,
-      nonRetryable: true,
-    });
-  }
+  const request = validRequest(args.request, args.state !== undefined);
   const state = args.state
     ? carriedState(args.state)
     : initialState(now(), { disableBackups: uuid4(), start: uuid4(), restoreBackups: uuid4() });
-  return new MigrationRun(parsed.data, state).execute();
+  return new MigrationRun(request, state).execute();
 }
 
 class MigrationRun {
