@@ -1,12 +1,15 @@
-// One finding of a precheck or plan. Plain JSON, no imports: workflows, activities and the CLI share it.
+// One finding of a precheck or plan: plain JSON, so activities, workflows and the CLI can all pass it on. The
+// source prechecks' Finding (src/source/types.ts) is this type without 'skipped'; every one of them is a plan
+// Finding as it is.
+import type { Finding as SourceFinding, FindingLevel as SourceFindingLevel } from '../source/types';
 
-/** `skipped`: the check could not run here (e.g. the source is not reachable from the worker), with why. */
-export type FindingLevel = 'ok' | 'warning' | 'error' | 'skipped';
+/** `skipped`: the check could not run here (e.g. the source is not reachable from the worker); the message says why. */
+export type FindingLevel = SourceFindingLevel | 'skipped';
 
-export interface Finding {
-  /** Stable id, e.g. 'service.state', 'permissions', 'source.reachable', 'cdc.binlogFormat'. */
-  check: string;
+export interface Finding extends Omit<SourceFinding, 'level'> {
   level: FindingLevel;
-  /** For an engineer; never contains a secret. */
-  message: string;
+}
+
+export function finding(check: string, level: FindingLevel, message: string): Finding {
+  return { check, level, message };
 }

@@ -16,7 +16,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { FailureType } from '../failure-types';
-import { MigrationRequestSchema, formatIssues } from '../schemas';
 import type { MigrationRequest, MigrationRequestInput } from '../schemas';
 import { activityProxies } from './activity-proxies';
 import type { ActivityProxies } from './activity-proxies';
@@ -46,6 +45,7 @@ import type {
 import { runPrechecks } from './prechecks';
 import { blockingSummary } from '../plan/report';
 import { raceUntil } from './race';
+import { validRequest } from './request-validation';
 import { publishVisibility } from './visibility';
 
 export interface ManagedMigrationArgs {
@@ -66,18 +66,11 @@ const FAILURE_TYPE_OF: Record<Exclude<Outcome, 'SUCCEEDED' | 'CANCELLED'>, strin
 };
 
 export async function managedMigration(args: ManagedMigrationArgs): Promise<MigrationResult> {
-  const parsed = MigrationRequestSchema.safeParse(args.request);
-  if (!parsed.success) {
-    throw ApplicationFailure.create({
-      type: FailureType.InvalidArgument,
-      message: `invalid migration request:\n${formatIssues(parsed.error, 'request')}`,
-      nonRetryable: true,
-    });
-  }
+  const request = validRequest(args.request, args.state !== undefined);
   const state = args.state
     ? carriedState(args.state)
     : initialState(now(), { disableBackups: uuid4(), start: uuid4(), restoreBackups: uuid4() });
-  return new MigrationRun(parsed.data, state).execute();
+  return new MigrationRun(request, state).execute();
 }
 
 class MigrationRun {

@@ -2,6 +2,7 @@
 // error that was not overridden). Nothing here changes anything: the activities only read.
 import { ActivityFailure } from '@temporalio/workflow';
 import { FailureType } from '../failure-types';
+import { configWarnings } from '../plan/config-warnings';
 import type { Finding } from '../plan/findings';
 import { buildReport } from '../plan/report';
 import type { PlanReport } from '../plan/report';
@@ -25,7 +26,8 @@ export async function runPrechecks(
   retrying: Retrying,
 ): Promise<PrecheckResult> {
   const service = request.service;
-  const findings: Finding[] = [];
+  // The guide's advice read from the config alone (regions, private IP): warnings, computed here, no I/O.
+  const findings: Finding[] = [...configWarnings(service, request.migrationExecution)];
   const facts = await retrying(() => acts.precheck.checkService({ service })).catch((err) => {
     findings.push(errorFinding('service.exists', err));
     return undefined;

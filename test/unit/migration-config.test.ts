@@ -96,7 +96,12 @@ describe('parseMigrationConfig', () => {
     });
 
     it('both instanceConnectionName spellings, project:region:instance and project/region/instance', () => {
-      for (const name of ['p:r:i', 'p/r/i']) {
+      // Real project ids: the rules take project ids apart (6-30 characters, starting with a letter).
+      for (const name of [
+        'test-project:us-central1:hive-mysql',
+        'test-project/us-central1/hive-mysql',
+        'example.com:test-project:us-central1:hive-mysql',
+      ]) {
         const config = body();
         config.cloudSqlMigrationConfig.cloudSqlConnectionConfig['instanceConnectionName'] = name;
         const parsed = parseMigrationConfig(stringify(config));
