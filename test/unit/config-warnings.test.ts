@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { configWarnings } from '../../src/plan/config-warnings';
 import type { MigrationExecutionRequest } from '../../src/schemas';
-import { migrationExecutionRequest } from '../helpers/migration';
+import { UNREACHABLE_SOURCE, migrationExecutionRequest } from '../helpers/migration';
 
 const SERVICE = 'projects/test-project/locations/us-central1/services/hms';
 
@@ -11,7 +11,7 @@ type Cdc = NonNullable<MigrationExecutionRequest['cloudSqlMigrationConfig']>['cd
 
 /** The test helper's request with a private IP: a configuration as the guide describes it. */
 function request(connection: Partial<Connection> = {}, cdc: Partial<Cdc> = {}): MigrationExecutionRequest {
-  const config = migrationExecutionRequest().cloudSqlMigrationConfig!;
+  const config = migrationExecutionRequest({ ...UNREACHABLE_SOURCE, port: 3306 }).cloudSqlMigrationConfig!;
   return {
     cloudSqlMigrationConfig: {
       cloudSqlConnectionConfig: { ...config.cloudSqlConnectionConfig, ipAddress: '10.20.0.5', ...connection },
