@@ -1,6 +1,8 @@
 // Resolves secret references (env:NAME, file:PATH). Called only inside the activity that sends the
-// password to the API, so plaintext never enters workflow input, history, logs or errors.
+// password to the API, so plaintext never enters workflow input, history, logs or errors. Every resolved value
+// is registered with redact(), so should one ever reach a log line or an error message anyway, it is masked.
 import { readFile } from 'node:fs/promises';
+import { registerSecret } from './redact';
 import type { MigrationExecutionInput, MigrationExecutionRequest, SecretRef } from './schemas';
 
 /** A reference that cannot be resolved. The message names the reference, never a value. */
@@ -11,6 +13,15 @@ export class SecretUnresolvedError extends Error {
 export type SecretResolver = (ref: SecretRef, field: string) => Promise<string>;
 
 export function createSecretResolver(env: NodeJS.ProcessEnv = process.env): SecretResolver {
+  const resolve = readSecret(env);
+  return async (ref, field) => {
+    const value = await resolve(ref, field);
+    registerSecret(value);
+    return value;
+  };
+}
+
+function readSecret(env: NodeJS.ProcessEnv): SecretResolver {
   return async (ref, field) => {
     if (ref.startsWith('env:')) {
       const value = env[ref.slice(4)];
