@@ -1,19 +1,14 @@
 #!/usr/bin/env node
 // The engineers' CLI: parse arguments, call Temporal (or the Metastore API for housekeeping), print
 // text or --json, set the exit code. No business rules here: the workflow decides.
-import {
-  Client,
-  Connection,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { HelpRequested, UsageError, describeError } from './cli-errors';
+import { dataConverterFor } from './codec';
 import { loadConfig } from './config';
 import type { Config } from './config';
-import { randomUUID } from 'node:crypto';
 import { formatExecution, formatPlan, formatStatus, formatWorkflowList } from './cli-format';
 import type { PlanReport } from './plan/report';
 import { liveWatch } from './cli-live';
@@ -21,6 +16,7 @@ import { createMetastoreTarget } from './metastore/auth';
 import { MetastoreClient } from './metastore/client';
 import { migrationExecutionName } from './metastore/names';
 import { loadMigrationConfig } from './migration-config';
+import { redact } from './redact';
 import { MigrationRequestSchema, ServiceNameSchema, formatIssues } from './schemas';
 import type { MigrationRequest } from './schemas';
 import type { managedMigration } from './workflows/managed-migration';
@@ -53,10 +49,10 @@ commands:
                                              migration workflows (running ones unless --all); no --service
 
 environment: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE
-(metastore-migration), METASTORE_EMULATOR_HOST (host:port of the local emulator; unset = Google, ADC)`;
+(metastore-migration), METASTORE_EMULATOR_HOST (host:port of the local emulator; unset = Google, ADC),
+METASTORE_MIGRATOR_CODEC_KEYS (id:base64key,… payload encryption keys, the worker's), METASTORE_MIGRATOR_CODEC_KEY_ID`;
 
-class UsageError extends Error {}
-class HelpRequested extends Error {}
+/** A start that the plan blocks: exit 1, with the checks to fix or override. */
 class Refused extends Error {
   override readonly name = 'Refused';
 }
@@ -102,7 +98,11 @@ function parse(argv: string[]): { command: string; options: Options } {
 
 async function temporalClient(config: Config): Promise<Client> {
   const connection = await Connection.connect({ address: config.temporal.address });
-  return new Client({ connection, namespace: config.temporal.namespace });
+  return new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterFor(config.codec),
+  });
 }
 
 async function metastoreClient(config: Config): Promise<MetastoreClient> {
@@ -178,9 +178,10 @@ const commands: Record<string, (config: Config, options: Options, print: Printer
   },
 
   async status(config, options, print) {
-    const handle = (await temporalClient(config)).workflow.getHandle(workflowIdFor(options.service));
+    const client = await temporalClient(config);
+    const handle = client.workflow.getHandle(workflowIdFor(options.service));
     const status = await handle.query(statusQuery);
-    const live = await liveWatch(handle);
+    const live = await liveWatch(handle, client.options.loadedDataConverter.payloadCodecs);
     print({ ...status, live }, formatStatus(status, live));
   },
 
@@ -307,35 +308,6 @@ async function requestDecision(config: Config, options: Options, print: Printer,
   );
 }
 
-/** One line of text or JSON for any error; never a stack trace for expected failures. */
-function describeError(err: unknown): { type: string; message: string } {
-  if (err instanceof UsageError) return { type: 'Usage', message: err.message };
-  if (err instanceof WorkflowFailedError) {
-    const cause = err.cause as { type?: string; message?: string } | undefined;
-    return { type: cause?.type ?? 'WorkflowFailed', message: cause?.message ?? err.message };
-  }
-  if (err instanceof WorkflowExecutionAlreadyStartedError) {
-    return {
-      type: 'AlreadyRunning',
-      message: `a migration workflow for this service is already running: ${err.workflowId}`,
-    };
-  }
-  if (err instanceof WorkflowUpdateFailedError) {
-    const cause = err.cause as { type?: string; message?: string } | undefined;
-    return { type: cause?.type ?? 'UpdateFailed', message: cause?.message ?? err.message };
-  }
-  if (err instanceof WorkflowNotFoundError && /already completed/.test(err.message)) {
-    return {
-      type: 'Ended',
-      message: `the migration workflow has already ended (${err.workflowId ?? ''}); see 'status'`,
-    };
-  }
-  if (err instanceof WorkflowNotFoundError)
-    return { type: 'NotFound', message: `no migration workflow: ${err.workflowId ?? err.message}` };
-  if (err instanceof Error) return { type: err.name, message: err.message };
-  return { type: 'Error', message: String(err) };
-}
-
 async function main(argv: string[]): Promise<number> {
   let json = argv.includes('--json');
   try {
@@ -343,14 +315,16 @@ async function main(argv: string[]): Promise<number> {
     json = options.json;
     const run = commands[command];
     if (!run) throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
-    const print: Printer = (value, text) => console.log(json ? JSON.stringify(value, null, 2) : text);
+    // Results hold no secrets by design; redact() is the net for a config or API message that quotes one.
+    const print: Printer = (value, text) => console.log(redact(json ? JSON.stringify(value, null, 2) : text));
     return (await run(loadConfig(), options, print)) ?? 0;
   } catch (err) {
     if (err instanceof HelpRequested) {
       console.log(err.message);
       return 0;
     }
-    const { type, message } = describeError(err);
+    const { type, message: raw } = describeError(err);
+    const message = redact(raw);
     if (json) console.error(JSON.stringify({ error: { type, message } }));
     else console.error(type === 'Usage' ? message : `${type}: ${message}`);
     return type === 'Usage' ? 2 : 1;
@@ -360,7 +334,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    console.error(err);
+    console.error(redact(err instanceof Error ? (err.stack ?? err.message) : String(err)));
     process.exit(1);
   },
 );

@@ -1,6 +1,8 @@
 // Resolves secret references (env:NAME, file:PATH, Secret Manager versions). Called only inside the activities
-// that need a password, so plaintext never enters workflow input, history, logs or errors.
+// that need a password, so plaintext never enters workflow input, history, logs or errors. Every resolved value
+// is registered with redact(), so should one ever reach a log line or an error message anyway, it is masked.
 import { readFile } from 'node:fs/promises';
+import { registerSecret } from './redact';
 import type { MigrationExecutionInput, MigrationExecutionRequest, SecretRef } from './schemas';
 
 /** A reference that cannot be resolved. The message names the reference, never a value. */
@@ -19,6 +21,15 @@ export function createSecretResolver(
   env: NodeJS.ProcessEnv = process.env,
   secretManager?: SecretVersionAccess,
 ): SecretResolver {
+  const resolve = readSecret(env, secretManager);
+  return async (ref, field) => {
+    const value = await resolve(ref, field);
+    registerSecret(value);
+    return value;
+  };
+}
+
+function readSecret(env: NodeJS.ProcessEnv, secretManager?: SecretVersionAccess): SecretResolver {
   return async (ref, field) => {
     if (SECRET_VERSION.test(ref)) {
       if (!secretManager)

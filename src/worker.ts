@@ -1,14 +1,19 @@
 // The worker: config → auth → MetastoreClient → activities → Worker.run(). SIGINT/SIGTERM shut it
 // down gracefully (the SDK's default signals), letting in-flight activities finish within the grace time.
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
+import { dataConverterFor } from './codec';
 import { loadConfig } from './config';
 import { createMetastoreTarget } from './metastore/auth';
 import { MetastoreClient } from './metastore/client';
 import { SECRET_MANAGER_ENDPOINT, createSecretManagerAccess } from './secret-manager';
+import { redact } from './redact';
+import { RedactingLogger } from './redacting-logger';
 import { createSecretResolver } from './secrets';
 
 async function main(): Promise<void> {
+  // Before any connection or worker exists: the Runtime's logger is fixed at its first use.
+  Runtime.install({ logger: new RedactingLogger(new DefaultLogger('INFO'), 'INFO') });
   const config = loadConfig();
   const target = await createMetastoreTarget(config.metastore);
   const metastore = new MetastoreClient({
@@ -29,6 +34,7 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('./workflows'),
+    dataConverter: dataConverterFor(config.codec),
     // Cancellation reaches an activity through its heartbeat: flush heartbeats often enough to notice.
     maxHeartbeatThrottleInterval: '2s',
     activities: createActivities({ metastore, secrets: createSecretResolver(process.env, secretManager) }),
@@ -36,7 +42,10 @@ async function main(): Promise<void> {
   });
   console.log(
     `worker polling task queue ${config.temporal.taskQueue} on ${config.temporal.address} ` +
-      `(namespace ${config.temporal.namespace}); Metastore API: ${target.emulated ? `emulator at ${target.baseUrl}` : target.baseUrl}`,
+      `(namespace ${config.temporal.namespace}); Metastore API: ${target.emulated ? `emulator at ${target.baseUrl}` : target.baseUrl}; ` +
+      (config.codec
+        ? `payloads encrypted with key ${config.codec.encryptionKeyId}`
+        : 'payloads NOT encrypted (set METASTORE_MIGRATOR_CODEC_KEYS)'),
   );
   try {
     await worker.run();
@@ -46,6 +55,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(`worker failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(redact(`worker failed: ${err instanceof Error ? err.message : String(err)}`));
   process.exit(1);
 });

@@ -2,6 +2,7 @@
 // everything a workflow test needs, started once per test file.
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { PassThroughClient } from 'google-auth-library';
@@ -27,6 +28,12 @@ import {
 import { createTestEnv } from './temporal';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+export interface HarnessOptions {
+  operationDelayMs?: number;
+  /** A payload codec for the worker and for `env.client`, as worker.ts and client.ts use it. */
+  codec?: PayloadCodec;
+}
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -56,14 +63,15 @@ export interface Harness {
 
 let runtimeInstalled = false;
 
-export async function createHarness(emulatorOptions: { operationDelayMs?: number } = {}): Promise<Harness> {
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
+  const dataConverter: DataConverter | undefined = options.codec && { payloadCodecs: [options.codec] };
   const [env, emulator, workflowBundle] = await Promise.all([
-    createTestEnv(),
-    startEmulator({ operationDelayMs: emulatorOptions.operationDelayMs ?? 100 }),
+    createTestEnv({ client: { dataConverter } }),
+    startEmulator({ operationDelayMs: options.operationDelayMs ?? 100 }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') }),
   ]);
   const metastore = new MetastoreClient({
@@ -88,6 +96,7 @@ export async function createHarness(emulatorOptions: { operationDelayMs?: number
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle,
+        dataConverter,
         activities: createActivities({ metastore, secrets: createSecretResolver(secretEnv) }),
         maxHeartbeatThrottleInterval: '2s',
       });
