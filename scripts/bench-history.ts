@@ -53,7 +53,12 @@ async function steadyState(h: Harness, taskQueue: string) {
   const simulated = end.watcherReturns.quiet - start.watcherReturns.quiet;
   await handle.signal('cancel');
   await handle.result();
-  return { eventsPerMigrationDay: events / simulated, maxEventsPerRun, simulatedDays: simulated, runs: end.continuedAsNew + 1 };
+  return {
+    eventsPerMigrationDay: events / simulated,
+    maxEventsPerRun,
+    simulatedDays: simulated,
+    runs: end.continuedAsNew + 1,
+  };
 }
 
 /** Real time at a 1 s interval: API calls per poll, scaled to a day at the steady interval. */
@@ -95,7 +100,9 @@ async function main(): Promise<void> {
   const h = await createHarness();
   try {
     const steady = await h.withWorker((q) => steadyState(h, q));
-    console.log(`steady state: ${steady.eventsPerMigrationDay.toFixed(2)} events/day over ${steady.simulatedDays} days, ${steady.runs} runs`);
+    console.log(
+      `steady state: ${steady.eventsPerMigrationDay.toFixed(2)} events/day over ${steady.simulatedDays} days, ${steady.runs} runs`,
+    );
     const calls = await h.withWorker((q) => apiCalls(h, q));
     console.log(`api calls: ${calls.callsPerPoll.toFixed(2)} per poll`);
     console.log(`detection: waiting for an external FAILED at a ${pollIntervalSeconds} s poll interval…`);

@@ -1,9 +1,15 @@
 // `npm run demo`: one whole managed migration on the embedded default, with nothing configured.
-// Starts a Temporal dev server (with Web UI), the Metastore emulator with a demo service and a worker,
-// drives the migration through the real CLI (start → REPLICATION → complete), prints each stage as it
-// happens and the final migration execution, then stops everything it started.
+// Starts a Temporal dev server (with Web UI), the Metastore emulator with a demo service, a codec server and a
+// worker, drives the migration through the real CLI (start → REPLICATION → complete), prints each stage as it
+// happens and the final migration execution, then stops everything it started. Payloads are encrypted with a
+// key made for this run, as production should run: the history holds ciphertext, the Web UI decodes it.
 import { Client, Connection } from '@temporalio/client';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { dataConverterFor } from '../src/codec';
+import { loadConfig } from '../src/config';
 import { DEMO_SERVICE_NAME } from '../src/emulator/server';
 import { statusQuery, workflowIdFor } from '../src/workflows/messages';
 import type { MigrationStatus } from '../src/workflows/migration-state';
@@ -25,14 +31,25 @@ async function pickPort(preferred: number): Promise<number> {
   return (await acceptsConnections(preferred)) ? freePort() : preferred;
 }
 
+// A fresh key per run: nothing to configure, and nothing the demo encrypts outlives it.
+const DEMO_KEY_ID = `demo-${new Date().toISOString().slice(0, 10)}`;
+const codecEnv = { METASTORE_MIGRATOR_CODEC_KEYS: `${DEMO_KEY_ID}:${randomBytes(32).toString('base64')}` };
+
 async function startInfrastructure() {
-  const [temporalPort, uiPort, emulatorPort] = await Promise.all([pickPort(7233), pickPort(8233), freePort()]);
+  const [temporalPort, uiPort, emulatorPort, codecPort] = await Promise.all([
+    pickPort(7233),
+    pickPort(8233),
+    freePort(),
+    pickPort(8888),
+  ]);
+  const uiUrl = `http://127.0.0.1:${uiPort}`;
+  const codecUrl = await startCodecServer(codecPort, uiPort);
   const temporalCli = await ensureTemporalCli({ log: say });
-  say(`starting Temporal dev server on 127.0.0.1:${temporalPort} (Web UI port ${uiPort})`);
+  say(`starting Temporal dev server on 127.0.0.1:${temporalPort} (Web UI port ${uiPort}, decoding via ${codecUrl})`);
   const temporal = spawnService({
     name: 'temporal',
     command: temporalCli,
-    args: devServerArgs({ port: temporalPort, uiPort }),
+    args: devServerArgs({ port: temporalPort, uiPort, extraArgs: ['--ui-codec-endpoint', codecUrl] }),
     env: devServerEnv(),
   });
   started.push(temporal);
@@ -48,6 +65,7 @@ async function startInfrastructure() {
   await waitForTemporal(`127.0.0.1:${temporalPort}`);
   const env = {
     ...process.env,
+    ...codecEnv,
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
     // The demo's secret references (examples/migration.yaml) resolve against the worker's environment.
@@ -58,7 +76,23 @@ async function startInfrastructure() {
   const worker = spawnService({ name: 'worker', command: node, args: ts('src/worker.ts'), cwd: root, env });
   started.push(worker);
   await worker.waitForOutput(/worker polling/);
-  return { env, temporalAddress: env.TEMPORAL_ADDRESS, uiUrl: `http://127.0.0.1:${uiPort}` };
+  return { env, temporalAddress: env.TEMPORAL_ADDRESS, uiUrl, codecUrl };
+}
+
+/** The codec server the Web UI calls from the browser, so it allows the UI's origin under both its names. */
+async function startCodecServer(port: number, uiPort: number): Promise<string> {
+  say(`starting codec server on 127.0.0.1:${port} (payload key ${DEMO_KEY_ID}, made for this run)`);
+  const origins = [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`].flatMap((o) => ['--cors-origin', o]);
+  const codec = spawnService({
+    name: 'codec-server',
+    command: node,
+    args: ts('src/codec/main.ts', '--port', String(port), ...origins),
+    cwd: root,
+    env: { ...process.env, ...codecEnv },
+  });
+  started.push(codec);
+  await codec.waitForOutput(/listening on/);
+  return `http://127.0.0.1:${port}`;
 }
 
 async function waitForTemporal(address: string): Promise<void> {
@@ -100,17 +134,35 @@ async function follow(client: Client, until: (s: MigrationStatus) => boolean): P
   }
 }
 
+/**
+ * examples/migration.yaml with the source pointed at a closed loopback port: there is no Cloud SQL here, so the
+ * source checks report "not reachable, skipped" — even on a machine that runs its own MySQL on 3306.
+ */
+async function demoConfig(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'metastore-migrator-demo-'));
+  const text = await readFile(join(root, 'examples', 'migration.yaml'), 'utf8');
+  const file = join(dir, 'migration.yaml');
+  await writeFile(file, text.replace(/port: 3306/, `port: ${await freePort()}`));
+  return file;
+}
+
 async function main(): Promise<void> {
-  const { env, temporalAddress, uiUrl } = await startInfrastructure();
+  const { env, temporalAddress, uiUrl, codecUrl } = await startInfrastructure();
   const service = ['--service', DEMO_SERVICE_NAME];
-  const client = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
+  // The demo's own status reads decrypt like the CLI's: same keys, same converter.
+  const client = new Client({
+    connection: await Connection.connect({ address: temporalAddress }),
+    dataConverter: dataConverterFor(loadConfig(codecEnv).codec),
+  });
   try {
+    const config = await demoConfig();
+    await cli(env, 'plan', ...service, '--config', config);
     await cli(
       env,
       'start',
       ...service,
       '--config',
-      'examples/migration.yaml',
+      config,
       '--migration-id',
       'demo-migration',
       '--poll-interval',
@@ -118,8 +170,12 @@ async function main(): Promise<void> {
       '--operation-poll',
       '0.5',
     );
+    const workflowId = workflowIdFor(DEMO_SERVICE_NAME);
+    say(`Temporal Web UI: ${uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
     say(
-      `Temporal Web UI: ${uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowIdFor(DEMO_SERVICE_NAME))}`,
+      `payloads are encrypted (binary/encrypted, key ${DEMO_KEY_ID}); the Web UI shows them decoded via the codec ` +
+        `server at ${codecUrl}, and so does: temporal workflow show --address ${temporalAddress} ` +
+        `--workflow-id '${workflowId}' --codec-endpoint ${codecUrl}`,
     );
     await follow(client, (s) => s.stage === 'REPLICATION');
     say('replicating: Cloud SQL is still the source of truth; workloads move to the Dataproc Metastore endpoint');

@@ -1,5 +1,6 @@
-// npm run temporal:dev [-- --port 7233 --ui-port 8233 --db-filename .cache/temporal-dev.sqlite]
-// A local Temporal dev server in the foreground, with the Web UI and state that survives restarts.
+// npm run temporal:dev [-- --port 7233 --ui-port 8233 --db-filename .cache/temporal-dev.sqlite --codec-endpoint URL]
+// A local Temporal dev server in the foreground, with the Web UI and state that survives restarts. With
+// --codec-endpoint (a running `npm run codec-server`), the Web UI shows encrypted payloads decoded.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -12,6 +13,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '7233' },
     'ui-port': { type: 'string', default: '8233' },
     'db-filename': { type: 'string', default: '.cache/temporal-dev.sqlite' },
+    'codec-endpoint': { type: 'string' },
   },
 });
 
@@ -27,8 +29,20 @@ async function main(): Promise<void> {
   mkdirSync(dirname(dbFilename), { recursive: true });
   const port = parsePort('port', values.port);
   const uiPort = parsePort('ui-port', values['ui-port']);
-  const child = spawn(cli, devServerArgs({ port, uiPort, dbFilename }), { stdio: 'inherit', env: devServerEnv() });
-  console.error(`temporal dev server: 127.0.0.1:${port}, Web UI http://127.0.0.1:${uiPort}, state in ${dbFilename}`);
+  const codecEndpoint = values['codec-endpoint'];
+  if (codecEndpoint !== undefined && !/^https?:\/\/\S+$/.test(codecEndpoint)) {
+    throw new Error(`--codec-endpoint must be an http(s) URL, got ${codecEndpoint}`);
+  }
+  // The browser calls the codec endpoint itself, so it must be reachable from where the UI is opened.
+  const extraArgs = codecEndpoint === undefined ? [] : ['--ui-codec-endpoint', codecEndpoint];
+  const child = spawn(cli, devServerArgs({ port, uiPort, dbFilename, extraArgs }), {
+    stdio: 'inherit',
+    env: devServerEnv(),
+  });
+  console.error(
+    `temporal dev server: 127.0.0.1:${port}, Web UI http://127.0.0.1:${uiPort}, state in ${dbFilename}` +
+      (codecEndpoint === undefined ? '' : `, Web UI decodes payloads via ${codecEndpoint}`),
+  );
   // A terminal's Ctrl-C reaches the child too; forwarding covers `kill <pid>` and process managers, which signal
   // only us. A repeated SIGINT is harmless: the server is already stopping.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));

@@ -1,5 +1,6 @@
 // Text rendering for the CLI. --json prints the same objects unformatted.
 import type { LiveActivity } from './cli-live';
+import type { PlanReport } from './plan/report';
 import type { ExecutionSnapshot, MigrationStatus } from './workflows/migration-state';
 
 export function formatExecution(e: ExecutionSnapshot): string {
@@ -69,4 +70,15 @@ export function formatWorkflowList(rows: WorkflowRow[]): string {
         `${r.workflowId}\n  ${r.status}  stage ${r.stage ?? '?'}  execution ${r.executionState ?? '?'}  since ${r.startTime}`,
     )
     .join('\n');
+}
+
+const MARK = { ok: 'ok  ', warning: 'WARN', error: 'FAIL', skipped: 'skip' } as const;
+
+export function formatPlan(report: PlanReport): string {
+  const lines = [
+    `plan for ${report.service}: ${report.ok ? 'ready to start' : `blocked by ${report.blocking.join(', ')}`}`,
+  ];
+  for (const f of report.findings) lines.push(`  ${MARK[f.level]}  ${f.check.padEnd(28)} ${f.message}`);
+  if (report.overridden.length > 0) lines.push(`overridden: ${report.overridden.join(', ')}`);
+  return lines.join('\n');
 }

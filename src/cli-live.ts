@@ -2,6 +2,7 @@
 // state it saw) and the retries of a pending activity, read from DescribeWorkflowExecution.
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { MigrationSnapshot } from './workflows/migration-state';
 
 export interface LiveActivity {
@@ -13,10 +14,15 @@ export interface LiveActivity {
   lastFailure?: string;
 }
 
-export async function liveWatch(handle: WorkflowHandle): Promise<LiveActivity[]> {
+/** `codecs`: the client's payload codecs — heartbeat details come raw from describe(), encrypted if the codec is on. */
+export async function liveWatch(handle: WorkflowHandle, codecs: readonly PayloadCodec[] = []): Promise<LiveActivity[]> {
   const description = await handle.describe();
-  return (description.raw.pendingActivities ?? []).map((pending) => {
-    const payload = pending.heartbeatDetails?.payloads?.[0];
+  const pendingActivities = description.raw.pendingActivities ?? [];
+  const heartbeats = await Promise.all(
+    pendingActivities.map((pending) => decode(codecs, pending.heartbeatDetails?.payloads?.[0])),
+  );
+  return pendingActivities.map((pending, index) => {
+    const payload = heartbeats[index];
     const details = payload
       ? (defaultPayloadConverter.fromPayload(payload) as { last?: MigrationSnapshot })
       : undefined;
@@ -29,4 +35,15 @@ export async function liveWatch(handle: WorkflowHandle): Promise<LiveActivity[]>
       lastFailure: pending.lastFailure?.message ?? undefined,
     };
   });
+}
+
+/** Codecs decode in the reverse of their encoding order, as the SDK's own converter does. */
+async function decode(codecs: readonly PayloadCodec[], payload: Payload | undefined): Promise<Payload | undefined> {
+  if (payload === undefined) return undefined;
+  let decoded = payload;
+  for (const codec of [...codecs].reverse()) {
+    const [next] = await codec.decode([decoded]);
+    if (next !== undefined) decoded = next;
+  }
+  return decoded;
 }

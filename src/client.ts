@@ -1,26 +1,26 @@
 #!/usr/bin/env node
 // The engineers' CLI: parse arguments, call Temporal (or the Metastore API for housekeeping), print
 // text or --json, set the exit code. No business rules here: the workflow decides.
-import {
-  Client,
-  Connection,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { HelpRequested, UsageError, describeError } from './cli-errors';
+import { dataConverterFor } from './codec';
 import { loadConfig } from './config';
 import type { Config } from './config';
-import { formatExecution, formatStatus, formatWorkflowList } from './cli-format';
+import { formatExecution, formatPlan, formatStatus, formatWorkflowList } from './cli-format';
+import type { PlanReport } from './plan/report';
 import { liveWatch } from './cli-live';
 import { createMetastoreTarget } from './metastore/auth';
 import { MetastoreClient } from './metastore/client';
 import { migrationExecutionName } from './metastore/names';
 import { loadMigrationConfig } from './migration-config';
+import { redact } from './redact';
 import { MigrationRequestSchema, ServiceNameSchema, formatIssues } from './schemas';
+import type { MigrationRequest } from './schemas';
 import type { managedMigration } from './workflows/managed-migration';
+import type { planMigration } from './workflows/plan-migration';
 import {
   MigrationExecutionStateKey,
   MigrationStageKey,
@@ -34,8 +34,10 @@ import {
 const USAGE = `usage: metastore-migrator <command> --service projects/P/locations/L/services/S [options] [--json]
 
 commands:
-  start     --config FILE [--migration-id ID] [--poll-interval SECONDS] [--operation-poll SECONDS]
-                                             start the migration workflow (precheck, start, wait)
+  plan      --config FILE [--override CHECK]…   run every precheck on the worker and report; changes nothing
+  start     --config FILE [--migration-id ID] [--override CHECK]… [--poll-interval S] [--operation-poll S]
+                                             plan, then start the migration workflow; refused if a check
+                                             fails, unless that check is overridden by name
   status                                     the workflow's stage, execution state/phase, backups, requests
   complete  [--reason TEXT] [--by NAME]      ask for cutover; refused unless the execution is RUNNING/REPLICATION
   cancel    [--reason TEXT] [--by NAME]      cancel the migration; refused once cutover is under way
@@ -47,15 +49,18 @@ commands:
                                              migration workflows (running ones unless --all); no --service
 
 environment: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE
-(metastore-migration), METASTORE_EMULATOR_HOST (host:port of the local emulator; unset = Google, ADC)`;
+(metastore-migration), METASTORE_EMULATOR_HOST (host:port of the local emulator; unset = Google, ADC),
+METASTORE_MIGRATOR_CODEC_KEYS (id:base64key,… payload encryption keys, the worker's), METASTORE_MIGRATOR_CODEC_KEY_ID`;
 
-class UsageError extends Error {}
-class HelpRequested extends Error {}
+/** A start that the plan blocks: exit 1, with the checks to fix or override. */
+class Refused extends Error {
+  override readonly name = 'Refused';
+}
 
 interface Options {
   service: string;
   json: boolean;
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
 }
 
 function parse(argv: string[]): { command: string; options: Options } {
@@ -66,6 +71,8 @@ function parse(argv: string[]): { command: string; options: Options } {
       service: { type: 'string' },
       config: { type: 'string' },
       'migration-id': { type: 'string' },
+      override: { type: 'string', multiple: true },
+      'skip-plan': { type: 'boolean', default: false },
       migration: { type: 'string' },
       'poll-interval': { type: 'string' },
       'operation-poll': { type: 'string' },
@@ -91,7 +98,11 @@ function parse(argv: string[]): { command: string; options: Options } {
 
 async function temporalClient(config: Config): Promise<Client> {
   const connection = await Connection.connect({ address: config.temporal.address });
-  return new Client({ connection, namespace: config.temporal.namespace });
+  return new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterFor(config.codec),
+  });
 }
 
 async function metastoreClient(config: Config): Promise<MetastoreClient> {
@@ -132,25 +143,32 @@ function migrationName(options: Options): string {
 
 type Printer = (value: unknown, text: string) => void;
 
-const commands: Record<string, (config: Config, options: Options, print: Printer) => Promise<void>> = {
+/** A command resolves to its exit code (0 when it returns nothing). */
+const commands: Record<string, (config: Config, options: Options, print: Printer) => Promise<number | void>> = {
+  async plan(config, options, print) {
+    const report = await runPlan(config, await buildRequest(options));
+    print(report, formatPlan(report));
+    return report.ok ? 0 : 1;
+  },
+
   async start(config, options, print) {
-    const migrationExecution = await loadMigrationConfig(required(options, 'config'));
-    const request = MigrationRequestSchema.safeParse({
-      service: options.service,
-      migrationExecution,
-      migrationExecutionId: options.values['migration-id'],
-      options: {
-        pollIntervalSeconds: numberFlag(options, 'poll-interval'),
-        operationPollSeconds: numberFlag(options, 'operation-poll'),
-      },
-    });
-    if (!request.success) throw new UsageError(formatIssues(request.error));
+    const request = await buildRequest(options);
     const client = await temporalClient(config);
     const workflowId = workflowIdFor(options.service);
+    await refuseIfRunning(client, workflowId);
+    // The same prechecks the workflow runs, first, so a blocked start is refused before a workflow exists.
+    if (!options.values['skip-plan']) {
+      const report = await runPlan(config, request);
+      if (!report.ok) {
+        print(report, formatPlan(report));
+        const overrides = report.blocking.map((check) => `--override ${check}`).join(' ');
+        throw new Refused(`blocked by ${report.blocking.join(', ')}; fix them, or accept them with ${overrides}`);
+      }
+    }
     const handle = await client.workflow.start<typeof managedMigration>(WORKFLOW_TYPE, {
       taskQueue: config.temporal.taskQueue,
       workflowId,
-      args: [{ request: request.data }],
+      args: [{ request }],
       workflowIdConflictPolicy: 'FAIL',
     });
     print(
@@ -160,9 +178,10 @@ const commands: Record<string, (config: Config, options: Options, print: Printer
   },
 
   async status(config, options, print) {
-    const handle = (await temporalClient(config)).workflow.getHandle(workflowIdFor(options.service));
+    const client = await temporalClient(config);
+    const handle = client.workflow.getHandle(workflowIdFor(options.service));
     const status = await handle.query(statusQuery);
-    const live = await liveWatch(handle);
+    const live = await liveWatch(handle, client.options.loadedDataConverter.payloadCodecs);
     print({ ...status, live }, formatStatus(status, live));
   },
 
@@ -224,6 +243,50 @@ const commands: Record<string, (config: Config, options: Options, print: Printer
   },
 };
 
+/** The engineer's request from the flags and the config file; invalid input never reaches Temporal. */
+async function buildRequest(options: Options): Promise<MigrationRequest> {
+  const migrationExecution = await loadMigrationConfig(required(options, 'config'));
+  const overrides = options.values.override;
+  const request = MigrationRequestSchema.safeParse({
+    service: options.service,
+    migrationExecution,
+    migrationExecutionId: options.values['migration-id'],
+    options: {
+      pollIntervalSeconds: numberFlag(options, 'poll-interval'),
+      operationPollSeconds: numberFlag(options, 'operation-poll'),
+      overrides: Array.isArray(overrides) ? overrides : undefined,
+    },
+  });
+  if (!request.success) throw new UsageError(formatIssues(request.error));
+  return request.data;
+}
+
+/** Says "already running" precisely, before a plan would report the same as a migration in flight. */
+async function refuseIfRunning(client: Client, workflowId: string): Promise<void> {
+  const status = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .then(
+      (d) => d.status.name,
+      (err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      },
+    );
+  if (status === 'RUNNING')
+    throw new WorkflowExecutionAlreadyStartedError('already running', workflowId, WORKFLOW_TYPE);
+}
+
+/** planMigration on the worker (where secrets resolve and the source is reachable); changes nothing. */
+async function runPlan(config: Config, request: MigrationRequest): Promise<PlanReport> {
+  const client = await temporalClient(config);
+  return client.workflow.execute<typeof planMigration>('planMigration', {
+    taskQueue: config.temporal.taskQueue,
+    workflowId: `plan/${request.service}/${randomUUID()}`,
+    args: [{ request }],
+  });
+}
+
 /** Search attribute values are keywords: letters, digits and underscores only, so no query injection. */
 function keyword(flag: string, value: string): string {
   if (!/^[A-Z_]+$/.test(value)) throw new UsageError(`--${flag}: expected an upper-case name such as REPLICATION`);
@@ -245,35 +308,6 @@ async function requestDecision(config: Config, options: Options, print: Printer,
   );
 }
 
-/** One line of text or JSON for any error; never a stack trace for expected failures. */
-function describeError(err: unknown): { type: string; message: string } {
-  if (err instanceof UsageError) return { type: 'Usage', message: err.message };
-  if (err instanceof WorkflowFailedError) {
-    const cause = err.cause as { type?: string; message?: string } | undefined;
-    return { type: cause?.type ?? 'WorkflowFailed', message: cause?.message ?? err.message };
-  }
-  if (err instanceof WorkflowExecutionAlreadyStartedError) {
-    return {
-      type: 'AlreadyRunning',
-      message: `a migration workflow for this service is already running: ${err.workflowId}`,
-    };
-  }
-  if (err instanceof WorkflowUpdateFailedError) {
-    const cause = err.cause as { type?: string; message?: string } | undefined;
-    return { type: cause?.type ?? 'UpdateFailed', message: cause?.message ?? err.message };
-  }
-  if (err instanceof WorkflowNotFoundError && /already completed/.test(err.message)) {
-    return {
-      type: 'Ended',
-      message: `the migration workflow has already ended (${err.workflowId ?? ''}); see 'status'`,
-    };
-  }
-  if (err instanceof WorkflowNotFoundError)
-    return { type: 'NotFound', message: `no migration workflow: ${err.workflowId ?? err.message}` };
-  if (err instanceof Error) return { type: err.name, message: err.message };
-  return { type: 'Error', message: String(err) };
-}
-
 async function main(argv: string[]): Promise<number> {
   let json = argv.includes('--json');
   try {
@@ -281,15 +315,16 @@ async function main(argv: string[]): Promise<number> {
     json = options.json;
     const run = commands[command];
     if (!run) throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
-    const print: Printer = (value, text) => console.log(json ? JSON.stringify(value, null, 2) : text);
-    await run(loadConfig(), options, print);
-    return 0;
+    // Results hold no secrets by design; redact() is the net for a config or API message that quotes one.
+    const print: Printer = (value, text) => console.log(redact(json ? JSON.stringify(value, null, 2) : text));
+    return (await run(loadConfig(), options, print)) ?? 0;
   } catch (err) {
     if (err instanceof HelpRequested) {
       console.log(err.message);
       return 0;
     }
-    const { type, message } = describeError(err);
+    const { type, message: raw } = describeError(err);
+    const message = redact(raw);
     if (json) console.error(JSON.stringify({ error: { type, message } }));
     else console.error(type === 'Usage' ? message : `${type}: ${message}`);
     return type === 'Usage' ? 2 : 1;
@@ -299,7 +334,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    console.error(err);
+    console.error(redact(err instanceof Error ? (err.stack ?? err.message) : String(err)));
     process.exit(1);
   },
 );

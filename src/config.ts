@@ -4,19 +4,79 @@ import { ApiVersionSchema, formatIssues } from './schemas';
 
 export const TASK_QUEUE = 'metastore-migration';
 
-const EnvSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
-  /** host:port of the local emulator; when set, requests go there over plain HTTP without credentials. */
-  METASTORE_EMULATOR_HOST: z
-    .string()
-    .regex(/^[^\s/:]+:\d{1,5}$/, 'must be host:port')
-    .optional(),
-  METASTORE_ENDPOINT: z.url().default('https://metastore.googleapis.com'),
-  METASTORE_API_VERSION: ApiVersionSchema.default('v1'),
-  METASTORE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
+const CODEC_KEYS = 'METASTORE_MIGRATOR_CODEC_KEYS';
+const CODEC_KEY_ID = 'METASTORE_MIGRATOR_CODEC_KEY_ID';
+const KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * `id1:base64key,id2:base64key` → keys of exactly 32 bytes. Messages name the entry by position and id, never
+ * its material: a ConfigError ends up on a terminal or in a log.
+ */
+const CodecKeysSchema = z.string().transform((value, ctx) => {
+  const keys: CodecKey[] = [];
+  for (const [index, entry] of value.split(',').entries()) {
+    const separator = entry.indexOf(':');
+    const id = separator < 0 ? '' : entry.slice(0, separator).trim();
+    const material = separator < 0 ? '' : entry.slice(separator + 1).trim();
+    const problem = keyProblem(id, material, keys);
+    if (problem !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `entry ${index + 1}${problem}` });
+      return z.NEVER;
+    }
+    keys.push({ id, key: Buffer.from(material, 'base64') });
+  }
+  return keys;
 });
+
+function keyProblem(id: string, material: string, earlier: CodecKey[]): string | undefined {
+  if (!KEY_ID_PATTERN.test(id)) return `: expected id:base64key with an id of letters, digits, '.', '_' or '-'`;
+  if (earlier.some((key) => key.id === id)) return `: key id ${id} is listed twice`;
+  if (!BASE64_PATTERN.test(material) || Buffer.from(material, 'base64').length !== 32) {
+    return ` (key id ${id}): the key must be 32 bytes in base64 (openssl rand -base64 32)`;
+  }
+  return undefined;
+}
+
+const EnvSchema = z
+  .object({
+    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
+    /** host:port of the local emulator; when set, requests go there over plain HTTP without credentials. */
+    METASTORE_EMULATOR_HOST: z
+      .string()
+      .regex(/^[^\s/:]+:\d{1,5}$/, 'must be host:port')
+      .optional(),
+    METASTORE_ENDPOINT: z.url().default('https://metastore.googleapis.com'),
+    METASTORE_API_VERSION: ApiVersionSchema.default('v1'),
+    METASTORE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
+    /** Payload encryption keys; unset = payloads are stored in plain JSON (production should set them). */
+    [CODEC_KEYS]: CodecKeysSchema.optional(),
+    /** The key that encrypts new payloads; default the last one listed. Every listed key still decrypts. */
+    [CODEC_KEY_ID]: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    const id = env[CODEC_KEY_ID];
+    if (id === undefined) return;
+    const keys = env[CODEC_KEYS];
+    if (keys === undefined)
+      ctx.addIssue({ code: 'custom', path: [CODEC_KEY_ID], message: `set without ${CODEC_KEYS}` });
+    else if (!keys.some((key) => key.id === id)) {
+      ctx.addIssue({ code: 'custom', path: [CODEC_KEY_ID], message: `${id} is not a key id in ${CODEC_KEYS}` });
+    }
+  });
+
+export interface CodecKey {
+  id: string;
+  key: Buffer;
+}
+
+/** Keys by id for decoding; `encryptionKeyId` encodes. */
+export interface CodecConfig {
+  keys: CodecKey[];
+  encryptionKeyId: string;
+}
 
 export interface Config {
   temporal: { address: string; namespace: string; taskQueue: string };
@@ -26,6 +86,8 @@ export interface Config {
     apiVersion: z.infer<typeof ApiVersionSchema>;
     timeoutMs: number;
   };
+  /** Present only when payload encryption is configured. */
+  codec?: CodecConfig;
 }
 
 export class ConfigError extends Error {
@@ -38,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) throw new ConfigError(`invalid environment:\n${formatIssues(parsed.error)}`);
   const e = parsed.data;
+  const keys = e[CODEC_KEYS];
   return {
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     metastore: {
@@ -46,5 +109,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiVersion: e.METASTORE_API_VERSION,
       timeoutMs: e.METASTORE_REQUEST_TIMEOUT_MS,
     },
+    ...(keys && { codec: { keys, encryptionKeyId: e[CODEC_KEY_ID] ?? keys[keys.length - 1]!.id } }),
   };
 }

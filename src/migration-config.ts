@@ -24,7 +24,12 @@ export function parseMigrationConfig(text: string, source = 'config'): Migration
   try {
     raw = parseYaml(text); // YAML is a superset of JSON
   } catch (err) {
-    throw new MigrationConfigError(`${source}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
+    // The first line says what and where; the lines after it quote the file, which may hold a secret.
+    const reason = ((err as Error).message.split('\n')[0] ?? '').replace(/:$/, '');
+    throw new MigrationConfigError(`${source}: not valid YAML or JSON: ${reason}`);
+  }
+  if (raw === null || raw === undefined) {
+    throw invalid(source, '(root): the file is empty; expected the migrationExecution body (cloudSqlMigrationConfig)');
   }
   const body = camelCaseKeys(raw);
   const isWrapped = isRecord(body) && 'migrationExecution' in body;
@@ -32,12 +37,25 @@ export function parseMigrationConfig(text: string, source = 'config'): Migration
   const root = isWrapped ? 'migrationExecution' : '';
   if (isWrapped && Object.keys(body).length > 1) {
     const extra = Object.keys(body).filter((key) => key !== 'migrationExecution');
-    throw new MigrationConfigError(`${source}: unknown top-level field(s): ${extra.join(', ')}`);
+    throw invalid(
+      source,
+      extra.map((key) => `(root): unknown field ${JSON.stringify(key)}: ${wrapperHint(key)}`).join('\n'),
+    );
   }
   const parsed = MigrationExecutionRequestSchema.safeParse(execution);
-  if (!parsed.success)
-    throw new MigrationConfigError(`${source}: invalid migration config:\n${formatIssues(parsed.error, root)}`);
+  if (!parsed.success) throw invalid(source, formatIssues(parsed.error, root));
   return parsed.data;
+}
+
+function invalid(source: string, issues: string): MigrationConfigError {
+  return new MigrationConfigError(`${source}: invalid migration config:\n${issues}`);
+}
+
+/** Why a field next to the { migrationExecution } wrapper is refused: the rest of the request is not the file's. */
+function wrapperHint(key: string): string {
+  if (key === 'migrationExecutionId') return 'the execution id is given on the command line (--migration-id)';
+  if (key === 'requestId') return 'the workflow makes one request id per API call, so that retries are idempotent';
+  return 'the file holds only the migrationExecution body (the service and options come from the command line)';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

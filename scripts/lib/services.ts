@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 export interface ServiceProcess {
   name: string;
   pid: number;
-  /** The last few KB of stdout+stderr, for error messages and assertions. */
+  /** The last `tailChars` of stdout+stderr, for error messages and assertions. */
   output(): string;
   /** Resolves when a line of output matches. */
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
@@ -25,6 +25,8 @@ export interface SpawnOptions {
   cwd?: string;
   /** Pass output through to this process's stdout, prefixed with the name. */
   echo?: boolean;
+  /** How much output output() keeps (default 16 000 characters); Infinity keeps all, for a search of everything. */
+  tailChars?: number;
 }
 
 const TAIL_CHARS = 16_000;
@@ -42,7 +44,7 @@ export function spawnService(options: SpawnOptions): ServiceProcess {
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
     const text = chunk.toString();
-    tail = (tail + text).slice(-TAIL_CHARS);
+    tail = (tail + text).slice(-(options.tailChars ?? TAIL_CHARS));
     if (options.echo) process.stdout.write(text.replace(/^(?=.)/gm, `[${options.name}] `));
     for (const listener of listeners) listener();
   };

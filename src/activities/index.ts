@@ -3,6 +3,7 @@
 import type { MetastoreClient } from '../metastore/client';
 import type { SecretResolver } from '../secrets';
 import { createMigrationActivities } from './migration';
+import { createPlanActivities } from './plan';
 import { createPollingActivities } from './polling';
 import { createPrecheckActivities } from './precheck';
 import { withFailureMapping } from './to-application-failure';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPrecheckActivities(deps),
     ...createMigrationActivities(deps),
     ...createPollingActivities(deps),
+    ...createPlanActivities(deps),
   });
 }
 

@@ -1,8 +1,10 @@
 // The only place where API errors become ApplicationFailures. The workflow branches on `type`
-// (a canonical google.rpc status name or a FailureType), never on our error classes.
+// (a canonical google.rpc status name or a FailureType), never on our error classes. Failure messages are not
+// payloads — Temporal stores them in plain text even with the codec on — so each passes through redact().
 import { ApplicationFailure } from '@temporalio/activity';
 import { FailureType, NON_RETRYABLE_STATUSES } from '../failure-types';
 import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from '../metastore/errors';
+import { redact } from '../redact';
 import { SecretUnresolvedError } from '../secrets';
 
 export function toApplicationFailure(err: unknown): unknown {
@@ -10,7 +12,7 @@ export function toApplicationFailure(err: unknown): unknown {
     const nonRetryable = (NON_RETRYABLE_STATUSES as readonly string[]).includes(err.status);
     return ApplicationFailure.create({
       type: err.status,
-      message: err.message,
+      message: redact(err.message),
       nonRetryable,
       details: [{ httpStatus: err.httpStatus, status: err.status, resource: err.resource, method: err.method }],
       nextRetryDelay: err.retryAfterMs,
@@ -20,7 +22,7 @@ export function toApplicationFailure(err: unknown): unknown {
     // The operation already ran and failed: repeating the call that awaited it changes nothing.
     return ApplicationFailure.create({
       type: FailureType.OperationFailed,
-      message: err.message,
+      message: redact(err.message),
       nonRetryable: true,
       details: [{ code: err.code, status: err.status, operation: err.operation, resource: err.target }],
     });
@@ -28,13 +30,22 @@ export function toApplicationFailure(err: unknown): unknown {
   if (err instanceof MetastoreContractError) {
     return ApplicationFailure.create({
       type: FailureType.ContractViolation,
-      message: err.message,
+      message: redact(err.message),
       nonRetryable: true,
       details: [{ method: err.method, issues: err.issues }],
     });
   }
   if (err instanceof SecretUnresolvedError) {
-    return ApplicationFailure.create({ type: FailureType.SecretUnresolved, message: err.message, nonRetryable: true });
+    return ApplicationFailure.create({
+      type: FailureType.SecretUnresolved,
+      message: redact(err.message),
+      nonRetryable: true,
+    });
+  }
+  if (err instanceof Error) {
+    // Anything else keeps its class (and so its retry behaviour); only its text is masked, in place.
+    err.message = redact(err.message);
+    if (err.stack !== undefined) err.stack = redact(err.stack);
   }
   return err;
 }

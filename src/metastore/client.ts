@@ -11,6 +11,7 @@ import {
   MigrationExecutionSchema,
   OperationSchema,
   ServiceSchema,
+  TestIamPermissionsSchema,
 } from '../schemas';
 import type { ApiVersion, MigrationExecution, Operation, Service, StartMigrationRequest } from '../schemas';
 import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from './errors';
@@ -197,6 +198,20 @@ export class MetastoreClient {
       params: { requestId },
       schema: OperationSchema,
     });
+  }
+
+  /** `POST /v1/{resource}:testIamPermissions` — the subset of `permissions` the caller holds. */
+  async testIamPermissions(resource: string, permissions: readonly string[], options: CallOptions = {}) {
+    const held = await this.call({
+      ...options,
+      method: 'services.testIamPermissions',
+      verb: 'POST',
+      resource,
+      path: `${resource}:testIamPermissions`,
+      data: { permissions },
+      schema: TestIamPermissionsSchema,
+    });
+    return held.permissions ?? [];
   }
 
   /** `GET /v1/{name}` — operations.get. */

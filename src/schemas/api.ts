@@ -2,42 +2,34 @@
 // Responses are parsed with these in MetastoreClient; the emulator validates requests with them.
 // Field names and enum values are the API's own (see shared/reference/metastore-migration-api.md).
 import { z } from 'zod';
+import {
+  BucketNameSchema,
+  Cidr29Schema,
+  Ipv4AddressSchema,
+  MigrationExecutionIdSchema,
+  MysqlDatabaseSchema,
+  MysqlUserSchema,
+  RootPathSchema,
+  expected,
+  strictObject,
+} from './field-rules';
+import { InstanceConnectionNameSchema, NetworkNameSchema, SubnetworkNameSchema } from './resource-names';
 
 export const API_VERSIONS = ['v1', 'v1beta', 'v1alpha'] as const;
 export const ApiVersionSchema = z.enum(API_VERSIONS);
 export type ApiVersion = z.infer<typeof ApiVersionSchema>;
 
 const timestamp = z.string(); // RFC 3339, 'Z'
-const SUBNETWORK = /^projects\/[^/]+\/regions\/[^/]+\/subnetworks\/[^/]+$/;
-const NETWORK = /^projects\/[^/]+\/locations\/global\/networks\/[^/]+$/;
-// The API's project:region:instance, or the console guide's PROJECT_ID/LOCATION/INSTANCE_ID.
-const INSTANCE_CONNECTION_NAME = /^(?:[^:/\s]+:[^:/\s]+:[^:/\s]+|[^:/\s]+\/[^:/\s]+\/[^:/\s]+)$/;
-const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 export const SERVICE_NAME = /^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+$/;
 export const MIGRATION_EXECUTION_NAME =
   /^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+\/migrationExecutions\/[^/]+$/;
 export const OPERATION_NAME = /^projects\/[^/]+\/locations\/[^/]+\/operations\/[^/]+$/;
 
-export const ServiceNameSchema = z
-  .string()
-  .regex(SERVICE_NAME, 'must be a service resource name: projects/PROJECT/locations/LOCATION/services/SERVICE');
-export const MigrationExecutionIdSchema = z
-  .string()
-  .regex(
-    /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/,
-    'must be 2-63 characters of [a-z0-9-], start with a letter, end with a letter or digit',
-  );
 export const RequestIdSchema = z
   .string()
   .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a UUID')
   .refine((id) => !/^[0-]+$/.test(id), 'must not be the all-zero UUID');
-
-/** A CIDR range of at least /29 (prefix length 29 or shorter), as the API requires for subnetIpRange. */
-export const Cidr29Schema = z.string().refine((value) => {
-  const match = /^(.+)\/(\d{1,2})$/.exec(value);
-  return !!match && IPV4.test(match[1] ?? '') && Number(match[2]) <= 29;
-}, 'must be an IPv4 CIDR range of at least /29, e.g. 10.0.0.0/29');
 
 // ---- enums ----------------------------------------------------------------------------------------------
 
@@ -130,63 +122,86 @@ export const ListServicesResponseSchema = z.object({
 
 // ---- migration config (the API's migration_config oneof) ------------------------------------------------
 
+const PORT = 'a whole number from 1 to 65535 (3306 for Cloud SQL for MySQL)';
+
+/** Fields that belong one level up or down: the unknown-field message says where they go. */
+const CONFIG_HINTS: Record<string, string> = {
+  cloudSqlMigrationConfig: 'this level is already inside cloudSqlMigrationConfig',
+  migrationExecution: 'the body is either wrapped in migrationExecution once, or not at all',
+};
+
 /** Builds the Cloud SQL config with a given password rule: plaintext for the API, secret references for us. */
 export function cloudSqlMigrationConfigSchema<P extends z.ZodType<string>>(password: P) {
-  return z
-    .object({
-      cloudSqlConnectionConfig: z
-        .object({
-          instanceConnectionName: z
-            .string()
-            .regex(INSTANCE_CONNECTION_NAME, 'must be PROJECT_ID:REGION:INSTANCE (or PROJECT_ID/LOCATION/INSTANCE_ID)'),
-          ipAddress: z.string().regex(IPV4, 'must be an IPv4 address (the instance private IP)'),
-          port: z.number().int().min(1).max(65535),
-          hiveDatabaseName: z.string().min(1),
-          username: z.string().min(1),
+  return strictObject(
+    'the Cloud SQL migration config: cloudSqlConnectionConfig and cdcConfig',
+    {
+      cloudSqlConnectionConfig: strictObject(
+        'how DPMS reaches Cloud SQL: instanceConnectionName, ipAddress, port, hiveDatabaseName, username, password, proxySubnet, natSubnet',
+        {
+          instanceConnectionName: InstanceConnectionNameSchema,
+          ipAddress: Ipv4AddressSchema,
+          port: z
+            .number({ error: expected(PORT) })
+            .int()
+            .min(1)
+            .max(65535),
+          hiveDatabaseName: MysqlDatabaseSchema,
+          username: MysqlUserSchema,
           password,
-          proxySubnet: z.string().regex(SUBNETWORK, 'must be projects/PROJECT/regions/REGION/subnetworks/SUBNET'),
-          natSubnet: z.string().regex(SUBNETWORK, 'must be projects/PROJECT/regions/REGION/subnetworks/SUBNET'),
-        })
-        .strict(),
-      cdcConfig: z
-        .object({
-          vpcNetwork: z.string().regex(NETWORK, 'must be projects/PROJECT/locations/global/networks/NETWORK'),
+          proxySubnet: SubnetworkNameSchema,
+          natSubnet: SubnetworkNameSchema,
+        },
+        { ...CONFIG_HINTS, cdcConfig: 'belongs next to cloudSqlConnectionConfig, not inside it' },
+      ),
+      cdcConfig: strictObject(
+        'the Datastream CDC config: vpcNetwork, subnetIpRange, reverseProxySubnet, username, password',
+        {
+          vpcNetwork: NetworkNameSchema,
           subnetIpRange: Cidr29Schema,
-          reverseProxySubnet: z
-            .string()
-            .regex(SUBNETWORK, 'must be projects/PROJECT/regions/REGION/subnetworks/SUBNET'),
-          username: z.string().min(1),
+          reverseProxySubnet: SubnetworkNameSchema,
+          username: MysqlUserSchema,
           password,
-          bucket: z
-            .string()
-            .regex(/^(?!gs:\/\/)[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, 'must be a bucket name without gs://')
-            .optional(),
-          rootPath: z.string().optional(),
-        })
-        .strict(),
-    })
-    .strict();
+          bucket: BucketNameSchema.optional(),
+          rootPath: RootPathSchema.optional(),
+        },
+        { ...CONFIG_HINTS, cloudSqlConnectionConfig: 'belongs next to cdcConfig, not inside it' },
+      ),
+    },
+    CONFIG_HINTS,
+  );
 }
 
 /** Names of the migration_config oneof members this tool can drive; an outgoing kind is added here. */
 export const MIGRATION_CONFIG_KINDS = ['cloudSqlMigrationConfig'] as const;
 export type MigrationConfigKind = (typeof MIGRATION_CONFIG_KINDS)[number];
 
+/** Top-level fields people put in the body by mistake, and where each belongs. */
+const EXECUTION_HINTS: Record<string, string> = {
+  biglakeMetastoreMigrationConfig:
+    'the outgoing migration (DPMS to BigLake) is not driven by this tool; set only cloudSqlMigrationConfig',
+  cloudSqlConnectionConfig: 'belongs inside cloudSqlMigrationConfig',
+  cdcConfig: 'belongs inside cloudSqlMigrationConfig',
+  migrationExecutionId: 'is not part of migrationExecution; pass it next to it (the CLI: --migration-id)',
+  requestId: 'is not part of migrationExecution; the workflow makes one per call so retries are idempotent',
+  migrationExecution: 'the body is either wrapped in migrationExecution once, or not at all',
+};
+
 /** migrationExecution as sent to startMigration: exactly one member of the migration_config oneof. */
 export function migrationExecutionInputSchema<P extends z.ZodType<string>>(password: P) {
-  return z
-    .object({ cloudSqlMigrationConfig: cloudSqlMigrationConfigSchema(password).optional() })
-    .strict()
-    .superRefine((body, ctx) => {
-      const set = MIGRATION_CONFIG_KINDS.filter((kind) => body[kind] !== undefined);
-      if (set.length !== 1) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [],
-          message: `exactly one migration config must be set (one of: ${MIGRATION_CONFIG_KINDS.join(', ')})`,
-        });
-      }
-    });
+  return strictObject(
+    'the migrationExecution body, a mapping with cloudSqlMigrationConfig',
+    { cloudSqlMigrationConfig: cloudSqlMigrationConfigSchema(password).optional() },
+    EXECUTION_HINTS,
+  ).superRefine((body, ctx) => {
+    const set = MIGRATION_CONFIG_KINDS.filter((kind) => body[kind] !== undefined);
+    if (set.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `exactly one migration config must be set (one of: ${MIGRATION_CONFIG_KINDS.join(', ')})`,
+      });
+    }
+  });
 }
 
 export const MigrationExecutionInputSchema = migrationExecutionInputSchema(z.string().min(1));
@@ -266,6 +281,22 @@ export const ListOperationsResponseSchema = z.object({
   operations: z.array(OperationSchema).optional(),
   nextPageToken: z.string().optional(),
 });
+
+/** The standard IAM testIamPermissions: request and answer share one shape (the answer: what the caller holds). */
+export const TestIamPermissionsSchema = z.object({ permissions: z.array(z.string()).optional() });
+
+/** What a managed migration needs the caller to hold on the service (see the reference's IAM table). */
+export const MIGRATION_PERMISSIONS = [
+  'metastore.services.get',
+  'metastore.services.update',
+  'metastore.migrations.start',
+  'metastore.migrations.complete',
+  'metastore.migrations.cancel',
+  'metastore.migrations.get',
+  'metastore.migrations.list',
+  'metastore.migrations.delete',
+  'metastore.operations.get',
+] as const;
 
 /** The HTTP error body: here `error.code` is the HTTP status and `error.status` the canonical name. */
 export const ApiErrorBodySchema = z.object({

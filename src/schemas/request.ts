@@ -1,58 +1,79 @@
 // What an engineer asks for: the API's migrationExecution body with passwords only as secret
 // references, plus our own options. This is the workflow's input, so it must never hold a secret.
 import { z } from 'zod';
-import { MigrationExecutionIdSchema, ServiceNameSchema, migrationExecutionInputSchema } from './api';
-
-/** `env:NAME` or `file:PATH`; resolved only inside the activity that calls the API. */
-export const SecretRefSchema = z
-  .string()
-  .regex(
-    /^(?:env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/,
-    'must be a secret reference, env:NAME or file:PATH (plaintext passwords are refused so they never reach Temporal history)',
-  );
-export type SecretRef = z.infer<typeof SecretRefSchema>;
+import { migrationExecutionInputSchema } from './api';
+import { MigrationExecutionIdSchema, SecretRefSchema, expected, strictObject } from './field-rules';
+import { ServiceNameSchema } from './resource-names';
 
 export const MigrationExecutionRequestSchema = migrationExecutionInputSchema(SecretRefSchema);
 export type MigrationExecutionRequest = z.infer<typeof MigrationExecutionRequestSchema>;
 
-export const MigrationOptionsSchema = z
-  .object({
-    /** Steady-state interval at which the watcher reads the execution and the service. */
-    pollIntervalSeconds: z.number().min(0.1).max(3600).default(60),
-    /** Interval used for a while after every transition (start, complete, cancel, a state change). */
-    fastPollSeconds: z.number().min(0.1).max(3600).default(5),
-    /** How long after a transition polling stays fast. */
-    fastPollForSeconds: z.number().min(0).max(86_400).default(600),
-    /** How often a running operation is read. */
-    operationPollSeconds: z.number().min(0.1).max(300).default(5),
-    /** startToClose of each single API call; a call that takes longer is retried with the same requestId. */
-    apiTimeoutSeconds: z.number().min(1).max(600).default(30),
-    /**
-     * The watcher returns at least this often even if nothing changed (default: daily). Each return costs ~6
-     * history events; between returns its heartbeat carries the last poll (the CLI's status shows it live).
-     */
-    maxQuietSeconds: z.number().min(0.05).max(86_400).default(86_400),
-    /** Continue-as-new once a run's history reaches this many events (or when the server suggests it). */
-    maxHistoryEvents: z.number().int().min(50).max(40_000).default(5000),
-  })
-  .strict();
+/** A number of seconds within [min, max]; the message gives the range. */
+function seconds(min: number, max: number) {
+  return z
+    .number({ error: expected(`a number of seconds from ${min} to ${max}`) })
+    .min(min)
+    .max(max);
+}
+
+export const MigrationOptionsSchema = strictObject('the orchestration options', {
+  /** Steady-state interval at which the watcher reads the execution and the service. */
+  pollIntervalSeconds: seconds(0.1, 3600).default(60),
+  /** Interval used for a while after every transition (start, complete, cancel, a state change). */
+  fastPollSeconds: seconds(0.1, 3600).default(5),
+  /** How long after a transition polling stays fast. */
+  fastPollForSeconds: seconds(0, 86_400).default(600),
+  /** How often a running operation is read. */
+  operationPollSeconds: seconds(0.1, 300).default(5),
+  /** startToClose of each single API call; a call that takes longer is retried with the same requestId. */
+  apiTimeoutSeconds: seconds(1, 600).default(30),
+  /**
+   * The watcher returns at least this often even if nothing changed (default: daily). Each return costs ~6
+   * history events; between returns its heartbeat carries the last poll (the CLI's status shows it live).
+   */
+  maxQuietSeconds: seconds(0.05, 86_400).default(86_400),
+  /** Precheck ids whose errors the engineer accepts (e.g. 'cdc.gtid'); they are reported as warnings. */
+  overrides: z
+    .array(z.string().regex(/^[a-zA-Z]+(\.[a-zA-Z]+)*$/, 'must be a check id such as cdc.binlogRetention'))
+    .max(50)
+    .default([]),
+  /** Continue-as-new once a run's history reaches this many events (or when the server suggests it). */
+  maxHistoryEvents: z
+    .number({ error: expected('a whole number of history events from 50 to 40000') })
+    .int()
+    .min(50)
+    .max(40_000)
+    .default(5000),
+});
 export type MigrationOptions = z.infer<typeof MigrationOptionsSchema>;
 
-export const MigrationRequestSchema = z
-  .object({
+export const MigrationRequestSchema = strictObject(
+  'a migration request: service, migrationExecution, optional migrationExecutionId and options',
+  {
     service: ServiceNameSchema,
     migrationExecution: MigrationExecutionRequestSchema,
     migrationExecutionId: MigrationExecutionIdSchema.optional(),
     options: MigrationOptionsSchema.default(MigrationOptionsSchema.parse({})),
-  })
-  .strict();
+  },
+  {
+    cloudSqlMigrationConfig: 'belongs inside migrationExecution',
+    requestId: 'is made by the workflow, one per API call, so that retries are idempotent',
+  },
+);
 export type MigrationRequest = z.infer<typeof MigrationRequestSchema>;
 export type MigrationRequestInput = z.input<typeof MigrationRequestSchema>;
 
-/** A signal's optional argument: who asked and why. */
-export const DecisionArgsSchema = z
-  .object({ by: z.string().max(200).optional(), reason: z.string().max(2000).optional() })
-  .strict();
+/** A signal's or update's optional argument: who asked and why. */
+export const DecisionArgsSchema = strictObject('an object { by?, reason? }', {
+  by: z
+    .string({ error: expected('a string of at most 200 characters (who asked)') })
+    .max(200)
+    .optional(),
+  reason: z
+    .string({ error: expected('a string of at most 2000 characters (why)') })
+    .max(2000)
+    .optional(),
+});
 export type DecisionArgs = z.infer<typeof DecisionArgsSchema>;
 
 /** Formats zod issues as `path: message` lines; never includes the offending value (it may be a secret). */

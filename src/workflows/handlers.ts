@@ -1,6 +1,6 @@
 // Signal, query and update handlers: a few lines each, recording the engineer's request (who, when, why)
 // or answering with state. The workflow body does the work.
-import { ApplicationFailure, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { FailureType } from '../failure-types';
 import { DecisionArgsSchema, formatIssues } from '../schemas';
 import type { DecisionArgs } from '../schemas';
@@ -11,11 +11,22 @@ import type { Action, MigrationState } from './migration-state';
 
 const now = () => new Date().toISOString();
 
+/** Marks runs that ignore malformed complete/cancel signals; older histories replay recording them. */
+export const IGNORE_MALFORMED_SIGNALS_PATCH = 'ignore-malformed-signals';
+
 export function installHandlers(state: MigrationState, service: string, onDecision: () => void): void {
-  // Signals come from anywhere (stock CLI, Web UI): take `by`/`reason` when they are strings, ignore the rest.
-  const signal = (action: Action) => (args?: { by?: unknown; reason?: unknown }) => {
-    const by = typeof args?.by === 'string' ? args.by : undefined;
-    const reason = typeof args?.reason === 'string' ? args.reason : undefined;
+  // Signals come from anywhere (stock CLI, Web UI) and cannot be refused, only ignored. Bare (no argument, or
+  // null) is fine; a malformed argument is ignored, because complete and cancel cannot be undone and a payload
+  // nobody meant to send must not start either. Runs from before this rule replay with the old reading.
+  const signal = (action: Action) => (args?: unknown) => {
+    const parsed = DecisionArgsSchema.optional().safeParse(args ?? undefined);
+    if (!parsed.success && patched(IGNORE_MALFORMED_SIGNALS_PATCH)) {
+      log.warn(`ignored a ${action} signal with a malformed argument`, { issues: formatIssues(parsed.error) });
+      return;
+    }
+    const loose = (args ?? {}) as { by?: unknown; reason?: unknown };
+    const by = typeof loose.by === 'string' ? loose.by : undefined;
+    const reason = typeof loose.reason === 'string' ? loose.reason : undefined;
     recordDecision(state, { action, by, reason, at: now(), via: 'signal' });
     onDecision();
   };

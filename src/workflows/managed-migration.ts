@@ -10,12 +10,12 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   sleep,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import { FailureType } from '../failure-types';
-import { MigrationRequestSchema, formatIssues } from '../schemas';
 import type { MigrationRequest, MigrationRequestInput } from '../schemas';
 import { activityProxies } from './activity-proxies';
 import type { ActivityProxies } from './activity-proxies';
@@ -34,8 +34,18 @@ import {
   sameScheduledBackup,
   snapshotChanged,
 } from './migration-state';
-import type { MigrationResult, MigrationSnapshot, MigrationState, Outcome, Stage } from './migration-state';
+import type {
+  MigrationResult,
+  MigrationSnapshot,
+  MigrationState,
+  Outcome,
+  ServiceFacts,
+  Stage,
+} from './migration-state';
+import { runPrechecks } from './prechecks';
+import { blockingSummary } from '../plan/report';
 import { raceUntil } from './race';
+import { validRequest } from './request-validation';
 import { publishVisibility } from './visibility';
 
 export interface ManagedMigrationArgs {
@@ -56,18 +66,11 @@ const FAILURE_TYPE_OF: Record<Exclude<Outcome, 'SUCCEEDED' | 'CANCELLED'>, strin
 };
 
 export async function managedMigration(args: ManagedMigrationArgs): Promise<MigrationResult> {
-  const parsed = MigrationRequestSchema.safeParse(args.request);
-  if (!parsed.success) {
-    throw ApplicationFailure.create({
-      type: FailureType.InvalidArgument,
-      message: `invalid migration request:\n${formatIssues(parsed.error, 'request')}`,
-      nonRetryable: true,
-    });
-  }
+  const request = validRequest(args.request, args.state !== undefined);
   const state = args.state
     ? carriedState(args.state)
     : initialState(now(), { disableBackups: uuid4(), start: uuid4(), restoreBackups: uuid4() });
-  return new MigrationRun(parsed.data, state).execute();
+  return new MigrationRun(request, state).execute();
 }
 
 class MigrationRun {
@@ -134,16 +137,39 @@ class MigrationRun {
   }
 
   private async precheck(): Promise<void> {
+    // Every precheck (permissions, secrets, source readiness) arrived after the first runs were recorded:
+    // histories from before take the old path on replay.
+    const facts = patched('full-prechecks') ? await this.fullPrechecks() : await this.servicePrecheck();
+    if (!facts) return;
+    this.state.savedScheduledBackup = facts.scheduledBackup;
+    if (this.cancelRequested()) return this.end('CANCELLED', 'cancelled before the migration started');
+    this.enter(facts.scheduledBackup.enabled ? 'DISABLING_BACKUPS' : 'STARTING');
+  }
+
+  private async fullPrechecks(): Promise<ServiceFacts | undefined> {
+    const { report, facts } = await runPrechecks(this.acts, this.request, (call) =>
+      this.retrying(call, PRECHECK_ROUNDS),
+    );
+    this.state.plan = report;
+    if (facts) this.state.serviceState = facts.state;
+    if (report.ok && facts) return facts;
+    this.end('PRECHECK_FAILED', `precheck failed: ${blockingSummary(report)}`);
+    return undefined;
+  }
+
+  /** The original precheck (service facts and secrets only), kept for histories recorded before the patch. */
+  private async servicePrecheck(): Promise<ServiceFacts | undefined> {
     const service = this.service;
     const facts = await this.retrying(() => this.acts.precheck.checkService({ service }), PRECHECK_ROUNDS);
     this.state.serviceState = facts.state;
     const problems = precheckProblems(facts);
-    if (problems.length > 0) return this.end('PRECHECK_FAILED', `precheck failed: ${problems.join('; ')}`);
+    if (problems.length > 0) {
+      this.end('PRECHECK_FAILED', `precheck failed: ${problems.join('; ')}`);
+      return undefined;
+    }
     const migrationExecution = this.request.migrationExecution;
     await this.retrying(() => this.acts.precheck.checkSecrets({ migrationExecution }), PRECHECK_ROUNDS);
-    this.state.savedScheduledBackup = facts.scheduledBackup;
-    if (this.cancelRequested()) return this.end('CANCELLED', 'cancelled before the migration started');
-    this.enter(facts.scheduledBackup.enabled ? 'DISABLING_BACKUPS' : 'STARTING');
+    return facts;
   }
 
   private async disableBackups(): Promise<void> {

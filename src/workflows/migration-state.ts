@@ -1,5 +1,6 @@
 // Shapes the workflow owns and pure functions over them. Plain JSON only: this state is the query
 // answer and the continue-as-new payload, so it holds ISO time strings and arrays, never secrets.
+import type { PlanReport } from '../plan/report';
 import type { MigrationExecutionState, Phase, ServiceState } from '../schemas';
 import { ACTIVE_EXECUTION_STATES, TERMINAL_EXECUTION_STATES } from '../schemas';
 
@@ -78,6 +79,8 @@ export interface MigrationState {
   /** The last read, handed to the watcher so it reports only changes (and to the next run). */
   lastSnapshot?: MigrationSnapshot;
   savedScheduledBackup?: SavedScheduledBackup;
+  /** The precheck report the start was decided on. */
+  plan?: PlanReport;
   backupsDisabled: boolean;
   backupsRestored: boolean;
   /** The engineer's accepted decision; later requests are kept in `requests` with a note. */

@@ -30,16 +30,30 @@ export function serviceSeed(name: string, overrides: Record<string, unknown> = {
   };
 }
 
+/** Where the source MySQL is: by default a closed port on 127.0.0.1 (unreachable, so source checks skip). */
+export interface SourceLocation {
+  port: number;
+  database: string;
+  hiveUser: string;
+  cdcUser: string;
+}
+export const UNREACHABLE_SOURCE: SourceLocation = {
+  port: 1,
+  database: 'hive',
+  hiveUser: 'hive',
+  cdcUser: 'datastream',
+};
+
 /** The migrationExecution body with passwords as secret references (what an engineer writes). */
-export function migrationExecutionRequest(): MigrationExecutionRequest {
+export function migrationExecutionRequest(source: SourceLocation = UNREACHABLE_SOURCE): MigrationExecutionRequest {
   return {
     cloudSqlMigrationConfig: {
       cloudSqlConnectionConfig: {
         instanceConnectionName: 'test-project:us-central1:hive-mysql',
         ipAddress: '127.0.0.1',
-        port: 3306,
-        hiveDatabaseName: 'hive',
-        username: 'hive',
+        port: source.port,
+        hiveDatabaseName: source.database,
+        username: source.hiveUser,
         password: 'env:HIVE_DB_PASSWORD',
         proxySubnet: 'projects/test-project/regions/us-central1/subnetworks/proxy',
         natSubnet: 'projects/test-project/regions/us-central1/subnetworks/nat',
@@ -48,7 +62,7 @@ export function migrationExecutionRequest(): MigrationExecutionRequest {
         vpcNetwork: 'projects/test-project/locations/global/networks/default',
         subnetIpRange: '10.0.0.0/29',
         reverseProxySubnet: 'projects/test-project/regions/us-central1/subnetworks/reverse-proxy',
-        username: 'datastream',
+        username: source.cdcUser,
         password: 'env:CDC_PASSWORD',
         rootPath: '/migration',
       },
@@ -93,7 +107,7 @@ cloud_sql_migration_config:
   cloud_sql_connection_config:
     instance_connection_name: test-project:us-central1:hive-mysql
     ip_address: 127.0.0.1
-    port: 3306
+    port: 1
     hive_database_name: hive
     username: hive
     password: env:HIVE_DB_PASSWORD

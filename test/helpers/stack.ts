@@ -18,24 +18,43 @@ export interface CliRun {
   stderr: string;
 }
 
+export interface StackOptions {
+  /** Added to the worker's and the CLI's environment, e.g. the payload codec's keys. */
+  env?: Record<string, string>;
+  /** Keep every byte of every process's output (not just the tail), for a search of all of it. */
+  fullOutput?: boolean;
+}
+
 export interface Stack {
   emulatorUrl: string;
-  /** The CLI's environment: Temporal and emulator addresses, no passwords. */
+  emulator: ServiceProcess;
+  /** The CLI's environment: Temporal and emulator addresses (and StackOptions.env), no passwords. */
   env: NodeJS.ProcessEnv;
   workers: ServiceProcess[];
-  startWorker(): Promise<ServiceProcess>;
+  /** Every CLI run so far, in order. */
+  cliRuns: CliRun[];
+  /** A worker with the passwords of SECRET_ENV; `env` overrides the stack's for this worker only. */
+  startWorker(env?: Record<string, string>): Promise<ServiceProcess>;
   cli(...args: string[]): Promise<CliRun>;
+  /** The CLI with `overrides` over the stack's environment; an undefined value removes that variable. */
+  cliWithEnv(overrides: Record<string, string | undefined>, ...args: string[]): Promise<CliRun>;
   seedService(overrides?: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startStack(temporalAddress: string, emulatorArgs: string[] = []): Promise<Stack> {
+export async function startStack(
+  temporalAddress: string,
+  emulatorArgs: string[] = [],
+  options: StackOptions = {},
+): Promise<Stack> {
   const emulatorPort = await freePort();
+  const tailChars = options.fullOutput ? Infinity : undefined;
   const emulator = spawnService({
     name: 'emulator',
     command: node,
     args: ts('src/emulator/main.ts', '--port', String(emulatorPort), '--operation-delay-ms', '200', ...emulatorArgs),
     cwd: root,
+    tailChars,
   });
   await emulator.waitForOutput(/listening on/);
   const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
@@ -44,32 +63,50 @@ export async function startStack(temporalAddress: string, emulatorArgs: string[]
     HOME: process.env.HOME,
     TEMPORAL_ADDRESS: temporalAddress,
     METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
+    ...options.env,
   };
   const workers: ServiceProcess[] = [];
+  const cliRuns: CliRun[] = [];
+  const runCli = async (cliEnv: NodeJS.ProcessEnv, args: string[]): Promise<CliRun> => {
+    const child = spawn(node, ts('src/client.ts', ...args), {
+      cwd: root,
+      env: cliEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // 'close', not 'exit': output still buffered in the pipes when the process exits would otherwise be lost.
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    const run = { code, stdout, stderr };
+    cliRuns.push(run);
+    return run;
+  };
   return {
     emulatorUrl,
+    emulator,
     env,
     workers,
-    async startWorker() {
+    cliRuns,
+    async startWorker(workerEnv = {}) {
       const worker = spawnService({
         name: 'worker',
         command: node,
         args: ts('src/worker.ts'),
         cwd: root,
-        env: { ...env, ...SECRET_ENV },
+        env: { ...env, ...SECRET_ENV, ...workerEnv },
+        tailChars,
       });
       workers.push(worker);
       await worker.waitForOutput(/worker polling/);
       return worker;
     },
-    async cli(...args) {
-      const child = spawn(node, ts('src/client.ts', ...args), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-      return { code, stdout, stderr };
+    cli: (...args) => runCli(env, args),
+    cliWithEnv(overrides, ...args) {
+      const merged: NodeJS.ProcessEnv = { ...env, ...overrides };
+      for (const [name, value] of Object.entries(overrides)) if (value === undefined) delete merged[name];
+      return runCli(merged, args);
     },
     async seedService(overrides = {}) {
       const name = uniqueServiceName('e2e');

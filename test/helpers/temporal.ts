@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { ClientOptionsForTestEnv } from '@temporalio/testing';
 import { devServerArgs, devServerEnv, ensureTemporalCli, sharedServerFlags } from '../../scripts/temporal-cli';
 import { acceptsConnections, freePort } from './ports';
 
@@ -199,7 +200,9 @@ function killAll(): void {
  * The SDK gives the server only 5 s to accept connections, so a start-up timeout (a loaded 2-core CI box) is
  * retried once.
  */
-export async function createTestEnv(options: { extraArgs?: string[] } = {}): Promise<TestWorkflowEnvironment> {
+export async function createTestEnv(
+  options: { extraArgs?: string[]; client?: ClientOptionsForTestEnv } = {},
+): Promise<TestWorkflowEnvironment> {
   const path = await ensureTemporalCli();
   // The SDK starts the server with our environment; it already passes frontend.enableServerVersionCheck=false.
   process.env.TEMPORAL_VERSION_CHECK_DISABLED ??= '1';
@@ -210,6 +213,8 @@ export async function createTestEnv(options: { extraArgs?: string[] } = {}): Pro
         ip: '127.0.0.1',
         extraArgs: [...sharedServerFlags(), ...(options.extraArgs ?? [])],
       },
+      // env.client takes these (e.g. a data converter with a payload codec); its connection and namespace are the SDK's.
+      client: options.client,
     });
   try {
     return await create();

@@ -2,15 +2,18 @@
 // everything a workflow test needs, started once per test file.
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { PassThroughClient } from 'google-auth-library';
 import { createActivities } from '../../src/activities';
 import { TASK_QUEUE } from '../../src/config';
 import { MetastoreClient } from '../../src/metastore/client';
-import type { MigrationOptions } from '../../src/schemas';
+import type { PlanReport } from '../../src/plan/report';
+import type { MigrationExecutionRequest, MigrationOptions } from '../../src/schemas';
 import { createSecretResolver } from '../../src/secrets';
 import type { managedMigration } from '../../src/workflows/managed-migration';
+import type { planMigration } from '../../src/workflows/plan-migration';
 import { WORKFLOW_TYPE, statusQuery, workflowIdFor } from '../../src/workflows/messages';
 import type { MigrationStatus, Stage } from '../../src/workflows/migration-state';
 import { admin, startEmulator } from './emulator';
@@ -26,6 +29,12 @@ import { createTestEnv } from './temporal';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
+export interface HarnessOptions {
+  operationDelayMs?: number;
+  /** A payload codec for the worker and for `env.client`, as worker.ts and client.ts use it. */
+  codec?: PayloadCodec;
+}
+
 export interface Harness {
   env: TestWorkflowEnvironment;
   emulator: Emulator;
@@ -38,7 +47,15 @@ export interface Harness {
     service: string,
     taskQueue: string,
     options?: Partial<MigrationOptions>,
+    migrationExecution?: MigrationExecutionRequest,
   ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof managedMigration>>;
+  /** Runs planMigration to its report. */
+  plan(
+    service: string,
+    taskQueue: string,
+    options?: Partial<MigrationOptions>,
+    migrationExecution?: MigrationExecutionRequest,
+  ): Promise<PlanReport>;
   status(service: string): Promise<MigrationStatus>;
   waitForStage(service: string, stage: Stage): Promise<MigrationStatus>;
   close(): Promise<void>;
@@ -46,14 +63,15 @@ export interface Harness {
 
 let runtimeInstalled = false;
 
-export async function createHarness(emulatorOptions: { operationDelayMs?: number } = {}): Promise<Harness> {
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
+  const dataConverter: DataConverter | undefined = options.codec && { payloadCodecs: [options.codec] };
   const [env, emulator, workflowBundle] = await Promise.all([
-    createTestEnv(),
-    startEmulator({ operationDelayMs: emulatorOptions.operationDelayMs ?? 100 }),
+    createTestEnv({ client: { dataConverter } }),
+    startEmulator({ operationDelayMs: options.operationDelayMs ?? 100 }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') }),
   ]);
   const metastore = new MetastoreClient({
@@ -78,25 +96,25 @@ export async function createHarness(emulatorOptions: { operationDelayMs?: number
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle,
+        dataConverter,
         activities: createActivities({ metastore, secrets: createSecretResolver(secretEnv) }),
         maxHeartbeatThrottleInterval: '2s',
       });
       return worker.runUntil(fn(taskQueue));
     },
-    start(service, taskQueue, options = {}) {
+    start(service, taskQueue, options = {}, migrationExecution = migrationExecutionRequest()) {
       return client.workflow.start<typeof managedMigration>(WORKFLOW_TYPE, {
         taskQueue,
         workflowId: workflowIdFor(service),
-        args: [
-          {
-            request: {
-              service,
-              migrationExecution: migrationExecutionRequest(),
-              options: { ...FAST_OPTIONS, ...options },
-            },
-          },
-        ],
+        args: [{ request: { service, migrationExecution, options: { ...FAST_OPTIONS, ...options } } }],
         workflowIdConflictPolicy: 'FAIL',
+      });
+    },
+    plan(service, taskQueue, options = {}, migrationExecution = migrationExecutionRequest()) {
+      return client.workflow.execute<typeof planMigration>('planMigration', {
+        taskQueue,
+        workflowId: `plan/${service}/${randomUUID()}`,
+        args: [{ request: { service, migrationExecution, options: { ...FAST_OPTIONS, ...options } } }],
       });
     },
     status(service) {

@@ -14,7 +14,7 @@ cloudSqlMigrationConfig:
   cloudSqlConnectionConfig:
     instanceConnectionName: test-project:us-central1:hive-mysql
     ipAddress: 127.0.0.1
-    port: 3306
+    port: 1
     hiveDatabaseName: hive
     username: hive
     password: env:HIVE_DB_PASSWORD
@@ -35,7 +35,7 @@ cloud_sql_migration_config:
   cloud_sql_connection_config:
     instance_connection_name: test-project:us-central1:hive-mysql
     ip_address: 127.0.0.1
-    port: 3306
+    port: 1
     hive_database_name: hive
     username: hive
     password: env:HIVE_DB_PASSWORD
@@ -96,7 +96,12 @@ describe('parseMigrationConfig', () => {
     });
 
     it('both instanceConnectionName spellings, project:region:instance and project/region/instance', () => {
-      for (const name of ['p:r:i', 'p/r/i']) {
+      // Real project ids: the rules take project ids apart (6-30 characters, starting with a letter).
+      for (const name of [
+        'test-project:us-central1:hive-mysql',
+        'test-project/us-central1/hive-mysql',
+        'example.com:test-project:us-central1:hive-mysql',
+      ]) {
         const config = body();
         config.cloudSqlMigrationConfig.cloudSqlConnectionConfig['instanceConnectionName'] = name;
         const parsed = parseMigrationConfig(stringify(config));

@@ -239,13 +239,13 @@ describe('managed migration workflow', () => {
     assert.equal((await h.metastore.listAllMigrationExecutions(service)).length, 0);
   });
 
-  it('fails with SecretUnresolved before any change when the worker lacks a password', async () => {
+  it('fails the precheck naming the unresolvable secret before any change when the worker lacks a password', async () => {
     const service = await h.seedService();
     await h.withWorker(
       async (taskQueue) => {
         const err = await failureOf((await h.start(service, taskQueue)).result());
-        assert.equal(failureType(err), 'SecretUnresolved');
-        assert.match(err.cause?.message ?? '', /env:CDC_PASSWORD/);
+        assert.equal(failureType(err), 'PrecheckFailed');
+        assert.match(err.cause?.message ?? '', /secrets: SecretUnresolved: .*env:CDC_PASSWORD/);
       },
       { HIVE_DB_PASSWORD: SECRET_ENV.HIVE_DB_PASSWORD },
     );

@@ -1,0 +1,163 @@
+// A codec server: the Temporal Web UI (--ui-codec-endpoint) and CLI (--codec-endpoint) POST payloads here to see
+// them decoded. Only someone who can reach this port (127.0.0.1 by default) and, with a token, present it, gets
+// plaintext; the keys themselves never leave this process. Protocol: POST /encode and /decode with
+// { payloads: [{ metadata: { key: base64 }, data: base64 }] } in and out (Temporal's JSON form of Payloads).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import { z } from 'zod';
+import { CodecError } from './aes-gcm-codec';
+
+export interface CodecServerOptions {
+  codec: PayloadCodec;
+  /** 0 = any free port. */
+  port?: number;
+  host?: string;
+  /** Browser origins allowed to call (the Web UI's, e.g. http://127.0.0.1:8233); none = no CORS headers. */
+  corsOrigins?: string[];
+  /** When set, POSTs must carry `Authorization: Bearer <token>`. */
+  token?: string;
+}
+
+export interface CodecServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+const JsonPayloadsSchema = z.object({
+  payloads: z.array(
+    z.object({
+      metadata: z.record(z.string(), z.string()).nullish(),
+      data: z.string().nullish(),
+    }),
+  ),
+});
+type JsonPayload = z.infer<typeof JsonPayloadsSchema>['payloads'][number];
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function startCodecServer(options: CodecServerOptions): Promise<CodecServer> {
+  const origins = new Set(options.corsOrigins ?? []);
+  const server = createServer((req, res) => {
+    handle(req, res, options, origins).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : err instanceof CodecError ? 400 : 500;
+      // CodecError messages name key ids only; anything unexpected is not echoed to the caller.
+      const message = status === 500 ? 'internal error' : (err as Error).message;
+      if (status === 500) console.error(`codec server: ${(err as Error).name} on ${req.method} ${req.url}`);
+      send(res, status, { message });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const { port, address } = server.address() as AddressInfo;
+  return {
+    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
+    port,
+    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: CodecServerOptions,
+  origins: Set<string>,
+): Promise<void> {
+  const origin = req.headers.origin;
+  if (origin !== undefined && origins.has(origin)) {
+    res.setHeader('access-control-allow-origin', origin);
+    // The Web UI can be set to send cookies/credentials; allowing them for a listed origin is harmless.
+    res.setHeader('access-control-allow-credentials', 'true');
+  }
+  res.setHeader('vary', 'origin');
+  const path = new URL(req.url ?? '/', 'http://codec').pathname;
+  const operation = path === '/encode' ? 'encode' : path === '/decode' ? 'decode' : undefined;
+  if (req.method === 'OPTIONS') return preflight(res, origin, origins, options.token !== undefined);
+  if (operation === undefined) throw new HttpError(404, 'POST /encode or /decode');
+  if (req.method !== 'POST') throw new HttpError(405, `${req.method} is not allowed; POST /${operation}`);
+  if (options.token !== undefined && !bearerMatches(req.headers.authorization, options.token)) {
+    throw new HttpError(401, 'missing or wrong bearer token');
+  }
+  const body = JsonPayloadsSchema.safeParse(parseJson(await readBody(req)));
+  if (!body.success) throw new HttpError(400, 'expected { "payloads": [{ "metadata": {…}, "data": "…" }] }');
+  const payloads = body.data.payloads.map(fromJson);
+  const result = await options.codec[operation](payloads);
+  send(res, 200, { payloads: result.map(toJson) });
+}
+
+/** Browsers ask before a cross-origin POST with JSON and an X-Namespace header; the preflight carries no token. */
+function preflight(res: ServerResponse, origin: string | undefined, origins: Set<string>, withToken: boolean): void {
+  if (origin === undefined || !origins.has(origin)) throw new HttpError(403, 'origin not allowed');
+  res.writeHead(204, {
+    'access-control-allow-methods': 'POST, OPTIONS',
+    'access-control-allow-headers': ['content-type', 'x-namespace', ...(withToken ? ['authorization'] : [])].join(', '),
+    'access-control-max-age': '600',
+  });
+  res.end();
+}
+
+/** Compares digests, so neither the length nor a prefix of the token leaks through timing. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  if (!match) return false;
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(match[1]!), digest(token));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Never quotes the input in the error: a SyntaxError shows a slice of it, which may be a payload. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, 'the request body is not valid JSON');
+  }
+}
+
+function fromJson(json: JsonPayload): Payload {
+  const metadata = Object.entries(json.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')]);
+  return { metadata: Object.fromEntries(metadata), data: Buffer.from(json.data ?? '', 'base64') };
+}
+
+function toJson(payload: Payload): JsonPayload {
+  const metadata = Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, base64(value)]);
+  return { metadata: Object.fromEntries(metadata), data: base64(payload.data) };
+}
+
+function base64(bytes: Uint8Array | null | undefined): string {
+  return Buffer.from(bytes ?? new Uint8Array()).toString('base64');
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

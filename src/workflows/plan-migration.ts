@@ -1,0 +1,37 @@
+// planMigration: every precheck of a managed migration, changing nothing. The CLI's `plan` runs it on the
+// worker, because the worker is where the secrets resolve and from where the Cloud SQL source is reachable.
+import { ApplicationFailure } from '@temporalio/workflow';
+import { FailureType } from '../failure-types';
+import type { PlanReport } from '../plan/report';
+import { MigrationRequestSchema, formatIssues } from '../schemas';
+import type { MigrationRequestInput } from '../schemas';
+import { activityProxies } from './activity-proxies';
+import { isTransientFailure } from './failures';
+import { runPrechecks } from './prechecks';
+
+/** Plans give up on a transient failure after this many rounds and report it as an error finding. */
+const PLAN_ROUNDS = 2;
+
+export async function planMigration(args: { request: MigrationRequestInput }): Promise<PlanReport> {
+  const parsed = MigrationRequestSchema.safeParse(args.request);
+  if (!parsed.success) {
+    throw ApplicationFailure.create({
+      type: FailureType.InvalidArgument,
+      message: `invalid migration request:\n${formatIssues(parsed.error, 'request')}`,
+      nonRetryable: true,
+    });
+  }
+  const acts = activityProxies(parsed.data.options);
+  const once = <T>(call: () => Promise<T>) => retryRounds(call, PLAN_ROUNDS);
+  return (await runPrechecks(acts, parsed.data, once)).report;
+}
+
+async function retryRounds<T>(call: () => Promise<T>, rounds: number): Promise<T> {
+  for (let round = 1; ; round++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!isTransientFailure(err) || round >= rounds) throw err;
+    }
+  }
+}

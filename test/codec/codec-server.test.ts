@@ -1,0 +1,143 @@
+// The codec server over real HTTP on 127.0.0.1: the JSON payload protocol the Web UI and `temporal --codec-endpoint`
+// speak, CORS for the Web UI's origin, and the optional bearer token.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { Payload } from '@temporalio/common';
+import { AesGcmCodec, ENCRYPTED_ENCODING } from '../../src/codec';
+import { startCodecServer } from '../../src/codec/codec-server';
+import type { CodecServer } from '../../src/codec/codec-server';
+
+const UI_ORIGIN = 'http://127.0.0.1:8233';
+const TOKEN = 'codec-token-5b1f';
+const codec = new AesGcmCodec({ keys: [{ id: 'k1', key: randomBytes(32) }], encryptionKeyId: 'k1' });
+
+interface JsonPayload {
+  metadata: Record<string, string>;
+  data: string;
+}
+
+const unb64 = (text: string | undefined) => Buffer.from(text ?? '', 'base64').toString('utf8');
+
+/** A payload in Temporal's JSON form (metadata values and data in base64), as the Web UI sends it. */
+function toWire(payload: Payload | undefined): JsonPayload {
+  const metadata = Object.entries(payload?.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]);
+  return { metadata: Object.fromEntries(metadata), data: Buffer.from(payload?.data ?? []).toString('base64') };
+}
+
+const jsonPayload = (value: unknown) => toWire(defaultPayloadConverter.toPayload(value));
+
+let open: CodecServer;
+let guarded: CodecServer;
+
+before(async () => {
+  [open, guarded] = await Promise.all([
+    startCodecServer({ codec, port: 0, corsOrigins: [UI_ORIGIN] }),
+    startCodecServer({ codec, port: 0, corsOrigins: [UI_ORIGIN], token: TOKEN }),
+  ]);
+});
+after(async () => {
+  await Promise.allSettled([open?.close(), guarded?.close()]);
+});
+
+async function post(server: CodecServer, path: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { response, body: (await response.json()) as { payloads?: JsonPayload[]; message?: string } };
+}
+
+describe('codec server', () => {
+  it('listens on 127.0.0.1 by default', () => {
+    assert.match(open.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('encodes to binary/encrypted and decodes back to the original JSON payloads', async () => {
+    const originals = [jsonPayload({ password: 'env:HIVE_DB_PASSWORD' }), jsonPayload('text'), jsonPayload(7)];
+    const encoded = await post(open, '/encode', { payloads: originals });
+    assert.equal(encoded.response.status, 200);
+    assert.equal(encoded.body.payloads?.length, 3);
+    for (const payload of encoded.body.payloads ?? []) {
+      assert.equal(unb64(payload.metadata.encoding), ENCRYPTED_ENCODING);
+      assert.equal(unb64(payload.metadata['encryption-key-id']), 'k1');
+      assert.ok(!unb64(payload.data).includes('env:HIVE_DB_PASSWORD'));
+    }
+    const decoded = await post(open, '/decode', { payloads: encoded.body.payloads });
+    assert.equal(decoded.response.status, 200);
+    assert.deepEqual(decoded.body.payloads, originals);
+    assert.match(decoded.response.headers.get('content-type') ?? '', /^application\/json/);
+  });
+
+  it('decodes payloads encrypted by the worker’s codec and passes plain ones through', async () => {
+    const [encrypted] = await codec.encode([defaultPayloadConverter.toPayload({ stage: 'REPLICATION' })]);
+    const plain = jsonPayload('already plain');
+    const { body } = await post(open, '/decode', { payloads: [toWire(encrypted), plain] });
+    assert.deepEqual(JSON.parse(unb64(body.payloads?.[0]?.data)), { stage: 'REPLICATION' });
+    assert.deepEqual(body.payloads?.[1], plain);
+  });
+
+  it('answers a CORS preflight from the configured origin with the headers the Web UI sends', async () => {
+    const response = await fetch(`${open.url}/decode`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: UI_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,x-namespace',
+      },
+    });
+    assert.equal(response.status, 204);
+    assert.equal(response.headers.get('access-control-allow-origin'), UI_ORIGIN);
+    assert.match(response.headers.get('access-control-allow-methods') ?? '', /\bPOST\b/);
+    const allowed = (response.headers.get('access-control-allow-headers') ?? '').split(/,\s*/);
+    assert.ok(allowed.includes('content-type') && allowed.includes('x-namespace'), allowed.join(','));
+
+    const { response: post200 } = await post(open, '/decode', { payloads: [] }, { origin: UI_ORIGIN });
+    assert.equal(post200.headers.get('access-control-allow-origin'), UI_ORIGIN);
+  });
+
+  it('refuses a preflight from another origin and sends it no CORS headers', async () => {
+    const response = await fetch(`${open.url}/decode`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(response.status, 403);
+    assert.equal(response.headers.get('access-control-allow-origin'), null);
+    const { response: post200 } = await post(open, '/decode', { payloads: [] }, { origin: 'http://evil.example' });
+    assert.equal(post200.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('requires the bearer token when configured, also allowing the authorization header in CORS', async () => {
+    const payloads = [jsonPayload('guarded')];
+    assert.equal((await post(guarded, '/encode', { payloads })).response.status, 401);
+    assert.equal(
+      (await post(guarded, '/encode', { payloads }, { authorization: 'Bearer wrong-token' })).response.status,
+      401,
+    );
+    const ok = await post(guarded, '/encode', { payloads }, { authorization: `Bearer ${TOKEN}` });
+    assert.equal(ok.response.status, 200);
+    const preflight = await fetch(`${guarded.url}/encode`, {
+      method: 'OPTIONS',
+      headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST' },
+    });
+    assert.equal(preflight.status, 204, 'a preflight carries no token and is still answered');
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization/);
+  });
+
+  it('answers bad requests with 4xx and a message that quotes neither body nor keys', async () => {
+    const notJson = await post(open, '/decode', '{"payloads": [secret-ish');
+    assert.equal(notJson.response.status, 400);
+    assert.ok(!notJson.body.message?.includes('secret-ish'));
+    assert.equal((await post(open, '/decode', { wrong: true })).response.status, 400);
+    assert.equal((await post(open, '/elsewhere', { payloads: [] })).response.status, 404);
+    assert.equal((await fetch(`${open.url}/decode`)).status, 405);
+
+    const other = new AesGcmCodec({ keys: [{ id: 'k9', key: randomBytes(32) }], encryptionKeyId: 'k9' });
+    const [foreign] = await other.encode([defaultPayloadConverter.toPayload('x')]);
+    const unknownKey = await post(open, '/decode', { payloads: [toWire(foreign)] });
+    assert.equal(unknownKey.response.status, 400);
+    assert.match(unknownKey.body.message ?? '', /key id k9/);
+  });
+});
