@@ -8,6 +8,7 @@ import { errorReply } from './dispatch';
 import { parseBody } from './context';
 import { DurationsUpdateSchema } from './durations';
 import { ApiError } from './errors';
+import { SecretVersionBodySchema } from './iam-and-secrets';
 import { type EventAction, ScheduledEventSchema, applyAction } from './events';
 import { FaultSchema, OperationFaultSchema } from './fault-schemas';
 import { parseJson, readBody } from './http';
@@ -18,6 +19,8 @@ import { SETTABLE_STATES, seedService } from './service-admin';
 import { cancelExecution } from './state-machine';
 
 export const ADMIN_PREFIX = '/_emulator/';
+
+const IamBodySchema = z.object({ denied: z.array(z.string().regex(/^[a-z]+\.[a-zA-Z]+\.[a-zA-Z]+$/)) }).strict();
 
 type AdminHandler = (deps: ApiDeps, body: unknown) => unknown;
 
@@ -72,6 +75,23 @@ function listKey(name: string): string {
 const ROUTES: Record<string, AdminHandler> = {
   'GET health': () => ({ ok: true }),
   'GET stats': ({ core }) => core.stats.snapshot(),
+  'GET iam': ({ core }) => ({ denied: core.iam.list() }),
+  'POST iam': ({ core }, body) => {
+    core.iam.deny(parseBody(IamBodySchema, body).denied);
+    return { denied: core.iam.list() };
+  },
+  'DELETE iam': ({ core }) => {
+    core.iam.deny([]);
+    return { denied: [] };
+  },
+  'POST secrets': ({ core }, body) => {
+    const { secret, value } = parseBody(SecretVersionBodySchema, body);
+    return core.secrets.add(secret, value);
+  },
+  'DELETE secrets': ({ core }) => {
+    core.secrets.clear();
+    return {};
+  },
   'POST services': ({ core }, body) => seedService(core, parseBody(ServiceSchema, body)),
   'POST services:remove': action('removeService', 'service'),
   'POST services:error': action('serviceError', 'service'),

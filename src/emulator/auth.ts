@@ -23,7 +23,12 @@ const PERMISSIONS: Record<MethodId, string | undefined> = {
   'operations.get': 'metastore.operations.get',
   'operations.cancel': 'metastore.operations.cancel',
   'operations.delete': 'metastore.operations.delete',
+  'secretmanager.versions.access': 'secretmanager.versions.access',
 };
+
+export function permissionFor(method: MethodId): string | undefined {
+  return PERMISSIONS[method];
+}
 
 export type Caller = 'anyone' | 'authorized' | 'unauthorized';
 

@@ -1,4 +1,5 @@
 // Everything a handler needs, created once per emulator: clock, delayed transitions, resources, faults.
+import { IamPolicy, SecretStore } from './iam-and-secrets';
 import { Durations, type DurationOverrides } from './durations';
 import type { LroMethod } from './fault-schemas';
 import { Faults } from './faults';
@@ -19,6 +20,9 @@ export interface EmulatorCore {
   readonly requestIds: RequestIdCache;
   readonly faults: Faults;
   readonly stats: Stats;
+  /** Permissions denied to every caller (admin API), and Secret Manager versions (in memory only). */
+  readonly iam: IamPolicy;
+  readonly secrets: SecretStore;
   /** The source check awaited while a migration is STARTING (see verify-start.ts); absent = none. */
   readonly verifyStart: VerifyStart | undefined;
   now(): number;
@@ -53,6 +57,8 @@ export function createCore(options: CoreOptions): EmulatorCore {
     requestIds: new RequestIdCache(now),
     faults: new Faults(createRng(options.seed), stats),
     stats,
+    iam: new IamPolicy(),
+    secrets: new SecretStore(),
     verifyStart: options.verifyStart,
     now,
     finishLater(method, transition) {

@@ -1,6 +1,7 @@
 // One REST request: route → count → auth → apply due transitions → faults → handler → (held) response.
 import type { IncomingMessage } from 'node:http';
-import { type Caller, UNAUTHENTICATED_HEADERS, authenticate } from './auth';
+import { type Caller, UNAUTHENTICATED_HEADERS, authenticate, permissionFor } from './auth';
+import { accessSecretVersion } from './iam-and-secrets';
 import type { EmulatorCore } from './core';
 import type { Handler } from './context';
 import { ApiError, errorBody } from './errors';
@@ -12,7 +13,12 @@ import { QueryParams, parseJson, readBody } from './http';
 import { type MethodId, decodePath, matchRoute, type RouteMatch } from './routes';
 import { serviceHandlers } from './service-handlers';
 
-const HANDLERS: Record<MethodId, Handler> = { ...serviceHandlers, ...migrationHandlers, ...operationHandlers };
+const HANDLERS: Record<MethodId, Handler> = {
+  ...serviceHandlers,
+  ...migrationHandlers,
+  ...operationHandlers,
+  'secretmanager.versions.access': accessSecretVersion,
+};
 
 export interface Reply {
   status: number;
@@ -51,6 +57,7 @@ export async function handleApiRequest(deps: ApiDeps, req: IncomingMessage, url:
   let caller: Caller;
   try {
     caller = authenticate(deps.requireToken, req, url, route.method, route.resource);
+    core.iam.check(permissionFor(route.method), route.resource);
   } catch (error) {
     const headers = error instanceof ApiError && error.httpStatus === 401 ? UNAUTHENTICATED_HEADERS : undefined;
     if (error instanceof ApiError) return { ...errorReply(error, headers), method: route.method };

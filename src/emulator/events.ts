@@ -4,7 +4,8 @@
 // scenario, at the call in the admin API). Events are part of the scenario, not of the API's state, so the
 // state file does not keep them; a restart re-arms the scenario's events from the file.
 import { z } from 'zod';
-import { MIGRATION_EXECUTION_NAME, ServiceNameSchema } from '../schemas/api';
+import { MIGRATION_EXECUTION_NAME } from '../schemas/api';
+import { ServiceNameSchema } from '../schemas/resource-names';
 import type { EmulatorCore } from './core';
 import { ApiError } from './errors';
 import { SETTABLE_STATES, removeService, setServiceState } from './service-admin';

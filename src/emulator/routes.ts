@@ -19,6 +19,7 @@ export const METHOD_IDS = [
   'operations.get',
   'operations.cancel',
   'operations.delete',
+  'secretmanager.versions.access',
 ] as const;
 export type MethodId = (typeof METHOD_IDS)[number];
 
@@ -64,6 +65,12 @@ const ROUTES: readonly Route[] = [
   { method: 'operations.get', verb: 'GET', pattern: re(`(${OPERATION})`), query: [] },
   { method: 'operations.cancel', verb: 'POST', pattern: re(`(${OPERATION}):cancel`), query: [] },
   { method: 'operations.delete', verb: 'DELETE', pattern: re(`(${OPERATION})`), query: [] },
+  {
+    method: 'secretmanager.versions.access',
+    verb: 'GET',
+    pattern: re('(projects/[^/]+/secrets/[^/:]+/versions/[^/:]+):access'),
+    query: [],
+  },
 ];
 
 function re(body: string): RegExp {

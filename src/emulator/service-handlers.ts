@@ -61,8 +61,8 @@ const remove: Handler = ({ core, method, resource, query, version }) => {
 };
 
 /**
- * The emulator grants every permission to an accepted caller; a caller with the wrong token (--require-token)
- * holds none. Wildcards are refused as IAM does.
+ * The emulator grants every permission to an accepted caller but those denied over the admin API; a caller
+ * with the wrong token (--require-token) holds none. Wildcards are refused as IAM does.
  */
 const testIamPermissions: Handler = ({ core, resource, body, caller }) => {
   const { permissions = [] } = parseBody(TestIamPermissionsSchema, body);
@@ -70,7 +70,8 @@ const testIamPermissions: Handler = ({ core, resource, body, caller }) => {
     throw invalidArgument('permissions: wildcards are not allowed.');
   }
   core.store.service(resource);
-  return permissions.length > 0 && caller !== 'unauthorized' ? { permissions } : {};
+  const held = caller === 'unauthorized' ? [] : permissions.filter((permission) => core.iam.allows(permission));
+  return held.length > 0 ? { permissions: held } : {};
 };
 
 export const serviceHandlers = {

@@ -11,6 +11,7 @@ import { TASK_QUEUE } from '../../src/config';
 import { MetastoreClient } from '../../src/metastore/client';
 import type { PlanReport } from '../../src/plan/report';
 import type { MigrationExecutionRequest, MigrationOptions } from '../../src/schemas';
+import { createSecretManagerAccess } from '../../src/secret-manager';
 import { createSecretResolver } from '../../src/secrets';
 import type { managedMigration } from '../../src/workflows/managed-migration';
 import type { planMigration } from '../../src/workflows/plan-migration';
@@ -80,6 +81,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     timeoutMs: 10_000,
   });
   const client = env.client;
+  // Secret Manager references resolve against the emulator, which serves that API beside the Metastore one.
+  const secretManager = createSecretManagerAccess({ baseUrl: emulator.url, authClient: new PassThroughClient() });
 
   const harness: Harness = {
     env,
@@ -97,7 +100,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         taskQueue,
         workflowBundle,
         dataConverter,
-        activities: createActivities({ metastore, secrets: createSecretResolver(secretEnv) }),
+        activities: createActivities({ metastore, secrets: createSecretResolver(secretEnv, secretManager) }),
         maxHeartbeatThrottleInterval: '2s',
       });
       return worker.runUntil(fn(taskQueue));

@@ -111,6 +111,41 @@ describe('plan', () => {
   });
 });
 
+describe('permissions and Secret Manager', () => {
+  it('names a missing IAM permission in the plan as the one blocking check', async () => {
+    const service = await h.seedService();
+    await admin(h.emulator, 'iam', { denied: ['metastore.migrations.complete'] });
+    try {
+      const report = await h.withWorker((q) => h.plan(service, q), SOURCE_SECRETS);
+      const permissions = report.findings.find((f) => f.check === 'permissions');
+      assert.equal(permissions?.level, 'error');
+      assert.match(permissions?.message ?? '', /metastore\.migrations\.complete/);
+      assert.deepEqual(report.blocking, ['permissions']);
+    } finally {
+      await admin(h.emulator, 'iam', undefined, 'DELETE');
+    }
+  });
+
+  it('runs a migration whose CDC password is a Secret Manager version', async () => {
+    const service = await h.seedService();
+    const secret = `projects/test-project/secrets/cdc-${Date.now()}`;
+    await admin(h.emulator, 'secrets', { secret, value: CDC_PASSWORD });
+    const config = request(goodSource);
+    config.cloudSqlMigrationConfig!.cdcConfig.password = `${secret}/versions/latest`;
+    await h.withWorker(
+      async (q) => {
+        const report = await h.plan(service, q, {}, config);
+        assert.equal(report.findings.find((f) => f.check === 'cdc.reachable')?.level, 'ok', 'the CDC user logged in');
+        const handle = await h.start(service, q, {}, config);
+        await h.waitForStage(service, 'REPLICATION');
+        await handle.signal('complete');
+        assert.equal((await handle.result()).outcome, 'SUCCEEDED');
+      },
+      { HIVE_DB_PASSWORD: HIVE_PASSWORD },
+    );
+  });
+});
+
 describe('start prechecks', () => {
   it('refuses to start on a blocking source problem, with no mutating call', async () => {
     const service = await h.seedService();
