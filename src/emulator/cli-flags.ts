@@ -17,6 +17,9 @@ export const USAGE = `usage: npm run emulator -- [options]
   --seed N                  seed of the fault-rate RNG (default: the scenario's, else random)
   --state-file PATH         keep services, executions and operations in PATH across restarts
   --require-token TOKEN     accept only "Authorization: Bearer TOKEN" (401 without, 403 with another)
+  --verify-source           connect to the Cloud SQL source of each startMigration and fail the start
+                            (FAILED_PRECONDITION) if it is unreachable, its Hive schema does not fit
+                            the service's Hive version, or it is not ready for CDC
   --seed-demo               create ${demoService().name}
   --verbose                 log one line per request
   --help                    print this text`;
@@ -47,6 +50,7 @@ export function parseFlags(argv: string[]): Flags {
   if (values['require-token'] !== undefined)
     options.requireToken = nonEmpty('--require-token', values['require-token']);
   if (values.scenario !== undefined) options.scenario = scenario(values.scenario);
+  if (values['verify-source']) options.verifySource = true;
   if (values['seed-demo']) options.services = [demoService()];
   return {
     port: integer('--port', values.port ?? String(DEFAULT_PORT), 0, 65_535),
@@ -71,6 +75,7 @@ function parse(argv: string[]) {
         seed: { type: 'string' },
         'state-file': { type: 'string' },
         'require-token': { type: 'string' },
+        'verify-source': { type: 'boolean', default: false },
         'seed-demo': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },

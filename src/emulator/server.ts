@@ -14,6 +14,7 @@ import { randomSeed } from './rng';
 import { type Scenario, applyScenario } from './scenario';
 import { type SeedService } from './seed';
 import { seedService } from './service-admin';
+import { createSourceVerifier } from './source-verifier';
 import { StateFile } from './state-file';
 import type { VerifyStart } from './verify-start';
 
@@ -41,6 +42,11 @@ export interface EmulatorOptions {
   stateFile?: string;
   /** A source check awaited while each migration is STARTING (see verify-start.ts). */
   verifyStart?: VerifyStart;
+  /**
+   * `--verify-source`: when no `verifyStart` is given, check the start's Cloud SQL source for real (connection,
+   * Hive schema against the service's Hive version, CDC readiness; see source-verifier.ts).
+   */
+  verifySource?: boolean;
   /** Called once per request with a line like `POST /v1/… 200 services.startMigration` (no bodies). */
   log?: (line: string) => void;
 }
@@ -64,7 +70,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     delayMs: options.operationDelayMs ?? scenarioDefault ?? 1000,
     durations: { ...scenarioDurations, ...options.durations },
     seed,
-    verifyStart: options.verifyStart,
+    verifyStart:
+      options.verifyStart ??
+      (options.verifySource
+        ? createSourceVerifier((service) => core.store.services.get(service)?.service.hiveMetastoreConfig?.version)
+        : undefined),
   });
   const events = new Events(core);
   core.onMigrationStarted = (service, execution) => events.migrationStarted(service, execution);

@@ -73,7 +73,7 @@ describe('contract: every method over HTTP', () => {
   });
   after(() => emulator.close());
 
-  it('serves all 16 methods with contract-shaped responses carrying the listed fields', async () => {
+  it('serves all 17 methods (16 of the Metastore API, plus Secret Manager access) with contract-shaped responses carrying the listed fields', async () => {
     const parent = 'projects/contract/locations/us-central1';
     const created = checkOperation(
       await api('services.create', 'POST', `/v1/${parent}/services?serviceId=svc`, { databaseType: 'SPANNER' }),
@@ -136,6 +136,10 @@ describe('contract: every method over HTTP', () => {
     assert.deepEqual(await api('operations.delete', 'DELETE', `/v1/${slow.body.name}`), {});
     const deleted = checkOperation(await api('services.delete', 'DELETE', `/v1/${service}`));
     await waitForOperation(emulator, deleted.name);
+    const secret = 'projects/contract/secrets/s';
+    await admin(emulator, 'secrets', { secret, value: 'v' });
+    const version = await api('secretmanager.versions.access', 'GET', `/v1/${secret}/versions/latest:access`);
+    assert.equal(version.name, `${secret}/versions/1`);
     assert.deepEqual([...covered].sort(), [...METHOD_IDS].sort());
   });
 
