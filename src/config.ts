@@ -48,6 +48,8 @@ const EnvSchema = z
       .string()
       .regex(/^[^\s/:]+:\d{1,5}$/, 'must be host:port')
       .optional(),
+    /** A bearer token for an emulator started with --require-token (never used against Google). */
+    METASTORE_EMULATOR_TOKEN: z.string().min(1).optional(),
     METASTORE_ENDPOINT: z.url().default('https://metastore.googleapis.com'),
     METASTORE_API_VERSION: ApiVersionSchema.default('v1'),
     METASTORE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
@@ -82,6 +84,7 @@ export interface Config {
   temporal: { address: string; namespace: string; taskQueue: string };
   metastore: {
     emulatorHost?: string;
+    emulatorToken?: string;
     endpoint: string;
     apiVersion: z.infer<typeof ApiVersionSchema>;
     timeoutMs: number;
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     metastore: {
       emulatorHost: e.METASTORE_EMULATOR_HOST,
+      emulatorToken: e.METASTORE_EMULATOR_TOKEN,
       endpoint: e.METASTORE_ENDPOINT,
       apiVersion: e.METASTORE_API_VERSION,
       timeoutMs: e.METASTORE_REQUEST_TIMEOUT_MS,

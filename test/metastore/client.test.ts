@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { PassThroughClient } from 'google-auth-library';
+import { createMetastoreTarget } from '../../src/metastore/auth';
 import { MetastoreClient } from '../../src/metastore/client';
 import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from '../../src/metastore/errors';
 import {
@@ -306,3 +307,30 @@ function listen(server: Server): Promise<number> {
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }
+
+describe('emulator with --require-token', () => {
+  it('sends METASTORE_EMULATOR_TOKEN as a bearer token; a wrong one is PERMISSION_DENIED, none UNAUTHENTICATED', async () => {
+    const secured = await startEmulator({ requireToken: 'rehearsal-token' });
+    try {
+      const service = await seedSpannerService(secured);
+      const clientWith = async (emulatorToken?: string) => {
+        const target = await createMetastoreTarget({ emulatorHost: secured.host, emulatorToken });
+        return new MetastoreClient({ baseUrl: target.baseUrl, authClient: target.authClient });
+      };
+      assert.equal((await (await clientWith('rehearsal-token')).getService(service)).name, service);
+      for (const [token, status] of [
+        ['wrong-token', 'PERMISSION_DENIED'],
+        [undefined, 'UNAUTHENTICATED'],
+      ] as const) {
+        const err = await (await clientWith(token)).getService(service).then(
+          () => assert.fail('expected an error'),
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof MetastoreApiError);
+        assert.equal(err.status, status);
+      }
+    } finally {
+      await secured.close();
+    }
+  });
+});
