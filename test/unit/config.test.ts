@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: TASK_QUEUE },
       metastore: {
         emulatorHost: undefined,
+        emulatorToken: undefined,
         endpoint: 'https://metastore.googleapis.com',
         apiVersion: 'v1',
         timeoutMs: 20_000,
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
       TEMPORAL_NAMESPACE: 'migrations',
       TEMPORAL_TASK_QUEUE: 'mm-test',
       METASTORE_EMULATOR_HOST: '127.0.0.1:8089',
+      METASTORE_EMULATOR_TOKEN: 'rehearsal-token',
       METASTORE_ENDPOINT: 'https://metastore.mtls.googleapis.com',
       METASTORE_API_VERSION: 'v1beta',
       METASTORE_REQUEST_TIMEOUT_MS: '5000',
@@ -41,6 +43,7 @@ describe('loadConfig', () => {
       temporal: { address: '127.0.0.1:17233', namespace: 'migrations', taskQueue: 'mm-test' },
       metastore: {
         emulatorHost: '127.0.0.1:8089',
+        emulatorToken: 'rehearsal-token',
         endpoint: 'https://metastore.mtls.googleapis.com',
         apiVersion: 'v1beta',
         timeoutMs: 5000,
