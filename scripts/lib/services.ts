@@ -1,7 +1,7 @@
 // Child processes we own (emulator, worker, dev server) for the demo and the end-to-end tests: start,
 // wait until ready, stop by process id (SIGTERM, then SIGKILL), and never let one outlive its parent.
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { reapOnExit } from './reaper';
 
 export interface ServiceProcess {
   name: string;
@@ -30,7 +30,6 @@ export interface SpawnOptions {
 }
 
 const TAIL_CHARS = 16_000;
-const running = new Set<ChildProcess>();
 
 export function spawnService(options: SpawnOptions): ServiceProcess {
   const child = spawn(options.command, options.args, {
@@ -39,7 +38,7 @@ export function spawnService(options: SpawnOptions): ServiceProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error(`${options.name}: could not start ${options.command}`);
-  track(child);
+  reapOnExit(child);
   let tail = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
@@ -99,18 +98,4 @@ export function spawnService(options: SpawnOptions): ServiceProcess {
     },
   };
   return service;
-}
-
-function track(child: ChildProcess): void {
-  if (running.size === 0 && !reaperInstalled) installReaper();
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-}
-
-let reaperInstalled = false;
-function installReaper(): void {
-  reaperInstalled = true;
-  process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-  });
 }

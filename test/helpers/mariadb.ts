@@ -2,11 +2,11 @@
 // directory, a free 127.0.0.1 port and a socket for root; stopped by pid and deleted in close().
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
+import { reapOnExit, removedAlready, removeOnExit } from '../../scripts/lib/reaper';
 import { freePort } from './ports';
 
 export interface MariaDb {
@@ -69,7 +69,7 @@ const execFileAsync = promisify(execFile);
 export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<MariaDb> {
   const started = Date.now();
   const dir = await mkdtemp(join(tmpdir(), 'mariadb-'));
-  track(dir);
+  removeOnExit(dir);
   try {
     const dataDir = await copyTemplate(dir);
     const install = Date.now() - started;
@@ -103,7 +103,7 @@ let template: Promise<string> | undefined;
  */
 async function copyTemplate(dir: string): Promise<string> {
   template ??= mkdtemp(join(tmpdir(), 'mariadb-template-')).then((templateDir) => {
-    track(templateDir);
+    removeOnExit(templateDir);
     return install(templateDir);
   });
   const dataDir = join(dir, 'data');
@@ -131,7 +131,7 @@ async function install(dir: string): Promise<string> {
     ...leanArgs(dir),
   ];
   const installing = execFileAsync('mariadb-install-db', args, { timeout: START_DEADLINE_MS });
-  track(installing.child);
+  reapOnExit(installing.child);
   try {
     await installing;
   } catch (err) {
@@ -158,7 +158,7 @@ async function launch(dir: string, dataDir: string, port: number, serverArgs: st
     ...serverArgs,
   ];
   const child = spawn(MARIADBD, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  track(child);
+  reapOnExit(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = tail(stderr + chunk.toString())));
   const exited = new Promise<string>((resolve) => {
@@ -243,39 +243,9 @@ async function stop(child: ChildProcess, exited: Promise<string>): Promise<void>
 
 async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
-  directories.delete(dir);
+  removedAlready(dir);
 }
 
 function tail(text: string): string {
   return text.slice(-4_000);
-}
-
-// Children and datadirs must never outlive the test process, even when a test forgets close().
-const children = new Set<ChildProcess>();
-const directories = new Set<string>();
-let reaperInstalled = false;
-
-function track(item: ChildProcess | string): void {
-  if (typeof item === 'string') directories.add(item);
-  else {
-    children.add(item);
-    item.once('exit', () => children.delete(item));
-  }
-  if (reaperInstalled) return;
-  reaperInstalled = true;
-  process.on('exit', reapAll);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    // A listener replaces Node's default "exit on signal": reap, then re-raise unless someone else decides.
-    const reap = () => {
-      reapAll();
-      process.off(signal, reap);
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    };
-    process.on(signal, reap);
-  }
-}
-
-function reapAll(): void {
-  for (const child of children) if (child.pid !== undefined) child.kill('SIGKILL');
-  for (const dir of directories) rmSync(dir, { recursive: true, force: true });
 }

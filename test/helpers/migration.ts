@@ -119,5 +119,6 @@ cloud_sql_migration_config:
     vpc_network: projects/test-project/locations/global/networks/default
     subnet_ip_range: 10.0.0.0/29
     reverse_proxy_subnet: projects/test-project/regions/us-central1/subnetworks/reverse-proxy
+    root_path: /migration
 `;
 }

@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ClientOptionsForTestEnv } from '@temporalio/testing';
 import { devServerArgs, devServerEnv, ensureTemporalCli, sharedServerFlags } from '../../scripts/temporal-cli';
+import { reapOnExit } from '../../scripts/lib/reaper';
 import { acceptsConnections, freePort } from './ports';
 
 export interface DevServer {
@@ -53,7 +54,7 @@ async function launch(cli: string, port: number, options: StartDevServerOptions)
   const address = `127.0.0.1:${port}`;
   const args = devServerArgs({ port, dbFilename: options.dbFilename, extraArgs: options.extraArgs });
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], env: devServerEnv() });
-  track(child);
+  reapOnExit(child);
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => resolve(signal ?? `exit code ${code}`));
     child.once('error', (err) => resolve(err.message));
@@ -167,32 +168,6 @@ function watchOutput(child: ChildProcess): ServerOutput {
   });
   child.stderr?.on('data', append);
   return { tail: () => tail, bannerSeen: () => banner };
-}
-
-// Children must never outlive the test process, even when a test forgets close() or the run is interrupted.
-const running = new Set<ChildProcess>();
-let reaperInstalled = false;
-
-function track(child: ChildProcess): void {
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  if (reaperInstalled) return;
-  reaperInstalled = true;
-  process.on('exit', killAll);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    // A listener replaces Node's default "exit on signal", so after reaping, re-raise the signal unless someone
-    // else (e.g. a worker's graceful shutdown) also listens and decides for the process.
-    const reap = () => {
-      killAll();
-      process.off(signal, reap);
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    };
-    process.on(signal, reap);
-  }
-}
-
-function killAll(): void {
-  for (const child of running) child.kill('SIGKILL');
 }
 
 /**

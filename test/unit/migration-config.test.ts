@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { MigrationConfigError, loadMigrationConfig, parseMigrationConfig } from '../../src/migration-config';
 import type { MigrationExecutionRequest } from '../../src/schemas';
-import { migrationExecutionRequest } from '../helpers/migration';
+import { migrationExecutionRequest, snakeCaseConfigYaml } from '../helpers/migration';
 
 const CAMEL_YAML = `
 # what an engineer writes
@@ -30,25 +30,7 @@ cloudSqlMigrationConfig:
 `;
 
 // The spelling of Google's curl example for services.startMigration.
-const SNAKE_YAML = `
-cloud_sql_migration_config:
-  cloud_sql_connection_config:
-    instance_connection_name: test-project:us-central1:hive-mysql
-    ip_address: 127.0.0.1
-    port: 1
-    hive_database_name: hive
-    username: hive
-    password: env:HIVE_DB_PASSWORD
-    proxy_subnet: projects/test-project/regions/us-central1/subnetworks/proxy
-    nat_subnet: projects/test-project/regions/us-central1/subnetworks/nat
-  cdc_config:
-    vpc_network: projects/test-project/locations/global/networks/default
-    subnet_ip_range: 10.0.0.0/29
-    reverse_proxy_subnet: projects/test-project/regions/us-central1/subnetworks/reverse-proxy
-    username: datastream
-    password: env:CDC_PASSWORD
-    root_path: /migration
-`;
+const SNAKE_YAML = snakeCaseConfigYaml();
 
 type Body = Record<string, unknown>;
 

@@ -4,11 +4,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../src/failure-types';
 import { WORKFLOW_TYPE, requestCancelUpdate, requestCompleteUpdate } from '../../src/workflows/messages';
 import { admin } from '../helpers/emulator';
+import { updateRefusal, workflowFailure } from '../helpers/failures';
 import { FAST_OPTIONS, migrationExecutionRequest, waitFor } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
@@ -129,39 +128,24 @@ describe('a bad workflow input (as the stock Temporal CLI could send it)', () =>
     it(`fails INVALID_ARGUMENT naming ${path} for ${name}, before any API call`, async () => {
       const service = await h.seedService();
       const before = await requestCounts();
-      const err = await h.withWorker(async (taskQueue) => {
+      const failure = await h.withWorker(async (taskQueue) => {
         const handle = await h.env.client.workflow.start(WORKFLOW_TYPE, {
           taskQueue,
           workflowId: `bad-input/${randomUUID()}`,
           args: [{ request: breakRequest(goodRequest(service)) }],
         });
-        return handle.result().then(
-          () => assert.fail('the workflow accepted a bad request'),
-          (e: unknown) => e,
-        );
+        return workflowFailure(handle.result());
       });
-      assert.ok(err instanceof WorkflowFailedError, `expected WorkflowFailedError, got ${String(err)}`);
-      assert.ok(err.cause instanceof ApplicationFailure);
-      assert.equal(err.cause.type, FailureType.InvalidArgument);
-      assert.equal(err.cause.nonRetryable, true);
-      const line = err.cause.message.split('\n').find((l) => l.startsWith(`${path}: `));
-      assert.ok(line, `no issue for ${path} in:\n${err.cause.message}`);
+      assert.equal(failure.type, FailureType.InvalidArgument);
+      assert.equal(failure.nonRetryable, true);
+      const line = failure.message.split('\n').find((l) => l.startsWith(`${path}: `));
+      assert.ok(line, `no issue for ${path} in:\n${failure.message}`);
       assert.match(line.slice(path.length + 2), message);
-      assert.ok(!err.cause.message.includes(PLAINTEXT), 'the failure does not repeat the password');
+      assert.ok(!failure.message.includes(PLAINTEXT), 'the failure does not repeat the password');
       assert.deepEqual(await requestCounts(), before, 'no API call at all');
     });
   }
 });
-
-async function updateRefusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await promise.then(
-    () => assert.fail('expected the update to be refused'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof WorkflowUpdateFailedError, `expected WorkflowUpdateFailedError, got ${String(err)}`);
-  assert.ok(err.cause instanceof ApplicationFailure);
-  return err.cause;
-}
 
 /** payload → the path its refusal must name and what it must say. */
 const BAD_UPDATES: Array<[unknown, string, RegExp]> = [

@@ -3,8 +3,7 @@
 // activities, the emulator over HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import {
   MigrationExecutionStateKey,
   MigrationStageKey,
@@ -13,6 +12,7 @@ import {
   workflowIdFor,
 } from '../../src/workflows/messages';
 import { admin } from '../helpers/emulator';
+import { updateRefusal } from '../helpers/failures';
 import { ORIGINAL_BACKUP, waitFor } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
@@ -24,16 +24,6 @@ before(async () => {
 after(async () => {
   await h?.close();
 });
-
-async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await promise.then(
-    () => assert.fail('expected the update to be refused'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof WorkflowUpdateFailedError, `expected WorkflowUpdateFailedError, got ${String(err)}`);
-  assert.ok(err.cause instanceof ApplicationFailure);
-  return err.cause;
-}
 
 describe('updates', () => {
   it('accepts requestComplete in REPLICATION, is idempotent, and refuses everything after the end', async () => {
@@ -67,10 +57,10 @@ describe('updates', () => {
       await slow.withWorker(async (taskQueue) => {
         const handle = await slow.start(service, taskQueue);
         await slow.waitForStage(service, 'STARTING');
-        const early = await refusal(handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'erin' }] }));
+        const early = await updateRefusal(handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'erin' }] }));
         assert.equal(early.type, 'Refused');
         assert.match(early.message, /RUNNING in REPLICATION/);
-        const bad = await refusal(handle.executeUpdate(requestCancelUpdate, { args: [{ by: 42 } as never] }));
+        const bad = await updateRefusal(handle.executeUpdate(requestCancelUpdate, { args: [{ by: 42 } as never] }));
         assert.equal(bad.type, 'INVALID_ARGUMENT');
         assert.match(bad.message, /by:/);
         assert.equal((await slow.status(service)).requests.length, 0, 'refusals leave no record and no history');

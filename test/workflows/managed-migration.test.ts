@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { admin } from '../helpers/emulator';
+import { rejectionOf } from '../helpers/failures';
 import { ORIGINAL_BACKUP, SECRET_ENV, migrationExecutionRequest, waitFor } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
@@ -18,14 +19,7 @@ after(async () => {
   await h?.close();
 });
 
-async function failureOf(promise: Promise<unknown>): Promise<WorkflowFailedError> {
-  const err = await promise.then(
-    () => assert.fail('expected the workflow to fail'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof WorkflowFailedError, `expected WorkflowFailedError, got ${String(err)}`);
-  return err;
-}
+const failureOf = (promise: Promise<unknown>) => rejectionOf(promise, WorkflowFailedError);
 
 function failureType(err: WorkflowFailedError): string | undefined {
   return err.cause instanceof ApplicationFailure ? (err.cause.type ?? undefined) : undefined;

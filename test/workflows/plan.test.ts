@@ -2,10 +2,9 @@
 // broken one, an unreachable one; overrides by check id. Nothing mutating may reach the emulator.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Finding } from '../../src/plan/findings';
 import { admin } from '../helpers/emulator';
+import { workflowFailure } from '../helpers/failures';
 import { CDC_PASSWORD, HIVE_PASSWORD, createHiveSource } from '../helpers/hive-source';
 import type { HiveSource } from '../helpers/hive-source';
 import { GOOD_CDC_SERVER_ARGS, startMariaDb } from '../helpers/mariadb';
@@ -151,13 +150,9 @@ describe('start prechecks', () => {
     const service = await h.seedService();
     const before = await mutatingCalls();
     await h.withWorker(async (q) => {
-      const err = await (await h.start(service, q, {}, request(brokenSource))).result().then(
-        () => assert.fail('expected PrecheckFailed'),
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
-      assert.equal(err.cause.type, 'PrecheckFailed');
-      assert.match(err.cause.message, /cdc\.logBin/);
+      const failure = await workflowFailure((await h.start(service, q, {}, request(brokenSource))).result());
+      assert.equal(failure.type, 'PrecheckFailed');
+      assert.match(failure.message, /cdc\.logBin/);
     }, SOURCE_SECRETS);
     assert.equal(await mutatingCalls(), before);
   });
