@@ -22,7 +22,7 @@ export const ADMIN_PREFIX = '/_emulator/';
 
 const IamBodySchema = z.object({ denied: z.array(z.string().regex(/^[a-z]+\.[a-zA-Z]+\.[a-zA-Z]+$/)) }).strict();
 
-type AdminHandler = (deps: ApiDeps, body: unknown) => unknown;
+type AdminHandler = (deps: ApiDeps, body: unknown, query: URLSearchParams) => unknown;
 
 const ActionBodySchema = z
   .object({
@@ -75,6 +75,14 @@ function listKey(name: string): string {
 const ROUTES: Record<string, AdminHandler> = {
   'GET health': () => ({ ok: true }),
   'GET stats': ({ core }) => core.stats.snapshot(),
+  // ?since=EPOCH_MS&method=services.completeMigration&resourcePrefix=projects/p1/ — newest million kept.
+  'GET requests': ({ core }, _body, query) => ({
+    requests: core.stats.requestLog({
+      since: query.has('since') ? Number(query.get('since')) : undefined,
+      method: query.get('method') ?? undefined,
+      resourcePrefix: query.get('resourcePrefix') ?? undefined,
+    }),
+  }),
   'GET iam': ({ core }) => ({ denied: core.iam.list() }),
   'POST iam': ({ core }, body) => {
     core.iam.deny(parseBody(IamBodySchema, body).denied);
@@ -143,7 +151,7 @@ export async function handleAdminRequest(deps: ApiDeps, req: IncomingMessage, ur
   }
   deps.core.scheduler.advance();
   try {
-    const body = handler(deps, parseJson(raw));
+    const body = handler(deps, parseJson(raw), url.searchParams);
     if (req.method !== 'GET') deps.core.changed();
     return { status: 200, body };
   } catch (error) {

@@ -53,7 +53,7 @@ export async function handleApiRequest(deps: ApiDeps, req: IncomingMessage, url:
     return errorReply(new ApiError('NOT_FOUND', `Method not found: ${req.method} ${url.pathname}`, 'METHOD_NOT_FOUND'));
   }
   const { core } = deps;
-  core.stats.countRequest(route.method);
+  core.stats.countRequest(route.method, route.resource);
   let caller: Caller;
   try {
     caller = authenticate(deps.requireToken, req, url, route.method, route.resource);
