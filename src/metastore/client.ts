@@ -14,6 +14,7 @@ import {
   TestIamPermissionsSchema,
 } from '../schemas';
 import type { ApiVersion, MigrationExecution, Operation, Service, StartMigrationRequest } from '../schemas';
+import type { BudgetGate } from './budget';
 import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from './errors';
 
 export interface MetastoreClientOptions {
@@ -22,6 +23,8 @@ export interface MetastoreClientOptions {
   apiVersion?: ApiVersion;
   /** Per-request timeout; a timeout surfaces as DEADLINE_EXCEEDED. */
   timeoutMs?: number;
+  /** Asked before every call (the fleet's per-project API budget); told about every 429. */
+  budget?: BudgetGate;
 }
 
 export interface CallOptions {
@@ -56,8 +59,10 @@ export class MetastoreClient {
   private readonly baseUrl: string;
   private readonly authClient: Pick<AuthClient, 'request'>;
   private readonly timeoutMs: number;
+  private readonly budget?: BudgetGate;
 
   constructor(options: MetastoreClientOptions) {
+    this.budget = options.budget;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.authClient = options.authClient;
     this.apiVersion = options.apiVersion ?? 'v1';
@@ -248,17 +253,7 @@ export class MetastoreClient {
     for (;;) {
       const operation = await this.getOperation(name, options);
       options.onPoll?.(operation);
-      if (operation.done) {
-        if (operation.error) {
-          throw new MetastoreOperationError({
-            code: operation.error.code,
-            message: operation.error.message,
-            operation: name,
-            target: operation.metadata?.target,
-          });
-        }
-        return operation;
-      }
+      if (operation.done) return succeeded(operation);
       await abortableDelay(pollIntervalMs, options.signal);
     }
   }
@@ -288,16 +283,32 @@ export class MetastoreClient {
       retry: false,
       responseType: 'json',
     };
+    await this.budget?.take(call.resource, call.method);
     let body: unknown;
     try {
       body = (await this.authClient.request(request)).data;
     } catch (err) {
-      throw toApiError(withoutRequestBody(err), call);
+      const apiError = toApiError(withoutRequestBody(err), call);
+      if (apiError instanceof MetastoreApiError && apiError.status === 'RESOURCE_EXHAUSTED') {
+        this.budget?.throttled(call.resource, apiError.retryAfterMs ?? 1000);
+      }
+      throw apiError;
     }
     const parsed = call.schema.safeParse(body);
     if (!parsed.success) throw new MetastoreContractError(call.method, parsed.error);
     return parsed.data;
   }
+}
+
+/** A done operation, or its `error` as a MetastoreOperationError. */
+export function succeeded(operation: Operation): Operation {
+  if (!operation.error) return operation;
+  throw new MetastoreOperationError({
+    code: operation.error.code,
+    message: operation.error.message,
+    operation: operation.name,
+    target: operation.metadata?.target,
+  });
 }
 
 function definedOnly(params?: Record<string, string | number | undefined>) {

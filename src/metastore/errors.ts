@@ -14,6 +14,8 @@ export class MetastoreApiError extends Error {
   readonly resource: string;
   /** From a Retry-After header, when the server sent one. */
   readonly retryAfterMs?: number;
+  /** Refused by this worker's own API budget (budget.ts): nothing was sent. */
+  readonly local: boolean;
 
   constructor(fields: {
     httpStatus: number;
@@ -22,6 +24,7 @@ export class MetastoreApiError extends Error {
     method: string;
     resource: string;
     retryAfterMs?: number;
+    local?: boolean;
     cause?: unknown;
   }) {
     super(`${fields.method} ${fields.resource}: ${fields.status} (HTTP ${fields.httpStatus}): ${fields.message}`, {
@@ -32,6 +35,7 @@ export class MetastoreApiError extends Error {
     this.method = fields.method;
     this.resource = fields.resource;
     this.retryAfterMs = fields.retryAfterMs;
+    this.local = fields.local ?? false;
   }
 }
 

@@ -1,0 +1,97 @@
+// The per-project API budget on a fake clock: rates, the control reserve, spreading, 429 back-off, sharing.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ApiBudget, projectOf } from '../../src/metastore/budget';
+import { MetastoreApiError } from '../../src/metastore/errors';
+
+function budgetAt(ratePerSecond: number) {
+  const clock = { now: 1_000_000 };
+  const budget = new ApiBudget({ ratePerSecond, now: () => clock.now, random: () => 0.5 });
+  return { budget, clock };
+}
+
+/** Polls the budget admits at `times` (ms offsets), one attempt each. */
+async function admittedPolls(budget: ApiBudget, clock: { now: number }, times: number[]): Promise<number> {
+  const start = clock.now;
+  let admitted = 0;
+  for (const t of times) {
+    clock.now = start + t;
+    admitted += await budget.take('p', 'poll').then(
+      () => 1,
+      () => 0,
+    );
+  }
+  return admitted;
+}
+
+describe('ApiBudget', () => {
+  it('admits polls at the rate over time and turns the rest away with a Retry-After, sending nothing', async () => {
+    const { budget, clock } = budgetAt(4);
+    // 100 attempts a second for 10 s: at most the rate per second plus the burst get through.
+    const times = Array.from({ length: 1000 }, (_, i) => i * 10);
+    const admitted = await admittedPolls(budget, clock, times);
+    assert.ok(admitted <= 4 * 10 + 4 && admitted >= 4 * 10 - 4, `admitted ${admitted}`);
+    const refusal = await budget.take('p', 'poll').catch((err: unknown) => err);
+    assert.ok(refusal instanceof MetastoreApiError);
+    assert.equal(refusal.status, 'RESOURCE_EXHAUSTED');
+    assert.equal(refusal.local, true);
+    assert.ok((refusal.retryAfterMs ?? 0) > 0);
+  });
+
+  it('keeps a token for control calls: polls cannot spend the last one', async () => {
+    const { budget } = budgetAt(2);
+    await budget.take('p', 'poll');
+    await assert.rejects(budget.take('p', 'poll'), MetastoreApiError, 'the second poll would take the reserve');
+    await budget.take('p', 'control');
+  });
+
+  it('spreads the return of polls turned away in the same second', async () => {
+    const clock = { now: 5_000_000 };
+    let draw = 0;
+    const draws = [0.1, 0.9];
+    const budget = new ApiBudget({ ratePerSecond: 1, now: () => clock.now, random: () => draws[draw++ % 2]! });
+    await budget.take('p', 'poll').catch(() => undefined);
+    const delays: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      delays.push(
+        await budget.take('p', 'poll').then(
+          () => 0,
+          (err: MetastoreApiError) => err.retryAfterMs ?? 0,
+        ),
+      );
+    }
+    assert.ok(Math.max(...delays) - Math.min(...delays) >= 5000, `delays ${delays.join(', ')} are not spread`);
+  });
+
+  it('after a 429 nobody in the project calls before Retry-After; other projects are unaffected', async () => {
+    const { budget, clock } = budgetAt(4);
+    budget.throttled('p', 10_000);
+    await assert.rejects(budget.take('p', 'poll'), MetastoreApiError);
+    await assert.rejects(budget.take('p', 'control'), MetastoreApiError, 'a control call would wait 10 s: it gives up');
+    await budget.take('q', 'poll');
+    clock.now += 10_500;
+    await budget.take('p', 'control');
+  });
+
+  it('control calls wait for a token rather than fail while the wait is short', async () => {
+    const budget = new ApiBudget({ ratePerSecond: 50 });
+    const started = Date.now();
+    for (let i = 0; i < 60; i++) await budget.take('p', 'control');
+    // 50 tokens of burst, then 10 more at 50/s: about 200 ms of waiting.
+    assert.ok(Date.now() - started >= 150, 'the calls beyond the burst waited for tokens');
+  });
+
+  it('divides the rate among the workers sharing it', () => {
+    const { budget } = budgetAt(6);
+    budget.setWorkers(3);
+    assert.equal(budget.rate, 2);
+    budget.setWorkers(0);
+    assert.equal(budget.rate, 6);
+  });
+
+  it('reads the project from any resource name', () => {
+    assert.equal(projectOf('projects/p-1/locations/l/services/s/migrationExecutions/e'), 'p-1');
+    assert.equal(projectOf('projects/42/locations/l/operations/o'), '42');
+    assert.equal(projectOf('nothing'), '-');
+  });
+});
