@@ -44,9 +44,12 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): str
   }
   for (const activity of live) {
     const poll = activity.lastPoll ? `; last poll ${activity.lastPoll.polledAt}` : '';
+    const next = activity.nextAttemptAt ? `; next ${activity.nextAttemptAt}` : '';
     const retry =
-      activity.attempt > 1 ? `; attempt ${activity.attempt}, last failure: ${activity.lastFailure ?? '?'}` : '';
-    lines.push(`running    ${activity.activity}${poll}${retry}`);
+      activity.attempt > 1 && !activity.waitingBetweenPolls
+        ? `; attempt ${activity.attempt}, last failure: ${activity.lastFailure ?? '?'}`
+        : '';
+    lines.push(`${activity.waitingBetweenPolls ? 'polling' : 'running'}    ${activity.activity}${poll}${next}${retry}`);
   }
   lines.push(
     `history    ${s.historyLength} events in this run${s.continuedAsNew ? `, ${s.continuedAsNew} earlier runs` : ''}`,

@@ -1,16 +1,24 @@
-// What the workflow's history cannot show: the watcher activity's live heartbeat (its last poll and the
-// state it saw) and the retries of a pending activity, read from DescribeWorkflowExecution.
+// What the workflow's history cannot show, read from DescribeWorkflowExecution: the pending poll's last read
+// (carried in its benign `Unchanged` failure, or an old watcher's heartbeat) and next attempt, and the retries
+// of any other pending activity.
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { MigrationSnapshot } from './workflows/migration-state';
 
+/** activities/polling.ts UNCHANGED: not a failure, the normal wait between polls. */
+const UNCHANGED = 'Unchanged';
+
 export interface LiveActivity {
   activity: string;
   attempt: number;
   lastHeartbeatTime?: string;
-  /** From the watcher's heartbeat: its most recent read. */
+  /** The poll's most recent read. */
   lastPoll?: MigrationSnapshot;
+  /** When the server runs the next attempt (a poll waiting between reads holds no worker slot). */
+  nextAttemptAt?: string;
+  /** True while the attempts are polls finding nothing new, not failures. */
+  waitingBetweenPolls: boolean;
   lastFailure?: string;
 }
 
@@ -18,23 +26,32 @@ export interface LiveActivity {
 export async function liveWatch(handle: WorkflowHandle, codecs: readonly PayloadCodec[] = []): Promise<LiveActivity[]> {
   const description = await handle.describe();
   const pendingActivities = description.raw.pendingActivities ?? [];
-  const heartbeats = await Promise.all(
-    pendingActivities.map((pending) => decode(codecs, pending.heartbeatDetails?.payloads?.[0])),
+  return Promise.all(
+    pendingActivities.map(async (pending) => {
+      const failure = pending.lastFailure;
+      const unchanged = failure?.applicationFailureInfo?.type === UNCHANGED;
+      const carried = unchanged
+        ? failure?.applicationFailureInfo?.details?.payloads?.[0]
+        : pending.heartbeatDetails?.payloads?.[0];
+      const payload = await decode(codecs, carried ?? undefined);
+      const details = payload
+        ? (defaultPayloadConverter.fromPayload(payload) as { last?: MigrationSnapshot })
+        : undefined;
+      return {
+        activity: pending.activityType?.name ?? 'unknown',
+        attempt: pending.attempt ?? 1,
+        lastHeartbeatTime: isoTime(pending.lastHeartbeatTime?.seconds),
+        lastPoll: details?.last,
+        nextAttemptAt: isoTime(pending.nextAttemptScheduleTime?.seconds),
+        waitingBetweenPolls: unchanged,
+        lastFailure: failure?.message ?? undefined,
+      };
+    }),
   );
-  return pendingActivities.map((pending, index) => {
-    const payload = heartbeats[index];
-    const details = payload
-      ? (defaultPayloadConverter.fromPayload(payload) as { last?: MigrationSnapshot })
-      : undefined;
-    const seconds = pending.lastHeartbeatTime?.seconds;
-    return {
-      activity: pending.activityType?.name ?? 'unknown',
-      attempt: pending.attempt ?? 1,
-      lastHeartbeatTime: seconds ? new Date(Number(seconds) * 1000).toISOString() : undefined,
-      lastPoll: details?.last,
-      lastFailure: pending.lastFailure?.message ?? undefined,
-    };
-  });
+}
+
+function isoTime(seconds?: { toString(): string } | number | null): string | undefined {
+  return seconds ? new Date(Number(seconds) * 1000).toISOString() : undefined;
 }
 
 /** Codecs decode in the reverse of their encoding order, as the SDK's own converter does. */

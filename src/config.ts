@@ -1,5 +1,6 @@
 // Environment → validated Config, parsed once by worker.ts and client.ts.
 import { z } from 'zod';
+import type { WorkerSizing } from './fleet/workers';
 import { ApiVersionSchema, formatIssues } from './schemas';
 
 export const TASK_QUEUE = 'metastore-migration';
@@ -38,6 +39,25 @@ function keyProblem(id: string, material: string, earlier: CodecKey[]): string |
   return undefined;
 }
 
+/** Worker sizing: env name → [default, min, max]. Defaults suit 2,000 waiting migrations on 2 cores. */
+const SIZING = {
+  METASTORE_MIGRATOR_WORKFLOW_TASK_SLOTS: [20, 1, 1000],
+  METASTORE_MIGRATOR_CONTROL_SLOTS: [50, 1, 2000],
+  METASTORE_MIGRATOR_POLL_SLOTS: [50, 1, 2000],
+  METASTORE_MIGRATOR_MAX_CACHED_WORKFLOWS: [1000, 0, 100_000],
+  METASTORE_MIGRATOR_WORKFLOW_POLLERS: [4, 2, 100],
+  METASTORE_MIGRATOR_ACTIVITY_POLLERS: [4, 1, 100],
+} as const;
+
+function sizingEnv() {
+  return Object.fromEntries(
+    Object.entries(SIZING).map(([name, [fallback, min, max]]) => [
+      name,
+      z.coerce.number().int().min(min).max(max).default(fallback),
+    ]),
+  ) as Record<keyof typeof SIZING, z.ZodDefault<z.ZodCoercedNumber>>;
+}
+
 const EnvSchema = z
   .object({
     TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
@@ -57,6 +77,11 @@ const EnvSchema = z
     [CODEC_KEYS]: CodecKeysSchema.optional(),
     /** The key that encrypts new payloads; default the last one listed. Every listed key still decrypts. */
     [CODEC_KEY_ID]: z.string().optional(),
+    /** Metastore API calls per second per Google project, for all workers together (Google allows 5 per caller). */
+    METASTORE_MIGRATOR_API_BUDGET: z.coerce.number().min(0.01).max(1000).default(3),
+    /** How often a worker counts the workers sharing the budget (DescribeTaskQueue). */
+    METASTORE_MIGRATOR_BUDGET_SHARE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+    ...sizingEnv(),
   })
   .superRefine((env, ctx) => {
     const id = env[CODEC_KEY_ID];
@@ -91,6 +116,10 @@ export interface Config {
   };
   /** Present only when payload encryption is configured. */
   codec?: CodecConfig;
+  /** API calls per second per Google project for the whole fleet. */
+  apiBudgetPerProject: number;
+  budgetShareSeconds: number;
+  sizing: WorkerSizing;
 }
 
 export class ConfigError extends Error {
@@ -114,5 +143,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: e.METASTORE_REQUEST_TIMEOUT_MS,
     },
     ...(keys && { codec: { keys, encryptionKeyId: e[CODEC_KEY_ID] ?? keys[keys.length - 1]!.id } }),
+    apiBudgetPerProject: e.METASTORE_MIGRATOR_API_BUDGET,
+    budgetShareSeconds: e.METASTORE_MIGRATOR_BUDGET_SHARE_SECONDS,
+    sizing: {
+      workflowTaskSlots: e.METASTORE_MIGRATOR_WORKFLOW_TASK_SLOTS,
+      controlSlots: e.METASTORE_MIGRATOR_CONTROL_SLOTS,
+      pollSlots: e.METASTORE_MIGRATOR_POLL_SLOTS,
+      maxCachedWorkflows: e.METASTORE_MIGRATOR_MAX_CACHED_WORKFLOWS,
+      workflowTaskPollers: e.METASTORE_MIGRATOR_WORKFLOW_POLLERS,
+      activityTaskPollers: e.METASTORE_MIGRATOR_ACTIVITY_POLLERS,
+    },
   };
 }

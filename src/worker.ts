@@ -1,11 +1,15 @@
-// The worker: config → auth → MetastoreClient → activities → Worker.run(). SIGINT/SIGTERM shut it
-// down gracefully (the SDK's default signals), letting in-flight activities finish within the grace time.
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+// The worker: config → auth → API budget → MetastoreClients → activities → the control and poll workers.
+// SIGINT/SIGTERM shut both down gracefully (the SDK's default signals), letting in-flight activities finish.
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { dataConverterFor } from './codec';
 import { loadConfig } from './config';
+import { shareBudgetAmongWorkers } from './fleet/budget-share';
+import { createFleetWorkers } from './fleet/workers';
 import { createMetastoreTarget } from './metastore/auth';
+import { ApiBudget } from './metastore/budget';
 import { MetastoreClient } from './metastore/client';
+import { pollTaskQueue } from './workflows/task-queues';
 import { SECRET_MANAGER_ENDPOINT, createSecretManagerAccess } from './secret-manager';
 import { redact } from './redact';
 import { RedactingLogger } from './redacting-logger';
@@ -16,12 +20,15 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new RedactingLogger(new DefaultLogger('INFO'), 'INFO') });
   const config = loadConfig();
   const target = await createMetastoreTarget(config.metastore);
-  const metastore = new MetastoreClient({
-    baseUrl: target.baseUrl,
-    authClient: target.authClient,
-    apiVersion: config.metastore.apiVersion,
-    timeoutMs: config.metastore.timeoutMs,
-  });
+  const budget = new ApiBudget({ ratePerSecond: config.apiBudgetPerProject });
+  const client = (priority: 'control' | 'poll') =>
+    new MetastoreClient({
+      baseUrl: target.baseUrl,
+      authClient: target.authClient,
+      apiVersion: config.metastore.apiVersion,
+      timeoutMs: config.metastore.timeoutMs,
+      budget: budget.gate(priority),
+    });
   // Secret Manager references go through the same credentials, or to the emulator, which serves both APIs.
   const secretManager = createSecretManagerAccess({
     baseUrl: target.emulated ? target.baseUrl : SECRET_MANAGER_ENDPOINT,
@@ -29,27 +36,40 @@ async function main(): Promise<void> {
     timeoutMs: config.metastore.timeoutMs,
   });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const worker = await Worker.create({
+  const { namespace, taskQueue } = config.temporal;
+  const workers = await createFleetWorkers({
     connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    workflowsPath: require.resolve('./workflows'),
+    namespace,
+    taskQueue,
+    workflows: { workflowsPath: require.resolve('./workflows') },
     dataConverter: dataConverterFor(config.codec),
-    // Cancellation reaches an activity through its heartbeat: flush heartbeats often enough to notice.
-    maxHeartbeatThrottleInterval: '2s',
-    activities: createActivities({ metastore, secrets: createSecretResolver(process.env, secretManager) }),
-    shutdownGraceTime: '10s',
+    activities: createActivities({
+      metastore: client('control'),
+      pollMetastore: client('poll'),
+      secrets: createSecretResolver(process.env, secretManager),
+    }),
+    sizing: config.sizing,
+  });
+  const stopSharing = shareBudgetAmongWorkers({
+    connection,
+    namespace,
+    taskQueue: pollTaskQueue(taskQueue),
+    budget,
+    intervalMs: config.budgetShareSeconds * 1000,
+    onChange: (count) =>
+      console.log(`API budget: ${count} worker(s) share ${config.apiBudgetPerProject} req/s per project`),
   });
   console.log(
-    `worker polling task queue ${config.temporal.taskQueue} on ${config.temporal.address} ` +
+    `worker polling task queues ${taskQueue} and ${pollTaskQueue(taskQueue)} on ${config.temporal.address} ` +
       `(namespace ${config.temporal.namespace}); Metastore API: ${target.emulated ? `emulator at ${target.baseUrl}` : target.baseUrl}; ` +
       (config.codec
         ? `payloads encrypted with key ${config.codec.encryptionKeyId}`
         : 'payloads NOT encrypted (set METASTORE_MIGRATOR_CODEC_KEYS)'),
   );
   try {
-    await worker.run();
+    await workers.run();
   } finally {
+    stopSharing();
     await connection.close();
   }
 }

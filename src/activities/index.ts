@@ -1,4 +1,4 @@
-// createActivities({ metastore, secrets }): the object the worker registers. Every activity maps its
+// createActivities({ metastore, pollMetastore, secrets }): the object the worker registers. Every activity maps its
 // errors through toApplicationFailure, so the workflow sees one vocabulary of failure types.
 import type { MetastoreClient } from '../metastore/client';
 import type { SecretResolver } from '../secrets';
@@ -9,7 +9,10 @@ import { createPrecheckActivities } from './precheck';
 import { withFailureMapping } from './to-application-failure';
 
 export interface ActivityDeps {
+  /** Control calls (prechecks, start, complete, cancel, restore, operation checks). */
   metastore: MetastoreClient;
+  /** The waiting migrations' polls, at poll priority in the API budget; default `metastore`. */
+  pollMetastore?: MetastoreClient;
   secrets: SecretResolver;
 }
 

@@ -109,7 +109,7 @@ function isPrecondition(err: unknown): boolean {
 }
 
 /** The execution named by an operation's response (start returns the execution; complete/cancel name it). */
-function executionOf(operation: Operation): string | undefined {
+export function executionOf(operation: Operation): string | undefined {
   const response = operation.response ?? {};
   for (const candidate of [response['name'], response['migrationExecution'], operation.metadata?.target]) {
     if (typeof candidate === 'string' && MIGRATION_EXECUTION_NAME.test(candidate)) return candidate;

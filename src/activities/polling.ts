@@ -1,15 +1,19 @@
-// Reading migration state: one read (pollMigration), or a watcher that polls inside one long activity
-// and returns only when something changed, so steady-state waiting writes no history events.
-import { Context } from '@temporalio/activity';
+// Reading migration state. `pollMigrationChange` is Temporal's pattern for infrequent polling: each attempt is
+// one read (a few within a second or so, for sub-second test intervals); while nothing changed it fails benignly
+// and the server schedules the next attempt (nextRetryDelay),
+// so a waiting migration holds no worker slot and writes no history event between polls. `checkOperation` does
+// the same for a long-running operation. `watchMigration` is the old in-activity watcher, kept for histories
+// that scheduled it: it now reads once and returns, so such a workflow moves to the new path at once.
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { MetastoreClient } from '../metastore/client';
+import { succeeded } from '../metastore/client';
 import { MetastoreApiError } from '../metastore/errors';
 import { NON_RETRYABLE_STATUSES } from '../failure-types';
 import type { MigrationExecution } from '../schemas';
 import type { ExecutionSnapshot, MigrationSnapshot } from '../workflows/migration-state';
-import { isActiveExecution, snapshotChanged } from '../workflows/migration-state';
-
-/** Heartbeat at least this often so cancellation and worker death are noticed quickly. */
-const HEARTBEAT_EVERY_MS = 5000;
+import { executionChanged, isActiveExecution, isReplicating, snapshotChanged } from '../workflows/migration-state';
+import type { OperationOutcome } from './migration';
+import { executionOf } from './migration';
 
 export interface WatchArgs {
   service: string;
@@ -24,46 +28,153 @@ export interface WatchArgs {
   maxQuietMs: number;
 }
 
-export function createPollingActivities({ metastore }: { metastore: MetastoreClient }) {
-  async function poll(service: string, execution?: string): Promise<MigrationSnapshot> {
-    const polledAt = new Date().toISOString();
-    const found = await orNotFound(() => metastore.getService(service));
-    if (!found) return { polledAt, serviceFound: false };
-    const current = execution
-      ? await orNotFound(() => metastore.getMigrationExecution(execution))
-      : pickCurrent(await metastore.listAllMigrationExecutions(service));
-    return { polledAt, serviceFound: true, serviceState: found.state, execution: current && toSnapshot(current) };
-  }
+/** The failure type of "nothing changed, poll again": BENIGN, so no error log and no failure metric. */
+export const UNCHANGED = 'Unchanged';
 
+export interface PollingDeps {
+  metastore: MetastoreClient;
+  /** The client polls read through: its API budget turns polls away instead of making them wait. */
+  pollMetastore?: MetastoreClient;
+}
+
+export function createPollingActivities({ metastore, pollMetastore = metastore }: PollingDeps) {
   return {
-    /** One read of the service and the execution (or, without a name, the service's current execution). */
-    async pollMigration({ service, execution }: { service: string; execution?: string }): Promise<MigrationSnapshot> {
-      return poll(service, execution);
+    /** One read (the execution; the service only when needed) — what the workflow asks at a transition. */
+    async pollMigration(args: { service: string; execution?: string; last?: MigrationSnapshot }) {
+      return readSnapshot(metastore, args.service, args.execution, args.last, false);
     },
 
     /**
-     * Polls until the snapshot differs from `last` (or maxQuietMs passes): fast until `fastUntil`, then at
-     * pollIntervalMs. A transient read error is reported once (as `error` on a snapshot that repeats the last
-     * good read) and polling goes on; the first good read after it is a change again.
+     * One attempt of the wait: returns when the read differs from `last` (or once per maxQuietMs, unchanged),
+     * else fails benignly with the next poll's delay: fast until `fastUntil`, then steady, jittered ±10 %.
+     * A transient read error is returned once (as `error` on a snapshot repeating the last good read); a 429
+     * (Google's or this worker's budget) is absorbed: the next attempt comes after its Retry-After.
      */
-    async watchMigration(args: WatchArgs): Promise<MigrationSnapshot> {
+    async pollMigrationChange(args: WatchArgs): Promise<MigrationSnapshot> {
       const ctx = Context.current();
-      // A retried attempt resumes from the last snapshot its predecessor saw.
-      const resumed = ctx.info.heartbeatDetails as { last?: MigrationSnapshot } | undefined;
-      let last = resumed?.last ?? args.last;
-      const deadline = Date.now() + args.maxQuietMs;
-      const fastUntil = args.fastUntil ? Date.parse(args.fastUntil) : 0;
-      for (;;) {
-        const interval =
-          Date.now() < fastUntil ? (args.fastPollIntervalMs ?? args.pollIntervalMs) : args.pollIntervalMs;
-        await sleepWithHeartbeats(ctx, Math.min(interval, Math.max(0, deadline - Date.now())), { last });
-        const snapshot = await poll(args.service, args.execution).catch((err: unknown) => failedRead(err, last));
-        if (snapshotChanged(last, snapshot) || Date.now() >= deadline) return snapshot;
-        last = snapshot;
-        ctx.heartbeat({ last });
-      }
+      return withinAttempt<MigrationSnapshot>(ctx, async () => {
+        const quietForMs = Date.now() - ctx.info.scheduledTimestampMs;
+        const quietEnough = quietForMs >= args.maxQuietMs;
+        let snapshot: MigrationSnapshot;
+        try {
+          snapshot = await readSnapshot(pollMetastore, args.service, args.execution, args.last, quietEnough);
+        } catch (err) {
+          snapshot = failedRead(err, args.last);
+          if (snapshot.error?.type === 'RESOURCE_EXHAUSTED' || snapshot.error?.type === args.last?.error?.type) {
+            return pollAgain(args, quietForMs, snapshot, retryAfterOf(err));
+          }
+        }
+        if (quietEnough || snapshotChanged(args.last, snapshot)) return { done: snapshot };
+        return pollAgain(args, quietForMs, snapshot);
+      });
+    },
+
+    /** One read of an operation: its outcome once done (its error as a failure), else poll again benignly. */
+    async checkOperation({ operation, pollIntervalMs }: { operation: string; pollIntervalMs: number }) {
+      return withinAttempt<OperationOutcome>(Context.current(), async () => {
+        const current = await metastore.getOperation(operation);
+        if (!current.done) {
+          const status = current.metadata?.statusMessage;
+          return { again: jittered(pollIntervalMs), message: `operation not done yet${status ? `: ${status}` : ''}` };
+        }
+        const done = succeeded(current);
+        return { done: { operation, migrationExecution: executionOf(done) } };
+      });
+    },
+
+    /** Histories from before retry-as-poll scheduled this; one read, so their next step takes the new path. */
+    async watchMigration(args: WatchArgs): Promise<MigrationSnapshot> {
+      return readSnapshot(metastore, args.service, args.execution, args.last, true).catch((err: unknown) =>
+        failedRead(err, args.last),
+      );
     },
   };
+}
+
+/**
+ * The execution is read on every poll; the service only when the execution alone cannot tell: no execution
+ * known yet, the execution gone, no longer RUNNING in REPLICATION or different from `last`, or `refreshService`.
+ */
+async function readSnapshot(
+  metastore: MetastoreClient,
+  service: string,
+  execution: string | undefined,
+  last: MigrationSnapshot | undefined,
+  refreshService: boolean,
+): Promise<MigrationSnapshot> {
+  const polledAt = new Date().toISOString();
+  let current: MigrationExecution | undefined;
+  if (execution) {
+    current = await orNotFound(() => metastore.getMigrationExecution(execution));
+  } else {
+    const listed = await orNotFound(() => metastore.listAllMigrationExecutions(service));
+    if (!listed) return { polledAt, serviceFound: false };
+    current = pickCurrent(listed);
+  }
+  const snapshot = current && toSnapshot(current);
+  const known = last?.serviceFound === true && last.serviceState !== undefined && !last.error;
+  const steady = isReplicating(snapshot) && !executionChanged(last?.execution, snapshot);
+  if (known && steady && !refreshService) {
+    return { polledAt, serviceFound: true, serviceState: last.serviceState, execution: snapshot };
+  }
+  const found = await orNotFound(() => metastore.getService(service));
+  if (!found) return { polledAt, serviceFound: false };
+  return { polledAt, serviceFound: true, serviceState: found.state, execution: snapshot };
+}
+
+/** What one read decided: done (the activity's result), or read again after `again` ms. */
+type Poll<T> = { done: T } | { again: number; message: string; details?: unknown };
+
+/**
+ * The server's retry timers fire with about a second's resolution, so a next read due sooner than that is
+ * waited for here, within one short attempt; anything longer ends the attempt with a BENIGN failure whose
+ * nextRetryDelay is the wait — no slot is held and no history event is written until the next attempt.
+ */
+const SERVER_TIMER_RESOLUTION_MS = 1000;
+const MAX_ATTEMPT_MS = 3000;
+
+async function withinAttempt<T>(ctx: Context, read: () => Promise<Poll<T>>): Promise<T> {
+  const began = Date.now();
+  for (;;) {
+    const poll = await read();
+    if ('done' in poll) return poll.done;
+    if (poll.again >= SERVER_TIMER_RESOLUTION_MS || Date.now() - began + poll.again > MAX_ATTEMPT_MS) {
+      throw ApplicationFailure.create({
+        type: UNCHANGED,
+        message: poll.message,
+        category: 'BENIGN',
+        details: poll.details === undefined ? undefined : [poll.details],
+        nextRetryDelay: Math.max(1, Math.round(poll.again)),
+      });
+    }
+    await ctx.sleep(poll.again);
+  }
+}
+
+/** Nothing new: poll again after the adaptive interval; the read rides along for the CLI's live status. */
+function pollAgain(args: WatchArgs, quietForMs: number, snapshot: MigrationSnapshot, atLeastMs = 0): Poll<never> {
+  const fast = args.fastUntil !== undefined && Date.now() < Date.parse(args.fastUntil);
+  const interval = fast ? (args.fastPollIntervalMs ?? args.pollIntervalMs) : args.pollIntervalMs;
+  // Not past the quiet deadline, so the daily unchanged return happens on time.
+  const remainingMs = args.maxQuietMs - quietForMs;
+  const next = remainingMs > 0 ? Math.min(jittered(interval), remainingMs) : jittered(interval);
+  const delay = Math.max(atLeastMs, next);
+  const e = snapshot.execution;
+  const seen = snapshot.error ? `${snapshot.error.type}, retrying` : `${e?.state ?? 'no execution'}/${e?.phase ?? '-'}`;
+  return {
+    again: delay,
+    message: `unchanged (${seen}); next poll in ${Math.round(delay / 100) / 10}s`,
+    details: { last: snapshot },
+  };
+}
+
+/** ±10 %, so migrations started together drift apart instead of polling in lockstep. */
+function jittered(ms: number): number {
+  return Math.max(1, Math.round(ms * (0.9 + Math.random() * 0.2)));
+}
+
+function retryAfterOf(err: unknown): number {
+  return err instanceof MetastoreApiError ? (err.retryAfterMs ?? 0) : 0;
 }
 
 /** A transient failure becomes a snapshot carrying the error; anything else fails the activity. */
@@ -78,14 +189,6 @@ function failedRead(err: unknown, last: MigrationSnapshot | undefined): Migratio
     execution: last?.execution,
     error: { type: err.status, message: err.message },
   };
-}
-
-async function sleepWithHeartbeats(ctx: Context, ms: number, details: unknown): Promise<void> {
-  const until = Date.now() + ms;
-  for (let left = ms; left > 0; left = until - Date.now()) {
-    ctx.heartbeat(details);
-    await ctx.sleep(Math.min(left, HEARTBEAT_EVERY_MS));
-  }
 }
 
 async function orNotFound<T>(read: () => Promise<T>): Promise<T | undefined> {

@@ -1,10 +1,11 @@
 // One proxyActivities per timeout profile. Single API calls retry briefly in Temporal and then in the workflow
 // (which records the error and backs off with jitter, without limit: a year-long migration outlives outages);
 // long-running ones retry in Temporal from their heartbeat. Non-retryable failure types stop retries at once.
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { MigrationOptions } from '../schemas';
+import { pollTaskQueue } from './task-queues';
 
 const RETRY: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s' };
 /** Single calls retry a few times quickly; beyond that the workflow retries, recording the error for `status`. */
@@ -14,6 +15,11 @@ const QUICK_RETRY: RetryPolicy = {
   maximumInterval: '10s',
   maximumAttempts: 3,
 };
+/**
+ * Retry as poll: every attempt is one read and says when to come back (nextRetryDelay); this policy only paces
+ * attempts that time out or fail without saying. No attempt limit: a migration waits as long as it takes.
+ */
+const POLL_RETRY: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s' };
 
 export function activityProxies(options: MigrationOptions) {
   const apiTimeout = options.apiTimeoutSeconds * 1000; // ms
@@ -21,9 +27,25 @@ export function activityProxies(options: MigrationOptions) {
     /** Single REST calls. */
     api: proxyActivities<Activities>({ startToCloseTimeout: apiTimeout, retry: QUICK_RETRY }),
     precheck: proxyActivities<Activities>({ startToCloseTimeout: apiTimeout, retry: QUICK_RETRY }),
-    /** awaitOperation: long, heartbeating, cancellable. */
+    /** Histories from before retry-as-poll: awaitOperation, long, heartbeating, cancellable. */
     operations: proxyActivities<Activities>({ startToCloseTimeout: '24h', heartbeatTimeout: '30s', retry: RETRY }),
-    /** watchMigration: returns on change or after maxQuietSeconds. */
+    /**
+     * pollMigrationChange, on the poll queue: no slot and no history event between polls. TRY_CANCEL: a read
+     * needs no cleanup, so an engineer's decision proceeds at once instead of waiting for an attempt to end.
+     */
+    polls: proxyActivities<Activities>({
+      taskQueue: pollTaskQueue(workflowInfo().taskQueue),
+      startToCloseTimeout: apiTimeout,
+      retry: POLL_RETRY,
+      cancellationType: 'TRY_CANCEL',
+    }),
+    /** checkOperation: an operation awaited by retry-as-poll on the control queue. */
+    operationChecks: proxyActivities<Activities>({
+      startToCloseTimeout: apiTimeout,
+      retry: POLL_RETRY,
+      cancellationType: 'TRY_CANCEL',
+    }),
+    /** Histories from before retry-as-poll: watchMigration returned on change or after maxQuietSeconds. */
     watcher: proxyActivities<Activities>({
       startToCloseTimeout: (options.maxQuietSeconds + 600) * 1000,
       heartbeatTimeout: '30s',

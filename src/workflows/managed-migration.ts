@@ -56,6 +56,13 @@ export interface ManagedMigrationArgs {
 
 const now = () => new Date().toISOString();
 
+/**
+ * Waiting by retry-as-poll (pollMigrationChange on the poll queue, checkOperation) instead of long activities
+ * that held a worker slot each. Checked at every wait, so a run recorded on the old watcher moves over at its
+ * next poll once it runs on this code.
+ */
+export const RETRY_AS_POLL_PATCH = 'retry-as-poll';
+
 /** Prechecks give up after this many rounds of transient failures: nothing has changed yet. */
 const PRECHECK_ROUNDS = 4;
 
@@ -199,8 +206,7 @@ class MigrationRun {
     if (started.migrationExecution) this.state.execution = { name: started.migrationExecution };
     this.pollFastFromNow();
     const finished = await raceUntil(
-      () =>
-        this.acts.operations.awaitOperation({ operation: started.operation, pollIntervalMs: this.operationPollMs() }),
+      () => this.awaitOperation(started.operation),
       () => this.cancelRequested(),
     ).catch((err) => this.settleAfterFailure(err));
     if (finished === 'interrupted') return this.enter('CANCELLING');
@@ -220,7 +226,7 @@ class MigrationRun {
       }
       if (this.historyIsLong()) await this.continueAsNew();
       const watched = await raceUntil(
-        () => this.acts.watcher.watchMigration(this.watchArgs(last, this.request.options.pollIntervalSeconds)),
+        () => this.watch(last, this.request.options.pollIntervalSeconds),
         () => this.decisionActionable(),
       );
       if (watched === 'interrupted') continue;
@@ -248,9 +254,7 @@ class MigrationRun {
     const settled = (s: MigrationSnapshot) =>
       !s.serviceFound || (isTerminalExecution(s.execution?.state) && s.serviceState !== 'MIGRATING');
     while (!settled(snapshot)) {
-      snapshot = this.apply(
-        await this.acts.watcher.watchMigration(this.watchArgs(snapshot, this.request.options.operationPollSeconds)),
-      );
+      snapshot = this.apply(await this.watch(snapshot, this.request.options.operationPollSeconds));
     }
     const state = snapshot.execution?.state;
     if (state === expected && snapshot.serviceState === 'ACTIVE') {
@@ -334,8 +338,21 @@ class MigrationRun {
     }
   }
 
+  /**
+   * An operation is awaited by retry-as-poll on the control queue (no slot held between reads); histories
+   * from before that scheduled the long heartbeating awaitOperation and replay with it.
+   */
   private awaitOperation(operation: string) {
-    return this.acts.operations.awaitOperation({ operation, pollIntervalMs: this.operationPollMs() });
+    const args = { operation, pollIntervalMs: this.operationPollMs() };
+    if (patched(RETRY_AS_POLL_PATCH)) return this.acts.operationChecks.checkOperation(args);
+    return this.acts.operations.awaitOperation(args);
+  }
+
+  /** The next change (or the daily quiet return): retry-as-poll, or the old watcher when replaying before it. */
+  private watch(last: MigrationSnapshot, pollIntervalSeconds: number): Promise<MigrationSnapshot> {
+    const args = this.watchArgs(last, pollIntervalSeconds);
+    if (patched(RETRY_AS_POLL_PATCH)) return this.acts.polls.pollMigrationChange(args);
+    return this.acts.watcher.watchMigration(args);
   }
 
   private watchArgs(last: MigrationSnapshot, pollIntervalSeconds: number) {
@@ -352,7 +369,10 @@ class MigrationRun {
   }
 
   private async poll(execution?: string): Promise<MigrationSnapshot> {
-    return this.apply(await this.retrying(() => this.acts.api.pollMigration({ service: this.service, execution })));
+    const last = this.state.lastSnapshot;
+    return this.apply(
+      await this.retrying(() => this.acts.api.pollMigration({ service: this.service, execution, last })),
+    );
   }
 
   private apply(snapshot: MigrationSnapshot): MigrationSnapshot {

@@ -258,11 +258,17 @@ export function snapshotChanged(before: MigrationSnapshot | undefined, after: Mi
   return (
     before.serviceFound !== after.serviceFound ||
     before.serviceState !== after.serviceState ||
-    before.execution?.name !== after.execution?.name ||
-    before.execution?.state !== after.execution?.state ||
-    before.execution?.phase !== after.execution?.phase ||
-    before.execution?.stateMessage !== after.execution?.stateMessage ||
+    executionChanged(before.execution, after.execution) ||
     before.error?.type !== after.error?.type
+  );
+}
+
+export function executionChanged(before?: ExecutionSnapshot, after?: ExecutionSnapshot): boolean {
+  return (
+    before?.name !== after?.name ||
+    before?.state !== after?.state ||
+    before?.phase !== after?.phase ||
+    before?.stateMessage !== after?.stateMessage
   );
 }
 

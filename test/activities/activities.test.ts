@@ -218,86 +218,140 @@ describe('activities against the emulator', () => {
       assert.equal(snapshot.execution, undefined);
     });
 
-    it('watchMigration returns as soon as the execution changes', async () => {
+    /** One attempt of the wait, as the server runs it: first scheduled `quietForMs` ago. */
+    function attempt(args: Parameters<Activities['pollMigrationChange']>[0], quietForMs = 0) {
+      return runIn(newEnv({ scheduledTimestampMs: Date.now() - quietForMs }), activities.pollMigrationChange, args);
+    }
+
+    async function requestCounts(): Promise<Record<string, number>> {
+      return (await admin<{ requests: Record<string, number> }>(emulator, 'stats')).requests;
+    }
+
+    it('pollMigrationChange returns the read as soon as the execution changed, with the service', async () => {
       const service = await seed();
       const execution = await startRunning(service);
       const last = await run(activities.pollMigration, { service, execution });
-      const env = newEnv();
-      let polls = 0;
-      env.on('heartbeat', () => (polls += 1));
-      const watching = runIn(env, activities.watchMigration, {
+      await admin(emulator, 'executions:fail', { name: execution, stateMessage: 'binlog purged' });
+      const snapshot = await attempt({ service, execution, last, pollIntervalMs: 60_000, maxQuietMs: 86_400_000 });
+      assert.equal(snapshot.execution?.state, 'FAILED');
+      assert.equal(snapshot.execution?.stateMessage, 'binlog purged');
+      assert.equal(snapshot.serviceState, 'ACTIVE', 'a change reads the service too');
+    });
+
+    it('pollMigrationChange fails benignly while nothing changed, reading only the execution', async () => {
+      const service = await seed();
+      const execution = await startRunning(service);
+      const last = await run(activities.pollMigration, { service, execution });
+      const before = await requestCounts();
+      const err = await failure(() =>
+        attempt({ service, execution, last, pollIntervalMs: 60_000, maxQuietMs: 86_400_000 }),
+      );
+      const after = await requestCounts();
+      assert.ok(err instanceof ApplicationFailure);
+      assert.equal(err.type, 'Unchanged');
+      assert.equal(err.category, 'BENIGN');
+      assert.equal(err.nonRetryable, false);
+      const delay = Number(err.nextRetryDelay);
+      assert.ok(delay >= 54_000 && delay <= 66_000, `next poll in ${delay} ms, expected 60 s ± 10 %`);
+      assert.equal((err.details?.[0] as { last: MigrationSnapshot }).last.execution?.state, 'RUNNING');
+      assert.equal(
+        (after['services.migrationExecutions.get'] ?? 0) - (before['services.migrationExecutions.get'] ?? 0),
+        1,
+      );
+      assert.equal(after['services.get'] ?? 0, before['services.get'] ?? 0, 'no service read in steady state');
+    });
+
+    it('pollMigrationChange polls at the fast interval until fastUntil', async () => {
+      const service = await seed();
+      const execution = await startRunning(service);
+      const last = await run(activities.pollMigration, { service, execution });
+      const fastUntil = new Date(Date.now() + 60_000).toISOString();
+      const args = {
         service,
         execution,
         last,
-        pollIntervalMs: 50,
-        maxQuietMs: 60_000,
-      });
-      await waitFor('the watcher to be polling', () => polls > 1, { timeoutMs: 5000 });
-      const began = Date.now();
-      await admin(emulator, 'executions:fail', { name: execution, stateMessage: 'binlog purged' });
-      const snapshot = await watching;
-      assert.equal(snapshot.execution?.state, 'FAILED');
-      assert.equal(snapshot.execution?.stateMessage, 'binlog purged');
-      assert.equal(snapshot.serviceState, 'ACTIVE');
-      assert.ok(Date.now() - began < 5000, 'returned on the change, not after maxQuietMs');
+        pollIntervalMs: 60_000,
+        fastPollIntervalMs: 5000,
+        maxQuietMs: 86_400_000,
+      };
+      const fast = await failure(() => attempt({ ...args, fastUntil }));
+      assert.ok(Number(fast.nextRetryDelay) <= 5500, `fast: ${String(fast.nextRetryDelay)}`);
+      const steady = await failure(() => attempt({ ...args, fastUntil: new Date(Date.now() - 1).toISOString() }));
+      assert.ok(Number(steady.nextRetryDelay) >= 54_000, `steady: ${String(steady.nextRetryDelay)}`);
     });
 
-    it('watchMigration returns the unchanged snapshot after maxQuietMs when nothing changes', async () => {
+    it('pollMigrationChange returns unchanged once maxQuietMs has passed since the first attempt', async () => {
       const service = await seed();
       const execution = await startRunning(service);
       const last = await run(activities.pollMigration, { service, execution });
-      const began = Date.now();
+      const args = { service, execution, last, pollIntervalMs: 60_000, maxQuietMs: 3_600_000 };
+      const early = await failure(() => attempt(args, 3_000_000));
+      assert.ok(Number(early.nextRetryDelay) <= 600_000, 'the next attempt is due by the quiet deadline');
+      const snapshot = await attempt(args, 3_600_001);
+      assert.equal(snapshot.execution?.state, 'RUNNING');
+      assert.equal(snapshot.serviceState, 'MIGRATING');
+      assert.ok(snapshot.polledAt > last.polledAt);
+    });
+
+    it('pollMigrationChange reports a transient error once, then waits quietly; a 429 waits for Retry-After', async () => {
+      const service = await seed();
+      const execution = await startRunning(service);
+      const last = await run(activities.pollMigration, { service, execution });
+      const args = { service, execution, pollIntervalMs: 5000, maxQuietMs: 86_400_000 };
+      await admin(emulator, 'faults', {
+        method: 'services.migrationExecutions.get',
+        error: { status: 'UNAVAILABLE' },
+        count: 2,
+      });
+      const reported = await attempt({ ...args, last });
+      assert.equal(reported.error?.type, 'UNAVAILABLE');
+      assert.equal(reported.execution?.state, 'RUNNING', 'the last good read is repeated');
+      const again = await failure(() => attempt({ ...args, last: reported }));
+      assert.equal(again.type, 'Unchanged');
+      const recovered = await attempt({ ...args, last: reported });
+      assert.equal(recovered.error, undefined, 'the first good read after the error is a change');
+
+      await admin(emulator, 'faults', {
+        method: 'services.migrationExecutions.get',
+        error: { status: 'RESOURCE_EXHAUSTED', retryAfterSeconds: 7 },
+        count: 1,
+      });
+      const throttled = await failure(() => attempt({ ...args, last: recovered }));
+      assert.equal(throttled.type, 'Unchanged', 'a 429 is absorbed, never reported as an error');
+      assert.ok(Number(throttled.nextRetryDelay) >= 7000, `next attempt after ${String(throttled.nextRetryDelay)} ms`);
+    });
+
+    it('checkOperation fails benignly until the operation is done, then returns its outcome', async () => {
+      const service = await seed();
+      const started = await run(activities.startMigration, {
+        service,
+        migrationExecution: migrationExecutionRequest(),
+        requestId: randomUUID(),
+      });
+      const pending = await failure(() =>
+        run(activities.checkOperation, { operation: started.operation, pollIntervalMs: 1000 }),
+      );
+      assert.equal(pending.type, 'Unchanged');
+      assert.equal(pending.category, 'BENIGN');
+      const done = await waitFor('the operation done', () =>
+        run(activities.checkOperation, { operation: started.operation, pollIntervalMs: 1000 }).catch(() => undefined),
+      );
+      assert.match(done.migrationExecution ?? '', /migrationExecutions/);
+    });
+
+    it('watchMigration, scheduled by histories from before retry-as-poll, reads once and returns', async () => {
+      const service = await seed();
+      const execution = await startRunning(service);
+      const last = await run(activities.pollMigration, { service, execution });
       const snapshot = await run(activities.watchMigration, {
         service,
         execution,
         last,
-        pollIntervalMs: 50,
-        maxQuietMs: 400,
+        pollIntervalMs: 60_000,
+        maxQuietMs: 86_400_000,
       });
-      const elapsed = Date.now() - began;
-      assert.ok(elapsed >= 400, `returned after ${elapsed} ms, before maxQuietMs`);
-      assert.ok(elapsed < 5000);
       assert.equal(snapshot.execution?.state, 'RUNNING');
       assert.ok(snapshot.polledAt > last.polledAt);
-    });
-
-    it('watchMigration resumes from the snapshot in its heartbeat details after a retry', async () => {
-      const service = await seed();
-      const execution = await startRunning(service);
-      const last: MigrationSnapshot = await run(activities.pollMigration, { service, execution });
-      // Without the heartbeat details, `last: undefined` would count as a change and return at once.
-      const env = newEnv({ heartbeatDetails: { last }, attempt: 2 });
-      const began = Date.now();
-      const snapshot = await runIn(env, activities.watchMigration, {
-        service,
-        execution,
-        pollIntervalMs: 50,
-        maxQuietMs: 400,
-      });
-      assert.ok(Date.now() - began >= 400, 'treated the resumed snapshot as the baseline');
-      assert.equal(snapshot.execution?.state, 'RUNNING');
-    });
-
-    it('watchMigration is cancellable and rejects with CancelledFailure', async () => {
-      const service = await seed();
-      const execution = await startRunning(service);
-      const last = await run(activities.pollMigration, { service, execution });
-      const env = newEnv();
-      const watching = runIn(env, activities.watchMigration, {
-        service,
-        execution,
-        last,
-        pollIntervalMs: 50,
-        maxQuietMs: 60_000,
-      });
-      let heartbeats = 0;
-      env.on('heartbeat', () => (heartbeats += 1));
-      await waitFor('the watcher to heartbeat', () => heartbeats > 0, { timeoutMs: 5000 });
-      const began = Date.now();
-      env.cancel();
-      const err = await failure(() => watching);
-      assert.ok(err instanceof CancelledFailure, `expected CancelledFailure, got ${String(err)}`);
-      assert.ok(Date.now() - began < 5000);
     });
   });
 

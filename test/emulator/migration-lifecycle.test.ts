@@ -12,7 +12,8 @@ import {
 } from '../helpers/emulator';
 
 // Long enough that a test can reliably observe the transitional states (UPDATING, CANCELLING, CUTOVER…).
-const OBSERVABLE_DELAY_MS = 300;
+// Long enough that the first request of a loaded 2-core run still sees the transitional state.
+const OBSERVABLE_DELAY_MS = 800;
 
 const TYPE = 'type.googleapis.com/google.cloud.metastore.v1';
 

@@ -3,11 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
-import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { PassThroughClient } from 'google-auth-library';
 import { createActivities } from '../../src/activities';
-import { TASK_QUEUE } from '../../src/config';
+import { TASK_QUEUE, loadConfig } from '../../src/config';
+import { createFleetWorkers } from '../../src/fleet/workers';
+import type { WorkerSizing } from '../../src/fleet/workers';
+import type { ApiBudget } from '../../src/metastore/budget';
 import { MetastoreClient } from '../../src/metastore/client';
 import type { PlanReport } from '../../src/plan/report';
 import type { MigrationExecutionRequest, MigrationOptions } from '../../src/schemas';
@@ -42,8 +45,12 @@ export interface Harness {
   metastore: MetastoreClient;
   /** Seeds a fresh service in the emulator and returns its name. */
   seedService(overrides?: Record<string, unknown>): Promise<string>;
-  /** Runs `fn` while a worker with the real activities polls a fresh task queue. */
-  withWorker<T>(fn: (taskQueue: string) => Promise<T>, env?: Record<string, string>): Promise<T>;
+  /** Runs `fn` while a worker process's pair of workers (control and polls) serves a fresh task queue. */
+  withWorker<T>(
+    fn: (taskQueue: string) => Promise<T>,
+    env?: Record<string, string>,
+    options?: WorkerOverrides,
+  ): Promise<T>;
   start(
     service: string,
     taskQueue: string,
@@ -60,6 +67,15 @@ export interface Harness {
   status(service: string): Promise<MigrationStatus>;
   waitForStage(service: string, stage: Stage): Promise<MigrationStatus>;
   close(): Promise<void>;
+}
+
+export interface WorkerOverrides {
+  sizing?: Partial<WorkerSizing>;
+  /** Metastore calls go through this budget (control and poll priorities), as worker.ts wires it. */
+  budget?: ApiBudget;
+  /** An existing task queue, e.g. to take over migrations another worker started. */
+  taskQueue?: string;
+  identity?: string;
 }
 
 let runtimeInstalled = false;
@@ -93,17 +109,31 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       await admin(emulator, 'services', serviceSeed(name, overrides));
       return name;
     },
-    async withWorker(fn, secretEnv = SECRET_ENV) {
-      const taskQueue = `${TASK_QUEUE}-${randomUUID()}`;
-      const worker = await Worker.create({
+    async withWorker(fn, secretEnv = SECRET_ENV, overrides = {}) {
+      const taskQueue = overrides.taskQueue ?? `${TASK_QUEUE}-${randomUUID()}`;
+      const clientFor = (priority: 'control' | 'poll') =>
+        overrides.budget
+          ? new MetastoreClient({
+              baseUrl: emulator.url,
+              authClient: new PassThroughClient(),
+              timeoutMs: 10_000,
+              budget: overrides.budget.gate(priority),
+            })
+          : metastore;
+      const workers = await createFleetWorkers({
         connection: env.nativeConnection,
         taskQueue,
-        workflowBundle,
+        workflows: { workflowBundle },
         dataConverter,
-        activities: createActivities({ metastore, secrets: createSecretResolver(secretEnv, secretManager) }),
-        maxHeartbeatThrottleInterval: '2s',
+        activities: createActivities({
+          metastore: clientFor('control'),
+          pollMetastore: clientFor('poll'),
+          secrets: createSecretResolver(secretEnv, secretManager),
+        }),
+        sizing: { ...loadConfig({}).sizing, ...overrides.sizing },
+        identity: overrides.identity,
       });
-      return worker.runUntil(fn(taskQueue));
+      return workers.runUntil(fn(taskQueue));
     },
     start(service, taskQueue, options = {}, migrationExecution = migrationExecutionRequest()) {
       return client.workflow.start<typeof managedMigration>(WORKFLOW_TYPE, {

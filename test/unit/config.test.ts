@@ -24,6 +24,16 @@ describe('loadConfig', () => {
         apiVersion: 'v1',
         timeoutMs: 20_000,
       },
+      apiBudgetPerProject: 3,
+      budgetShareSeconds: 30,
+      sizing: {
+        workflowTaskSlots: 20,
+        controlSlots: 50,
+        pollSlots: 50,
+        maxCachedWorkflows: 1000,
+        workflowTaskPollers: 4,
+        activityTaskPollers: 4,
+      },
     });
   });
 
@@ -37,6 +47,14 @@ describe('loadConfig', () => {
       METASTORE_ENDPOINT: 'https://metastore.mtls.googleapis.com',
       METASTORE_API_VERSION: 'v1beta',
       METASTORE_REQUEST_TIMEOUT_MS: '5000',
+      METASTORE_MIGRATOR_API_BUDGET: '2.5',
+      METASTORE_MIGRATOR_BUDGET_SHARE_SECONDS: '5',
+      METASTORE_MIGRATOR_WORKFLOW_TASK_SLOTS: '8',
+      METASTORE_MIGRATOR_CONTROL_SLOTS: '30',
+      METASTORE_MIGRATOR_POLL_SLOTS: '10',
+      METASTORE_MIGRATOR_MAX_CACHED_WORKFLOWS: '500',
+      METASTORE_MIGRATOR_WORKFLOW_POLLERS: '2',
+      METASTORE_MIGRATOR_ACTIVITY_POLLERS: '3',
       PATH: '/usr/bin',
     });
     assert.deepEqual(config, {
@@ -47,6 +65,16 @@ describe('loadConfig', () => {
         endpoint: 'https://metastore.mtls.googleapis.com',
         apiVersion: 'v1beta',
         timeoutMs: 5000,
+      },
+      apiBudgetPerProject: 2.5,
+      budgetShareSeconds: 5,
+      sizing: {
+        workflowTaskSlots: 8,
+        controlSlots: 30,
+        pollSlots: 10,
+        maxCachedWorkflows: 500,
+        workflowTaskPollers: 2,
+        activityTaskPollers: 3,
       },
     });
   });
@@ -67,6 +95,12 @@ describe('loadConfig', () => {
       const err = configError({ METASTORE_EMULATOR_HOST: host });
       assert.match(err.message, /^METASTORE_EMULATOR_HOST: /m, host);
     }
+  });
+
+  it('refuses a zero slot count and a budget of nothing, naming each variable', () => {
+    const err = configError({ METASTORE_MIGRATOR_POLL_SLOTS: '0', METASTORE_MIGRATOR_API_BUDGET: '0' });
+    assert.match(err.message, /^METASTORE_MIGRATOR_POLL_SLOTS: /m);
+    assert.match(err.message, /^METASTORE_MIGRATOR_API_BUDGET: /m);
   });
 
   it('refuses an unknown API version and an out-of-range timeout, naming each variable', () => {

@@ -105,7 +105,9 @@ describe('errors while retries go on', () => {
     await h.withWorker(async (taskQueue) => {
       const handle = await h.start(service, taskQueue);
       await h.waitForStage(service, 'REPLICATION');
-      await admin(h.emulator, 'faults', { method: 'services.get', count: 100_000, error: { status: 'UNAVAILABLE' } });
+      // A steady-state poll reads the execution only.
+      const fault = { method: 'services.migrationExecutions.get', count: 100_000, error: { status: 'UNAVAILABLE' } };
+      await admin(h.emulator, 'faults', fault);
       const failing = await waitFor('lastError UNAVAILABLE', async () => {
         const status = await h.status(service);
         return status.lastError?.type === 'UNAVAILABLE' && !status.lastError.resolvedAt ? status : undefined;

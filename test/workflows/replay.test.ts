@@ -17,16 +17,22 @@ describe('replay of recorded histories', async () => {
     logger: new DefaultLogger('WARN'),
   });
 
-  it('has fixtures for the representative endings', () => {
-    for (const name of [
-      'happy-path',
-      'cancel-signal',
-      'external-failure',
-      'workflow-cancelled',
-      'continued-as-new-run1',
-    ]) {
-      assert.ok(files.includes(`${name}.binpb`), `missing fixture ${name}.binpb`);
+  it('has fixtures for the representative endings, recorded on each generation of the wait', () => {
+    for (const prefix of ['v1-', 'v2-', '']) {
+      for (const name of ['happy-path', 'cancel-signal', 'external-failure', 'workflow-cancelled']) {
+        assert.ok(files.includes(`${prefix}${name}.binpb`), `missing fixture ${prefix}${name}.binpb`);
+      }
     }
+  });
+
+  it('covers the old watcher (v1-, v2-) and retry-as-poll (current) paths', async () => {
+    const activityTypes = async (file: string) => {
+      const history = temporal.api.history.v1.History.decode(await readFile(join(dir, file)));
+      return new Set(history.events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name));
+    };
+    assert.ok((await activityTypes('v2-happy-path.binpb')).has('watchMigration'));
+    assert.ok((await activityTypes('happy-path.binpb')).has('pollMigrationChange'));
+    assert.ok(!(await activityTypes('happy-path.binpb')).has('watchMigration'));
   });
 
   for (const file of files) {

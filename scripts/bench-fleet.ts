@@ -1,0 +1,350 @@
+// `npm run bench [-- --sizes 20,200,2000 --window 120]`: the orchestrator against the naive baseline (one loop per
+// migration describing it every 60 s, as users script with gcloud), side by side on one dev server + emulator per
+// size. Per size: time for all to reach REPLICATION; complete reaction (update sent → the emulator receives
+// completeMigration); external FAILED detection (console FAILED → the next read of that execution); API calls and
+// history events per migration-day in steady state; worker and Temporal server CPU and memory; activities
+// running while the fleet waits. Prints a table, writes bench/results.md and ends with one JSON line.
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { RequestLogEntry } from '../src/emulator/stats';
+import { WORKFLOW_TYPE, requestCompleteUpdate, workflowIdFor } from '../src/workflows/messages';
+import { TASK_QUEUE } from '../src/config';
+import { admin } from '../test/helpers/emulator';
+import { SECRET_ENV, migrationExecutionRequest, serviceSeed, waitFor } from '../test/helpers/migration';
+import { NaivePoller } from './lib/naive-poller';
+import { pool } from './lib/pool';
+import { freePort } from './lib/ports';
+import { cpuPercent, sampleProcess } from './lib/proc-stats';
+import type { ProcSample } from './lib/proc-stats';
+import { spawnService } from './lib/services';
+import { devServerArgs, devServerEnv, ensureTemporalCli } from './temporal-cli';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '20,200,2000' },
+    /** Steady-state measurement window, seconds. */
+    window: { type: 'string', default: '120' },
+    /** fastPollForSeconds for the run (default option: 600); steady state starts after it. */
+    'fast-for': { type: 'string', default: '60' },
+    'operation-ms': { type: 'string', default: '300' },
+    out: { type: 'string', default: join(__dirname, '..', 'bench', 'results.md') },
+  },
+});
+const sizes = values.sizes.split(',').map(Number);
+const windowSeconds = Number(values.window);
+const fastForSeconds = Number(values['fast-for']);
+const STEADY_INTERVAL_SECONDS = 60;
+/** Google allows 20 services per region per project: the fleet spreads over projects as a real one does. */
+const SERVICES_PER_PROJECT = 20;
+const root = join(__dirname, '..');
+const node = process.execPath;
+const say = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+interface Side {
+  reachReplicationSeconds: number;
+  completeP50Ms: number;
+  completeP95Ms: number;
+  detectP50Seconds: number;
+  detectP95Seconds: number;
+  apiCallsPerMigrationDay: number;
+  historyEventsPerMigrationDay?: number;
+}
+
+interface SizeResult {
+  n: number;
+  orchestrator: Side;
+  naive: Side;
+  workerCpuPercent: number;
+  workerRssMiB: number;
+  workerPeakRssMiB: number;
+  temporalCpuPercent: number;
+  /** Sampled migrations with an activity attempt running at that instant (a held slot), of those sampled. */
+  runningActivitiesWhileWaiting: string;
+}
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
+};
+
+async function startStack() {
+  const [temporalPort, emulatorPort] = [await freePort(), await freePort()];
+  const server = spawnService({
+    name: 'temporal',
+    command: await ensureTemporalCli({ log: say }),
+    args: devServerArgs({ port: temporalPort }),
+    env: devServerEnv(),
+  });
+  const emulator = spawnService({
+    name: 'emulator',
+    command: node,
+    args: [
+      '--import',
+      'tsx',
+      'src/emulator/main.ts',
+      '--port',
+      String(emulatorPort),
+      '--operation-delay-ms',
+      values['operation-ms'],
+    ],
+    cwd: root,
+  });
+  await emulator.waitForOutput(/listening on/);
+  const address = `127.0.0.1:${temporalPort}`;
+  const connection = await waitFor('the dev server', () => Connection.connect({ address }), { timeoutMs: 60_000 });
+  const worker = spawnService({
+    name: 'worker',
+    command: node,
+    args: ['--import', 'tsx', 'src/worker.ts'],
+    cwd: root,
+    env: {
+      ...process.env,
+      ...SECRET_ENV,
+      TEMPORAL_ADDRESS: address,
+      METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
+    },
+  });
+  await worker.waitForOutput(/worker polling/, 60_000);
+  const stop = async () => {
+    await connection.close();
+    for (const p of [worker, emulator, server]) await p.stop();
+  };
+  return {
+    server,
+    emulator,
+    worker,
+    client: new Client({ connection }),
+    url: `http://127.0.0.1:${emulatorPort}`,
+    stop,
+  };
+}
+type Stack = Awaited<ReturnType<typeof startStack>>;
+
+function serviceNames(kind: string, n: number): string[] {
+  return Array.from(
+    { length: n },
+    (_, i) => `projects/${kind}-${Math.floor(i / SERVICES_PER_PROJECT)}/locations/us-central1/services/svc-${i}`,
+  );
+}
+
+async function requestLog(stack: Stack, query: Record<string, string | number>): Promise<RequestLogEntry[]> {
+  const params = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
+  return (await admin<{ requests: RequestLogEntry[] }>(stack, `requests?${params}`)).requests;
+}
+
+async function replicatingCount(stack: Stack): Promise<number> {
+  return (await stack.client.workflow.count(`MigrationStage = 'REPLICATION' AND ExecutionStatus = 'Running'`)).count;
+}
+
+async function historyLengths(stack: Stack, services: string[]): Promise<number> {
+  const lengths = await pool(services, 20, async (service) => {
+    const description = await stack.client.workflow.getHandle(workflowIdFor(service)).describe();
+    return description.historyLength;
+  });
+  return lengths.reduce((sum, n) => sum + n, 0);
+}
+
+/** Sampled workflows whose pending activity is running an attempt right now (it holds a worker slot). */
+async function runningActivities(stack: Stack, services: string[]): Promise<number> {
+  const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+  const running = await pool(services, 20, async (service) => {
+    const { raw } = await stack.client.workflow.getHandle(workflowIdFor(service)).describe();
+    return (raw.pendingActivities ?? []).some((pending) => pending.state === STARTED);
+  });
+  return running.filter(Boolean).length;
+}
+
+/** Sends `act` for each target at random times within `spreadMs`; resolves with each target's send time. */
+async function spread<T>(targets: T[], spreadMs: number, act: (target: T) => Promise<unknown>): Promise<number[]> {
+  return Promise.all(
+    targets.map(async (target) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * spreadMs));
+      const at = Date.now();
+      await act(target);
+      return at;
+    }),
+  );
+}
+
+/** First request of `method` on `resource` at or after each send time: its delay in ms. */
+function reactions(log: RequestLogEntry[], sends: { resource: string; at: number }[], method: string): number[] {
+  return sends.map(({ resource, at }) => {
+    const hit = log.find((entry) => entry.method === method && entry.resource === resource && entry.at >= at);
+    return hit ? hit.at - at : NaN;
+  });
+}
+
+async function runSize(n: number): Promise<SizeResult> {
+  say(`N=${n}: starting dev server, emulator and worker`);
+  const stack = await startStack();
+  try {
+    const orch = serviceNames('orch', n);
+    const naive = serviceNames('naive', n);
+    await pool([...orch, ...naive], 20, (name) => admin(stack, 'services', serviceSeed(name)));
+    const options = { pollIntervalSeconds: STEADY_INTERVAL_SECONDS, fastPollForSeconds: fastForSeconds };
+    say(`N=${n}: starting ${n} migrations and ${n} naive loops together`);
+    const t0 = Date.now();
+    const pollers = naive.map((service) => new NaivePoller(stack.url, service, STEADY_INTERVAL_SECONDS * 1000));
+    const naiveStarted = pool(pollers, 50, (poller) => poller.start()).then(() => Date.now());
+    await pool(orch, 50, (service) =>
+      stack.client.workflow.start(WORKFLOW_TYPE, {
+        taskQueue: TASK_QUEUE,
+        workflowId: workflowIdFor(service),
+        args: [{ request: { service, migrationExecution: migrationExecutionRequest(), options } }],
+      }),
+    );
+    const orchReady = await waitFor(
+      'every migration in REPLICATION',
+      async () => (await replicatingCount(stack)) >= n && Date.now(),
+      { timeoutMs: 30 * 60_000, intervalMs: 1000 },
+    );
+    const naiveReady = await naiveStarted;
+    say(
+      `N=${n}: all in REPLICATION after ${((orchReady - t0) / 1000).toFixed(1)} s (naive ${((naiveReady - t0) / 1000).toFixed(1)} s)`,
+    );
+
+    // Steady state: after fast polling ends for the last migration to arrive.
+    const steadyAt = orchReady + fastForSeconds * 1000 + 5000;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, steadyAt - Date.now())));
+    const samples = Math.min(20, Math.max(5, Math.floor(n / 10)));
+    const [completeOrch, failOrch, quietOrch] = [
+      orch.slice(0, samples),
+      orch.slice(samples, 2 * samples),
+      orch.slice(2 * samples),
+    ];
+    const [completeNaive, failNaive] = [pollers.slice(0, samples), pollers.slice(samples, 2 * samples)];
+    const quietNaive = naive.slice(2 * samples);
+    const historySample = quietOrch.slice(0, 200);
+    const windowStart = Date.now();
+    const procStart: ProcSample[] = [sampleProcess(stack.worker.pid), sampleProcess(stack.server.pid)];
+    const eventsBefore = await historyLengths(stack, historySample);
+    say(`N=${n}: steady-state window of ${windowSeconds} s`);
+
+    const executionOf = async (service: string) =>
+      (
+        (await stack.client.workflow.getHandle(workflowIdFor(service)).query('status')) as {
+          execution?: { name: string };
+        }
+      ).execution!.name;
+    const failTargets = [
+      ...(await Promise.all(failOrch.map(executionOf))),
+      ...failNaive.map((poller) => poller.execution!),
+    ];
+    const spreadMs = (windowSeconds - STEADY_INTERVAL_SECONDS - 10) * 1000;
+    const [failedAt, completedOrchAt, completedNaiveAt] = await Promise.all([
+      spread(failTargets, spreadMs, (name) => admin(stack, 'executions:fail', { name, stateMessage: 'bench' })),
+      spread(completeOrch, spreadMs, (service) =>
+        stack.client.workflow
+          .getHandle(workflowIdFor(service))
+          .executeUpdate(requestCompleteUpdate, { args: [{ by: 'bench' }] }),
+      ),
+      spread(completeNaive, spreadMs, (poller) => poller.complete()),
+    ]);
+    const running = await runningActivities(stack, quietOrch.slice(0, 100));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, windowStart + windowSeconds * 1000 - Date.now())));
+    const procEnd: ProcSample[] = [sampleProcess(stack.worker.pid), sampleProcess(stack.server.pid)];
+    const eventsAfter = await historyLengths(stack, historySample);
+    const windowEnd = Date.now();
+    const log = await requestLog(stack, { since: windowStart });
+    for (const poller of pollers) poller.stop();
+
+    const windowDays = (windowEnd - windowStart) / 86_400_000;
+    // Requests on a service or anything below it (its executions, operations) count for that migration.
+    const serviceOf = (entry: RequestLogEntry) => entry.resource.split('/').slice(0, 6).join('/');
+    const countFor = (names: string[]) => {
+      const wanted = new Set(names);
+      return log.filter((entry) => wanted.has(serviceOf(entry))).length;
+    };
+    const failSends = failTargets.map((resource, i) => ({ resource, at: failedAt[i]! }));
+    const detect = reactions(log, failSends, 'services.migrationExecutions.get').map((ms) => ms / 1000);
+    const completeReaction = (services: string[], at: number[]) =>
+      reactions(
+        log,
+        services.map((resource, i) => ({ resource, at: at[i]! })),
+        'services.completeMigration',
+      );
+    const orchComplete = completeReaction(completeOrch, completedOrchAt);
+    const naiveComplete = completeReaction(
+      completeNaive.map((p) => p.service),
+      completedNaiveAt,
+    );
+    const orchDetect = detect.slice(0, failOrch.length);
+    const naiveDetect = detect.slice(failOrch.length);
+    return {
+      n,
+      orchestrator: {
+        reachReplicationSeconds: (orchReady - t0) / 1000,
+        completeP50Ms: quantile(orchComplete, 0.5),
+        completeP95Ms: quantile(orchComplete, 0.95),
+        detectP50Seconds: quantile(orchDetect, 0.5),
+        detectP95Seconds: quantile(orchDetect, 0.95),
+        apiCallsPerMigrationDay: countFor(quietOrch) / quietOrch.length / windowDays,
+        historyEventsPerMigrationDay: (eventsAfter - eventsBefore) / historySample.length / windowDays,
+      },
+      naive: {
+        reachReplicationSeconds: (naiveReady - t0) / 1000,
+        completeP50Ms: quantile(naiveComplete, 0.5),
+        completeP95Ms: quantile(naiveComplete, 0.95),
+        detectP50Seconds: quantile(naiveDetect, 0.5),
+        detectP95Seconds: quantile(naiveDetect, 0.95),
+        apiCallsPerMigrationDay: countFor(quietNaive) / quietNaive.length / windowDays,
+      },
+      workerCpuPercent: cpuPercent(procStart[0]!, procEnd[0]!),
+      workerRssMiB: procEnd[0]!.rssMiB,
+      workerPeakRssMiB: procEnd[0]!.peakRssMiB,
+      temporalCpuPercent: cpuPercent(procStart[1]!, procEnd[1]!),
+      runningActivitiesWhileWaiting: `${running}/${Math.min(100, quietOrch.length)}`,
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+function table(results: SizeResult[]): string {
+  const f = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+  const rows: [string, (r: SizeResult) => string][] = [
+    [
+      'all in REPLICATION (s)',
+      (r) => `${f(r.orchestrator.reachReplicationSeconds)} / ${f(r.naive.reachReplicationSeconds)}`,
+    ],
+    ['complete reaction p50 (ms)', (r) => `${f(r.orchestrator.completeP50Ms, 0)} / ${f(r.naive.completeP50Ms, 0)}`],
+    ['complete reaction p95 (ms)', (r) => `${f(r.orchestrator.completeP95Ms, 0)} / ${f(r.naive.completeP95Ms, 0)}`],
+    ['FAILED detection p50 (s)', (r) => `${f(r.orchestrator.detectP50Seconds)} / ${f(r.naive.detectP50Seconds)}`],
+    ['FAILED detection p95 (s)', (r) => `${f(r.orchestrator.detectP95Seconds)} / ${f(r.naive.detectP95Seconds)}`],
+    [
+      'API calls per migration-day',
+      (r) => `${f(r.orchestrator.apiCallsPerMigrationDay, 0)} / ${f(r.naive.apiCallsPerMigrationDay, 0)}`,
+    ],
+    ['history events per migration-day', (r) => `${f(r.orchestrator.historyEventsPerMigrationDay ?? NaN)} / –`],
+    ['worker CPU (% of a core)', (r) => f(r.workerCpuPercent)],
+    ['worker RSS / peak (MiB)', (r) => `${f(r.workerRssMiB, 0)} / ${f(r.workerPeakRssMiB, 0)}`],
+    ['Temporal server CPU (% of a core)', (r) => f(r.temporalCpuPercent)],
+    ['activities running while waiting (sampled)', (r) => r.runningActivitiesWhileWaiting],
+  ];
+  const header = `| orchestrator / naive | ${results.map((r) => `N = ${r.n}`).join(' | ')} |`;
+  const rule = `|---|${results.map(() => '---').join('|')}|`;
+  return [header, rule, ...rows.map(([name, cell]) => `| ${name} | ${results.map(cell).join(' | ')} |`)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const results: SizeResult[] = [];
+  for (const n of sizes) results.push(await runSize(n));
+  const text = table(results);
+  console.log(text);
+  const note =
+    `Measured ${new Date().toISOString()} on ${process.platform}, ${cpus().length} cores; dev server, ` +
+    `emulator (operations ${values['operation-ms']} ms), worker and the naive loops share the machine. Steady interval ` +
+    `${STEADY_INTERVAL_SECONDS} s, fast polling for ${fastForSeconds} s after each transition, window ${windowSeconds} s. ` +
+    'Times and CPU depend on the machine; calls and events per migration-day do not.';
+  writeFileSync(values.out, `# npm run bench -- --sizes ${values.sizes}\n\n${note}\n\n${text}\n`);
+  console.log(JSON.stringify({ sizes: results }));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
