@@ -330,17 +330,25 @@ function table(results: SizeResult[]): string {
   return [header, rule, ...rows.map(([name, cell]) => `| ${name} | ${results.map(cell).join(' | ')} |`)].join('\n');
 }
 
-async function main(): Promise<void> {
-  const results: SizeResult[] = [];
-  for (const n of sizes) results.push(await runSize(n));
+function writeResults(results: SizeResult[]): string {
   const text = table(results);
-  console.log(text);
   const note =
     `Measured ${new Date().toISOString()} on ${process.platform}, ${cpus().length} cores; dev server, ` +
     `emulator (operations ${values['operation-ms']} ms), worker and the naive loops share the machine. Steady interval ` +
     `${STEADY_INTERVAL_SECONDS} s, fast polling for ${fastForSeconds} s after each transition, window ${windowSeconds} s. ` +
     'Times and CPU depend on the machine; calls and events per migration-day do not.';
   writeFileSync(values.out, `# npm run bench -- --sizes ${values.sizes}\n\n${note}\n\n${text}\n`);
+  return text;
+}
+
+async function main(): Promise<void> {
+  const results: SizeResult[] = [];
+  // Written after every size: a long run that is stopped keeps what it measured.
+  for (const n of sizes) {
+    results.push(await runSize(n));
+    writeResults(results);
+  }
+  console.log(writeResults(results));
   console.log(JSON.stringify({ sizes: results }));
 }
 
