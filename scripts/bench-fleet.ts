@@ -272,27 +272,23 @@ async function runSize(n: number): Promise<SizeResult> {
       completeNaive.map((p) => p.service),
       completedNaiveAt,
     );
+    const side = (readyAt: number, complete: number[], detected: number[], callsPerDay: number): Side => ({
+      reachReplicationSeconds: (readyAt - t0) / 1000,
+      completeP50Ms: quantile(complete, 0.5),
+      completeP95Ms: quantile(complete, 0.95),
+      detectP50Seconds: quantile(detected, 0.5),
+      detectP95Seconds: quantile(detected, 0.95),
+      apiCallsPerMigrationDay: callsPerDay,
+    });
     const orchDetect = detect.slice(0, failOrch.length);
     const naiveDetect = detect.slice(failOrch.length);
     return {
       n,
       orchestrator: {
-        reachReplicationSeconds: (orchReady - t0) / 1000,
-        completeP50Ms: quantile(orchComplete, 0.5),
-        completeP95Ms: quantile(orchComplete, 0.95),
-        detectP50Seconds: quantile(orchDetect, 0.5),
-        detectP95Seconds: quantile(orchDetect, 0.95),
-        apiCallsPerMigrationDay: countFor(quietOrch) / quietOrch.length / windowDays,
+        ...side(orchReady, orchComplete, orchDetect, countFor(quietOrch) / quietOrch.length / windowDays),
         historyEventsPerMigrationDay: (eventsAfter - eventsBefore) / historySample.length / windowDays,
       },
-      naive: {
-        reachReplicationSeconds: (naiveReady - t0) / 1000,
-        completeP50Ms: quantile(naiveComplete, 0.5),
-        completeP95Ms: quantile(naiveComplete, 0.95),
-        detectP50Seconds: quantile(naiveDetect, 0.5),
-        detectP95Seconds: quantile(naiveDetect, 0.95),
-        apiCallsPerMigrationDay: countFor(quietNaive) / quietNaive.length / windowDays,
-      },
+      naive: side(naiveReady, naiveComplete, naiveDetect, countFor(quietNaive) / quietNaive.length / windowDays),
       workerCpuPercent: cpuPercent(procStart[0]!, procEnd[0]!),
       workerRssMiB: procEnd[0]!.rssMiB,
       workerPeakRssMiB: procEnd[0]!.peakRssMiB,
