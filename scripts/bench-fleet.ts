@@ -32,6 +32,8 @@ const { values } = parseArgs({
     'fast-for': { type: 'string', default: '60' },
     'operation-ms': { type: 'string', default: '300' },
     out: { type: 'string', default: join(__dirname, '..', 'bench', 'results.md') },
+    /** Measure the mass start only (all in REPLICATION, CPU while starting), skipping the steady-state window. */
+    'start-only': { type: 'boolean', default: false },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -188,6 +190,7 @@ async function runSize(n: number): Promise<SizeResult> {
     const options = { pollIntervalSeconds: STEADY_INTERVAL_SECONDS, fastPollForSeconds: fastForSeconds };
     say(`N=${n}: starting ${n} migrations and ${n} naive loops together`);
     const t0 = Date.now();
+    const procAtStart: ProcSample[] = [sampleProcess(stack.worker.pid), sampleProcess(stack.server.pid)];
     const pollers = naive.map((service) => new NaivePoller(stack.url, service, STEADY_INTERVAL_SECONDS * 1000));
     const naiveStarted = pool(pollers, 50, (poller) => poller.start()).then(() => Date.now());
     await pool(orch, 50, (service) =>
@@ -203,9 +206,19 @@ async function runSize(n: number): Promise<SizeResult> {
       { timeoutMs: 30 * 60_000, intervalMs: 1000 },
     );
     const naiveReady = await naiveStarted;
+    const procAtReady: ProcSample[] = [sampleProcess(stack.worker.pid), sampleProcess(stack.server.pid)];
+    const startCpu = {
+      worker: cpuPercent(procAtStart[0]!, procAtReady[0]!),
+      temporal: cpuPercent(procAtStart[1]!, procAtReady[1]!),
+    };
     say(
-      `N=${n}: all in REPLICATION after ${((orchReady - t0) / 1000).toFixed(1)} s (naive ${((naiveReady - t0) / 1000).toFixed(1)} s)`,
+      `N=${n}: all in REPLICATION after ${((orchReady - t0) / 1000).toFixed(1)} s (naive ${((naiveReady - t0) / 1000).toFixed(1)} s); ` +
+        `CPU while starting: worker ${startCpu.worker.toFixed(0)} %, Temporal server ${startCpu.temporal.toFixed(0)} %, RSS ${procAtReady[0]!.rssMiB.toFixed(0)} MiB`,
     );
+    if (values['start-only']) {
+      await stack.stop();
+      process.exit(0);
+    }
 
     // Steady state: after fast polling ends for the last migration to arrive.
     const steadyAt = orchReady + fastForSeconds * 1000 + 5000;

@@ -42,9 +42,9 @@ function keyProblem(id: string, material: string, earlier: CodecKey[]): string |
 /** Worker sizing: env name → [default, min, max]. Defaults suit 2,000 waiting migrations on 2 cores. */
 const SIZING = {
   METASTORE_MIGRATOR_WORKFLOW_TASK_SLOTS: [20, 1, 1000],
-  METASTORE_MIGRATOR_CONTROL_SLOTS: [50, 1, 2000],
+  METASTORE_MIGRATOR_CONTROL_SLOTS: [200, 1, 2000],
   METASTORE_MIGRATOR_POLL_SLOTS: [50, 1, 2000],
-  METASTORE_MIGRATOR_MAX_CACHED_WORKFLOWS: [1000, 0, 100_000],
+  METASTORE_MIGRATOR_MAX_CACHED_WORKFLOWS: [400, 0, 100_000],
   METASTORE_MIGRATOR_WORKFLOW_POLLERS: [4, 2, 100],
   METASTORE_MIGRATOR_ACTIVITY_POLLERS: [4, 1, 100],
 } as const;

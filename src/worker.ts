@@ -6,6 +6,7 @@ import { dataConverterFor } from './codec';
 import { loadConfig } from './config';
 import { shareBudgetAmongWorkers } from './fleet/budget-share';
 import { createFleetWorkers } from './fleet/workers';
+import { prebuiltWorkflowBundle } from './fleet/workflow-bundle';
 import { createMetastoreTarget } from './metastore/auth';
 import { ApiBudget } from './metastore/budget';
 import { MetastoreClient } from './metastore/client';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     connection,
     namespace,
     taskQueue,
-    workflows: { workflowsPath: require.resolve('./workflows') },
+    workflows: { workflowBundle: await prebuiltWorkflowBundle((line) => console.log(line)) },
     dataConverter: dataConverterFor(config.codec),
     activities: createActivities({
       metastore: client('control'),

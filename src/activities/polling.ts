@@ -72,7 +72,15 @@ export function createPollingActivities({ metastore, pollMetastore = metastore }
     /** One read of an operation: its outcome once done (its error as a failure), else poll again benignly. */
     async checkOperation({ operation, pollIntervalMs }: { operation: string; pollIntervalMs: number }) {
       return withinAttempt<OperationOutcome>(Context.current(), async () => {
-        const current = await metastore.getOperation(operation);
+        // A read: it goes through the poll budget, so the fleet's operation checks never keep a complete,
+        // cancel or start of the same project waiting for a token; turned away, it comes back when told.
+        const current = await pollMetastore.getOperation(operation).catch((err: unknown) => {
+          if (err instanceof MetastoreApiError && err.local) return err;
+          throw err;
+        });
+        if (current instanceof MetastoreApiError) {
+          return { again: retryAfterOf(current), message: 'operation check waiting for the API budget' };
+        }
         if (!current.done) {
           const status = current.metadata?.statusMessage;
           return { again: jittered(pollIntervalMs), message: `operation not done yet${status ? `: ${status}` : ''}` };

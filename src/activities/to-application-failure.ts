@@ -14,7 +14,18 @@ export function toApplicationFailure(err: unknown): unknown {
       type: err.status,
       message: redact(err.message),
       nonRetryable,
-      details: [{ httpStatus: err.httpStatus, status: err.status, resource: err.resource, method: err.method }],
+      // The worker's own budget pacing a busy fleet is routine: no warning logged, no failure metric.
+      category: err.local ? 'BENIGN' : undefined,
+      details: [
+        {
+          httpStatus: err.httpStatus,
+          status: err.status,
+          resource: err.resource,
+          method: err.method,
+          // This worker's own API budget, not Google: the workflow waits for it without counting an error.
+          ...(err.local ? { budget: true } : {}),
+        },
+      ],
       nextRetryDelay: err.retryAfterMs,
     });
   }

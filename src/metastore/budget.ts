@@ -1,17 +1,31 @@
 // The fleet's Metastore API budget: a token bucket per Google project, because Google's quota is per project
-// (20 req/s, and 5 req/s per calling identity). Two priorities share one bucket: control calls (start, complete,
-// cancel, restore, operation checks) wait briefly for a token; polls never wait — they are told when to come
-// back, as a 429 with Retry-After would tell them, so a poll that finds the budget spent holds no worker slot.
-// Polls leave one token for control calls, so an engineer's complete never queues behind the fleet's reads.
+// (20 req/s, and 5 req/s per calling identity). Three priorities share one bucket. Decisions (complete, cancel)
+// go at once. Control calls (prechecks, start, restore) wait briefly for a token. Polls (migration polls,
+// operation checks) never wait: they are told when to come back, as a 429 with Retry-After would tell them, so
+// a poll that finds the budget spent holds no worker slot, and they leave one token for control calls. A busy
+// project's control calls beyond a second's worth are turned away the same way, so they cannot fill the slots.
 import { MetastoreApiError } from './errors';
 
-export type Priority = 'control' | 'poll';
+export type Priority = 'decision' | 'control' | 'poll';
+
+/**
+ * An engineer's decision (cutover, cancel) is sent at once, borrowing from the bucket if it is empty: it comes
+ * once per migration, and the calls after it repay the debt, so the budget still holds over any window longer
+ * than the burst.
+ */
+const DECISION_METHODS = new Set(['services.completeMigration', 'services.cancelMigration']);
 
 export interface BudgetOptions {
   /** Calls per second per project for this whole fleet (divided among the workers sharing it). */
   ratePerSecond: number;
   /** A control call gives up (RESOURCE_EXHAUSTED, retried later) rather than wait longer than this; default 5000. */
   maxControlWaitMs?: number;
+  /**
+   * Control calls of one project allowed to wait in their worker slot at once; default one second's worth of
+   * tokens. Beyond that a call is turned away with its wait as Retry-After, so one busy project cannot fill
+   * the control slots every project shares.
+   */
+  maxControlWaiters?: number;
   now?: () => number;
   random?: () => number;
 }
@@ -28,6 +42,8 @@ interface Bucket {
   /** Polls turned away in the current second: their return times are spread over denied/rate seconds. */
   denied: number;
   deniedSecond: number;
+  /** Control calls sleeping for a token right now. */
+  controlWaiters: number;
 }
 
 /** Tokens polls must leave in the bucket for control calls. */
@@ -58,7 +74,8 @@ export class ApiBudget {
 
   gate(priority: Priority): BudgetGate {
     return {
-      take: (resource, method) => this.take(projectOf(resource), priority, method, resource),
+      take: (resource, method) =>
+        this.take(projectOf(resource), DECISION_METHODS.has(method) ? 'decision' : priority, method, resource),
       throttled: (resource, retryAfterMs) => this.throttled(projectOf(resource), retryAfterMs),
     };
   }
@@ -73,12 +90,23 @@ export class ApiBudget {
       throw this.exhausted(method, resource, this.pollRetryAfterMs(bucket));
     }
     bucket.tokens -= 1;
+    if (priority === 'decision') return;
     const waitMs = bucket.tokens >= 0 ? 0 : (-bucket.tokens / this.rate) * 1000;
-    if (waitMs > this.maxControlWaitMs) {
+    if (waitMs === 0) return;
+    if (waitMs > this.maxControlWaitMs || bucket.controlWaiters >= this.maxControlWaiters()) {
       bucket.tokens += 1;
       throw this.exhausted(method, resource, waitMs);
     }
-    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    bucket.controlWaiters += 1;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    } finally {
+      bucket.controlWaiters -= 1;
+    }
+  }
+
+  private maxControlWaiters(): number {
+    return this.options.maxControlWaiters ?? Math.max(1, Math.ceil(this.rate));
   }
 
   /** Google answered 429: nobody in this project calls again before Retry-After. */
@@ -92,7 +120,7 @@ export class ApiBudget {
     const burst = Math.max(1 + CONTROL_RESERVE, this.rate);
     let bucket = this.buckets.get(project);
     if (!bucket) {
-      bucket = { tokens: burst, at: now, denied: 0, deniedSecond: Math.floor(now / 1000) };
+      bucket = { tokens: burst, at: now, denied: 0, deniedSecond: Math.floor(now / 1000), controlWaiters: 0 };
       this.buckets.set(project, bucket);
     }
     bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rate);

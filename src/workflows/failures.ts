@@ -24,6 +24,13 @@ export function isTransientFailure(err: unknown): boolean {
   return err.cause instanceof TimeoutFailure;
 }
 
+/** The worker's own API budget turned the call away (its Retry-After says when): pacing, not an error. */
+export function isBudgetWait(err: unknown): boolean {
+  if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)) return false;
+  const [detail] = err.cause.details ?? [];
+  return typeof detail === 'object' && detail !== null && (detail as { budget?: unknown }).budget === true;
+}
+
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 /**

@@ -19,7 +19,7 @@ import { FailureType } from '../failure-types';
 import type { MigrationRequest, MigrationRequestInput } from '../schemas';
 import { activityProxies } from './activity-proxies';
 import type { ActivityProxies } from './activity-proxies';
-import { backoffMs, failureMessage, failureType, isTransientFailure } from './failures';
+import { backoffMs, failureMessage, failureType, isBudgetWait, isTransientFailure } from './failures';
 import { installHandlers } from './handlers';
 import {
   applySnapshot,
@@ -325,15 +325,23 @@ class MigrationRun {
    * `lastError`, so `status` shows them, and retried after a jittered backoff. Others fail at once.
    */
   private async retrying<T>(call: () => Promise<T>, maxRounds = Infinity): Promise<T> {
-    for (let round = 1; ; round++) {
+    for (let round = 1; ;) {
       try {
         const result = await call();
         if (this.state.lastError && !this.state.lastError.resolvedAt) this.state.lastError.resolvedAt = now();
         return result;
       } catch (err) {
-        if (!isTransientFailure(err) || round >= maxRounds) throw err;
+        if (!isTransientFailure(err)) throw err;
+        // The worker's API budget is pacing a busy fleet: wait its Retry-After, count no round, note no error.
+        // (Failures recorded before the budget existed carry no such mark and replay as errors.)
+        if (isBudgetWait(err)) {
+          await sleep(backoffMs(0, err));
+          continue;
+        }
+        if (round >= maxRounds) throw err;
         this.noteError(err);
         await sleep(backoffMs(round, err));
+        round += 1;
       }
     }
   }

@@ -1,6 +1,6 @@
 // Every precheck, run by both `planMigration` (report only) and `managedMigration` (refuses to start on an
 // error that was not overridden). Nothing here changes anything: the activities only read.
-import { ActivityFailure } from '@temporalio/workflow';
+import { ActivityFailure, patched } from '@temporalio/workflow';
 import { FailureType } from '../failure-types';
 import { configWarnings } from '../plan/config-warnings';
 import type { Finding } from '../plan/findings';
@@ -18,6 +18,9 @@ export interface PrecheckResult {
   facts?: ServiceFacts;
 }
 
+/** Service, permission and secret checks run concurrently (runs recorded before ran them in turn). */
+export const PARALLEL_PRECHECKS_PATCH = 'parallel-prechecks';
+
 type Retrying = <T>(call: () => Promise<T>) => Promise<T>;
 
 export async function runPrechecks(
@@ -28,26 +31,28 @@ export async function runPrechecks(
   const service = request.service;
   // The guide's advice read from the config alone (regions, private IP): warnings, computed here, no I/O.
   const findings: Finding[] = [...configWarnings(service, request.migrationExecution)];
-  const facts = await retrying(() => acts.precheck.checkService({ service })).catch((err) => {
-    findings.push(errorFinding('service.exists', err));
-    return undefined;
-  });
-  if (facts) findings.push(...serviceFindings(facts));
-  findings.push(
-    ...(await retrying(() => acts.precheck.checkPermissions({ service })).catch((err) => [
-      errorFinding('permissions', err),
-    ])),
-  );
   const migrationExecution = request.migrationExecution;
-  const secretsOk = await retrying(() => acts.precheck.checkSecrets({ migrationExecution })).then(
-    () => true,
-    (err: unknown) => {
-      findings.push(errorFinding('secrets', err));
-      return false;
-    },
-  );
-  if (secretsOk) {
-    findings.push({ check: 'secrets', level: 'ok', message: 'both password references resolve on the worker' });
+  const serviceCheck = () =>
+    retrying(() => acts.precheck.checkService({ service })).then(
+      (facts): [ServiceFacts | undefined, Finding[]] => [facts, serviceFindings(facts)],
+      (err: unknown): [ServiceFacts | undefined, Finding[]] => [undefined, [errorFinding('service.exists', err)]],
+    );
+  const permissionsCheck = () =>
+    retrying(() => acts.precheck.checkPermissions({ service })).catch((err: unknown) => [
+      errorFinding('permissions', err),
+    ]);
+  const secretsCheck = () =>
+    retrying(() => acts.precheck.checkSecrets({ migrationExecution })).then(
+      (): Finding[] => [{ check: 'secrets', level: 'ok', message: 'both password references resolve on the worker' }],
+      (err: unknown) => [errorFinding('secrets', err)],
+    );
+  // The three independent reads run together: one round trip instead of three before the source check.
+  // Runs recorded before ran them one after another and replay that way.
+  const [[facts, serviceResult], permissions, secrets] = patched(PARALLEL_PRECHECKS_PATCH)
+    ? await Promise.all([serviceCheck(), permissionsCheck(), secretsCheck()])
+    : [await serviceCheck(), await permissionsCheck(), await secretsCheck()];
+  findings.push(...serviceResult, ...permissions, ...secrets);
+  if (secrets.every((finding) => finding.level !== 'error')) {
     const hiveVersion = facts?.hiveVersion;
     findings.push(
       ...(await retrying(() => acts.precheck.checkSource({ migrationExecution, hiveVersion })).catch((err) => [

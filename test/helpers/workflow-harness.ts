@@ -30,6 +30,7 @@ import {
   waitFor,
 } from './migration';
 import { createTestEnv } from './temporal';
+import { workflowBundleOptions } from '../../src/fleet/workflow-bundle';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -89,7 +90,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const [env, emulator, workflowBundle] = await Promise.all([
     createTestEnv({ client: { dataConverter } }),
     startEmulator({ operationDelayMs: options.operationDelayMs ?? 100 }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') }),
+    bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') }),
   ]);
   const metastore = new MetastoreClient({
     baseUrl: emulator.url,

@@ -81,6 +81,43 @@ describe('ApiBudget', () => {
     assert.ok(Date.now() - started >= 150, 'the calls beyond the burst waited for tokens');
   });
 
+  it('lets only a second of control calls per project wait in a slot; the rest come back after their wait', async () => {
+    const { budget } = budgetAt(2);
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        budget.take('p', 'control').then(
+          () => 0,
+          (err: MetastoreApiError) => err.retryAfterMs ?? -1,
+        ),
+      ),
+    );
+    // Two from the burst, two waiting for the next second's tokens, four turned away with when to return.
+    assert.equal(outcomes.filter((ms) => ms === 0).length, 4, `outcomes ${outcomes.join(', ')}`);
+    const refused = outcomes.filter((ms) => ms !== 0);
+    assert.equal(refused.length, 4);
+    assert.ok(
+      refused.every((ms) => ms >= 1000),
+      `retry-after ${refused.join(', ')}`,
+    );
+    // Another project's control call is not kept waiting by p.
+    await budget.take('q', 'control');
+  });
+
+  it("sends an engineer's decision at once even on an empty bucket, and the calls after it repay the debt", async () => {
+    const { budget, clock } = budgetAt(2);
+    const control = budget.gate('control');
+    const resource = 'projects/p/locations/l/services/s';
+    await control.take(resource, 'services.get');
+    await control.take(resource, 'services.get');
+    const started = Date.now();
+    await control.take(resource, 'services.completeMigration');
+    assert.ok(Date.now() - started < 100, 'the decision did not wait');
+    // The bucket is in debt: a poll is turned away until a second and a half of refill has passed.
+    await assert.rejects(budget.gate('poll').take(resource, 'services.migrationExecutions.get'), MetastoreApiError);
+    clock.now += 1600;
+    await budget.gate('poll').take(resource, 'services.migrationExecutions.get');
+  });
+
   it('divides the rate among the workers sharing it', () => {
     const { budget } = budgetAt(6);
     budget.setWorkers(3);

@@ -28,9 +28,9 @@ describe('loadConfig', () => {
       budgetShareSeconds: 30,
       sizing: {
         workflowTaskSlots: 20,
-        controlSlots: 50,
+        controlSlots: 200,
         pollSlots: 50,
-        maxCachedWorkflows: 1000,
+        maxCachedWorkflows: 400,
         workflowTaskPollers: 4,
         activityTaskPollers: 4,
       },

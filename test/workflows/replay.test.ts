@@ -18,7 +18,7 @@ describe('replay of recorded histories', async () => {
   });
 
   it('has fixtures for the representative endings, recorded on each generation of the wait', () => {
-    for (const prefix of ['v1-', 'v2-', '']) {
+    for (const prefix of ['v1-', 'v2-', 'v3-', '']) {
       for (const name of ['happy-path', 'cancel-signal', 'external-failure', 'workflow-cancelled']) {
         assert.ok(files.includes(`${prefix}${name}.binpb`), `missing fixture ${prefix}${name}.binpb`);
       }
@@ -33,6 +33,18 @@ describe('replay of recorded histories', async () => {
     assert.ok((await activityTypes('v2-happy-path.binpb')).has('watchMigration'));
     assert.ok((await activityTypes('happy-path.binpb')).has('pollMigrationChange'));
     assert.ok(!(await activityTypes('happy-path.binpb')).has('watchMigration'));
+  });
+
+  it('covers sequential (v3-) and concurrent (current) prechecks', async () => {
+    // Concurrent: checkService, checkPermissions and checkSecrets scheduled by one workflow task.
+    const firstTaskActivities = async (file: string) => {
+      const { events } = temporal.api.history.v1.History.decode(await readFile(join(dir, file)));
+      const completed = events.findIndex((e) => e.workflowTaskCompletedEventAttributes);
+      const next = events.findIndex((e, i) => i > completed && e.workflowTaskScheduledEventAttributes);
+      return events.slice(completed, next).filter((e) => e.activityTaskScheduledEventAttributes).length;
+    };
+    assert.equal(await firstTaskActivities('v3-happy-path.binpb'), 1);
+    assert.equal(await firstTaskActivities('happy-path.binpb'), 3);
   });
 
   for (const file of files) {

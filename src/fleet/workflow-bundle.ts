@@ -1,0 +1,58 @@
+// How the workflow code is bundled: once, outside the worker process. (Sharing zod between cached workflows
+// with the SDK's preloadModules does not work: shared modules are frozen, and zod memoizes members on its
+// schema objects at first use. So each cached workflow keeps its own schemas, ~1.5 MiB: see the cache size.)
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join } from 'node:path';
+import type { BundleOptions } from '@temporalio/worker';
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath'> {
+  return { workflowsPath: WORKFLOWS_PATH };
+}
+
+/**
+ * The worker's bundle, built by a child process and kept in the temp directory under a hash of the sources it
+ * is built from: webpack's memory (~150 MiB of RSS that a long-running worker never gives back) stays out of
+ * the worker, a restart reuses the bundle, and an edited workflow can never run from a stale one.
+ */
+export async function prebuiltWorkflowBundle(
+  log: (line: string) => void = () => undefined,
+): Promise<{ codePath: string }> {
+  const codePath = join(tmpdir(), 'metastore-migrator', `workflows-${sourceHash()}.js`);
+  if (existsSync(codePath)) return { codePath };
+  const started = Date.now();
+  const script = join(__dirname, `bundle-workflows${extname(__filename)}`);
+  await new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, [...process.execArgv, script, codePath], { maxBuffer: 16 << 20 }, (err, _out, stderr) =>
+      err ? reject(new Error(`bundling the workflows failed: ${stderr || err.message}`)) : resolve(),
+    );
+  });
+  log(`workflow bundle built in ${Date.now() - started} ms: ${codePath}`);
+  return { codePath };
+}
+
+/** Every source file next to the workflows (they import across src/) and the versions of the bundled packages. */
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  const root = join(dirname(WORKFLOWS_PATH), '..');
+  const files = (readdirSync(root, { recursive: true }) as string[])
+    .filter((file) => /\.(ts|js|json)$/.test(file) && !file.endsWith('.d.ts'))
+    .sort();
+  for (const file of files) hash.update(file).update(readFileSync(join(root, file)));
+  for (const name of ['@temporalio/workflow', 'zod']) hash.update(`${name}@${packageVersion(name)}`);
+  return hash.digest('hex').slice(0, 16);
+}
+
+function packageVersion(name: string): string {
+  for (let dir = dirname(require.resolve(name)); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+    if (parsed.name === name) return parsed.version ?? '?';
+  }
+  return '?';
+}
