@@ -1,19 +1,46 @@
 // Text rendering for the CLI. --json prints the same objects unformatted.
 import type { LiveActivity } from './cli-live';
 import type { PlanReport } from './plan/report';
+import { EXECUTION_STATES, PHASES, SERVICE_STATES } from './schemas';
+import type { MigrationExecution } from './schemas';
 import type { ExecutionSnapshot, MigrationStatus } from './workflows/migration-state';
 
-export function formatExecution(e: ExecutionSnapshot): string {
-  const parts = [`${e.name}`, `  state ${e.state ?? 'STATE_UNSPECIFIED'}  phase ${e.phase ?? 'PHASE_UNSPECIFIED'}`];
+/** An execution as `list`/`describe` read it (with its migration config) or as the workflow records it. */
+export type ExecutionView = ExecutionSnapshot & Partial<Pick<MigrationExecution, MigrationConfigMember>>;
+type MigrationConfigMember = 'cloudSqlMigrationConfig' | 'biglakeMetastoreMigrationConfig';
+
+export function formatExecution(e: ExecutionView): string {
+  const state = labelled(e.state ?? 'STATE_UNSPECIFIED', EXECUTION_STATES);
+  const phase = labelled(e.phase ?? 'PHASE_UNSPECIFIED', PHASES);
+  const parts = [`${e.name}`, `  state ${state}  phase ${phase}`];
+  const kind = migrationKind(e);
+  if (kind) parts.push(`  kind ${kind}`);
   if (e.stateMessage) parts.push(`  message ${e.stateMessage}`);
   if (e.createTime) parts.push(`  created ${e.createTime}${e.endTime ? `  ended ${e.endTime}` : ''}`);
   return parts.join('\n');
 }
 
+/** A value from a newer API revision is printed as sent, marked so nobody reads it as a known one. */
+function labelled(value: string, known: readonly string[]): string {
+  return known.includes(value) ? value : `${value} (not known to this tool)`;
+}
+
+/** Which member of the migration_config union the execution carries: incoming (ours) or outgoing (shown only). */
+function migrationKind(e: ExecutionView): string | undefined {
+  if (e.cloudSqlMigrationConfig) return 'incoming from Cloud SQL for MySQL (cloudSqlMigrationConfig)';
+  const biglake = e.biglakeMetastoreMigrationConfig;
+  if (!biglake) return undefined;
+  const settings = ['mode', 'conflictPolicy', 'dryRun']
+    .filter((key) => biglake[key] !== undefined)
+    .map((key) => `${key} ${JSON.stringify(biglake[key])}`);
+  const detail = settings.length ? `; ${settings.join(', ')}` : '';
+  return `outgoing to BigLake Metastore (biglakeMetastoreMigrationConfig${detail}); not driven by this tool`;
+}
+
 export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): string {
   const lines = [
     `workflow   ${s.workflowId} (run ${s.runId})`,
-    `service    ${s.service} — ${s.serviceState ?? (s.lastSnapshot && !s.lastSnapshot.serviceFound ? 'GONE' : 'unknown')}`,
+    `service    ${s.service} — ${s.serviceState ? labelled(s.serviceState, SERVICE_STATES) : s.lastSnapshot && !s.lastSnapshot.serviceFound ? 'GONE' : 'unknown'}`,
     `stage      ${s.stage}${s.outcome ? ` — outcome ${s.outcome}` : ''}`,
   ];
   if (s.outcomeMessage) lines.push(`           ${s.outcomeMessage}`);
@@ -23,6 +50,9 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): str
       : 'execution  (none yet)',
   );
   lines.push(`started    ${s.startedAt}   last poll ${s.lastPollTime ?? 'never'}`);
+  if (s.unknownValues?.length) {
+    lines.push(`newer API  ${s.unknownValues.join(', ')}: not acted on (no cutover or cancel) until known again`);
+  }
   const backup = s.savedScheduledBackup;
   if (backup) {
     const saved = backup.enabled

@@ -46,7 +46,7 @@ export function createPollingActivities({ metastore, pollMetastore = metastore }
 
     /**
      * One attempt of the wait: returns when the read differs from `last` (or once per maxQuietMs, unchanged),
-     * else fails benignly with the next poll's delay: fast until `fastUntil`, then steady, jittered ±10 %.
+     * else fails benignly with the next poll's delay: fast until `fastUntil`, then steady, jittered ±5 %.
      * A transient read error is returned once (as `error` on a snapshot repeating the last good read); a 429
      * (Google's or this worker's budget) is absorbed: the next attempt comes after its Retry-After.
      */
@@ -176,9 +176,10 @@ function pollAgain(args: WatchArgs, quietForMs: number, snapshot: MigrationSnaps
   };
 }
 
-/** ±10 %, so migrations started together drift apart instead of polling in lockstep. */
+/** ±5 %: migrations started together drift apart instead of polling in lockstep, and the longest gap between
+ * two reads (what bounds detecting an outside change) stays within 5 % of the interval. */
 function jittered(ms: number): number {
-  return Math.max(1, Math.round(ms * (0.9 + Math.random() * 0.2)));
+  return Math.max(1, Math.round(ms * (0.95 + Math.random() * 0.1)));
 }
 
 function retryAfterOf(err: unknown): number {

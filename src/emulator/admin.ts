@@ -15,6 +15,7 @@ import { parseJson, readBody } from './http';
 import { renderOperation } from './operations';
 import { decodePath } from './routes';
 import { ScenarioSchema, applyScenario } from './scenario';
+import { NewerApiOverlaySchema } from './newer-api';
 import { SETTABLE_STATES, seedService } from './service-admin';
 import { cancelExecution } from './state-machine';
 
@@ -126,6 +127,12 @@ const ROUTES: Record<string, AdminHandler> = {
     add: (event) => events.arm(event),
     list: () => events.list(),
     clear: () => events.clear(),
+  })),
+  // A newer API revision: any state name, known or not, and unknown fields, served over a resource's own.
+  ...collection('newer-api', NewerApiOverlaySchema, ({ core }) => ({
+    add: (overlay) => core.newerApi.set(overlay),
+    list: () => core.newerApi.list(),
+    clear: () => core.newerApi.clear(),
   })),
   'GET durations': ({ core }) => core.durations.snapshot(),
   'POST durations': ({ core }, body) => {

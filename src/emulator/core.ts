@@ -3,6 +3,7 @@ import { IamPolicy, SecretStore } from './iam-and-secrets';
 import { Durations, type DurationOverrides } from './durations';
 import type { LroMethod } from './fault-schemas';
 import { Faults } from './faults';
+import { NewerApi } from './newer-api';
 import { OperationStore, type OperationRecord } from './operations';
 import { RequestIdCache } from './request-ids';
 import { createRng } from './rng';
@@ -23,6 +24,8 @@ export interface EmulatorCore {
   /** Permissions denied to every caller (admin API), and Secret Manager versions (in memory only). */
   readonly iam: IamPolicy;
   readonly secrets: SecretStore;
+  /** Enum values and fields of a newer API revision served over the real ones (admin API). */
+  readonly newerApi: NewerApi;
   /** The source check awaited while a migration is STARTING (see verify-start.ts); absent = none. */
   readonly verifyStart: VerifyStart | undefined;
   now(): number;
@@ -58,6 +61,7 @@ export function createCore(options: CoreOptions): EmulatorCore {
     faults: new Faults(createRng(options.seed), stats),
     stats,
     iam: new IamPolicy(),
+    newerApi: new NewerApi(),
     secrets: new SecretStore(),
     verifyStart: options.verifyStart,
     now,

@@ -91,7 +91,7 @@ function run(core: EmulatorCore, route: RouteMatch, url: URL, raw: string, calle
       body,
       caller,
     });
-    return { status: 200, body: result };
+    return { status: 200, body: core.newerApi.render(result) };
   } catch (error) {
     if (error instanceof ApiError) return errorReply(error);
     throw error;

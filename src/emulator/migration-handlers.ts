@@ -1,10 +1,5 @@
 // services.{startMigration,completeMigration,cancelMigration} and services.migrationExecutions.*.
-import {
-  MigrationExecutionStateSchema,
-  PhaseSchema,
-  StartMigrationRequestSchema,
-  type MigrationExecution,
-} from '../schemas/api';
+import { EXECUTION_STATES, PHASES, StartMigrationRequestSchema, type MigrationExecution } from '../schemas/api';
 import { idempotent } from './core';
 import { type Handler, listParams, listResponse, parseBody, requireEmptyBody } from './context';
 import { invalidArgument } from './errors';
@@ -18,8 +13,8 @@ import { cancelMigration, completeMigration, deleteExecution, publicExecution } 
 const EXECUTION_FIELDS: FieldSpecs<MigrationExecution> = {
   name: { read: (e) => e.name, sortable: true },
   createTime: { read: (e) => e.createTime, sortable: true },
-  state: { read: (e) => e.state, values: MigrationExecutionStateSchema.options },
-  phase: { read: (e) => e.phase, values: PhaseSchema.options },
+  state: { read: (e) => e.state, values: EXECUTION_STATES },
+  phase: { read: (e) => e.phase, values: PHASES },
 };
 
 /**

@@ -1,6 +1,6 @@
 // services.{list,create,get,patch,delete,testIamPermissions}.
 import { z } from 'zod';
-import { ServiceSchema, ServiceStateSchema, type Service } from '../schemas/api';
+import { SERVICE_STATES, ServiceSchema, type Service } from '../schemas/api';
 import { idempotent } from './core';
 import { type Handler, listParams, listResponse, parseBody } from './context';
 import { invalidArgument } from './errors';
@@ -18,7 +18,7 @@ const ServiceBodySchema = ServiceSchema.extend({ name: z.string().optional() }).
 const SERVICE_FIELDS: FieldSpecs<Service> = {
   name: { read: (s) => s.name, sortable: true },
   createTime: { read: (s) => s.createTime, sortable: true },
-  state: { read: (s) => s.state, values: ServiceStateSchema.options },
+  state: { read: (s) => s.state, values: SERVICE_STATES },
   databaseType: { read: (s) => s.databaseType },
   tier: { read: (s) => s.tier },
 };

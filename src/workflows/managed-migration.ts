@@ -33,6 +33,7 @@ import {
   recordDecision,
   sameScheduledBackup,
   snapshotChanged,
+  unknownValuesOf,
 } from './migration-state';
 import type {
   MigrationResult,
@@ -220,8 +221,10 @@ class MigrationRun {
     let last = this.state.lastSnapshot ?? (await this.poll(this.state.execution?.name));
     for (;;) {
       if (this.settleExternal(last)) return;
-      if (this.cancelRequested()) return this.enter('CANCELLING');
-      if (this.state.decision?.action === 'complete' && isReplicating(this.state.execution)) {
+      // A state from a newer API is not acted on (no cutover, no cancel) until it is one we know again.
+      const known = unknownValuesOf(last).length === 0;
+      if (this.cancelRequested() && known) return this.enter('CANCELLING');
+      if (this.state.decision?.action === 'complete' && isReplicating(this.state.execution) && known) {
         return this.enter('COMPLETING');
       }
       if (this.historyIsLong()) await this.continueAsNew();
@@ -252,7 +255,8 @@ class MigrationRun {
   private async untilSettled(expected: 'SUCCEEDED' | 'CANCELLED'): Promise<void> {
     let snapshot = await this.poll(this.state.execution?.name);
     const settled = (s: MigrationSnapshot) =>
-      !s.serviceFound || (isTerminalExecution(s.execution?.state) && s.serviceState !== 'MIGRATING');
+      !s.serviceFound ||
+      (isTerminalExecution(s.execution?.state) && s.serviceState !== 'MIGRATING' && unknownValuesOf(s).length === 0);
     while (!settled(snapshot)) {
       snapshot = this.apply(await this.watch(snapshot, this.request.options.operationPollSeconds));
     }
@@ -386,9 +390,23 @@ class MigrationRun {
   private apply(snapshot: MigrationSnapshot): MigrationSnapshot {
     const before = this.state.execution?.state;
     applySnapshot(this.state, snapshot);
+    this.noteUnknownValues(snapshot);
     if (snapshot.execution?.state !== before) this.pollFastFromNow();
     publishVisibility(this.state, this.service);
     return snapshot;
+  }
+
+  /** A value from a newer API revision: recorded in status and logged, once per value. */
+  private noteUnknownValues(snapshot: MigrationSnapshot): void {
+    for (const value of unknownValuesOf(snapshot)) {
+      const seen = (this.state.unknownValues ??= []);
+      if (seen.includes(value)) continue;
+      seen.push(value);
+      log.warn('the API answered with a value this tool does not know; not acting on it, still watching', {
+        value,
+        execution: snapshot.execution?.name,
+      });
+    }
   }
 
   /** If something outside ended the migration, record that outcome. */
@@ -431,6 +449,9 @@ class MigrationRun {
   }
 
   private decisionActionable(): boolean {
+    // A decision waits while the last read holds a state this tool does not know (see waitForDecision).
+    const last = this.state.lastSnapshot;
+    if (last !== undefined && unknownValuesOf(last).length > 0) return false;
     return (
       this.cancelRequested() || (this.state.decision?.action === 'complete' && isReplicating(this.state.execution))
     );

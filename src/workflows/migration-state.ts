@@ -2,7 +2,14 @@
 // answer and the continue-as-new payload, so it holds ISO time strings and arrays, never secrets.
 import type { PlanReport } from '../plan/report';
 import type { MigrationExecutionState, Phase, ServiceState } from '../schemas';
-import { ACTIVE_EXECUTION_STATES, TERMINAL_EXECUTION_STATES } from '../schemas';
+import {
+  ACTIVE_EXECUTION_STATES,
+  EXECUTION_STATES,
+  PHASES,
+  SERVICE_STATES,
+  TERMINAL_EXECUTION_STATES,
+  isKnownValue,
+} from '../schemas';
 
 export type Stage =
   | 'PRECHECK'
@@ -97,6 +104,8 @@ export interface MigrationState {
   eventsInEarlierRuns: number;
   /** Watcher returns: `quiet` when nothing changed (at most one per maxQuietSeconds), `changed` otherwise. */
   watcherReturns: { quiet: number; changed: number };
+  /** Values from a newer API revision seen so far ("execution state X"), each logged once. */
+  unknownValues?: string[];
 }
 
 export type MigrationStatus = MigrationState & {
@@ -163,7 +172,15 @@ export function applySnapshot(state: MigrationState, snapshot: MigrationSnapshot
 
 export function precheckProblems(facts: ServiceFacts): string[] {
   const problems: string[] = [];
-  if (facts.state !== 'ACTIVE') problems.push(`service state is ${facts.state ?? 'STATE_UNSPECIFIED'}, must be ACTIVE`);
+  if (facts.state === 'PROXY') {
+    problems.push(
+      'service state is PROXY: it forwards to the Lakehouse catalog after an outgoing migration, and an incoming migration cannot start on it',
+    );
+  } else if (facts.state !== undefined && !isKnownValue(SERVICE_STATES, facts.state)) {
+    problems.push(`service state is ${facts.state}, a value this tool does not know; must be ACTIVE`);
+  } else if (facts.state !== 'ACTIVE') {
+    problems.push(`service state is ${facts.state ?? 'STATE_UNSPECIFIED'}, must be ACTIVE`);
+  }
   if (facts.databaseType !== 'SPANNER') {
     problems.push(`service databaseType is ${facts.databaseType ?? 'unset'}, managed migration requires SPANNER`);
   }
@@ -200,6 +217,10 @@ export function updateRefusal(state: MigrationState, action: Action): string | u
   if (action === 'complete' && !isReplicating(state.execution)) {
     const e = state.execution;
     return `complete needs the execution RUNNING in REPLICATION; it is ${e ? `${e.state ?? 'STATE_UNSPECIFIED'}/${e.phase ?? 'PHASE_UNSPECIFIED'}` : 'not started yet'}`;
+  }
+  const unknown = state.lastSnapshot ? unknownValuesOf(state.lastSnapshot) : [];
+  if (action === 'complete' && unknown.length > 0) {
+    return `complete waits while the API reports ${unknown.join(', ')}, which this tool does not know; try again once it is a known state`;
   }
   return undefined;
 }
@@ -247,9 +268,33 @@ export function externalEnding(snapshot: MigrationSnapshot): { outcome: Outcome;
         outcome: 'SUCCEEDED',
         message: `migration execution ${execution.name} was completed outside this workflow`,
       };
+    case 'ROLLED_BACK': // terminal: cancelled after it had completed
+      return {
+        outcome: 'CANCELLED',
+        message: `migration execution ${execution.name} was ROLLED_BACK (cancelled after completion) outside this workflow${detail}`,
+      };
     default:
       return undefined;
   }
+}
+
+/**
+ * What a read holds that this client does not know (values from a newer API revision), e.g. "execution state
+ * LAKEHOUSE_SYNC". The workflow never acts on such a read as if it knew it: it keeps watching.
+ */
+export function unknownValuesOf(snapshot: MigrationSnapshot): string[] {
+  const unknown: string[] = [];
+  const { serviceState, execution } = snapshot;
+  if (serviceState !== undefined && !isKnownValue(SERVICE_STATES, serviceState)) {
+    unknown.push(`service state ${serviceState}`);
+  }
+  if (execution?.state !== undefined && !isKnownValue(EXECUTION_STATES, execution.state)) {
+    unknown.push(`execution state ${execution.state}`);
+  }
+  if (execution?.phase !== undefined && !isKnownValue(PHASES, execution.phase)) {
+    unknown.push(`execution phase ${execution.phase}`);
+  }
+  return unknown;
 }
 
 /** Changes the watcher reports: anything the workflow or an engineer would act on. */

@@ -252,7 +252,7 @@ describe('activities against the emulator', () => {
       assert.equal(err.category, 'BENIGN');
       assert.equal(err.nonRetryable, false);
       const delay = Number(err.nextRetryDelay);
-      assert.ok(delay >= 54_000 && delay <= 66_000, `next poll in ${delay} ms, expected 60 s ± 10 %`);
+      assert.ok(delay >= 57_000 && delay <= 63_000, `next poll in ${delay} ms, expected 60 s ± 5 %`);
       assert.equal((err.details?.[0] as { last: MigrationSnapshot }).last.execution?.state, 'RUNNING');
       assert.equal(
         (after['services.migrationExecutions.get'] ?? 0) - (before['services.migrationExecutions.get'] ?? 0),
@@ -329,7 +329,7 @@ describe('activities against the emulator', () => {
         requestId: randomUUID(),
       });
       const pending = await failure(() =>
-        run(activities.checkOperation, { operation: started.operation, pollIntervalMs: 1000 }),
+        run(activities.checkOperation, { operation: started.operation, pollIntervalMs: 2000 }),
       );
       assert.equal(pending.type, 'Unchanged');
       assert.equal(pending.category, 'BENIGN');

@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { admin, call, startMigration } from '../helpers/emulator';
 import { SECRET_ENV, snakeCaseConfigYaml, waitFor } from '../helpers/migration';
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
@@ -105,6 +106,44 @@ describe('CLI end to end', () => {
     const deleted = await cli('delete', '--service', service, '--migration', id);
     assert.equal(deleted.code, 0, deleted.stderr);
     assert.equal((await cli('describe', '--service', service, '--migration', id)).code, 1);
+  });
+
+  it('lists and describes executions of a newer API: unknown states marked, the outgoing kind shown', async () => {
+    const service = await seedService();
+    const emulator = { url: stack.emulatorUrl };
+    assert.equal((await startMigration(emulator, service)).status, 200);
+    const listing = await call<{ migrationExecutions: { name: string }[] }>(
+      emulator,
+      'GET',
+      `/v1/${service}/migrationExecutions`,
+    );
+    const [incoming] = listing.body.migrationExecutions;
+    await admin(emulator, 'newer-api', {
+      name: incoming!.name,
+      fields: {
+        state: 'BACKFILLING',
+        phase: null,
+        cloudSqlMigrationConfig: null,
+        biglakeMetastoreMigrationConfig: { mode: 'BACKFILL', conflictPolicy: 'SKIP' },
+        backfillStatus: { tablesSucceeded: 3 },
+      },
+    });
+    const listed = await cli('list', '--service', service);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /state BACKFILLING \(not known to this tool\) {2}phase PHASE_UNSPECIFIED/);
+    assert.match(
+      listed.stdout,
+      /kind outgoing to BigLake Metastore .*mode "BACKFILL", conflictPolicy "SKIP".*not driven by this tool/,
+    );
+    const id = incoming!.name.split('/').pop()!;
+    await admin(emulator, 'newer-api', { name: incoming!.name, fields: { state: 'ROLLED_BACK' } });
+    const described = await cli('describe', '--service', service, '--migration', id, '--json');
+    assert.equal(described.code, 0, described.stderr);
+    const json = JSON.parse(described.stdout) as { state: string; biglakeMetastoreMigrationConfig?: unknown };
+    assert.equal(json.state, 'ROLLED_BACK');
+    assert.ok(!('backfillStatus' in json), 'an unknown field is not passed through');
+    const text = await cli('describe', '--service', service, '--migration', id);
+    assert.match(text.stdout, /state ROLLED_BACK {2}/);
   });
 
   it('refuses a second start for the same service while the first runs', async () => {

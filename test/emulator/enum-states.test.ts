@@ -3,7 +3,8 @@
 // proto default, which a server does not return for a real execution.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MigrationExecutionStateSchema, ServiceStateSchema } from '../../src/schemas';
+import { EXECUTION_STATES, SERVICE_STATES } from '../../src/schemas';
+
 import {
   type Emulator,
   admin,
@@ -17,6 +18,8 @@ import {
 } from '../helpers/emulator';
 
 const SLOW = 60_000;
+/** Values of the outgoing kind (DPMS to Lakehouse): the state machine never reaches them; newer-api serves them. */
+const OUTGOING_ONLY: readonly string[] = ['PROXY', 'ROLLED_BACK'];
 
 describe('enum values reachable', () => {
   let emulator: Emulator;
@@ -62,10 +65,10 @@ describe('enum values reachable', () => {
       await admin(emulator, 'services:setState', { name: other, state });
       assert.equal(await observe('service', other), state);
     }
-    assert.deepEqual([...seen.service].sort(), [...ServiceStateSchema.options].sort());
+    assert.deepEqual([...seen.service].sort(), SERVICE_STATES.filter((state) => !OUTGOING_ONLY.includes(state)).sort());
   });
 
-  it('serves every MigrationExecution.State but STATE_UNSPECIFIED', async () => {
+  it('serves every MigrationExecution.State of an incoming migration but STATE_UNSPECIFIED', async () => {
     const service = await seedSpannerService(emulator);
     await admin(emulator, 'durations', { replication: SLOW });
     const started = await startMigration(emulator, service);
@@ -96,7 +99,9 @@ describe('enum values reachable', () => {
     await call(emulator, 'DELETE', `/v1/${done}`);
     assert.equal(await observe('execution', done), 'DELETING');
 
-    const expected = MigrationExecutionStateSchema.options.filter((state) => state !== 'STATE_UNSPECIFIED');
+    const expected = EXECUTION_STATES.filter(
+      (state) => state !== 'STATE_UNSPECIFIED' && !OUTGOING_ONLY.includes(state),
+    );
     assert.deepEqual([...seen.execution].sort(), [...expected].sort());
   });
 });
