@@ -161,11 +161,18 @@ async function withinAttempt<T>(ctx: Context, read: () => Promise<Poll<T>>): Pro
 
 /** Nothing new: poll again after the adaptive interval; the read rides along for the CLI's live status. */
 function pollAgain(args: WatchArgs, quietForMs: number, snapshot: MigrationSnapshot, atLeastMs = 0): Poll<never> {
-  const fast = args.fastUntil !== undefined && Date.now() < Date.parse(args.fastUntil);
+  const fastUntil = args.fastUntil === undefined ? undefined : Date.parse(args.fastUntil);
+  const now = Date.now();
+  const fast = fastUntil !== undefined && now < fastUntil;
   const interval = fast ? (args.fastPollIntervalMs ?? args.pollIntervalMs) : args.pollIntervalMs;
+  // Migrations that changed together (a mass start) leave fast polling together: their first steady interval
+  // draws a phase from half to the whole interval, so the fleet's steady polls spread out instead of arriving
+  // in bunches that the project's API budget would have to turn away (delaying them past the interval).
+  const leavingFast = !fast && fastUntil !== undefined && now < fastUntil + args.pollIntervalMs;
+  const drawn = leavingFast ? Math.round(interval * (0.5 + Math.random() * 0.5)) : jittered(interval);
   // Not past the quiet deadline, so the daily unchanged return happens on time.
   const remainingMs = args.maxQuietMs - quietForMs;
-  const next = remainingMs > 0 ? Math.min(jittered(interval), remainingMs) : jittered(interval);
+  const next = remainingMs > 0 ? Math.min(drawn, remainingMs) : drawn;
   const delay = Math.max(atLeastMs, next);
   const e = snapshot.execution;
   const seen = snapshot.error ? `${snapshot.error.type}, retrying` : `${e?.state ?? 'no execution'}/${e?.phase ?? '-'}`;

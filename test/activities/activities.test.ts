@@ -276,8 +276,13 @@ describe('activities against the emulator', () => {
       };
       const fast = await failure(() => attempt({ ...args, fastUntil }));
       assert.ok(Number(fast.nextRetryDelay) <= 5500, `fast: ${String(fast.nextRetryDelay)}`);
-      const steady = await failure(() => attempt({ ...args, fastUntil: new Date(Date.now() - 1).toISOString() }));
-      assert.ok(Number(steady.nextRetryDelay) >= 54_000, `steady: ${String(steady.nextRetryDelay)}`);
+      // Just after fast polling: a phase drawn over the second half of the interval, never beyond it.
+      const leaving = await failure(() => attempt({ ...args, fastUntil: new Date(Date.now() - 1).toISOString() }));
+      const phase = Number(leaving.nextRetryDelay);
+      assert.ok(phase >= 30_000 && phase <= 60_000, `leaving fast: ${phase}`);
+      const steady = await failure(() => attempt({ ...args, fastUntil: new Date(Date.now() - 120_000).toISOString() }));
+      const delay = Number(steady.nextRetryDelay);
+      assert.ok(delay >= 57_000 && delay <= 63_000, `steady: ${delay}`);
     });
 
     it('pollMigrationChange returns unchanged once maxQuietMs has passed since the first attempt', async () => {
