@@ -27,12 +27,29 @@ export async function prebuiltWorkflowBundle(
   const started = Date.now();
   const script = join(__dirname, `bundle-workflows${extname(__filename)}`);
   await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [...process.execArgv, script, codePath], { maxBuffer: 16 << 20 }, (err, _out, stderr) =>
+    execFile(process.execPath, [...loaderArgs(), script, codePath], { maxBuffer: 16 << 20 }, (err, _out, stderr) =>
       err ? reject(new Error(`bundling the workflows failed: ${stderr || err.message}`)) : resolve(),
     );
   });
   log(`workflow bundle built in ${Date.now() - started} ms: ${codePath}`);
   return { codePath };
+}
+
+/**
+ * This process's flags that the child needs to load the script (tsx's --require/--import), never an --eval or
+ * --print that would run this process's own code again in the child.
+ */
+export function loaderArgs(argv: readonly string[] = process.execArgv): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (/^(-r|--require|--import|--loader|--experimental-loader)$/.test(arg) && i + 1 < argv.length) {
+      args.push(arg, argv[++i]!);
+    } else if (/^(--require|--import|--loader|--experimental-loader)=/.test(arg)) {
+      args.push(arg);
+    }
+  }
+  return args;
 }
 
 /** Every source file next to the workflows (they import across src/) and the versions of the bundled packages. */
