@@ -60,8 +60,13 @@ export function createPollingActivities({ metastore, pollMetastore = metastore }
           snapshot = await readSnapshot(pollMetastore, args.service, args.execution, args.last, quietEnough);
         } catch (err) {
           snapshot = failedRead(err, args.last);
-          if (snapshot.error?.type === 'RESOURCE_EXHAUSTED' || snapshot.error?.type === args.last?.error?.type) {
-            return pollAgain(args, quietForMs, snapshot, retryAfterOf(err));
+          // Turned away (Google's 429 or this worker's budget): the read did not happen, so it is tried again
+          // when told, not a whole interval later, which would let an outside change go unseen for two.
+          if (snapshot.error?.type === 'RESOURCE_EXHAUSTED') {
+            return pollAgain(args, quietForMs, snapshot, { turnedAwayForMs: retryAfterOf(err) });
+          }
+          if (snapshot.error?.type === args.last?.error?.type) {
+            return pollAgain(args, quietForMs, snapshot, { atLeastMs: retryAfterOf(err) });
           }
         }
         if (quietEnough || snapshotChanged(args.last, snapshot)) return { done: snapshot };
@@ -160,7 +165,15 @@ async function withinAttempt<T>(ctx: Context, read: () => Promise<Poll<T>>): Pro
 }
 
 /** Nothing new: poll again after the adaptive interval; the read rides along for the CLI's live status. */
-function pollAgain(args: WatchArgs, quietForMs: number, snapshot: MigrationSnapshot, atLeastMs = 0): Poll<never> {
+/** A 429 without Retry-After: come back after this, or after the interval if that is shorter. */
+const THROTTLED_RETRY_MS = 5000;
+
+function pollAgain(
+  args: WatchArgs,
+  quietForMs: number,
+  snapshot: MigrationSnapshot,
+  { atLeastMs = 0, turnedAwayForMs }: { atLeastMs?: number; turnedAwayForMs?: number } = {},
+): Poll<never> {
   const fastUntil = args.fastUntil === undefined ? undefined : Date.parse(args.fastUntil);
   const now = Date.now();
   const fast = fastUntil !== undefined && now < fastUntil;
@@ -173,7 +186,13 @@ function pollAgain(args: WatchArgs, quietForMs: number, snapshot: MigrationSnaps
   // Not past the quiet deadline, so the daily unchanged return happens on time.
   const remainingMs = args.maxQuietMs - quietForMs;
   const next = remainingMs > 0 ? Math.min(drawn, remainingMs) : drawn;
-  const delay = Math.max(atLeastMs, next);
+  // Turned away: exactly when told (never sooner), else soon; otherwise the interval, at least `atLeastMs`.
+  const delay =
+    turnedAwayForMs === undefined
+      ? Math.max(atLeastMs, next)
+      : turnedAwayForMs > 0
+        ? turnedAwayForMs
+        : Math.min(THROTTLED_RETRY_MS, next);
   const e = snapshot.execution;
   const seen = snapshot.error ? `${snapshot.error.type}, retrying` : `${e?.state ?? 'no execution'}/${e?.phase ?? '-'}`;
   return {

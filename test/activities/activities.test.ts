@@ -9,6 +9,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { PassThroughClient } from 'google-auth-library';
 import { type Activities, createActivities } from '../../src/activities';
 import { MetastoreClient } from '../../src/metastore/client';
+import { ApiBudget } from '../../src/metastore/budget';
 import { createSecretResolver } from '../../src/secrets';
 import type { MigrationSnapshot } from '../../src/workflows/migration-state';
 import { type Emulator, admin, startEmulator } from '../helpers/emulator';
@@ -324,6 +325,35 @@ describe('activities against the emulator', () => {
       const throttled = await failure(() => attempt({ ...args, last: recovered }));
       assert.equal(throttled.type, 'Unchanged', 'a 429 is absorbed, never reported as an error');
       assert.ok(Number(throttled.nextRetryDelay) >= 7000, `next attempt after ${String(throttled.nextRetryDelay)} ms`);
+    });
+
+    it('pollMigrationChange turned away by the budget comes back when told, not a whole interval later', async () => {
+      const service = await seed();
+      const execution = await startRunning(service);
+      const last = await run(activities.pollMigration, { service, execution });
+      // A budget of 1 req/s: the first poll takes the only spendable token, the second is turned away.
+      const budget = new ApiBudget({ ratePerSecond: 1 });
+      const pollMetastore = new MetastoreClient({
+        baseUrl: emulator.url,
+        authClient: new PassThroughClient(),
+        budget: budget.gate('poll'),
+      });
+      const throttledActivities = createActivities({
+        metastore,
+        pollMetastore,
+        secrets: createSecretResolver({ ...SECRET_ENV }),
+      });
+      const args = { service, execution, last, pollIntervalMs: 60_000, maxQuietMs: 86_400_000 };
+      const poll = () =>
+        failure(() =>
+          runIn(newEnv({ scheduledTimestampMs: Date.now() }), throttledActivities.pollMigrationChange, args),
+        );
+      const first = await poll();
+      assert.ok(Number(first.nextRetryDelay) >= 57_000, `a read that happened waits the interval: ${first.message}`);
+      const turnedAway = await poll();
+      assert.equal(turnedAway.type, 'Unchanged');
+      const delay = Number(turnedAway.nextRetryDelay);
+      assert.ok(delay > 0 && delay < 10_000, `turned away: next attempt after ${delay} ms, not the 60 s interval`);
     });
 
     it('checkOperation fails benignly until the operation is done, then returns its outcome', async () => {
