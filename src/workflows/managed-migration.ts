@@ -28,6 +28,7 @@ import {
   externalEnding,
   initialState,
   isReplicating,
+  isKnownRead,
   isTerminalExecution,
   precheckProblems,
   recordDecision,
@@ -222,7 +223,7 @@ class MigrationRun {
     for (;;) {
       if (this.settleExternal(last)) return;
       // A state from a newer API is not acted on (no cutover, no cancel) until it is one we know again.
-      const known = unknownValuesOf(last).length === 0;
+      const known = isKnownRead(last);
       if (this.cancelRequested() && known) return this.enter('CANCELLING');
       if (this.state.decision?.action === 'complete' && isReplicating(this.state.execution) && known) {
         return this.enter('COMPLETING');
@@ -255,8 +256,7 @@ class MigrationRun {
   private async untilSettled(expected: 'SUCCEEDED' | 'CANCELLED'): Promise<void> {
     let snapshot = await this.poll(this.state.execution?.name);
     const settled = (s: MigrationSnapshot) =>
-      !s.serviceFound ||
-      (isTerminalExecution(s.execution?.state) && s.serviceState !== 'MIGRATING' && unknownValuesOf(s).length === 0);
+      !s.serviceFound || (isTerminalExecution(s.execution?.state) && s.serviceState !== 'MIGRATING' && isKnownRead(s));
     while (!settled(snapshot)) {
       snapshot = this.apply(await this.watch(snapshot, this.request.options.operationPollSeconds));
     }
@@ -450,8 +450,7 @@ class MigrationRun {
 
   private decisionActionable(): boolean {
     // A decision waits while the last read holds a state this tool does not know (see waitForDecision).
-    const last = this.state.lastSnapshot;
-    if (last !== undefined && unknownValuesOf(last).length > 0) return false;
+    if (!isKnownRead(this.state.lastSnapshot)) return false;
     return (
       this.cancelRequested() || (this.state.decision?.action === 'complete' && isReplicating(this.state.execution))
     );

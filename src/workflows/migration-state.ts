@@ -218,9 +218,9 @@ export function updateRefusal(state: MigrationState, action: Action): string | u
     const e = state.execution;
     return `complete needs the execution RUNNING in REPLICATION; it is ${e ? `${e.state ?? 'STATE_UNSPECIFIED'}/${e.phase ?? 'PHASE_UNSPECIFIED'}` : 'not started yet'}`;
   }
-  const unknown = state.lastSnapshot ? unknownValuesOf(state.lastSnapshot) : [];
-  if (action === 'complete' && unknown.length > 0) {
-    return `complete waits while the API reports ${unknown.join(', ')}, which this tool does not know; try again once it is a known state`;
+  if (action === 'complete' && !isKnownRead(state.lastSnapshot)) {
+    const unknown = unknownValuesOf(state.lastSnapshot!).join(', ');
+    return `complete waits while the API reports ${unknown}, which this tool does not know; try again once it is a known state`;
   }
   return undefined;
 }
@@ -295,6 +295,11 @@ export function unknownValuesOf(snapshot: MigrationSnapshot): string[] {
     unknown.push(`execution phase ${execution.phase}`);
   }
   return unknown;
+}
+
+/** A read holding only values this client knows: the only kind the workflow acts on. */
+export function isKnownRead(snapshot: MigrationSnapshot | undefined): boolean {
+  return snapshot === undefined || unknownValuesOf(snapshot).length === 0;
 }
 
 /** Changes the watcher reports: anything the workflow or an engineer would act on. */
