@@ -6,6 +6,7 @@ import { createMigrationActivities } from './migration';
 import { createPlanActivities } from './plan';
 import { createPollingActivities } from './polling';
 import { createPrecheckActivities } from './precheck';
+import { createRequestActivities } from './request';
 import { withFailureMapping } from './to-application-failure';
 
 export interface ActivityDeps {
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMigrationActivities(deps),
     ...createPollingActivities(deps),
     ...createPlanActivities(deps),
+    ...createRequestActivities(),
   });
 }
 

@@ -5,7 +5,7 @@
 // state file does not keep them; a restart re-arms the scenario's events from the file.
 import { z } from 'zod';
 import { MIGRATION_EXECUTION_NAME } from '../schemas/api';
-import { ServiceNameSchema } from '../schemas/resource-names';
+import { ServiceNameSchema } from '../schemas/resource-name-schemas';
 import type { EmulatorCore } from './core';
 import { ApiError } from './errors';
 import { SETTABLE_STATES, removeService, setServiceState } from './service-admin';

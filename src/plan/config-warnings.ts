@@ -1,14 +1,14 @@
 // Checks that Google's migration guide implies but the API does not enforce, read from the request alone (no I/O).
 // They are warnings for `plan`, never refusals: each has a legitimate exception (a local emulator or test
 // setup, privately used public IP ranges, a name given by project number, a deliberate placement).
+// Values from the zod-free modules only: the workflow's prechecks run these (see schemas/index.ts).
+import { inIpv4Range, parseIpv4 } from '../schemas/ipv4';
 import {
-  inIpv4Range,
   parseInstanceConnectionName,
-  parseIpv4,
   parseNetworkName,
   parseServiceResourceName,
   parseSubnetworkName,
-} from '../schemas';
+} from '../schemas/resource-names';
 import type { MigrationExecutionRequest } from '../schemas';
 import type { Finding } from './findings';
 

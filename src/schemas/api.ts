@@ -13,7 +13,11 @@ import {
   expected,
   strictObject,
 } from './field-rules';
-import { InstanceConnectionNameSchema, NetworkNameSchema, SubnetworkNameSchema } from './resource-names';
+import { InstanceConnectionNameSchema, NetworkNameSchema, SubnetworkNameSchema } from './resource-name-schemas';
+import { DATABASE_TYPES, EXECUTION_STATES, PHASES, RELEASE_CHANNELS, SERVICE_STATES, TIERS } from './vocabulary';
+import type { OpenEnum } from './vocabulary';
+
+export * from './vocabulary';
 
 export const API_VERSIONS = ['v1', 'v1beta', 'v1alpha'] as const;
 export const ApiVersionSchema = z.enum(API_VERSIONS);
@@ -32,14 +36,7 @@ export const RequestIdSchema = z
   .refine((id) => !/^[0-]+$/.test(id), 'must not be the all-zero UUID');
 
 // ---- enums ----------------------------------------------------------------------------------------------
-// Response enums are open (AIP-126, AIP-180): Google adds values without a new API version, so a value this
-// client does not know is kept as sent, typed apart from the known ones, and never read as one of them.
-// What we send is still checked against the known values (requests are built from our own types).
-
-declare const unknownEnumValue: unique symbol;
-/** An enum value from a newer API revision than this client knows. */
-export type UnknownEnumValue = string & { readonly [unknownEnumValue]: true };
-export type OpenEnum<T extends string> = T | UnknownEnumValue;
+// Response enums are open: see vocabulary.ts. Requests are still checked against the known values.
 
 /**
  * A response enum: the known values, or any other string kept as is (a number, proto's ordinal, as its digits).
@@ -49,69 +46,12 @@ export function openEnum<const T extends readonly [string, ...string[]]>(_known:
   return z.union([z.string(), z.number().int()]).transform((value) => String(value) as OpenEnum<T[number]>);
 }
 
-/** Whether `value` is one this client knows (anything else must be treated as "unknown"). */
-export function isKnownValue<T extends string>(values: readonly T[], value: string | undefined): value is T {
-  return value !== undefined && (values as readonly string[]).includes(value);
-}
-
-export const SERVICE_STATES = [
-  'STATE_UNSPECIFIED',
-  'CREATING',
-  'ACTIVE',
-  'SUSPENDING',
-  'SUSPENDED',
-  'UPDATING',
-  'DELETING',
-  'ERROR',
-  'AUTOSCALING',
-  'MIGRATING',
-  // 2026: the service finished an outgoing migration to the Lakehouse runtime catalog and forwards to it.
-  'PROXY',
-] as const;
-export type KnownServiceState = (typeof SERVICE_STATES)[number];
 export const ServiceStateSchema = openEnum(SERVICE_STATES);
-export type ServiceState = OpenEnum<KnownServiceState>;
-export const DATABASE_TYPES = ['DATABASE_TYPE_UNSPECIFIED', 'MYSQL', 'SPANNER'] as const;
 export const DatabaseTypeSchema = openEnum(DATABASE_TYPES);
-export const TIERS = ['TIER_UNSPECIFIED', 'DEVELOPER', 'ENTERPRISE'] as const;
 export const TierSchema = openEnum(TIERS);
-export const RELEASE_CHANNELS = ['RELEASE_CHANNEL_UNSPECIFIED', 'CANARY', 'STABLE'] as const;
 export const ReleaseChannelSchema = openEnum(RELEASE_CHANNELS);
-
-export const EXECUTION_STATES = [
-  'STATE_UNSPECIFIED',
-  'STARTING',
-  'RUNNING',
-  'CANCELLING',
-  'AWAITING_USER_ACTION',
-  'SUCCEEDED',
-  'FAILED',
-  'CANCELLED',
-  'DELETING',
-  // 2026: cancelMigration after an outgoing migration completed; the service went back from PROXY to ACTIVE.
-  'ROLLED_BACK',
-] as const;
-export type KnownMigrationExecutionState = (typeof EXECUTION_STATES)[number];
 export const MigrationExecutionStateSchema = openEnum(EXECUTION_STATES);
-export type MigrationExecutionState = OpenEnum<KnownMigrationExecutionState>;
-/** Deprecated by Google in 2026 (it applies to incoming migrations only), still served for them. */
-export const PHASES = ['PHASE_UNSPECIFIED', 'REPLICATION', 'CUTOVER'] as const;
 export const PhaseSchema = openEnum(PHASES);
-export type Phase = OpenEnum<(typeof PHASES)[number]>;
-
-/** Execution states in which a migration is still in flight (only one may exist per service). */
-export const ACTIVE_EXECUTION_STATES: readonly MigrationExecutionState[] = [
-  'STARTING',
-  'RUNNING',
-  'CANCELLING',
-  'AWAITING_USER_ACTION',
-];
-export const TERMINAL_EXECUTION_STATES: readonly MigrationExecutionState[] = [
-  'SUCCEEDED',
-  'FAILED',
-  'CANCELLED',
-  'ROLLED_BACK',
-];
 
 // ---- Service --------------------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 // the value: a password pasted into the wrong field must not reach a log, an error or workflow history.
 // Imports nothing but zod, so the workflow bundle may use it.
 import { z } from 'zod';
+import { parseIpv4 } from './ipv4';
 
 export type Problem = string | undefined;
 
@@ -88,21 +89,6 @@ function editDistance(a: string, b: string): number {
 }
 
 // ---- IPv4 addresses and CIDR ranges -----------------------------------------------------------------------
-
-const OCTET = /^(?:0|[1-9]\d{0,2})$/;
-
-/** The address as an unsigned 32-bit number, or undefined unless it is a dotted quad without leading zeros. */
-export function parseIpv4(value: string): number | undefined {
-  const parts = value.split('.');
-  if (parts.length !== 4 || !parts.every((part) => OCTET.test(part) && Number(part) <= 255)) return undefined;
-  return parts.reduce((sum, part) => sum * 256 + Number(part), 0);
-}
-
-/** True when `address` lies in `base`/`prefix` (both as parseIpv4 numbers). */
-export function inIpv4Range(address: number, base: number, prefix: number): boolean {
-  const size = 2 ** (32 - prefix);
-  return Math.floor(address / size) === Math.floor(base / size);
-}
 
 const IPV4_SHAPE = 'an IPv4 address in dotted-decimal form, e.g. 10.20.0.5';
 

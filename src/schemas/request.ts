@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { migrationExecutionInputSchema } from './api';
 import { MigrationExecutionIdSchema, SecretRefSchema, expected, strictObject } from './field-rules';
-import { ServiceNameSchema } from './resource-names';
+import { ServiceNameSchema } from './resource-name-schemas';
 
 export const MigrationExecutionRequestSchema = migrationExecutionInputSchema(SecretRefSchema);
 export type MigrationExecutionRequest = z.infer<typeof MigrationExecutionRequestSchema>;
@@ -84,4 +84,22 @@ export function formatIssues(error: z.ZodError, root = ''): string {
       return `${path || '(root)'}: ${issue.message}`;
     })
     .join('\n');
+}
+
+/**
+ * A migration request checked against today's rules: the parsed request, or the issues (one `path: message` line
+ * each) and the request as an earlier run accepted it (option defaults filled in), for a run that must keep it.
+ */
+export type RequestCheck = { request: MigrationRequest } | { issues: string; acceptedEarlier: MigrationRequest };
+
+export function checkMigrationRequest(input: MigrationRequestInput): RequestCheck {
+  const parsed = MigrationRequestSchema.safeParse(input);
+  if (parsed.success) return { request: parsed.data };
+  return {
+    issues: formatIssues(parsed.error, 'request'),
+    acceptedEarlier: {
+      ...(input as MigrationRequest),
+      options: { ...MigrationOptionsSchema.parse({}), ...input.options },
+    },
+  };
 }

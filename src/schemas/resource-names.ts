@@ -1,7 +1,7 @@
 // Resource names in the migration request (projects, regions, subnetworks, networks, the service, the Cloud SQL
 // instance connection name): checked segment by segment, so the message says which part is wrong; and the
-// parsers that take them apart for the plan's warnings. Imports nothing but zod (via field-rules).
-import { ruledString } from './field-rules';
+// parsers that take them apart for the plan's warnings. Imports nothing (the workflow's plan warnings use the
+// parsers); the schemas built on these rules are in resource-name-schemas.ts.
 import type { Problem } from './field-rules';
 
 /** Project ID rules (6-30 chars), optionally domain-scoped (example.com:my-project); or a project number. */
@@ -46,7 +46,7 @@ export interface SubnetworkName {
   subnetwork: string;
 }
 
-const SUBNETWORK_FORM = 'projects/PROJECT/regions/REGION/subnetworks/SUBNET';
+export const SUBNETWORK_FORM = 'projects/PROJECT/regions/REGION/subnetworks/SUBNET';
 
 /** projects/P/regions/R/subnetworks/S taken apart, or undefined when it is not of that form. */
 export function parseSubnetworkName(value: string): SubnetworkName | undefined {
@@ -57,7 +57,7 @@ export function parseSubnetworkName(value: string): SubnetworkName | undefined {
   return { project, region, subnetwork };
 }
 
-function subnetworkProblem(value: string): Problem {
+export function subnetworkProblem(value: string): Problem {
   if (/^https?:\/\//.test(value))
     return `must be the relative name ${SUBNETWORK_FORM}, without the https://www.googleapis.com/compute/v1/ prefix`;
   const name = parseSubnetworkName(value);
@@ -69,14 +69,12 @@ function subnetworkProblem(value: string): Problem {
   );
 }
 
-export const SubnetworkNameSchema = ruledString(`a subnetwork resource name ${SUBNETWORK_FORM}`, subnetworkProblem);
-
 export interface NetworkName {
   project: string;
   network: string;
 }
 
-const NETWORK_FORM = 'projects/PROJECT/locations/global/networks/NETWORK';
+export const NETWORK_FORM = 'projects/PROJECT/locations/global/networks/NETWORK';
 
 /** projects/P/locations/global/networks/N taken apart, or undefined when it is not of that form. */
 export function parseNetworkName(value: string): NetworkName | undefined {
@@ -88,7 +86,7 @@ export function parseNetworkName(value: string): NetworkName | undefined {
   return { project, network };
 }
 
-function networkProblem(value: string): Problem {
+export function networkProblem(value: string): Problem {
   if (/^https?:\/\//.test(value))
     return `must be the relative name ${NETWORK_FORM}, without the https://www.googleapis.com/compute/v1/ prefix`;
   const parts = value.split('/');
@@ -102,15 +100,13 @@ function networkProblem(value: string): Problem {
   return projectProblem(name.project, NETWORK_FORM) ?? labelProblem(name.network, 'network', NETWORK_FORM);
 }
 
-export const NetworkNameSchema = ruledString(`a network resource name ${NETWORK_FORM}`, networkProblem);
-
 export interface ServiceResourceName {
   project: string;
   location: string;
   service: string;
 }
 
-const SERVICE_FORM = 'projects/PROJECT/locations/LOCATION/services/SERVICE';
+export const SERVICE_FORM = 'projects/PROJECT/locations/LOCATION/services/SERVICE';
 
 /** projects/P/locations/L/services/S taken apart, or undefined when it is not of that form. */
 export function parseServiceResourceName(value: string): ServiceResourceName | undefined {
@@ -121,7 +117,7 @@ export function parseServiceResourceName(value: string): ServiceResourceName | u
   return { project, location, service };
 }
 
-function serviceProblem(value: string): Problem {
+export function serviceProblem(value: string): Problem {
   const name = parseServiceResourceName(value);
   if (!name) return `must be a service resource name: ${SERVICE_FORM}`;
   const where = SERVICE_FORM;
@@ -130,8 +126,6 @@ function serviceProblem(value: string): Problem {
     : `has a service id that is not 2-63 letters, digits or hyphens, starting with a letter and ending with a letter or digit: ${where}`;
   return projectProblem(name.project, where) ?? regionProblem(name.location, where) ?? service;
 }
-
-export const ServiceNameSchema = ruledString(`a service resource name ${SERVICE_FORM}`, serviceProblem);
 
 export interface InstanceConnectionName {
   project: string;
@@ -161,7 +155,7 @@ export function parseInstanceConnectionName(value: string): InstanceConnectionNa
   return { project, region, instance };
 }
 
-function instanceConnectionNameProblem(value: string): Problem {
+export function instanceConnectionNameProblem(value: string): Problem {
   if (/^https?:\/\//.test(value) || value.startsWith('projects/'))
     return `must be ${INSTANCE_FORMS}, not a URL or resource name`;
   const name = parseInstanceConnectionName(value);
@@ -177,8 +171,3 @@ function instanceConnectionNameProblem(value: string): Problem {
     return 'is too long: project ID and instance id together must be at most 98 characters';
   return undefined;
 }
-
-export const InstanceConnectionNameSchema = ruledString(
-  'the Cloud SQL instance connection name, PROJECT_ID:REGION:INSTANCE_ID or PROJECT_ID/LOCATION/INSTANCE_ID',
-  instanceConnectionNameProblem,
-);

@@ -2,12 +2,12 @@
 // or answering with state. The workflow body does the work.
 import { ApplicationFailure, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { FailureType } from '../failure-types';
-import { DecisionArgsSchema, formatIssues } from '../schemas';
 import type { DecisionArgs } from '../schemas';
 import { cancelSignal, completeSignal, requestCancelUpdate, requestCompleteUpdate, statusQuery } from './messages';
 import type { DecisionAnswer } from './messages';
 import { recordDecision, updateRefusal } from './migration-state';
 import type { Action, MigrationState } from './migration-state';
+import { schemas } from './schemas-on-demand';
 
 const now = () => new Date().toISOString();
 
@@ -19,6 +19,7 @@ export function installHandlers(state: MigrationState, service: string, onDecisi
   // null) is fine; a malformed argument is ignored, because complete and cancel cannot be undone and a payload
   // nobody meant to send must not start either. Runs from before this rule replay with the old reading.
   const signal = (action: Action) => (args?: unknown) => {
+    const { DecisionArgsSchema, formatIssues } = schemas();
     const parsed = DecisionArgsSchema.optional().safeParse(args ?? undefined);
     if (!parsed.success && patched(IGNORE_MALFORMED_SIGNALS_PATCH)) {
       log.warn(`ignored a ${action} signal with a malformed argument`, { issues: formatIssues(parsed.error) });
@@ -44,6 +45,7 @@ export function installHandlers(state: MigrationState, service: string, onDecisi
     };
   // Validators run before anything is written to history: a refusal costs no event.
   const validator = (action: Action) => (args?: DecisionArgs) => {
+    const { DecisionArgsSchema, formatIssues } = schemas();
     const parsed = DecisionArgsSchema.optional().safeParse(args);
     if (!parsed.success) {
       throw ApplicationFailure.create({ type: FailureType.InvalidArgument, message: formatIssues(parsed.error) });

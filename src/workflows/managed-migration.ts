@@ -75,11 +75,17 @@ const FAILURE_TYPE_OF: Record<Exclude<Outcome, 'SUCCEEDED' | 'CANCELLED'>, strin
 };
 
 export async function managedMigration(args: ManagedMigrationArgs): Promise<MigrationResult> {
-  const request = validRequest(args.request, args.state !== undefined);
   const state = args.state
     ? carriedState(args.state)
     : initialState(now(), { disableBackups: uuid4(), start: uuid4(), restoreBackups: uuid4() });
-  return new MigrationRun(request, state).execute();
+  // Handlers before the request check (an activity): a status query or a decision arriving meanwhile finds
+  // them. They add no command, so histories recorded with the old order replay alike.
+  const onDecision = { pollFast: () => {} }; // nothing polls yet
+  installHandlers(state, args.request.service, () => onDecision.pollFast());
+  const request = await validRequest(args.request, args.state !== undefined);
+  const run = new MigrationRun(request, state);
+  onDecision.pollFast = () => run.pollFastFromNow();
+  return run.execute();
 }
 
 class MigrationRun {
@@ -92,7 +98,6 @@ class MigrationRun {
   ) {
     this.acts = activityProxies(request.options);
     this.service = request.service;
-    installHandlers(state, this.service, () => this.pollFastFromNow());
     publishVisibility(state, this.service);
   }
 
@@ -440,7 +445,7 @@ class MigrationRun {
   }
 
   /** Around every transition the watcher polls fast for a while, then falls back to the steady interval. */
-  private pollFastFromNow(): void {
+  pollFastFromNow(): void {
     this.state.fastPollUntil = new Date(Date.now() + this.request.options.fastPollForSeconds * 1000).toISOString();
   }
 

@@ -1,7 +1,7 @@
 // Shapes the workflow owns and pure functions over them. Plain JSON only: this state is the query
 // answer and the continue-as-new payload, so it holds ISO time strings and arrays, never secrets.
 import type { PlanReport } from '../plan/report';
-import type { MigrationExecutionState, Phase, ServiceState } from '../schemas';
+import type { MigrationExecutionState, Phase, ServiceState } from '../schemas/vocabulary';
 import {
   ACTIVE_EXECUTION_STATES,
   EXECUTION_STATES,
@@ -9,7 +9,7 @@ import {
   SERVICE_STATES,
   TERMINAL_EXECUTION_STATES,
   isKnownValue,
-} from '../schemas';
+} from '../schemas/vocabulary';
 
 export type Stage =
   | 'PRECHECK'

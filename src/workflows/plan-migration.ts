@@ -3,16 +3,17 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { FailureType } from '../failure-types';
 import type { PlanReport } from '../plan/report';
-import { MigrationRequestSchema, formatIssues } from '../schemas';
 import type { MigrationRequestInput } from '../schemas';
 import { activityProxies } from './activity-proxies';
 import { isTransientFailure } from './failures';
 import { runPrechecks } from './prechecks';
+import { schemas } from './schemas-on-demand';
 
 /** Plans give up on a transient failure after this many rounds and report it as an error finding. */
 const PLAN_ROUNDS = 2;
 
 export async function planMigration(args: { request: MigrationRequestInput }): Promise<PlanReport> {
+  const { MigrationRequestSchema, formatIssues } = schemas();
   const parsed = MigrationRequestSchema.safeParse(args.request);
   if (!parsed.success) {
     throw ApplicationFailure.create({

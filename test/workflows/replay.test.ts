@@ -18,7 +18,7 @@ describe('replay of recorded histories', async () => {
   });
 
   it('has fixtures for the representative endings, recorded on each generation of the wait', () => {
-    for (const prefix of ['v1-', 'v2-', 'v3-', '']) {
+    for (const prefix of ['v1-', 'v2-', 'v3-', 'v4-', '']) {
       for (const name of ['happy-path', 'cancel-signal', 'external-failure', 'workflow-cancelled']) {
         assert.ok(files.includes(`${prefix}${name}.binpb`), `missing fixture ${prefix}${name}.binpb`);
       }
@@ -44,7 +44,19 @@ describe('replay of recorded histories', async () => {
       return events.slice(completed, next).filter((e) => e.activityTaskScheduledEventAttributes).length;
     };
     assert.equal(await firstTaskActivities('v3-happy-path.binpb'), 1);
-    assert.equal(await firstTaskActivities('happy-path.binpb'), 3);
+    assert.equal(await firstTaskActivities('v4-happy-path.binpb'), 3);
+  });
+
+  it('covers the request checked in the workflow (v4-) and by the checkRequest activity (current)', async () => {
+    const firstActivity = async (file: string) => {
+      const { events } = temporal.api.history.v1.History.decode(await readFile(join(dir, file)));
+      return events.find((e) => e.activityTaskScheduledEventAttributes)?.activityTaskScheduledEventAttributes
+        ?.activityType?.name;
+    };
+    for (const name of ['happy-path', 'continued-as-new-run2']) {
+      assert.notEqual(await firstActivity(`v4-${name}.binpb`), 'checkRequest');
+      assert.equal(await firstActivity(`${name}.binpb`), 'checkRequest');
+    }
   });
 
   for (const file of files) {
