@@ -79,12 +79,20 @@ export function createPollingActivities({ metastore, pollMetastore = metastore }
       return withinAttempt<OperationOutcome>(Context.current(), async () => {
         // A read: it goes through the poll budget, so the fleet's operation checks never keep a complete,
         // cancel or start of the same project waiting for a token; turned away, it comes back when told.
+        // A transient error (503, 429, a read that timed out) is one missed read, tried again at the next check:
+        // thrown, the server's retry policy would wait by attempt count, and every benign "not done" before it
+        // counted, so one 503 cost the policy's longest wait (a minute) instead of a poll interval.
         const current = await pollMetastore.getOperation(operation).catch((err: unknown) => {
-          if (err instanceof MetastoreApiError && err.local) return err;
+          if (err instanceof MetastoreApiError && (err.local || isTransientStatus(err.status))) return err;
           throw err;
         });
         if (current instanceof MetastoreApiError) {
-          return { again: retryAfterOf(current), message: 'operation check waiting for the API budget' };
+          if (current.local)
+            return { again: retryAfterOf(current), message: 'operation check waiting for the API budget' };
+          return {
+            again: Math.max(retryAfterOf(current), jittered(pollIntervalMs)),
+            message: `operation check failed (${current.status}: ${current.message}), retrying`,
+          };
         }
         if (!current.done) {
           const status = current.metadata?.statusMessage;
@@ -212,11 +220,13 @@ function retryAfterOf(err: unknown): number {
   return err instanceof MetastoreApiError ? (err.retryAfterMs ?? 0) : 0;
 }
 
+function isTransientStatus(status: string): boolean {
+  return !(NON_RETRYABLE_STATUSES as readonly string[]).includes(status);
+}
+
 /** A transient failure becomes a snapshot carrying the error; anything else fails the activity. */
 function failedRead(err: unknown, last: MigrationSnapshot | undefined): MigrationSnapshot {
-  const transient =
-    err instanceof MetastoreApiError && !(NON_RETRYABLE_STATUSES as readonly string[]).includes(err.status);
-  if (!transient) throw err;
+  if (!(err instanceof MetastoreApiError && isTransientStatus(err.status))) throw err;
   return {
     polledAt: new Date().toISOString(),
     serviceFound: last?.serviceFound ?? true,

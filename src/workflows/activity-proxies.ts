@@ -20,6 +20,7 @@ const QUICK_RETRY: RetryPolicy = {
  * attempts that time out or fail without saying. No attempt limit: a migration waits as long as it takes.
  */
 const POLL_RETRY: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s' };
+const OPERATION_CHECK_RETRY: RetryPolicy = { ...POLL_RETRY, maximumInterval: '10s' };
 
 export function activityProxies(options: MigrationOptions) {
   const apiTimeout = options.apiTimeoutSeconds * 1000; // ms
@@ -36,13 +37,17 @@ export function activityProxies(options: MigrationOptions) {
     polls: proxyActivities<Activities>({
       taskQueue: pollTaskQueue(workflowInfo().taskQueue),
       startToCloseTimeout: apiTimeout,
-      retry: POLL_RETRY,
+      // An attempt lost with its worker comes back within a steady interval (1-60 s), not the policy's minute.
+      retry: { ...POLL_RETRY, maximumInterval: Math.max(1, Math.min(60, options.pollIntervalSeconds)) * 1000 },
       cancellationType: 'TRY_CANCEL',
     }),
-    /** checkOperation: an operation awaited by retry-as-poll on the control queue. */
+    /**
+     * checkOperation: an operation awaited by retry-as-poll on the control queue. An attempt lost with its worker
+     * is tried again within 10 s: the policy's wait grows with the attempt count, which every check raises.
+     */
     operationChecks: proxyActivities<Activities>({
       startToCloseTimeout: apiTimeout,
-      retry: POLL_RETRY,
+      retry: OPERATION_CHECK_RETRY,
       cancellationType: 'TRY_CANCEL',
     }),
     /** Histories from before retry-as-poll: watchMigration returned on change or after maxQuietSeconds. */

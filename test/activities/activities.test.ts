@@ -374,6 +374,24 @@ describe('activities against the emulator', () => {
       assert.match(done.migrationExecution ?? '', /migrationExecutions/);
     });
 
+    it('checkOperation meeting a 503 checks again at the operation interval, not by the retry policy', async () => {
+      const service = await seed();
+      const started = await run(activities.startMigration, {
+        service,
+        migrationExecution: migrationExecutionRequest(),
+        requestId: randomUUID(),
+      });
+      await admin(emulator, 'faults', { method: 'operations.get', error: { status: 'UNAVAILABLE' } });
+      const missed = await failure(() =>
+        run(activities.checkOperation, { operation: started.operation, pollIntervalMs: 2000 }),
+      );
+      assert.equal(missed.type, 'Unchanged');
+      assert.equal(missed.category, 'BENIGN');
+      assert.match(missed.message, /UNAVAILABLE/);
+      const delay = Number(missed.nextRetryDelay);
+      assert.ok(delay >= 1900 && delay <= 2100, `next check after ${delay} ms, the operation interval`);
+    });
+
     it('watchMigration, scheduled by histories from before retry-as-poll, reads once and returns', async () => {
       const service = await seed();
       const execution = await startRunning(service);
