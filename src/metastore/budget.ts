@@ -48,6 +48,12 @@ interface Bucket {
 
 /** Tokens polls must leave in the bucket for control calls. */
 const CONTROL_RESERVE = 1;
+/**
+ * The most reads one poll makes (the execution, then the service). The bucket holds them beside the reserve:
+ * with a smaller burst (a share under 2 req/s, e.g. two workers on the default budget) the execution read
+ * took the token the service read then needed, and a poll that needed both was turned away forever.
+ */
+const READS_PER_POLL = 2;
 
 export class ApiBudget {
   private readonly buckets = new Map<string, Bucket>();
@@ -117,7 +123,7 @@ export class ApiBudget {
 
   private refilled(project: string): Bucket {
     const now = this.now();
-    const burst = Math.max(1 + CONTROL_RESERVE, this.rate);
+    const burst = Math.max(READS_PER_POLL + CONTROL_RESERVE, this.rate);
     let bucket = this.buckets.get(project);
     if (!bucket) {
       bucket = { tokens: burst, at: now, denied: 0, deniedSecond: Math.floor(now / 1000), controlWaiters: 0 };
