@@ -9,7 +9,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { PassThroughClient } from 'google-auth-library';
 import { type Activities, createActivities } from '../../src/activities';
 import { MetastoreClient } from '../../src/metastore/client';
-import { ApiBudget } from '../../src/metastore/budget';
+import { ApiBudget, projectOf } from '../../src/metastore/budget';
 import { createSecretResolver } from '../../src/secrets';
 import type { MigrationSnapshot } from '../../src/workflows/migration-state';
 import { type Emulator, admin, startEmulator } from '../helpers/emulator';
@@ -331,7 +331,8 @@ describe('activities against the emulator', () => {
       const service = await seed();
       const execution = await startRunning(service);
       const last = await run(activities.pollMigration, { service, execution });
-      // A budget of 1 req/s: the first poll takes the only spendable token, the second is turned away.
+      // A budget of 1 req/s: its burst holds one poll's two reads beside the reserve; the first poll takes one
+      // read's token, the other is spent here, so the second poll finds only the reserve and is turned away.
       const budget = new ApiBudget({ ratePerSecond: 1 });
       const pollMetastore = new MetastoreClient({
         baseUrl: emulator.url,
@@ -350,6 +351,7 @@ describe('activities against the emulator', () => {
         );
       const first = await poll();
       assert.ok(Number(first.nextRetryDelay) >= 57_000, `a read that happened waits the interval: ${first.message}`);
+      await budget.take(projectOf(service), 'poll');
       const turnedAway = await poll();
       assert.equal(turnedAway.type, 'Unchanged');
       const delay = Number(turnedAway.nextRetryDelay);

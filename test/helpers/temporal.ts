@@ -33,6 +33,7 @@ export interface StartDevServerOptions {
 const START_DEADLINE_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
 const OUTPUT_TAIL_CHARS = 4_000;
+const OUTPUT_HEAD_CHARS = 2_000;
 const PORT_ATTEMPTS = 3;
 
 /** Starts a headless dev server on 127.0.0.1 and resolves once it answers workflow-service calls. */
@@ -157,17 +158,25 @@ interface ServerOutput {
 
 /** Reading the pipes also keeps them from filling up and blocking the server. */
 function watchOutput(child: ChildProcess): ServerOutput {
+  // The head too: a Go panic says why first ("address already in use", which startDevServer retries on another
+  // port) and then prints a stack that would push the reason out of the tail.
+  let head = '';
   let tail = '';
+  let seen = 0;
   let banner = false;
   const append = (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
+    const text = chunk.toString();
+    if (head.length < OUTPUT_HEAD_CHARS) head += text.slice(0, OUTPUT_HEAD_CHARS - head.length);
+    seen += text.length;
+    tail = (tail + text).slice(-OUTPUT_TAIL_CHARS);
   };
   child.stdout?.on('data', (chunk: Buffer) => {
     append(chunk);
     banner ||= /^Server:\s+\S+:\d+/m.test(tail);
   });
   child.stderr?.on('data', append);
-  return { tail: () => tail, bannerSeen: () => banner };
+  const output = () => (seen <= OUTPUT_TAIL_CHARS ? tail : `${head}\n…\n${tail}`);
+  return { tail: output, bannerSeen: () => banner };
 }
 
 /**
