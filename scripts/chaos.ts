@@ -106,11 +106,21 @@ interface Fleet {
   outsideActions: Map<string, boolean>;
 }
 
+/** The emulator must outlive the run: if it exits first, say how (two runs saw it gone when the report began). */
+function watchEmulator(fleet: Fleet, run: { over: boolean }): void {
+  void fleet.stack.emulator.exited.then((code) => {
+    if (!run.over)
+      console.error(`emulator exited (${code}) during the run:\n${fleet.stack.emulator.output().slice(-3000)}`);
+  });
+}
+
 async function main(): Promise<number> {
   say(
     `seed ${seed}: ${plan.migrations.length} migrations (${fatesSummary(plan)}), worker killed every ${killLow}-${killHigh} s`,
   );
   const fleet = await startFleet();
+  const whole = { over: false };
+  watchEmulator(fleet, whole);
   try {
     await startMigrations(fleet);
     const runOver = { over: false };
@@ -127,6 +137,7 @@ async function main(): Promise<number> {
     const facts = await gatherFacts(fleet);
     return report(fleet, facts, settled);
   } finally {
+    whole.over = true;
     await fleet.stack.close();
     await fleet.temporal.close();
     await rm(fleet.workDir, { recursive: true, force: true });
