@@ -8,7 +8,7 @@
 //
 // Prints a table and, last, one JSON line; exits 1 on any loss (a migration not at its expected end, a
 // duplicate execution, backups not restored, an accepted decision lost) or if the run does not settle in time.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,12 +19,7 @@ import { randomSeed } from '../src/emulator/rng';
 import { WORKFLOW_TYPE, statusQuery, workflowIdFor } from '../src/workflows/messages';
 import type { MigrationResult } from '../src/workflows/migration-state';
 import { admin } from '../test/helpers/emulator';
-import {
-  ORIGINAL_BACKUP,
-  migrationExecutionRequest,
-  serviceSeed,
-  snakeCaseConfigYaml,
-} from '../test/helpers/migration';
+import { ORIGINAL_BACKUP, migrationExecutionRequest, serviceSeed } from '../test/helpers/migration';
 import { startStack } from '../test/helpers/stack';
 import type { Stack } from '../test/helpers/stack';
 import { startDevServer } from '../test/helpers/temporal';
@@ -83,13 +78,12 @@ const OPTIONS = {
 const WORKER_ENV = { METASTORE_REQUEST_TIMEOUT_MS: '4000' };
 const CLI_LANES = 3;
 const verbose = process.env.CHAOS_VERBOSE === '1';
-let fleetEmulator = { url: '' };
+/** The run's emulator, for the admin API and reads through the faulty API; set once it is up. */
+const fleetEmulator = { url: '' };
 
 interface Fleet {
   plan: ChaosPlan;
   stack: Stack;
-  /** The emulator, for admin() and call(). */
-  emulator: { url: string };
   workDir: string;
   temporal: DevServer;
   dbFilename: string;
@@ -150,12 +144,11 @@ async function startFleet(): Promise<Fleet> {
   const port = await freePort();
   const temporal = await startDevServer({ port, dbFilename });
   const stack = await startStack(temporal.address, ['--seed', String(seed), '--operation-delay-ms', '300']);
-  await writeFile(join(workDir, 'migration.yaml'), snakeCaseConfigYaml());
+  fleetEmulator.url = stack.emulatorUrl;
   const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
   const fleet: Fleet = {
     plan,
     stack,
-    emulator: (fleetEmulator = { url: stack.emulatorUrl }),
     workDir,
     temporal,
     dbFilename,

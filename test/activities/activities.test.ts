@@ -68,12 +68,17 @@ describe('activities against the emulator', () => {
   }
 
   /** Starts a migration through the activities and waits until its execution is RUNNING. */
-  async function startRunning(service: string): Promise<string> {
-    const started = await run(activities.startMigration, {
+  /** startMigration with a fresh requestId: the operation it returned. */
+  function startOperation(service: string) {
+    return run(activities.startMigration, {
       service,
       migrationExecution: migrationExecutionRequest(),
       requestId: randomUUID(),
     });
+  }
+
+  async function startRunning(service: string): Promise<string> {
+    const started = await startOperation(service);
     const done = await run(activities.awaitOperation, { operation: started.operation, pollIntervalMs: POLL_MS });
     assert.ok(done.migrationExecution);
     return done.migrationExecution;
@@ -178,11 +183,7 @@ describe('activities against the emulator', () => {
 
     it('awaitOperation heartbeats each read and rejects with CancelledFailure when cancelled', async () => {
       const service = await seed();
-      const started = await run(activities.startMigration, {
-        service,
-        migrationExecution: migrationExecutionRequest(),
-        requestId: randomUUID(),
-      });
+      const started = await startOperation(service);
       const env = newEnv();
       env.once('heartbeat', () => env.cancel());
       const began = Date.now();
@@ -360,11 +361,7 @@ describe('activities against the emulator', () => {
 
     it('checkOperation fails benignly until the operation is done, then returns its outcome', async () => {
       const service = await seed();
-      const started = await run(activities.startMigration, {
-        service,
-        migrationExecution: migrationExecutionRequest(),
-        requestId: randomUUID(),
-      });
+      const started = await startOperation(service);
       const pending = await failure(() =>
         run(activities.checkOperation, { operation: started.operation, pollIntervalMs: 2000 }),
       );
@@ -378,11 +375,7 @@ describe('activities against the emulator', () => {
 
     it('checkOperation meeting a 503 checks again at the operation interval, not by the retry policy', async () => {
       const service = await seed();
-      const started = await run(activities.startMigration, {
-        service,
-        migrationExecution: migrationExecutionRequest(),
-        requestId: randomUUID(),
-      });
+      const started = await startOperation(service);
       await admin(emulator, 'faults', { method: 'operations.get', error: { status: 'UNAVAILABLE' } });
       const missed = await failure(() =>
         run(activities.checkOperation, { operation: started.operation, pollIntervalMs: 2000 }),
