@@ -18,6 +18,9 @@ export default tseslint.config(
           ],
         },
       ],
+      // A promise returned unawaited from a try runs its finally early (the chaos run stopped its emulator
+      // while the report still read it).
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

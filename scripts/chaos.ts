@@ -129,7 +129,8 @@ async function main(): Promise<number> {
     await keeper;
     await adminCall('faults', undefined, 'DELETE');
     const facts = await gatherFacts(fleet);
-    return report(fleet, facts, settled);
+    // Awaited: a bare `return` would run the finally (which stops the emulator) while the report still reads it.
+    return await report(fleet, facts, settled);
   } finally {
     whole.over = true;
     await fleet.stack.close();

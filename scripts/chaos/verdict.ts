@@ -36,9 +36,18 @@ export interface Verdict {
   problems: string[];
 }
 
-const EXPECTED: Record<Fate, { workflow: string; outcome?: string; failureType?: string; execution: string }> = {
+interface ExpectedEnd {
+  workflow: string;
+  outcome?: string;
+  failureType?: string;
+  execution: string;
+  /** A cancel accepted while the prechecks still ran ends with no execution at all: the right end too. */
+  orNoExecution?: boolean;
+}
+
+const EXPECTED: Record<Fate, ExpectedEnd> = {
   complete: { workflow: 'COMPLETED', outcome: 'SUCCEEDED', execution: 'SUCCEEDED' },
-  cancel: { workflow: 'COMPLETED', outcome: 'CANCELLED', execution: 'CANCELLED' },
+  cancel: { workflow: 'COMPLETED', outcome: 'CANCELLED', execution: 'CANCELLED', orNoExecution: true },
   'external-fail': { workflow: 'FAILED', failureType: 'MigrationFailed', execution: 'FAILED' },
   'external-cancel': { workflow: 'COMPLETED', outcome: 'CANCELLED', execution: 'CANCELLED' },
 };
@@ -84,9 +93,12 @@ function problemsOf(migration: MigrationFacts, original: BackupSetting): string[
     problems.push(`outcome ${workflow.outcome}, expected ${expected.outcome}`);
   else if (expected.failureType && workflow.failureType !== expected.failureType)
     problems.push(`failure ${workflow.failureType}, expected ${expected.failureType}`);
-  if (migration.executions.length !== 1) problems.push(`${migration.executions.length} migration executions`);
-  const state = migration.executions.at(-1)?.state;
-  if (state !== expected.execution) problems.push(`execution ${state ?? 'none'}, expected ${expected.execution}`);
+  const neverStarted = expected.orNoExecution === true && migration.executions.length === 0;
+  if (!neverStarted) {
+    if (migration.executions.length !== 1) problems.push(`${migration.executions.length} migration executions`);
+    const state = migration.executions.at(-1)?.state;
+    if (state !== expected.execution) problems.push(`execution ${state ?? 'none'}, expected ${expected.execution}`);
+  }
   if (migration.serviceState !== 'ACTIVE') problems.push(`service ${migration.serviceState ?? 'missing'}`);
   if (!sameBackup(migration.scheduledBackup, original)) problems.push('scheduled backups not restored');
   return problems;
@@ -94,9 +106,10 @@ function problemsOf(migration: MigrationFacts, original: BackupSetting): string[
 
 function endedAsDecided(migration: MigrationFacts): boolean {
   const expected = EXPECTED[migration.fate];
-  return (
-    migration.workflow.outcome === expected.outcome && migration.executions.some((e) => e.state === expected.execution)
-  );
+  const executionAsDecided =
+    migration.executions.some((e) => e.state === expected.execution) ||
+    (expected.orNoExecution === true && migration.executions.length === 0);
+  return migration.workflow.outcome === expected.outcome && executionAsDecided;
 }
 
 function sameBackup(actual: BackupSetting | undefined, original: BackupSetting): boolean {

@@ -204,6 +204,6 @@ export async function createTestEnv(
     return await create();
   } catch (err) {
     if (!(err instanceof Error && /did not start within/.test(err.message))) throw err;
-    return await create();
+    return create();
   }
 }

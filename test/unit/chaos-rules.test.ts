@@ -100,6 +100,22 @@ describe('chaos verdict', () => {
     assert.match(verdict.problems[0]!, /2 migration executions.*scheduled backups not restored/);
   });
 
+  it('takes a cancel that left no execution (accepted during the prechecks) as its right end, but not a complete', () => {
+    const cancelledEarly = completed({
+      fate: 'cancel',
+      workflow: { status: 'COMPLETED', outcome: 'CANCELLED' },
+      executions: [],
+    });
+    const verdict = judge([cancelledEarly], ORIGINAL);
+    assert.equal(verdict.reachedExpectedEnd, 1);
+    assert.deepEqual(verdict.problems, []);
+    const completeWithout = judge([completed({ executions: [] })], ORIGINAL);
+    assert.equal(completeWithout.acceptedDecisionsLost, 1);
+    assert.match(completeWithout.problems[0]!, /0 migration executions; execution none, expected SUCCEEDED/);
+    const cancelledAfterStart = judge([{ ...cancelledEarly, executions: [{ name: 'e', state: 'RUNNING' }] }], ORIGINAL);
+    assert.match(cancelledAfterStart.problems[0]!, /execution RUNNING, expected CANCELLED/);
+  });
+
   it('expects a workflow failed with MigrationFailed for an execution failed from outside', () => {
     const failed = completed({
       fate: 'external-fail',
