@@ -66,11 +66,11 @@ export function createPollingActivities({ metastore, pollMetastore = metastore }
             return pollAgain(args, quietForMs, snapshot, { turnedAwayForMs: retryAfterOf(err) });
           }
           if (snapshot.error?.type === args.last?.error?.type) {
-            return pollAgain(args, quietForMs, snapshot, { atLeastMs: retryAfterOf(err) });
+            return pollAgain(args, quietForMs, snapshot, { atLeastMs: retryAfterOf(err), lateMs: lateBy(ctx) });
           }
         }
         if (quietEnough || snapshotChanged(args.last, snapshot)) return { done: snapshot };
-        return pollAgain(args, quietForMs, snapshot);
+        return pollAgain(args, quietForMs, snapshot, { lateMs: lateBy(ctx) });
       });
     },
 
@@ -176,11 +176,18 @@ async function withinAttempt<T>(ctx: Context, read: () => Promise<Poll<T>>): Pro
 /** A 429 without Retry-After: come back after this, or after the interval if that is shorter. */
 const THROTTLED_RETRY_MS = 5000;
 
+interface PollAgainOptions {
+  atLeastMs?: number;
+  turnedAwayForMs?: number;
+  /** How late this read came after it was due (see lateBy): taken off the next steady wait. */
+  lateMs?: number;
+}
+
 function pollAgain(
   args: WatchArgs,
   quietForMs: number,
   snapshot: MigrationSnapshot,
-  { atLeastMs = 0, turnedAwayForMs }: { atLeastMs?: number; turnedAwayForMs?: number } = {},
+  { atLeastMs = 0, turnedAwayForMs, lateMs = 0 }: PollAgainOptions = {},
 ): Poll<never> {
   const fastUntil = args.fastUntil === undefined ? undefined : Date.parse(args.fastUntil);
   const now = Date.now();
@@ -190,7 +197,15 @@ function pollAgain(
   // draws a phase from half to the whole interval, so the fleet's steady polls spread out instead of arriving
   // in bunches that the project's API budget would have to turn away (delaying them past the interval).
   const leavingFast = !fast && fastUntil !== undefined && now < fastUntil + args.pollIntervalMs;
-  const drawn = leavingFast ? Math.round(interval * (0.5 + Math.random() * 0.5)) : jittered(interval);
+  // Steady polls keep to their period: the time this read came late (a busy server's timer, a task waiting for
+  // a worker, the read itself) comes off the next wait, or the gaps grow by it and an outside change waits longer
+  // than the interval to be seen. At most half the interval, so a read hours late (no worker) is no burst.
+  const steadyWait = (ms: number) => Math.round(Math.max(ms - lateMs, ms / 2));
+  const drawn = leavingFast
+    ? Math.round(interval * (0.5 + Math.random() * 0.5))
+    : fast
+      ? jittered(interval)
+      : steadyWait(jittered(interval));
   // Not past the quiet deadline, so the daily unchanged return happens on time.
   const remainingMs = args.maxQuietMs - quietForMs;
   const next = remainingMs > 0 ? Math.min(drawn, remainingMs) : drawn;
@@ -214,6 +229,15 @@ function pollAgain(
  * two reads (what bounds detecting an outside change) stays within 5 % of the interval. */
 function jittered(ms: number): number {
   return Math.max(1, Math.round(ms * (0.95 + Math.random() * 0.1)));
+}
+
+/**
+ * How long after its due time this attempt is reading: the server sets an attempt's scheduled time to when its
+ * retry was due, so this is timer lateness, time in the task queue and the read. Negative (clocks of worker and
+ * server apart) counts as on time.
+ */
+function lateBy(ctx: Context): number {
+  return Math.max(0, Date.now() - ctx.info.currentAttemptScheduledTimestampMs);
 }
 
 function retryAfterOf(err: unknown): number {

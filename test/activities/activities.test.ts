@@ -26,8 +26,13 @@ const POLL_MS = 10;
 const PASSWORDS = Object.values(SECRET_ENV);
 
 /** A fresh environment per run (a cancelled one stays cancelled); quiet, as expected failures log warnings. */
+/** The mock's attempt was scheduled at epoch 1 by default; a real one is scheduled when it was due (now, here). */
 function newEnv(info: Partial<Info> = {}): MockActivityEnvironment {
-  return new MockActivityEnvironment(info, { logger: new DefaultLogger('ERROR') });
+  const now = Date.now();
+  return new MockActivityEnvironment(
+    { scheduledTimestampMs: now, currentAttemptScheduledTimestampMs: now, ...info },
+    { logger: new DefaultLogger('ERROR') },
+  );
 }
 
 /** env.run with the activity's own argument and result types. */
@@ -221,8 +226,11 @@ describe('activities against the emulator', () => {
     });
 
     /** One attempt of the wait, as the server runs it: first scheduled `quietForMs` ago. */
-    function attempt(args: Parameters<Activities['pollMigrationChange']>[0], quietForMs = 0) {
-      return runIn(newEnv({ scheduledTimestampMs: Date.now() - quietForMs }), activities.pollMigrationChange, args);
+    /** An attempt `quietForMs` after the first, starting `lateMs` after it was due. */
+    function attempt(args: Parameters<Activities['pollMigrationChange']>[0], quietForMs = 0, lateMs = 0) {
+      const now = Date.now();
+      const info = { scheduledTimestampMs: now - quietForMs, currentAttemptScheduledTimestampMs: now - lateMs };
+      return runIn(newEnv(info), activities.pollMigrationChange, args);
     }
 
     async function requestCounts(): Promise<Record<string, number>> {
@@ -285,6 +293,24 @@ describe('activities against the emulator', () => {
       const steady = await failure(() => attempt({ ...args, fastUntil: new Date(Date.now() - 120_000).toISOString() }));
       const delay = Number(steady.nextRetryDelay);
       assert.ok(delay >= 57_000 && delay <= 63_000, `steady: ${delay}`);
+    });
+
+    it('pollMigrationChange keeps steady polls to their period: a late read takes the lateness off the next wait', async () => {
+      const service = await seed();
+      const execution = await startRunning(service);
+      const last = await run(activities.pollMigration, { service, execution });
+      const args = { service, execution, last, pollIntervalMs: 60_000, maxQuietMs: 86_400_000 };
+      const late = Number((await failure(() => attempt(args, 0, 20_000))).nextRetryDelay);
+      assert.ok(late >= 37_000 && late <= 43_000, `20 s late: next poll in ${late} ms, expected 40 s ± 3 s`);
+      // Hours late (no worker was up): half an interval, so a fleet coming back does not poll in one burst.
+      const hoursLate = Number((await failure(() => attempt(args, 0, 3 * 3_600_000))).nextRetryDelay);
+      assert.ok(hoursLate >= 28_500 && hoursLate <= 31_500, `hours late: ${hoursLate} ms`);
+      // Fast polls are not shortened: they are many, and a second either way does not matter to them.
+      const fastUntil = new Date(Date.now() + 60_000).toISOString();
+      const fast = Number(
+        (await failure(() => attempt({ ...args, fastPollIntervalMs: 5000, fastUntil }, 0, 2000))).nextRetryDelay,
+      );
+      assert.ok(fast >= 4750 && fast <= 5250, `fast: ${fast} ms`);
     });
 
     it('pollMigrationChange returns unchanged once maxQuietMs has passed since the first attempt', async () => {
