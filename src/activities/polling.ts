@@ -46,7 +46,8 @@ export function createPollingActivities({ metastore, pollMetastore = metastore }
 
     /**
      * One attempt of the wait: returns when the read differs from `last` (or once per maxQuietMs, unchanged),
-     * else fails benignly with the next poll's delay: fast until `fastUntil`, then steady, jittered ±5 %.
+     * else fails benignly with the next poll's delay: fast until `fastUntil` (jittered ±5 %), then steady: the
+     * interval to 5 % more, never less, so a migration reads at most once per interval.
      * A transient read error is returned once (as `error` on a snapshot repeating the last good read); a 429
      * (Google's or this worker's budget) is absorbed: the next attempt comes after its Retry-After.
      */
@@ -205,7 +206,7 @@ function pollAgain(
     ? Math.round(interval * (0.5 + Math.random() * 0.5))
     : fast
       ? jittered(interval)
-      : steadyWait(jittered(interval));
+      : steadyWait(spread(interval));
   // Not past the quiet deadline, so the daily unchanged return happens on time.
   const remainingMs = args.maxQuietMs - quietForMs;
   const next = remainingMs > 0 ? Math.min(drawn, remainingMs) : drawn;
@@ -238,6 +239,12 @@ function jittered(ms: number): number {
  */
 function lateBy(ctx: Context): number {
   return Math.max(0, Date.now() - ctx.info.currentAttemptScheduledTimestampMs);
+}
+
+/** The interval to 5 % more: the fleet's steady polls drift apart, none comes sooner than the interval (so a
+ * day holds at most 86 400 / interval reads), and the longest gap stays within 5 % of it. */
+function spread(ms: number): number {
+  return Math.round(ms * (1 + Math.random() * 0.05));
 }
 
 function retryAfterOf(err: unknown): number {

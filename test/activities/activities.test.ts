@@ -262,7 +262,7 @@ describe('activities against the emulator', () => {
       assert.equal(err.category, 'BENIGN');
       assert.equal(err.nonRetryable, false);
       const delay = Number(err.nextRetryDelay);
-      assert.ok(delay >= 57_000 && delay <= 63_000, `next poll in ${delay} ms, expected 60 s ± 5 %`);
+      assert.ok(delay >= 60_000 && delay <= 63_000, `next poll in ${delay} ms, expected 60 s to 5 % more`);
       assert.equal((err.details?.[0] as { last: MigrationSnapshot }).last.execution?.state, 'RUNNING');
       assert.equal(
         (after['services.migrationExecutions.get'] ?? 0) - (before['services.migrationExecutions.get'] ?? 0),
@@ -292,7 +292,7 @@ describe('activities against the emulator', () => {
       assert.ok(phase >= 30_000 && phase <= 60_000, `leaving fast: ${phase}`);
       const steady = await failure(() => attempt({ ...args, fastUntil: new Date(Date.now() - 120_000).toISOString() }));
       const delay = Number(steady.nextRetryDelay);
-      assert.ok(delay >= 57_000 && delay <= 63_000, `steady: ${delay}`);
+      assert.ok(delay >= 60_000 && delay <= 63_000, `steady: ${delay}`);
     });
 
     it('pollMigrationChange keeps steady polls to their period: a late read takes the lateness off the next wait', async () => {
@@ -301,10 +301,10 @@ describe('activities against the emulator', () => {
       const last = await run(activities.pollMigration, { service, execution });
       const args = { service, execution, last, pollIntervalMs: 60_000, maxQuietMs: 86_400_000 };
       const late = Number((await failure(() => attempt(args, 0, 20_000))).nextRetryDelay);
-      assert.ok(late >= 37_000 && late <= 43_000, `20 s late: next poll in ${late} ms, expected 40 s ± 3 s`);
+      assert.ok(late >= 40_000 && late <= 43_000, `20 s late: next poll in ${late} ms, expected 40 s to 43 s`);
       // Hours late (no worker was up): half an interval, so a fleet coming back does not poll in one burst.
       const hoursLate = Number((await failure(() => attempt(args, 0, 3 * 3_600_000))).nextRetryDelay);
-      assert.ok(hoursLate >= 28_500 && hoursLate <= 31_500, `hours late: ${hoursLate} ms`);
+      assert.ok(hoursLate >= 30_000 && hoursLate <= 31_500, `hours late: ${hoursLate} ms`);
       // Fast polls are not shortened: they are many, and a second either way does not matter to them.
       const fastUntil = new Date(Date.now() + 60_000).toISOString();
       const fast = Number(
