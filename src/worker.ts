@@ -11,10 +11,10 @@ import { createMetastoreTarget } from './metastore/auth';
 import { ApiBudget } from './metastore/budget';
 import { MetastoreClient } from './metastore/client';
 import { pollTaskQueue } from './workflows/task-queues';
-import { SECRET_MANAGER_ENDPOINT, createSecretManagerAccess } from './secret-manager';
-import { redact } from './redact';
-import { RedactingLogger } from './redacting-logger';
-import { createSecretResolver } from './secrets';
+import { SECRET_MANAGER_ENDPOINT, createSecretManagerAccess } from './secrets/secret-manager';
+import { redact } from './secrets/redact';
+import { RedactingLogger } from './secrets/redacting-logger';
+import { createSecretResolver } from './secrets/resolver';
 
 async function main(): Promise<void> {
   // Before any connection or worker exists: the Runtime's logger is fixed at its first use.

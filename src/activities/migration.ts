@@ -5,8 +5,8 @@ import { MetastoreApiError } from '../metastore/errors';
 import { migrationExecutionName } from '../metastore/names';
 import { MIGRATION_EXECUTION_NAME } from '../schemas';
 import type { MigrationExecutionRequest, MigrationExecutionState, Operation } from '../schemas';
-import type { SecretResolver } from '../secrets';
-import { resolveMigrationExecution } from '../secrets';
+import type { SecretResolver } from '../secrets/resolver';
+import { resolveMigrationExecution } from '../secrets/resolver';
 
 export interface MigrationDeps {
   metastore: MetastoreClient;

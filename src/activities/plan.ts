@@ -6,8 +6,8 @@ import type { MetastoreClient } from '../metastore/client';
 import type { Finding } from '../plan/findings';
 import { MIGRATION_PERMISSIONS } from '../schemas';
 import type { MigrationExecutionRequest } from '../schemas';
-import type { SecretResolver } from '../secrets';
-import { resolveMigrationExecution } from '../secrets';
+import type { SecretResolver } from '../secrets/resolver';
+import { resolveMigrationExecution } from '../secrets/resolver';
 import { checkCdcReadiness, checkHiveSchema } from '../source';
 import type { SourceCheck } from '../source';
 

@@ -2,8 +2,8 @@
 import { log } from '@temporalio/activity';
 import type { MetastoreClient } from '../metastore/client';
 import type { MigrationExecutionRequest } from '../schemas';
-import type { SecretResolver } from '../secrets';
-import { resolveMigrationExecution } from '../secrets';
+import type { SecretResolver } from '../secrets/resolver';
+import { resolveMigrationExecution } from '../secrets/resolver';
 import type { SavedScheduledBackup, ServiceFacts } from '../workflows/migration-state';
 import { isActiveExecution } from '../workflows/migration-state';
 

@@ -4,8 +4,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { FailureType, NON_RETRYABLE_STATUSES } from '../failure-types';
 import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from '../metastore/errors';
-import { redact } from '../redact';
-import { SecretUnresolvedError } from '../secrets';
+import { redact } from '../secrets/redact';
+import { SecretUnresolvedError } from '../secrets/resolver';
 
 export function toApplicationFailure(err: unknown): unknown {
   if (err instanceof MetastoreApiError) {

@@ -2,7 +2,7 @@
 // default (plain JSON payloads).
 import type { DataConverter } from '@temporalio/common';
 import type { CodecConfig } from '../config';
-import { registerSecret } from '../redact';
+import { registerSecret } from '../secrets/redact';
 import { AesGcmCodec } from './aes-gcm-codec';
 
 export { AesGcmCodec, CodecError, ENCRYPTED_ENCODING, KEY_ID_METADATA, createCodec } from './aes-gcm-codec';

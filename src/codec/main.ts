@@ -4,7 +4,7 @@
 // so the token is not visible in the process list).
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
-import { redact } from '../redact';
+import { redact } from '../secrets/redact';
 import { AesGcmCodec } from './aes-gcm-codec';
 import { startCodecServer } from './codec-server';
 

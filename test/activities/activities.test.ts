@@ -10,7 +10,7 @@ import { PassThroughClient } from 'google-auth-library';
 import { type Activities, createActivities } from '../../src/activities';
 import { MetastoreClient } from '../../src/metastore/client';
 import { ApiBudget, projectOf } from '../../src/metastore/budget';
-import { createSecretResolver } from '../../src/secrets';
+import { createSecretResolver } from '../../src/secrets/resolver';
 import type { MigrationSnapshot } from '../../src/workflows/migration-state';
 import { type Emulator, admin, startEmulator } from '../helpers/emulator';
 import {

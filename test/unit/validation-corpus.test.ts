@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { MigrationConfigError, parseMigrationConfig } from '../../src/migration-config';
+import { MigrationConfigError, parseMigrationConfig } from '../../src/cli/migration-config';
 import { configWarnings } from '../../src/plan/config-warnings';
 
 const dir = join(__dirname, '..', 'fixtures', 'bad-configs');

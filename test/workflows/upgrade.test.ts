@@ -10,7 +10,7 @@ import { DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { PassThroughClient } from 'google-auth-library';
 import type * as ActivitiesNow from '../../src/activities';
 import type * as ClientNow from '../../src/metastore/client';
-import type * as SecretsNow from '../../src/secrets';
+import type * as SecretsNow from '../../src/secrets/resolver';
 import { requestCompleteUpdate, workflowIdFor } from '../../src/workflows/messages';
 import { admin } from '../helpers/emulator';
 import { SECRET_ENV, waitFor } from '../helpers/migration';

@@ -1,5 +1,5 @@
 // Masks secrets in text bound for logs, errors and CLI output. Two nets: the exact values this process has
-// resolved (registered by secrets.ts, plus codec keys), and patterns that look secret whatever their value.
+// resolved (registered by resolver.ts, plus codec keys), and patterns that look secret whatever their value.
 // Secret *references* (env:NAME, file:PATH) are not secrets and stay readable: they say what to fix.
 
 export const MASK = '[REDACTED]';

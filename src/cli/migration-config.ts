@@ -2,8 +2,8 @@
 // camelCase or in the snake_case of Google's curl example, optionally wrapped in { migrationExecution }.
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { MigrationExecutionRequestSchema, formatIssues } from './schemas';
-import type { MigrationExecutionRequest } from './schemas';
+import { MigrationExecutionRequestSchema, formatIssues } from '../schemas';
+import type { MigrationExecutionRequest } from '../schemas';
 
 export class MigrationConfigError extends Error {
   override readonly name = 'MigrationConfigError';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { MigrationConfigError, loadMigrationConfig, parseMigrationConfig } from '../../src/migration-config';
+import { MigrationConfigError, loadMigrationConfig, parseMigrationConfig } from '../../src/cli/migration-config';
 import type { MigrationExecutionRequest } from '../../src/schemas';
 import { migrationExecutionRequest, snakeCaseConfigYaml } from '../helpers/migration';
 

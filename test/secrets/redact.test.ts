@@ -4,9 +4,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { toApplicationFailure } from '../../src/activities/to-application-failure';
 import { MetastoreApiError } from '../../src/metastore/errors';
-import { MASK, redact, redactValue, registerSecret, registeredSecrets } from '../../src/redact';
-import { RedactingLogger } from '../../src/redacting-logger';
-import { createSecretResolver } from '../../src/secrets';
+import { MASK, redact, redactValue, registerSecret, registeredSecrets } from '../../src/secrets/redact';
+import { RedactingLogger } from '../../src/secrets/redacting-logger';
+import { createSecretResolver } from '../../src/secrets/resolver';
 
 describe('redact', () => {
   it('masks every occurrence of a known secret value', () => {

@@ -6,8 +6,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { PassThroughClient } from 'google-auth-library';
-import { createSecretManagerAccess } from '../../src/secret-manager';
-import { SecretUnresolvedError, createSecretResolver } from '../../src/secrets';
+import { createSecretManagerAccess } from '../../src/secrets/secret-manager';
+import { SecretUnresolvedError, createSecretResolver } from '../../src/secrets/resolver';
 
 const VALUE = 'sm-secret-value-41c2';
 let server: Server;

@@ -2,7 +2,7 @@
 // `GET /v1/{name}:access`, signed like every other call (ADC, cloud-platform), or against the emulator.
 import type { AuthClient } from 'google-auth-library';
 import { z } from 'zod';
-import { SecretUnresolvedError } from './secrets';
+import { SecretUnresolvedError } from './resolver';
 
 export const SECRET_MANAGER_ENDPOINT = 'https://secretmanager.googleapis.com';
 

@@ -5,7 +5,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { ENCRYPTED_ENCODING } from './codec';
+import { ENCRYPTED_ENCODING } from '../codec';
 
 /** Bad arguments: exit code 2 and the message alone. */
 export class UsageError extends Error {}

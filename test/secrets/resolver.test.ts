@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { SecretRef } from '../../src/schemas';
-import { SecretUnresolvedError, createSecretResolver, resolveMigrationExecution } from '../../src/secrets';
+import { SecretUnresolvedError, createSecretResolver, resolveMigrationExecution } from '../../src/secrets/resolver';
 import { SECRET_ENV, migrationExecutionRequest } from '../helpers/migration';
 
 const FIELD = 'migrationExecution.cloudSqlMigrationConfig.cdcConfig.password';

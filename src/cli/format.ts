@@ -1,9 +1,9 @@
 // Text rendering for the CLI. --json prints the same objects unformatted.
-import type { LiveActivity } from './cli-live';
-import type { PlanReport } from './plan/report';
-import { EXECUTION_STATES, PHASES, SERVICE_STATES } from './schemas';
-import type { MigrationExecution } from './schemas';
-import type { ExecutionSnapshot, MigrationStatus } from './workflows/migration-state';
+import type { LiveActivity } from './live';
+import type { PlanReport } from '../plan/report';
+import { EXECUTION_STATES, PHASES, SERVICE_STATES } from '../schemas';
+import type { MigrationExecution } from '../schemas';
+import type { ExecutionSnapshot, MigrationStatus } from '../workflows/migration-state';
 
 /** An execution as `list`/`describe` read it (with its migration config) or as the workflow records it. */
 export type ExecutionView = ExecutionSnapshot & Partial<Pick<MigrationExecution, MigrationConfigMember>>;

@@ -3,7 +3,7 @@
 // is registered with redact(), so should one ever reach a log line or an error message anyway, it is masked.
 import { readFile } from 'node:fs/promises';
 import { registerSecret } from './redact';
-import type { MigrationExecutionInput, MigrationExecutionRequest, SecretRef } from './schemas';
+import type { MigrationExecutionInput, MigrationExecutionRequest, SecretRef } from '../schemas';
 
 /** A reference that cannot be resolved. The message names the reference, never a value. */
 export class SecretUnresolvedError extends Error {
