@@ -21,6 +21,7 @@ import { freePort } from './lib/ports';
 import { cpuPercent, sampleProcess } from './lib/proc-stats';
 import type { ProcSample } from './lib/proc-stats';
 import { spawnService } from './lib/services';
+import { localTemporalEnv } from './lib/temporal-profile';
 import { devServerArgs, devServerEnv, ensureTemporalCli } from './temporal-cli';
 
 const { values } = parseArgs({
@@ -105,9 +106,8 @@ async function startStack() {
     args: ['--import', 'tsx', 'src/worker.ts'],
     cwd: root,
     env: {
-      ...process.env,
+      ...localTemporalEnv(address),
       ...SECRET_ENV,
-      TEMPORAL_ADDRESS: address,
       METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
     },
   });

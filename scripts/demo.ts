@@ -10,12 +10,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { dataConverterFor } from '../src/codec';
 import { loadConfig } from '../src/config';
+import { loadTemporalConnection } from '../src/config/temporal';
 import { DEMO_SERVICE_NAME } from '../src/emulator/server';
 import { statusQuery, workflowIdFor } from '../src/workflows/messages';
 import type { MigrationStatus } from '../src/workflows/migration-state';
 import { spawnService } from './lib/services';
 import type { ServiceProcess } from './lib/services';
 import { acceptsConnections, freePort } from './lib/ports';
+import { localTemporalEnv } from './lib/temporal-profile';
 import { devServerArgs, devServerEnv, ensureTemporalCli } from './temporal-cli';
 
 const root = join(__dirname, '..');
@@ -63,10 +65,11 @@ async function startInfrastructure() {
   started.push(emulator);
   await emulator.waitForOutput(/listening on/);
   await waitForTemporal(`127.0.0.1:${temporalPort}`);
+  const temporalAddress = `127.0.0.1:${temporalPort}`;
   const env = {
-    ...process.env,
+    // The local dev server as the children's Temporal profile; none of the caller's TEMPORAL_* settings.
+    ...localTemporalEnv(temporalAddress),
     ...codecEnv,
-    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
     // The demo's secret references (examples/migration.yaml) resolve against the worker's environment.
     HIVE_DB_PASSWORD: 'demo-hive-password',
@@ -76,7 +79,7 @@ async function startInfrastructure() {
   const worker = spawnService({ name: 'worker', command: node, args: ts('src/worker.ts'), cwd: root, env });
   started.push(worker);
   await worker.waitForOutput(/worker polling/);
-  return { env, temporalAddress: env.TEMPORAL_ADDRESS, uiUrl, codecUrl };
+  return { env, temporalAddress, uiUrl, codecUrl };
 }
 
 /** The codec server the Web UI calls from the browser, so it allows the UI's origin under both its names. */
@@ -151,7 +154,7 @@ async function main(): Promise<void> {
   const service = ['--service', DEMO_SERVICE_NAME];
   // The demo's own status reads decrypt like the CLI's: same keys, same converter.
   const client = new Client({
-    connection: await Connection.connect({ address: temporalAddress }),
+    connection: await Connection.connect(loadTemporalConnection(env).connectionOptions),
     dataConverter: dataConverterFor(loadConfig(codecEnv).codec),
   });
   try {

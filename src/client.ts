@@ -7,7 +7,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { HelpRequested, UsageError, describeError } from './cli/errors';
 import { dataConverterFor } from './codec';
-import { loadConfig } from './config';
+import { connectError, loadConfig } from './config';
 import type { Config } from './config';
 import { formatExecution, formatPlan, formatStatus, formatWorkflowList } from './cli/format';
 import type { PlanReport } from './plan/report';
@@ -48,8 +48,10 @@ commands:
   list-workflows [--stage STAGE] [--state STATE] [--all]
                                              migration workflows (running ones unless --all); no --service
 
-environment: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE
-(metastore-migration), METASTORE_EMULATOR_HOST (host:port of the local emulator; unset = Google, ADC),
+environment: the temporal CLI's own connection settings — TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE
+(default), TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH,
+TEMPORAL_TLS_SERVER_CA_CERT_PATH, TEMPORAL_TLS_SERVER_NAME, TEMPORAL_PROFILE and TEMPORAL_CONFIG_FILE (a TOML
+profile) —, TEMPORAL_TASK_QUEUE (metastore-migration), METASTORE_EMULATOR_HOST (host:port of the local emulator; unset = Google, ADC),
 METASTORE_MIGRATOR_CODEC_KEYS (id:base64key,… payload encryption keys, the worker's), METASTORE_MIGRATOR_CODEC_KEY_ID`;
 
 /** A start that the plan blocks: exit 1, with the checks to fix or override. */
@@ -97,7 +99,9 @@ function parse(argv: string[]): { command: string; options: Options } {
 }
 
 async function temporalClient(config: Config): Promise<Client> {
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(config.temporal.connectionOptions).catch(async (err: unknown) => {
+    throw await connectError(config.temporal, err);
+  });
   return new Client({
     connection,
     namespace: config.temporal.namespace,

@@ -3,7 +3,7 @@
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { dataConverterFor } from './codec';
-import { loadConfig } from './config';
+import { connectError, loadConfig } from './config';
 import { shareBudgetAmongWorkers } from './fleet/budget-share';
 import { createFleetWorkers } from './fleet/workers';
 import { prebuiltWorkflowBundle } from './fleet/workflow-bundle';
@@ -36,7 +36,9 @@ async function main(): Promise<void> {
     authClient: target.authClient,
     timeoutMs: config.metastore.timeoutMs,
   });
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(config.temporal.connectionOptions).catch(async (err: unknown) => {
+    throw await connectError(config.temporal, err);
+  });
   const { namespace, taskQueue } = config.temporal;
   const workers = await createFleetWorkers({
     connection,
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
   });
   console.log(
     `worker polling task queues ${taskQueue} and ${pollTaskQueue(taskQueue)} on ${config.temporal.address} ` +
+      `(${config.temporal.security}) ` +
       `(namespace ${config.temporal.namespace}); Metastore API: ${target.emulated ? `emulator at ${target.baseUrl}` : target.baseUrl}; ` +
       (config.codec
         ? `payloads encrypted with key ${config.codec.encryptionKeyId}`

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/lib/ports';
 import { spawnService } from '../../scripts/lib/services';
+import { localTemporalEnv } from '../../scripts/lib/temporal-profile';
 import type { ServiceProcess } from '../../scripts/lib/services';
 import { SECRET_ENV, serviceSeed, uniqueServiceName } from './migration';
 
@@ -58,10 +59,11 @@ export async function startStack(
   });
   await emulator.waitForOutput(/listening on/);
   const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+  // The dev server as a TOML profile (envconfig's file path, as an engineer's would be), nothing inherited.
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    TEMPORAL_ADDRESS: temporalAddress,
+    ...localTemporalEnv(temporalAddress, {}),
     METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
     ...options.env,
   };

@@ -16,7 +16,14 @@ function configError(env: NodeJS.ProcessEnv): ConfigError {
 describe('loadConfig', () => {
   it('defaults to a local Temporal and Google’s endpoint when nothing is set', () => {
     assert.deepEqual(loadConfig({}), {
-      temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: TASK_QUEUE },
+      temporal: {
+        address: '127.0.0.1:7233',
+        addressSource: 'the default; set TEMPORAL_ADDRESS',
+        namespace: 'default',
+        connectionOptions: { address: '127.0.0.1:7233', apiKey: undefined, tls: undefined, metadata: undefined },
+        security: 'plaintext',
+        taskQueue: TASK_QUEUE,
+      },
       metastore: {
         emulatorHost: undefined,
         emulatorToken: undefined,
@@ -58,7 +65,14 @@ describe('loadConfig', () => {
       PATH: '/usr/bin',
     });
     assert.deepEqual(config, {
-      temporal: { address: '127.0.0.1:17233', namespace: 'migrations', taskQueue: 'mm-test' },
+      temporal: {
+        address: '127.0.0.1:17233',
+        addressSource: 'TEMPORAL_ADDRESS',
+        namespace: 'migrations',
+        connectionOptions: { address: '127.0.0.1:17233', apiKey: undefined, tls: undefined, metadata: undefined },
+        security: 'plaintext',
+        taskQueue: 'mm-test',
+      },
       metastore: {
         emulatorHost: '127.0.0.1:8089',
         emulatorToken: 'rehearsal-token',

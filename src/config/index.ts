@@ -1,7 +1,13 @@
-// Environment → validated Config, parsed once by worker.ts and client.ts.
+// Environment → validated Config, parsed once by worker.ts and client.ts. The Temporal connection comes from
+// envconfig (./temporal.ts), so this tool and the temporal CLI share one configuration.
 import { z } from 'zod';
-import type { WorkerSizing } from './fleet/workers';
-import { ApiVersionSchema, formatIssues } from './schemas';
+import type { WorkerSizing } from '../fleet/workers';
+import { ApiVersionSchema, formatIssues } from '../schemas';
+import { registerSecret } from '../secrets/redact';
+import { type TemporalConnectionConfig, TemporalConfigError, loadTemporalConnection } from './temporal';
+
+export type { TemporalConnectionConfig } from './temporal';
+export { TemporalConnectError, connectError, describeConnectError } from './temporal';
 
 export const TASK_QUEUE = 'metastore-migration';
 
@@ -60,8 +66,6 @@ function sizingEnv() {
 
 const EnvSchema = z
   .object({
-    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
     /** host:port of the local emulator; when set, requests go there over plain HTTP without credentials. */
     METASTORE_EMULATOR_HOST: z
@@ -106,7 +110,7 @@ export interface CodecConfig {
 }
 
 export interface Config {
-  temporal: { address: string; namespace: string; taskQueue: string };
+  temporal: TemporalConnectionConfig & { taskQueue: string };
   metastore: {
     emulatorHost?: string;
     emulatorToken?: string;
@@ -133,8 +137,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) throw new ConfigError(`invalid environment:\n${formatIssues(parsed.error)}`);
   const e = parsed.data;
   const keys = e[CODEC_KEYS];
+  let temporal: TemporalConnectionConfig;
+  try {
+    temporal = loadTemporalConnection(env);
+  } catch (err) {
+    if (err instanceof TemporalConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
+  // Masked should it ever reach a log line or an error.
+  if (temporal.connectionOptions.apiKey) registerSecret(temporal.connectionOptions.apiKey);
   return {
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    temporal: { ...temporal, taskQueue: e.TEMPORAL_TASK_QUEUE },
     metastore: {
       emulatorHost: e.METASTORE_EMULATOR_HOST,
       emulatorToken: e.METASTORE_EMULATOR_TOKEN,
