@@ -5,6 +5,7 @@ import { createActivities } from './activities';
 import { dataConverterFor } from './codec';
 import { connectError, loadConfig } from './config';
 import { shareBudgetAmongWorkers } from './fleet/budget-share';
+import { API_LATENCY_BUCKETS, METRICS, NO_METRICS, createMigratorMetrics, exportFleetGauges } from './fleet/metrics';
 import { createFleetWorkers } from './fleet/workers';
 import { prebuiltWorkflowBundle } from './fleet/workflow-bundle';
 import { createMetastoreTarget } from './metastore/auth';
@@ -17,9 +18,13 @@ import { RedactingLogger } from './secrets/redacting-logger';
 import { createSecretResolver } from './secrets/resolver';
 
 async function main(): Promise<void> {
-  // Before any connection or worker exists: the Runtime's logger is fixed at its first use.
-  Runtime.install({ logger: new RedactingLogger(new DefaultLogger('INFO'), 'INFO') });
   const config = loadConfig();
+  // Before any connection or worker exists: the Runtime's logger and telemetry are fixed at its first use.
+  Runtime.install({
+    logger: new RedactingLogger(new DefaultLogger('INFO'), 'INFO'),
+    ...(config.metricsAddress && { telemetryOptions: { metrics: prometheusOn(config.metricsAddress) } }),
+  });
+  const metrics = config.metricsAddress ? createMigratorMetrics(Runtime.instance().metricMeter) : NO_METRICS;
   const target = await createMetastoreTarget(config.metastore);
   const budget = new ApiBudget({ ratePerSecond: config.apiBudgetPerProject });
   const client = (priority: 'control' | 'poll') =>
@@ -29,6 +34,7 @@ async function main(): Promise<void> {
       apiVersion: config.metastore.apiVersion,
       timeoutMs: config.metastore.timeoutMs,
       budget: budget.gate(priority),
+      observe: (call) => metrics.apiCall(call),
     });
   // Secret Manager references go through the same credentials, or to the emulator, which serves both APIs.
   const secretManager = createSecretManagerAccess({
@@ -50,9 +56,19 @@ async function main(): Promise<void> {
       metastore: client('control'),
       pollMetastore: client('poll'),
       secrets: createSecretResolver(process.env, secretManager),
+      metrics,
     }),
     sizing: config.sizing,
   });
+  const stopGauges = config.metricsAddress
+    ? exportFleetGauges({
+        connection,
+        namespace,
+        meter: Runtime.instance().metricMeter,
+        intervalMs: config.fleetMetricsSeconds * 1000,
+      })
+    : () => undefined;
+  if (config.metricsAddress) console.log(`metrics on http://${config.metricsAddress}/metrics`);
   const stopSharing = shareBudgetAmongWorkers({
     connection,
     namespace,
@@ -74,6 +90,7 @@ async function main(): Promise<void> {
     await workers.run();
   } finally {
     stopSharing();
+    stopGauges();
     await connection.close();
   }
 }
@@ -82,3 +99,15 @@ main().catch((err) => {
   console.error(redact(`worker failed: ${err instanceof Error ? err.message : String(err)}`));
   process.exit(1);
 });
+
+/** The SDK's Prometheus exporter, also serving this tool's metrics; durations in seconds, counters `_total`. */
+function prometheusOn(bindAddress: string) {
+  return {
+    prometheus: {
+      bindAddress,
+      countersTotalSuffix: true,
+      useSecondsForDurations: true,
+      histogramBucketOverrides: { [METRICS.apiLatency]: API_LATENCY_BUCKETS },
+    },
+  };
+}

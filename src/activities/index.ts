@@ -1,6 +1,7 @@
 // createActivities({ metastore, pollMetastore, secrets }): the object the worker registers. Every activity maps its
 // errors through toApplicationFailure, so the workflow sees one vocabulary of failure types.
 import type { MetastoreClient } from '../metastore/client';
+import type { MigratorMetrics } from '../fleet/metrics';
 import type { SecretResolver } from '../secrets/resolver';
 import { createMigrationActivities } from './migration';
 import { createPlanActivities } from './plan';
@@ -15,6 +16,8 @@ export interface ActivityDeps {
   /** The waiting migrations' polls, at poll priority in the API budget; default `metastore`. */
   pollMetastore?: MetastoreClient;
   secrets: SecretResolver;
+  /** Per-migration poll times (and, by the clients, API calls); none when metrics are off. */
+  metrics?: MigratorMetrics;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -5,6 +5,7 @@
 // the same for a long-running operation. `watchMigration` is the old in-activity watcher, kept for histories
 // that scheduled it: it now reads once and returns, so such a workflow moves to the new path at once.
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { type MigratorMetrics, NO_METRICS } from '../fleet/metrics';
 import type { MetastoreClient } from '../metastore/client';
 import { succeeded } from '../metastore/client';
 import { MetastoreApiError } from '../metastore/errors';
@@ -28,6 +29,12 @@ export interface WatchArgs {
   maxQuietMs: number;
 }
 
+interface PollArgs {
+  service: string;
+  execution?: string;
+  last?: MigrationSnapshot;
+}
+
 /** The failure type of "nothing changed, poll again": BENIGN, so no error log and no failure metric. */
 export const UNCHANGED = 'Unchanged';
 
@@ -35,13 +42,19 @@ export interface PollingDeps {
   metastore: MetastoreClient;
   /** The client polls read through: its API budget turns polls away instead of making them wait. */
   pollMetastore?: MetastoreClient;
+  metrics?: MigratorMetrics;
 }
 
-export function createPollingActivities({ metastore, pollMetastore = metastore }: PollingDeps) {
+export function createPollingActivities({ metastore, pollMetastore = metastore, metrics = NO_METRICS }: PollingDeps) {
+  const read = async (client: MetastoreClient, args: WatchArgs | PollArgs, refreshService: boolean) => {
+    const snapshot = await readSnapshot(client, args.service, args.execution, args.last, refreshService);
+    metrics.polled(args.service);
+    return snapshot;
+  };
   return {
     /** One read (the execution; the service only when needed) — what the workflow asks at a transition. */
-    async pollMigration(args: { service: string; execution?: string; last?: MigrationSnapshot }) {
-      return readSnapshot(metastore, args.service, args.execution, args.last, false);
+    async pollMigration(args: PollArgs) {
+      return read(metastore, args, false);
     },
 
     /**
@@ -58,7 +71,7 @@ export function createPollingActivities({ metastore, pollMetastore = metastore }
         const quietEnough = quietForMs >= args.maxQuietMs;
         let snapshot: MigrationSnapshot;
         try {
-          snapshot = await readSnapshot(pollMetastore, args.service, args.execution, args.last, quietEnough);
+          snapshot = await read(pollMetastore, args, quietEnough);
         } catch (err) {
           snapshot = failedRead(err, args.last);
           // Turned away (Google's 429 or this worker's budget): the read did not happen, so it is tried again

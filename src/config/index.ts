@@ -85,6 +85,13 @@ const EnvSchema = z
     METASTORE_MIGRATOR_API_BUDGET: z.coerce.number().min(0.01).max(1000).default(3),
     /** How often a worker counts the workers sharing the budget (DescribeTaskQueue). */
     METASTORE_MIGRATOR_BUDGET_SHARE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+    /** host:port the worker serves Prometheus metrics on (/metrics); unset = no metrics. */
+    METASTORE_MIGRATOR_METRICS_ADDRESS: z
+      .string()
+      .regex(/^[^\s/]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+      .optional(),
+    /** How often the worker counts running migrations by stage and execution state for the metrics. */
+    METASTORE_MIGRATOR_FLEET_METRICS_SECONDS: z.coerce.number().min(1).max(3600).default(60),
     ...sizingEnv(),
   })
   .superRefine((env, ctx) => {
@@ -123,6 +130,9 @@ export interface Config {
   /** API calls per second per Google project for the whole fleet. */
   apiBudgetPerProject: number;
   budgetShareSeconds: number;
+  /** Where the worker serves /metrics; absent = off. */
+  metricsAddress?: string;
+  fleetMetricsSeconds: number;
   sizing: WorkerSizing;
 }
 
@@ -158,6 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(keys && { codec: { keys, encryptionKeyId: e[CODEC_KEY_ID] ?? keys[keys.length - 1]!.id } }),
     apiBudgetPerProject: e.METASTORE_MIGRATOR_API_BUDGET,
     budgetShareSeconds: e.METASTORE_MIGRATOR_BUDGET_SHARE_SECONDS,
+    ...(e.METASTORE_MIGRATOR_METRICS_ADDRESS && { metricsAddress: e.METASTORE_MIGRATOR_METRICS_ADDRESS }),
+    fleetMetricsSeconds: e.METASTORE_MIGRATOR_FLEET_METRICS_SECONDS,
     sizing: {
       workflowTaskSlots: e.METASTORE_MIGRATOR_WORKFLOW_TASK_SLOTS,
       controlSlots: e.METASTORE_MIGRATOR_CONTROL_SLOTS,

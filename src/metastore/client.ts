@@ -25,6 +25,16 @@ export interface MetastoreClientOptions {
   timeoutMs?: number;
   /** Asked before every call (the fleet's per-project API budget); told about every 429. */
   budget?: BudgetGate;
+  /** Told about every call that reached the API (metrics); not about calls the budget turned away. */
+  observe?: (call: ApiCallObservation) => void;
+}
+
+export interface ApiCallObservation {
+  /** The REST method, e.g. `services.migrationExecutions.get`. */
+  method: string;
+  /** `OK`, the API's error status (`UNAVAILABLE`, …), or `CONTRACT` for a response that did not parse. */
+  status: string;
+  seconds: number;
 }
 
 export interface CallOptions {
@@ -60,9 +70,11 @@ export class MetastoreClient {
   private readonly authClient: Pick<AuthClient, 'request'>;
   private readonly timeoutMs: number;
   private readonly budget?: BudgetGate;
+  private readonly observe?: (call: ApiCallObservation) => void;
 
   constructor(options: MetastoreClientOptions) {
     this.budget = options.budget;
+    this.observe = options.observe;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.authClient = options.authClient;
     this.apiVersion = options.apiVersion ?? 'v1';
@@ -284,17 +296,22 @@ export class MetastoreClient {
       responseType: 'json',
     };
     await this.budget?.take(call.resource, call.method);
+    const began = performance.now();
+    const observed = (status: string) =>
+      this.observe?.({ method: call.method, status, seconds: (performance.now() - began) / 1000 });
     let body: unknown;
     try {
       body = (await this.authClient.request(request)).data;
     } catch (err) {
       const apiError = toApiError(withoutRequestBody(err), call);
+      observed(apiError instanceof MetastoreApiError ? apiError.status : 'UNKNOWN');
       if (apiError instanceof MetastoreApiError && apiError.status === 'RESOURCE_EXHAUSTED') {
         this.budget?.throttled(call.resource, apiError.retryAfterMs ?? 1000);
       }
       throw apiError;
     }
     const parsed = call.schema.safeParse(body);
+    observed(parsed.success ? 'OK' : 'CONTRACT');
     if (!parsed.success) throw new MetastoreContractError(call.method, parsed.error);
     return parsed.data;
   }

@@ -1,15 +1,26 @@
 // Signal, query and update handlers: a few lines each, recording the engineer's request (who, when, why)
 // or answering with state. The workflow body does the work.
-import { ApplicationFailure, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, log, metricMeter, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { FailureType } from '../failure-types';
 import type { DecisionArgs } from '../schemas';
-import { cancelSignal, completeSignal, requestCancelUpdate, requestCompleteUpdate, statusQuery } from './messages';
+import {
+  DECISIONS_METRIC,
+  cancelSignal,
+  completeSignal,
+  requestCancelUpdate,
+  requestCompleteUpdate,
+  statusQuery,
+} from './messages';
 import type { DecisionAnswer } from './messages';
 import { recordDecision, updateRefusal } from './migration-state';
 import type { Action, MigrationState } from './migration-state';
 import { schemas } from './schemas-on-demand';
 
 const now = () => new Date().toISOString();
+
+/** Engineers' decisions by action, result and channel; the workflow's meter emits nothing while replaying. */
+const decisions = () =>
+  metricMeter.createCounter(DECISIONS_METRIC, '', 'complete/cancel decisions, by action, result and channel');
 
 /** Marks runs that ignore malformed complete/cancel signals; older histories replay recording them. */
 export const IGNORE_MALFORMED_SIGNALS_PATCH = 'ignore-malformed-signals';
@@ -23,12 +34,14 @@ export function installHandlers(state: MigrationState, service: string, onDecisi
     const parsed = DecisionArgsSchema.optional().safeParse(args ?? undefined);
     if (!parsed.success && patched(IGNORE_MALFORMED_SIGNALS_PATCH)) {
       log.warn(`ignored a ${action} signal with a malformed argument`, { issues: formatIssues(parsed.error) });
+      decisions().add(1, { action, result: 'ignored', via: 'signal' });
       return;
     }
     const loose = (args ?? {}) as { by?: unknown; reason?: unknown };
     const by = typeof loose.by === 'string' ? loose.by : undefined;
     const reason = typeof loose.reason === 'string' ? loose.reason : undefined;
     recordDecision(state, { action, by, reason, at: now(), via: 'signal' });
+    decisions().add(1, { action, result: 'accepted', via: 'signal' });
     onDecision();
   };
   setHandler(completeSignal, signal('complete'));
@@ -40,6 +53,7 @@ export function installHandlers(state: MigrationState, service: string, onDecisi
       const alreadyRequested = state.decision?.action === action;
       if (!alreadyRequested)
         recordDecision(state, { action, by: args?.by, reason: args?.reason, at: now(), via: 'update' });
+      decisions().add(1, { action, result: 'accepted', via: 'update' });
       onDecision();
       return { accepted: true, action, alreadyRequested, stage: state.stage, at: now() };
     };
@@ -48,10 +62,14 @@ export function installHandlers(state: MigrationState, service: string, onDecisi
     const { DecisionArgsSchema, formatIssues } = schemas();
     const parsed = DecisionArgsSchema.optional().safeParse(args);
     if (!parsed.success) {
+      decisions().add(1, { action, result: 'invalid', via: 'update' });
       throw ApplicationFailure.create({ type: FailureType.InvalidArgument, message: formatIssues(parsed.error) });
     }
     const refusal = updateRefusal(state, action);
-    if (refusal) throw ApplicationFailure.create({ type: 'Refused', message: refusal });
+    if (refusal) {
+      decisions().add(1, { action, result: 'refused', via: 'update' });
+      throw ApplicationFailure.create({ type: 'Refused', message: refusal });
+    }
   };
   setHandler(requestCompleteUpdate, update('complete'), { validator: validator('complete') });
   setHandler(requestCancelUpdate, update('cancel'), { validator: validator('cancel') });

@@ -38,3 +38,6 @@ export const WORKFLOW_TYPE = 'managedMigration';
 export function workflowIdFor(service: string): string {
   return `migration/${service}`;
 }
+
+/** The counter the workflow adds engineers' decisions to (by action, result, via); see src/fleet/metrics.ts. */
+export const DECISIONS_METRIC = 'metastore_migrator_decisions';

@@ -21,6 +21,18 @@ export type Stage =
   | 'RESTORING_BACKUPS'
   | 'DONE';
 
+/** Every stage, in order (metrics count migrations in each). */
+export const STAGES = [
+  'PRECHECK',
+  'DISABLING_BACKUPS',
+  'STARTING',
+  'REPLICATION',
+  'COMPLETING',
+  'CANCELLING',
+  'RESTORING_BACKUPS',
+  'DONE',
+] as const satisfies readonly Stage[];
+
 /** How the migration ended. SUCCEEDED and CANCELLED end the workflow normally; the others fail it. */
 export type Outcome = 'SUCCEEDED' | 'CANCELLED' | 'FAILED' | 'SERVICE_GONE' | 'PRECHECK_FAILED';
 

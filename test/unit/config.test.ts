@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       },
       apiBudgetPerProject: 3,
       budgetShareSeconds: 30,
+      fleetMetricsSeconds: 60,
       sizing: {
         workflowTaskSlots: 20,
         controlSlots: 200,
@@ -82,6 +83,7 @@ describe('loadConfig', () => {
       },
       apiBudgetPerProject: 2.5,
       budgetShareSeconds: 5,
+      fleetMetricsSeconds: 60,
       sizing: {
         workflowTaskSlots: 8,
         controlSlots: 30,
