@@ -9,6 +9,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { requestCancelUpdate, requestCompleteUpdate, statusQuery } from '../src/workflows/messages';
 import { admin } from '../test/helpers/emulator';
 import { waitFor } from '../test/helpers/migration';
+import { startReceiver } from '../test/helpers/receiver';
 import { createHarness } from '../test/helpers/workflow-harness';
 import type { Harness } from '../test/helpers/workflow-harness';
 
@@ -51,6 +52,20 @@ const scenarios: Record<string, Scenario> = {
     await settle(handle.result());
     return [handle];
   },
+  async notified(h, taskQueue) {
+    // Notifications to a receiver on loopback: the path with notify activities beside the migration.
+    const receiver = await startReceiver();
+    try {
+      const service = await h.seedService();
+      const handle = await h.start(service, taskQueue, { notify: [`${receiver.url}/hook`] });
+      await h.waitForStage(service, 'REPLICATION');
+      await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'recorder', reason: 'fixture' }] });
+      await handle.result();
+      return [handle];
+    } finally {
+      await receiver.close();
+    }
+  },
   async 'continued-as-new'(h, taskQueue) {
     const service = await h.seedService();
     const first = await h.start(service, taskQueue, { maxQuietSeconds: 0.05, maxHistoryEvents: 60 });
@@ -66,10 +81,13 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
+/** `npm run histories:record [-- NAME…]`: every scenario, or only those named (a new one beside the others). */
 async function main(): Promise<void> {
+  const only = process.argv.slice(2);
   const h = await createHarness();
   try {
     for (const [name, scenario] of Object.entries(scenarios)) {
+      if (only.length > 0 && !only.includes(name)) continue;
       const handles = await h.withWorker((taskQueue) => scenario(h, taskQueue));
       for (const [index, handle] of handles.entries()) {
         const history = await handle.fetchHistory();

@@ -36,6 +36,7 @@ const USAGE = `usage: metastore-migrator <command> --service projects/P/location
 commands:
   plan      --config FILE [--override CHECK]…   run every precheck on the worker and report; changes nothing
   start     --config FILE [--migration-id ID] [--override CHECK]… [--poll-interval S] [--operation-poll S]
+            [--notify [chat:]URL|env:NAME|worker]…
                                              plan, then start the migration workflow; refused if a check
                                              fails, unless that check is overridden by name
   status                                     the workflow's stage, execution state/phase, backups, requests
@@ -74,6 +75,7 @@ function parse(argv: string[]): { command: string; options: Options } {
       config: { type: 'string' },
       'migration-id': { type: 'string' },
       override: { type: 'string', multiple: true },
+      notify: { type: 'string', multiple: true },
       'skip-plan': { type: 'boolean', default: false },
       migration: { type: 'string' },
       'poll-interval': { type: 'string' },
@@ -259,6 +261,7 @@ async function buildRequest(options: Options): Promise<MigrationRequest> {
       pollIntervalSeconds: numberFlag(options, 'poll-interval'),
       operationPollSeconds: numberFlag(options, 'operation-poll'),
       overrides: Array.isArray(overrides) ? overrides : undefined,
+      notify: Array.isArray(options.values.notify) ? options.values.notify : undefined,
     },
   });
   if (!request.success) throw new UsageError(formatIssues(request.error));

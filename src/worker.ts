@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       pollMetastore: client('poll'),
       secrets: createSecretResolver(process.env, secretManager),
       metrics,
+      notifyDefaults: config.notifyDefaults,
     }),
     sizing: config.sizing,
   });

@@ -4,6 +4,7 @@ import type { MetastoreClient } from '../metastore/client';
 import type { MigratorMetrics } from '../fleet/metrics';
 import type { SecretResolver } from '../secrets/resolver';
 import { createMigrationActivities } from './migration';
+import { createNotifyActivities } from './notify';
 import { createPlanActivities } from './plan';
 import { createPollingActivities } from './polling';
 import { createPrecheckActivities } from './precheck';
@@ -18,6 +19,8 @@ export interface ActivityDeps {
   secrets: SecretResolver;
   /** Per-migration poll times (and, by the clients, API calls); none when metrics are off. */
   metrics?: MigratorMetrics;
+  /** The worker's notification targets (METASTORE_MIGRATOR_NOTIFY_URLS): every migration's `worker` target. */
+  notifyDefaults?: readonly string[];
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -26,7 +29,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createMigrationActivities(deps),
     ...createPollingActivities(deps),
     ...createPlanActivities(deps),
-    ...createRequestActivities(),
+    ...createRequestActivities({ notifyDefaults: deps.notifyDefaults ?? [] }),
+    ...createNotifyActivities(deps),
   });
 }
 

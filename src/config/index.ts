@@ -2,7 +2,7 @@
 // envconfig (./temporal.ts), so this tool and the temporal CLI share one configuration.
 import { z } from 'zod';
 import type { WorkerSizing } from '../fleet/workers';
-import { ApiVersionSchema, formatIssues } from '../schemas';
+import { ApiVersionSchema, formatIssues, notifyTargetProblem } from '../schemas';
 import { registerSecret } from '../secrets/redact';
 import { type TemporalConnectionConfig, TemporalConfigError, loadTemporalConnection } from './temporal';
 
@@ -90,6 +90,22 @@ const EnvSchema = z
       .string()
       .regex(/^[^\s/]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
       .optional(),
+    /** The worker's notification targets for every migration, comma-separated ([chat:]URL or a reference). */
+    METASTORE_MIGRATOR_NOTIFY_URLS: z
+      .string()
+      .transform((value, ctx) => {
+        const targets = value
+          .split(',')
+          .map((target) => target.trim())
+          .filter(Boolean);
+        for (const [index, target] of targets.entries()) {
+          const problem = target === 'worker' ? 'worker names this list itself' : notifyTargetProblem(target);
+          // The position, never the value: a webhook URL is a credential.
+          if (problem) ctx.addIssue({ code: 'custom', message: `entry ${index + 1} ${problem}` });
+        }
+        return targets;
+      })
+      .optional(),
     /** How often the worker counts running migrations by stage and execution state for the metrics. */
     METASTORE_MIGRATOR_FLEET_METRICS_SECONDS: z.coerce.number().min(1).max(3600).default(60),
     ...sizingEnv(),
@@ -133,6 +149,8 @@ export interface Config {
   /** Where the worker serves /metrics; absent = off. */
   metricsAddress?: string;
   fleetMetricsSeconds: number;
+  /** Notification targets of every migration on this worker. */
+  notifyDefaults: string[];
   sizing: WorkerSizing;
 }
 
@@ -170,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     budgetShareSeconds: e.METASTORE_MIGRATOR_BUDGET_SHARE_SECONDS,
     ...(e.METASTORE_MIGRATOR_METRICS_ADDRESS && { metricsAddress: e.METASTORE_MIGRATOR_METRICS_ADDRESS }),
     fleetMetricsSeconds: e.METASTORE_MIGRATOR_FLEET_METRICS_SECONDS,
+    notifyDefaults: e.METASTORE_MIGRATOR_NOTIFY_URLS ?? [],
     sizing: {
       workflowTaskSlots: e.METASTORE_MIGRATOR_WORKFLOW_TASK_SLOTS,
       controlSlots: e.METASTORE_MIGRATOR_CONTROL_SLOTS,

@@ -16,7 +16,43 @@ function seconds(min: number, max: number) {
     .max(max);
 }
 
+/**
+ * Where notifications go: `[chat:]TARGET`, TARGET an http(s) URL, a secret reference to one (`env:NAME`,
+ * `file:/PATH`, a Secret Manager version: a Slack webhook URL is a credential, and the request is history), or
+ * `worker` (the worker's METASTORE_MIGRATOR_NOTIFY_URLS). `chat:` posts `{ text }` for Slack-style incoming
+ * webhooks; otherwise the event as JSON.
+ */
+export const NotifyTargetSchema = z
+  .string({ error: expected('a notification target: [chat:]URL, [chat:]env:NAME, or worker') })
+  .max(2000)
+  .superRefine((value, ctx) => {
+    const problem = notifyTargetProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+export function notifyTargetProblem(value: string): string | undefined {
+  if (value === 'worker') return undefined;
+  const target = value.startsWith('chat:') ? value.slice(5) : value;
+  if (/^https?:\/\//.test(target)) {
+    try {
+      new URL(target);
+      return undefined;
+    } catch {
+      return 'is not a valid URL';
+    }
+  }
+  if (/^(env:|file:|projects\/)/.test(target)) {
+    const parsed = SecretRefSchema.safeParse(target);
+    return parsed.success ? undefined : (parsed.error.issues[0]?.message ?? 'is not a secret reference');
+  }
+  return 'must be an http(s) URL, a secret reference to one (env:NAME, file:/PATH), or worker; chat: before it for a chat webhook';
+}
+
 export const MigrationOptionsSchema = strictObject('the orchestration options', {
+  /** Notification targets (see NotifyTargetSchema); none by default. */
+  notify: z.array(NotifyTargetSchema).max(10).optional(),
+  /** An API error lasting this long is notified once (while it lasts). */
+  notifyErrorAfterSeconds: seconds(1, 604_800).optional(),
   /** Steady-state interval at which the watcher reads the execution and the service. */
   pollIntervalSeconds: seconds(0.1, 3600).default(60),
   /** Interval used for a while after every transition (start, complete, cancel, a state change). */

@@ -21,6 +21,7 @@ import { activityProxies } from './activity-proxies';
 import type { ActivityProxies } from './activity-proxies';
 import { backoffMs, failureMessage, failureType, isBudgetWait, isTransientFailure } from './failures';
 import { installHandlers } from './handlers';
+import { Notifier } from './notifications';
 import {
   applySnapshot,
   carriedState,
@@ -91,6 +92,7 @@ export async function managedMigration(args: ManagedMigrationArgs): Promise<Migr
 class MigrationRun {
   private readonly acts: ActivityProxies;
   private readonly service: string;
+  private readonly notifier: Notifier;
 
   constructor(
     private readonly request: MigrationRequest,
@@ -98,6 +100,12 @@ class MigrationRun {
   ) {
     this.acts = activityProxies(request.options);
     this.service = request.service;
+    this.notifier = new Notifier(
+      request.options.notify ?? [],
+      this.service,
+      state,
+      request.options.notifyErrorAfterSeconds,
+    );
     publishVisibility(state, this.service);
   }
 
@@ -116,7 +124,10 @@ class MigrationRun {
       }
       throw this.asFailure(err);
     } finally {
-      if (!continuing) await CancellationScope.nonCancellable(() => this.restoreBackups());
+      if (!continuing) {
+        await CancellationScope.nonCancellable(() => this.restoreBackups());
+        await CancellationScope.nonCancellable(() => this.notifyOutcome());
+      }
     }
     const outcome = this.state.outcome ?? 'SUCCEEDED';
     if (outcome !== 'SUCCEEDED' && outcome !== 'CANCELLED') {
@@ -329,6 +340,13 @@ class MigrationRun {
 
   // ---- helpers -------------------------------------------------------------------------------------
 
+  /** The last word to the receivers, and whatever is still in flight, before the run closes. */
+  private async notifyOutcome(): Promise<void> {
+    const outcome = this.state.outcome ?? 'SUCCEEDED';
+    this.notifier.emit('outcome', `${outcome}: ${this.state.outcomeMessage ?? 'the migration ended'}`);
+    await this.notifier.flush();
+  }
+
   /**
    * Runs an API activity; transient failures (after the activity's own few quick attempts) are recorded in
    * `lastError`, so `status` shows them, and retried after a jittered backoff. Others fail at once.
@@ -338,6 +356,7 @@ class MigrationRun {
       try {
         const result = await call();
         if (this.state.lastError && !this.state.lastError.resolvedAt) this.state.lastError.resolvedAt = now();
+        this.notifier.errorCleared();
         return result;
       } catch (err) {
         if (!isTransientFailure(err)) throw err;
@@ -396,6 +415,15 @@ class MigrationRun {
     const before = this.state.execution?.state;
     applySnapshot(this.state, snapshot);
     this.noteUnknownValues(snapshot);
+    const state = snapshot.execution?.state;
+    if (state === 'AWAITING_USER_ACTION' && before !== state) {
+      this.notifier.emit(
+        'awaiting_user_action',
+        snapshot.execution?.stateMessage ?? 'the migration waits for an engineer',
+      );
+    }
+    if (snapshot.error) this.notifier.errorSeen(snapshot.error.type, snapshot.error.message);
+    else this.notifier.errorCleared();
     if (snapshot.execution?.state !== before) this.pollFastFromNow();
     publishVisibility(this.state, this.service);
     return snapshot;
@@ -411,6 +439,10 @@ class MigrationRun {
         value,
         execution: snapshot.execution?.name,
       });
+      this.notifier.emit(
+        'unknown_value',
+        `the API answered ${value}, which this tool does not know: not acting on it, still watching`,
+      );
     }
   }
 
@@ -442,6 +474,8 @@ class MigrationRun {
     this.pollFastFromNow();
     publishVisibility(this.state, this.service);
     log.info('stage', { stage });
+    // DONE is told as the outcome.
+    if (stage !== 'DONE') this.notifier.emit('stage', `stage ${stage}`);
   }
 
   /** Around every transition the watcher polls fast for a while, then falls back to the steady interval. */
@@ -467,6 +501,7 @@ class MigrationRun {
 
   private noteError(err: unknown): void {
     this.state.lastError = { type: failureType(err) ?? 'Error', message: failureMessage(err), at: now() };
+    this.notifier.errorSeen(this.state.lastError.type, this.state.lastError.message);
   }
 
   /** Turns an activity failure into the workflow's failure, keeping the API's type and message. */
@@ -489,6 +524,7 @@ class MigrationRun {
 
   private async continueAsNew(): Promise<never> {
     await condition(allHandlersFinished);
+    await this.notifier.flush();
     const events = workflowInfo().historyLength;
     log.info('continuing as new', { historyLength: events });
     // A copy: queries answered by this run until it closes keep describing this run.

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       apiBudgetPerProject: 3,
       budgetShareSeconds: 30,
       fleetMetricsSeconds: 60,
+      notifyDefaults: [],
       sizing: {
         workflowTaskSlots: 20,
         controlSlots: 200,
@@ -84,6 +85,7 @@ describe('loadConfig', () => {
       apiBudgetPerProject: 2.5,
       budgetShareSeconds: 5,
       fleetMetricsSeconds: 60,
+      notifyDefaults: [],
       sizing: {
         workflowTaskSlots: 8,
         controlSlots: 30,
@@ -123,5 +125,44 @@ describe('loadConfig', () => {
     const err = configError({ METASTORE_API_VERSION: 'v2', METASTORE_REQUEST_TIMEOUT_MS: '10' });
     assert.match(err.message, /^METASTORE_API_VERSION: /m);
     assert.match(err.message, /^METASTORE_REQUEST_TIMEOUT_MS: /m);
+  });
+
+  it('takes the worker’s notification targets, and refuses a bad one by position without quoting it', () => {
+    const hook = 'https://hooks.example.com/services/T000/B000/XXXX';
+    assert.deepEqual(loadConfig({ METASTORE_MIGRATOR_NOTIFY_URLS: ` chat:${hook}, env:OPS_HOOK ` }).notifyDefaults, [
+      `chat:${hook}`,
+      'env:OPS_HOOK',
+    ]);
+    const err = configError({ METASTORE_MIGRATOR_NOTIFY_URLS: `${hook},ftp://files.example.com/drop-secret` });
+    assert.match(err.message, /^METASTORE_MIGRATOR_NOTIFY_URLS: entry 2 must be an http\(s\) URL/m);
+    assert.ok(!err.message.includes('drop-secret'), err.message);
+    assert.match(configError({ METASTORE_MIGRATOR_NOTIFY_URLS: 'worker' }).message, /entry 1 worker names this list/);
+  });
+
+  it('refuses a metrics address that is not host:port', () => {
+    assert.equal(loadConfig({ METASTORE_MIGRATOR_METRICS_ADDRESS: '127.0.0.1:9464' }).metricsAddress, '127.0.0.1:9464');
+    assert.match(
+      configError({ METASTORE_MIGRATOR_METRICS_ADDRESS: '9464' }).message,
+      /^METASTORE_MIGRATOR_METRICS_ADDRESS: /m,
+    );
+  });
+});
+
+describe('notification targets in a migration request', () => {
+  it('accepts URLs, references and worker, chat: before any; refuses anything else with its field path', async () => {
+    const { MigrationOptionsSchema, formatIssues } = await import('../../src/schemas');
+    const good = [
+      'https://hooks.example.com/x',
+      'chat:https://hooks.slack.com/services/T/B/K',
+      'chat:env:TEAM_HOOK',
+      'worker',
+    ];
+    assert.deepEqual(MigrationOptionsSchema.parse({ notify: good }).notify, good);
+    const bad = MigrationOptionsSchema.safeParse({ notify: ['https://ok.example.com', 'mailto:ops@example.com'] });
+    assert.ok(!bad.success);
+    assert.match(formatIssues(bad.error), /^notify\.1: must be an http\(s\) URL/m);
+    const badRef = MigrationOptionsSchema.safeParse({ notify: ['chat:env:not a name'] });
+    assert.ok(!badRef.success);
+    assert.match(formatIssues(badRef.error), /^notify\.0: /m);
   });
 });

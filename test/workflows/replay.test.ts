@@ -33,6 +33,9 @@ describe('replay of recorded histories', async () => {
     assert.ok((await activityTypes('v2-happy-path.binpb')).has('watchMigration'));
     assert.ok((await activityTypes('happy-path.binpb')).has('pollMigrationChange'));
     assert.ok(!(await activityTypes('happy-path.binpb')).has('watchMigration'));
+    // A run with notification targets posts beside the migration; one without schedules no notify at all.
+    assert.ok((await activityTypes('notified.binpb')).has('notify'));
+    assert.ok(!(await activityTypes('happy-path.binpb')).has('notify'));
   });
 
   it('covers sequential (v3-) and concurrent (current) prechecks', async () => {

@@ -1,0 +1,98 @@
+// Notifications end to end: a migration started with --notify posts every stage and its outcome as JSON, the
+// worker's own chat target (a webhook URL by reference) gets the same as chat lines, a receiver that fails is
+// posted again with the same event id, and no secret reaches a receiver.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SECRET_ENV, snakeCaseConfigYaml, waitFor } from '../helpers/migration';
+import { type Receiver, startReceiver } from '../helpers/receiver';
+import { type Stack, startStack } from '../helpers/stack';
+import { type DevServer, startDevServer } from '../helpers/temporal';
+
+const HOOK_SECRET = 'B0T-T0KEN-9f2c';
+
+let temporal: DevServer;
+let stack: Stack;
+let receiver: Receiver;
+let workDir: string;
+
+before(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-notify-'));
+  await writeFile(join(workDir, 'migration.yaml'), snakeCaseConfigYaml());
+  receiver = await startReceiver();
+  temporal = await startDevServer();
+  stack = await startStack(temporal.address);
+});
+
+after(async () => {
+  await Promise.allSettled([stack?.close(), temporal?.close(), receiver?.close()]);
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+interface Event {
+  id: string;
+  kind: string;
+  stage: string;
+  outcome?: string;
+  message: string;
+}
+
+describe('notifications', () => {
+  it('posts each stage and the outcome to the migration’s and the worker’s targets, once each by event id', async () => {
+    const worker = await stack.startWorker({
+      METASTORE_MIGRATOR_NOTIFY_URLS: 'chat:env:TEAM_HOOK',
+      TEAM_HOOK: `${receiver.url}/team/${HOOK_SECRET}`,
+    });
+    receiver.failNext(1); // the first post of all fails, and is posted again
+    const service = await stack.seedService();
+    const start = ['start', '--service', service, '--config', join(workDir, 'migration.yaml'), '--poll-interval', '1'];
+    const started = await stack.cli(...start, '--notify', `${receiver.url}/json`);
+    assert.equal(started.code, 0, started.stderr);
+    await waitFor('REPLICATION told', async () =>
+      receiver.accepted().some((body) => (body as Event).message === 'stage REPLICATION'),
+    );
+    assert.equal((await stack.cli('complete', '--service', service)).code, 0);
+    const json = await waitFor('the outcome told to both', async () => {
+      const outcomes = receiver.received.filter(
+        (r) => r.status === 200 && /"outcome"|SUCCEEDED/.test(JSON.stringify(r.body)),
+      );
+      const events = receiver.received
+        .filter((r) => r.path === '/json' && r.status === 200)
+        .map((r) => r.body as Event);
+      return outcomes.length >= 2 && events.some((e) => e.kind === 'outcome') ? events : undefined;
+    });
+
+    const ordered = [...json].sort((a, b) => Number(a.id.split('/').at(-1)) - Number(b.id.split('/').at(-1)));
+    assert.deepEqual(
+      ordered.map((e) => (e.kind === 'stage' ? e.message : `${e.kind} ${e.outcome}`)),
+      [
+        'stage DISABLING_BACKUPS',
+        'stage STARTING',
+        'stage REPLICATION',
+        'stage COMPLETING',
+        'stage RESTORING_BACKUPS',
+        'outcome SUCCEEDED',
+      ],
+    );
+    assert.equal(new Set(json.map((e) => e.id)).size, json.length, 'each event accepted once');
+    assert.ok(json.every((e) => e.id.startsWith(`migration/${service}/`)));
+
+    const team = receiver.received.filter((r) => r.path === `/team/${HOOK_SECRET}` && r.status === 200);
+    assert.equal(team.length, json.length, 'the worker’s chat target got every event');
+    const lines = team.map((r) => (r.body as { text: string }).text);
+    assert.ok(lines.some((line) => /^metastore-migrator · .*: outcome — SUCCEEDED/.test(line)), lines.join('\n'));
+    const failed = receiver.received.find((r) => r.status === 503)!;
+    assert.ok(
+      receiver.received.some(
+        (r) => r.status === 200 && r.idempotencyKey === failed.idempotencyKey && r.path === failed.path,
+      ),
+      'the failed post was made again with the same event id',
+    );
+    const everything = JSON.stringify(receiver.received) + worker.output();
+    for (const secret of Object.values(SECRET_ENV))
+      assert.ok(!everything.includes(secret), 'a password reached a receiver or log');
+    assert.ok(!worker.output().includes(HOOK_SECRET), 'the webhook URL in the worker log');
+  });
+});
