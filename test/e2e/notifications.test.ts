@@ -82,7 +82,10 @@ describe('notifications', () => {
     const team = receiver.received.filter((r) => r.path === `/team/${HOOK_SECRET}` && r.status === 200);
     assert.equal(team.length, json.length, 'the worker’s chat target got every event');
     const lines = team.map((r) => (r.body as { text: string }).text);
-    assert.ok(lines.some((line) => /^metastore-migrator · .*: outcome — SUCCEEDED/.test(line)), lines.join('\n'));
+    assert.ok(
+      lines.some((line) => /^metastore-migrator · .*: outcome — SUCCEEDED/.test(line)),
+      lines.join('\n'),
+    );
     const failed = receiver.received.find((r) => r.status === 503)!;
     assert.ok(
       receiver.received.some(
