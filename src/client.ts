@@ -12,6 +12,7 @@ import type { Config } from './config';
 import { formatExecution, formatPlan, formatStatus, formatWorkflowList } from './cli/format';
 import type { PlanReport } from './plan/report';
 import { liveWatch } from './cli/live';
+import { type FleetRow, formatFleet, formatMigrationView, migrationView, watchLoop } from './cli/watch';
 import { createMetastoreTarget } from './metastore/auth';
 import { MetastoreClient } from './metastore/client';
 import { migrationExecutionName } from './metastore/names';
@@ -39,7 +40,11 @@ commands:
             [--notify [chat:]URL|env:NAME|worker]…
                                              plan, then start the migration workflow; refused if a check
                                              fails, unless that check is overridden by name
-  status                                     the workflow's stage, execution state/phase, backups, requests
+  status    [--all]                          the workflow's stage, execution state/phase, backups, requests;
+                                             --all (no --service): every running migration in one table
+  watch     [--interval S]                   live view: stage timeline, execution, polls, last error, decisions;
+                                             without --service every running migration; redraws on a terminal,
+                                             one line per change on a pipe or with --json
   complete  [--reason TEXT] [--by NAME]      ask for cutover; refused unless the execution is RUNNING/REPLICATION
   cancel    [--reason TEXT] [--by NAME]      cancel the migration; refused once cutover is under way
   wait                                       wait for the workflow to end and print its result
@@ -85,6 +90,7 @@ function parse(argv: string[]): { command: string; options: Options } {
       stage: { type: 'string' },
       state: { type: 'string' },
       all: { type: 'boolean', default: false },
+      interval: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -93,7 +99,12 @@ function parse(argv: string[]): { command: string; options: Options } {
   if (values.help) throw new HelpRequested(USAGE);
   if (!command) throw new UsageError(USAGE);
   if (positionals.length > 1) throw new UsageError(`unexpected argument: ${positionals[1]}\n\n${USAGE}`);
-  if (command === 'list-workflows') return { command, options: { service: '', json: values.json === true, values } };
+  // Commands about the fleet: no --service (watch and status take one to look at a single migration).
+  const fleetWide =
+    command === 'list-workflows' ||
+    (command === 'watch' && values.service === undefined) ||
+    (command === 'status' && values.all === true);
+  if (fleetWide) return { command, options: { service: '', json: values.json === true, values } };
   const service = ServiceNameSchema.safeParse(values.service ?? '');
   if (!service.success)
     throw new UsageError(`--service: ${values.service ? service.error.issues[0]?.message : 'is required'}`);
@@ -185,10 +196,50 @@ const commands: Record<string, (config: Config, options: Options, print: Printer
 
   async status(config, options, print) {
     const client = await temporalClient(config);
+    if (options.values.all === true) {
+      const rows = await runningMigrations(client);
+      return print({ workflows: rows }, formatFleet(rows));
+    }
     const handle = client.workflow.getHandle(workflowIdFor(options.service));
     const status = await handle.query(statusQuery);
     const live = await liveWatch(handle, client.options.loadedDataConverter.payloadCodecs);
     print({ ...status, live }, formatStatus(status, live));
+  },
+
+  async watch(config, options) {
+    const client = await temporalClient(config);
+    const intervalMs = (numberFlag(options, 'interval') ?? 2) * 1000;
+    const write = (text: string) => process.stdout.write(redact(text));
+    const redraw = process.stdout.isTTY === true && !options.json;
+    if (!options.service) {
+      return watchLoop({
+        read: () => runningMigrations(client),
+        render: formatFleet,
+        done: (rows) => rows.length === 0,
+        write,
+        redraw,
+        json: options.json,
+        intervalMs,
+      });
+    }
+    const handle = client.workflow.getHandle(workflowIdFor(options.service));
+    const codecs = client.options.loadedDataConverter.payloadCodecs;
+    return watchLoop({
+      read: async () => {
+        const [status, live, description] = await Promise.all([
+          handle.query(statusQuery),
+          liveWatch(handle, codecs),
+          handle.describe(),
+        ]);
+        return migrationView(status, live, description.status.name !== 'RUNNING');
+      },
+      render: formatMigrationView,
+      done: (view) => view.ended,
+      write,
+      redraw,
+      json: options.json,
+      intervalMs,
+    });
   },
 
   async complete(config, options, print) {
@@ -248,6 +299,21 @@ const commands: Record<string, (config: Config, options: Options, print: Printer
     print(done, `deleted ${migrationName(options)} (operation ${done.name})`);
   },
 };
+
+/** Every running migration workflow, from visibility (its search attributes): cheap at any fleet size. */
+async function runningMigrations(client: Client): Promise<FleetRow[]> {
+  const rows: FleetRow[] = [];
+  const query = `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
+  for await (const wf of client.workflow.list({ query })) {
+    rows.push({
+      workflowId: wf.workflowId,
+      stage: wf.typedSearchAttributes.get(MigrationStageKey),
+      executionState: wf.typedSearchAttributes.get(MigrationExecutionStateKey),
+      startTime: wf.startTime.toISOString(),
+    });
+  }
+  return rows.sort((a, b) => a.workflowId.localeCompare(b.workflowId));
+}
 
 /** The engineer's request from the flags and the config file; invalid input never reaches Temporal. */
 async function buildRequest(options: Options): Promise<MigrationRequest> {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, TASK_QUEUE, loadConfig } from '../../src/config';
+import { MigrationOptionsSchema, formatIssues } from '../../src/schemas';
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -149,8 +150,7 @@ describe('loadConfig', () => {
 });
 
 describe('notification targets in a migration request', () => {
-  it('accepts URLs, references and worker, chat: before any; refuses anything else with its field path', async () => {
-    const { MigrationOptionsSchema, formatIssues } = await import('../../src/schemas');
+  it('accepts URLs, references and worker, chat: before any; refuses anything else with its field path', () => {
     const good = [
       'https://hooks.example.com/x',
       'chat:https://hooks.slack.com/services/T/B/K',

@@ -1,0 +1,81 @@
+// The watch loop's two ways of showing: redrawn in place on a terminal, one line per change on a pipe.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatFleet, watchLoop } from '../../src/cli/watch';
+
+function scripted<V>(views: V[]) {
+  let i = 0;
+  return () => Promise.resolve(views[Math.min(i++, views.length - 1)]!);
+}
+
+describe('watch loop', () => {
+  const views = [{ stage: 'A' }, { stage: 'A' }, { stage: 'B' }, { stage: 'DONE' }];
+  const render = (v: { stage: string }) => `stage ${v.stage}\nline two`;
+
+  it('on a pipe prints one line per change and stops at the final view', async () => {
+    const out: string[] = [];
+    await watchLoop({
+      read: scripted(views),
+      render,
+      done: (v) => v.stage === 'DONE',
+      write: (t) => out.push(t),
+      redraw: false,
+      json: false,
+      intervalMs: 1,
+    });
+    assert.deepEqual(out, ['stage A | line two\n', 'stage B | line two\n', 'stage DONE | line two\n']);
+  });
+
+  it('with --json prints each changed view as one JSON line', async () => {
+    const out: string[] = [];
+    await watchLoop({
+      read: scripted(views),
+      render,
+      done: (v) => v.stage === 'DONE',
+      write: (t) => out.push(t),
+      redraw: false,
+      json: true,
+      intervalMs: 1,
+    });
+    assert.deepEqual(
+      out.map((line) => JSON.parse(line) as unknown),
+      [{ stage: 'A' }, { stage: 'B' }, { stage: 'DONE' }],
+    );
+  });
+
+  it('on a terminal clears and redraws every round', async () => {
+    const out: string[] = [];
+    await watchLoop({
+      read: scripted(views),
+      render,
+      done: (v) => v.stage === 'DONE',
+      write: (t) => out.push(t),
+      redraw: true,
+      json: false,
+      intervalMs: 1,
+    });
+    assert.equal(out.length, 4);
+    assert.ok(out.every((frame) => frame.startsWith('\x1b[H\x1b[2J') && frame.includes('line two')));
+  });
+
+  it('lays the fleet out as an aligned table', () => {
+    const table = formatFleet([
+      {
+        workflowId: 'migration/projects/p/locations/us-central1/services/a',
+        stage: 'REPLICATION',
+        executionState: 'RUNNING',
+        startTime: 't1',
+      },
+      {
+        workflowId: 'migration/projects/p/locations/us-central1/services/bb',
+        stage: 'PRECHECK',
+        executionState: 'NONE',
+        startTime: 't2',
+      },
+    ]).split('\n');
+    assert.equal(table.length, 3);
+    assert.match(table[0]!, /^SERVICE\s+STAGE\s+EXECUTION\s+STARTED$/);
+    assert.equal(table[1]!.indexOf('REPLICATION'), table[2]!.indexOf('PRECHECK'));
+    assert.equal(formatFleet([]), 'no running migrations');
+  });
+});

@@ -1,0 +1,72 @@
+// `watch` and `status --all` as an engineer runs them: the CLI on a pipe follows a migration to its end, one JSON
+// line per change, and the fleet table lists what runs.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { MigrationView } from '../../src/cli/watch';
+import { snakeCaseConfigYaml, waitFor } from '../helpers/migration';
+import { type Stack, startStack } from '../helpers/stack';
+import { type DevServer, startDevServer } from '../helpers/temporal';
+
+let temporal: DevServer;
+let stack: Stack;
+let workDir: string;
+
+before(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-watch-'));
+  await writeFile(join(workDir, 'migration.yaml'), snakeCaseConfigYaml());
+  temporal = await startDevServer();
+  stack = await startStack(temporal.address);
+  await stack.startWorker();
+});
+
+after(async () => {
+  await Promise.allSettled([stack?.close(), temporal?.close()]);
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('watch and status --all', () => {
+  it('follows a migration to its end, one JSON line per change; status --all lists it while it runs', async () => {
+    const service = await stack.seedService();
+    const start = ['start', '--service', service, '--config', join(workDir, 'migration.yaml'), '--poll-interval', '1'];
+    assert.equal((await stack.cli(...start)).code, 0);
+    const watching = stack.cli('watch', '--service', service, '--json', '--interval', '0.2');
+    await waitFor('REPLICATION', async () => {
+      const status = await stack.cli('status', '--service', service, '--json');
+      return (JSON.parse(status.stdout) as { stage: string }).stage === 'REPLICATION';
+    });
+    const all = await stack.cli('status', '--all');
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stdout, /^SERVICE\s+STAGE\s+EXECUTION\s+STARTED$/m);
+    assert.match(all.stdout, new RegExp(`${service.replace(/\//g, '\\/')}\\s+REPLICATION\\s+RUNNING`));
+    assert.equal((await stack.cli('complete', '--service', service, '--by', 'carol')).code, 0);
+
+    const watched = await watching; // ends by itself when the workflow has
+    assert.equal(watched.code, 0, watched.stderr);
+    const views = watched.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as MigrationView);
+    for (let i = 1; i < views.length; i++) assert.notDeepEqual(views[i], views[i - 1], 'a line per change only');
+    const stages = [...new Set(views.map((v) => v.stage))];
+    assert.deepEqual(
+      stages.slice(stages.indexOf('REPLICATION')),
+      ['REPLICATION', 'COMPLETING', 'RESTORING_BACKUPS', 'DONE'].filter((s) => stages.includes(s)),
+    );
+    const last = views.at(-1)!;
+    assert.equal(last.ended, true);
+    assert.equal(last.outcome, 'SUCCEEDED');
+    assert.deepEqual(last.timeline.map((t) => t.stage).slice(0, 2), ['PRECHECK', 'DISABLING_BACKUPS']);
+    assert.ok(
+      last.decisions.some((d) => d.startsWith('complete by carol')),
+      last.decisions.join('\n'),
+    );
+    assert.ok(views.some((v) => v.executionState === 'RUNNING' && v.phase === 'REPLICATION' && v.lastPoll));
+
+    const fleet = await stack.cli('watch', '--json');
+    assert.equal(fleet.code, 0);
+    assert.deepEqual(JSON.parse(fleet.stdout.trim()), [], 'nothing runs any more: one line, and done');
+  });
+});
