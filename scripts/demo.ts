@@ -21,6 +21,8 @@ import { localTemporalEnv } from './lib/temporal-profile';
 import { devServerArgs, devServerEnv, ensureTemporalCli } from './temporal-cli';
 
 const root = join(__dirname, '..');
+/** --keep: leave the Web UI (and everything behind it) up after the migration, until Ctrl-C. */
+const keep = process.argv.slice(2).includes('--keep');
 // node --import tsx rather than the tsx binary, so each service is one process we can stop by its pid.
 const node = process.execPath;
 const ts = (...args: string[]) => ['--import', 'tsx', ...args];
@@ -189,7 +191,12 @@ async function main(): Promise<void> {
     const described = await cli(env, 'describe', ...service, '--migration', 'demo-migration');
     if (!/state SUCCEEDED/.test(described)) throw new Error('the migration execution did not end SUCCEEDED');
     say(`migration execution SUCCEEDED in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    say(`(the Web UI at ${uiUrl} stops with the demo; run 'npm run temporal:dev' for one that stays up)`);
+    if (!keep) {
+      say(`(the Web UI at ${uiUrl} stops with the demo; 'npm run demo -- --keep' keeps it up)`);
+      return;
+    }
+    say(`keeping the Web UI up: ${uiUrl}/namespaces/default/workflows — Ctrl-C stops everything the demo started`);
+    await new Promise<never>(() => undefined); // until SIGINT/SIGTERM (handled below)
   } finally {
     await client.connection.close();
   }

@@ -26,6 +26,8 @@ export interface StartDevServerOptions {
   port?: number;
   /** SQLite file: state survives close() and a new startDevServer on the same file. */
   dbFilename?: string;
+  /** Serve the Web UI on this port (default: headless). */
+  uiPort?: number;
   /** Appended to the start-dev flags, e.g. `['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=50']`. */
   extraArgs?: string[];
 }
@@ -53,7 +55,12 @@ export async function startDevServer(options: StartDevServerOptions = {}): Promi
 
 async function launch(cli: string, port: number, options: StartDevServerOptions): Promise<DevServer> {
   const address = `127.0.0.1:${port}`;
-  const args = devServerArgs({ port, dbFilename: options.dbFilename, extraArgs: options.extraArgs });
+  const args = devServerArgs({
+    port,
+    uiPort: options.uiPort,
+    dbFilename: options.dbFilename,
+    extraArgs: options.extraArgs,
+  });
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], env: devServerEnv() });
   reapOnExit(child);
   const exited = new Promise<string>((resolve) => {

@@ -1,0 +1,107 @@
+// The Temporal Web UI in a real headless Chromium (Debian's `chromium`, driven by puppeteer-core): the dev server's
+// UI lists the migration under a MigrationStage query, and its workflow page shows the input decoded by the codec
+// server (the history itself holds only ciphertext). Screenshots go to test-results/web-ui/.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'puppeteer-core' with { 'resolution-mode': 'import' };
+import { spawnService, type ServiceProcess } from '../../scripts/lib/services';
+import { snakeCaseConfigYaml, waitFor } from '../helpers/migration';
+import { freePort } from '../helpers/ports';
+import { type Stack, startStack } from '../helpers/stack';
+import { type DevServer, startDevServer } from '../helpers/temporal';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const root = join(__dirname, '..', '..');
+const shots = join(root, 'test-results', 'web-ui');
+const codecEnv = { METASTORE_MIGRATOR_CODEC_KEYS: `ui-test:${randomBytes(32).toString('base64')}` };
+
+let temporal: DevServer;
+let codec: ServiceProcess;
+let stack: Stack;
+let browser: Browser;
+let workDir: string;
+let ui: string;
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  workDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-web-ui-'));
+  await writeFile(join(workDir, 'migration.yaml'), snakeCaseConfigYaml());
+  await mkdir(shots, { recursive: true });
+  const [uiPort, codecPort] = [await freePort(), await freePort()];
+  ui = `http://127.0.0.1:${uiPort}`;
+  codec = spawnService({
+    name: 'codec-server',
+    command: process.execPath,
+    args: ['--import', 'tsx', 'src/codec/main.ts', '--port', String(codecPort), '--cors-origin', ui],
+    cwd: root,
+    env: { PATH: process.env.PATH, ...codecEnv },
+  });
+  await codec.waitForOutput(/listening on/);
+  temporal = await startDevServer({
+    uiPort,
+    extraArgs: ['--ui-codec-endpoint', `http://127.0.0.1:${codecPort}`],
+  });
+  stack = await startStack(temporal.address, [], { env: codecEnv });
+  await stack.startWorker();
+  // puppeteer-core is an ES module; this test file is CommonJS.
+  const { default: puppeteer } = await import('puppeteer-core');
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // As root (CI) Chromium needs --no-sandbox; /dev/shm is small in containers.
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.allSettled([stack?.close(), codec?.stop(), temporal?.close()]);
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('Temporal Web UI in a browser', () => {
+  it('lists the migration by MigrationStage and shows its input decoded, not binary/encrypted', async () => {
+    const service = await stack.seedService();
+    const start = ['start', '--service', service, '--config', join(workDir, 'migration.yaml')];
+    assert.equal((await stack.cli(...start, '--poll-interval', '1')).code, 0);
+    await waitFor('REPLICATION', async () => {
+      const status = await stack.cli('status', '--service', service, '--json');
+      return (JSON.parse(status.stdout) as { stage: string }).stage === 'REPLICATION';
+    });
+    // Without the keys nothing reads it: the history holds ciphertext, so what the page shows is the codec's work.
+    const keyless = await stack.cliWithEnv(
+      { METASTORE_MIGRATOR_CODEC_KEYS: undefined },
+      'status',
+      '--service',
+      service,
+    );
+    assert.match(keyless.stderr, /^EncryptedPayload: /m);
+    const workflowId = `migration/${service}`;
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1600, height: 1000 });
+    // Page-side code as strings: this project's TypeScript has no DOM types.
+    const bodyHas = (text: string) =>
+      page.waitForFunction(`document.body.innerText.includes(${JSON.stringify(text)})`, { timeout: 60_000 });
+
+    const query = encodeURIComponent("MigrationStage = 'REPLICATION'");
+    await page.goto(`${ui}/namespaces/default/workflows?query=${query}`, { waitUntil: 'networkidle2' });
+    await bodyHas(workflowId);
+    await page.screenshot({ path: join(shots, 'workflows-by-stage.png'), fullPage: true });
+
+    await page.goto(`${ui}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`, {
+      waitUntil: 'networkidle2',
+    });
+    // The input's options and the config's connection name appear only once the codec server has decoded them.
+    await bodyHas('pollIntervalSeconds');
+    await bodyHas('hiveDatabaseName');
+    const text = (await page.evaluate('document.body.innerText')) as string;
+    await page.screenshot({ path: join(shots, 'workflow-input-decoded.png'), fullPage: true });
+    assert.ok(!text.includes('binary/encrypted'), 'an undecoded payload on the workflow page');
+    assert.ok(!text.includes(codecEnv.METASTORE_MIGRATOR_CODEC_KEYS.split(':')[1]!), 'the key on the page');
+  });
+});
