@@ -221,8 +221,9 @@ async function runSize(n: number): Promise<SizeResult> {
       process.exit(0);
     }
 
-    // Steady state: after fast polling ends for the last migration to arrive.
-    const steadyAt = orchReady + fastForSeconds * 1000 + 5000;
+    // Steady state: after fast polling ends for the last migration to arrive, and after the one shorter interval
+    // (half to the whole interval) that spreads migrations leaving fast polling together (activities/polling.ts).
+    const steadyAt = orchReady + (fastForSeconds + STEADY_INTERVAL_SECONDS) * 1000 + 5000;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, steadyAt - Date.now())));
     const samples = Math.min(20, Math.max(5, Math.floor(n / 10)));
     // Samples spread evenly over the fleet (so over its projects), as engineers' decisions and outside
@@ -352,7 +353,7 @@ function writeResults(results: SizeResult[]): string {
   const note =
     `Measured ${new Date().toISOString()} on ${process.platform}, ${cpus().length} cores; dev server, ` +
     `emulator (operations ${values['operation-ms']} ms), worker and the naive loops share the machine. Steady interval ` +
-    `${STEADY_INTERVAL_SECONDS} s, fast polling for ${fastForSeconds} s after each transition, window ${windowSeconds} s. ` +
+    `${STEADY_INTERVAL_SECONDS} s, fast polling for ${fastForSeconds} s after each transition and one spreading interval, then a window of ${windowSeconds} s. ` +
     'Times and CPU depend on the machine; calls and events per migration-day do not. "missed": not seen before ' +
     'the window closed.';
   writeFileSync(values.out, `# npm run bench -- --sizes ${values.sizes}\n\n${note}\n\n${text}\n`);
