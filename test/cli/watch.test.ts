@@ -11,32 +11,21 @@ function scripted<V>(views: V[]) {
 describe('watch loop', () => {
   const views = [{ stage: 'A' }, { stage: 'A' }, { stage: 'B' }, { stage: 'DONE' }];
   const render = (v: { stage: string }) => `stage ${v.stage}\nline two`;
+  /** What the loop writes for the scripted views, until DONE. */
+  async function written(mode: { redraw: boolean; json: boolean }): Promise<string[]> {
+    const out: string[] = [];
+    const done = (v: { stage: string }) => v.stage === 'DONE';
+    await watchLoop({ read: scripted(views), render, done, write: (t) => out.push(t), intervalMs: 1, ...mode });
+    return out;
+  }
 
   it('on a pipe prints one line per change and stops at the final view', async () => {
-    const out: string[] = [];
-    await watchLoop({
-      read: scripted(views),
-      render,
-      done: (v) => v.stage === 'DONE',
-      write: (t) => out.push(t),
-      redraw: false,
-      json: false,
-      intervalMs: 1,
-    });
+    const out = await written({ redraw: false, json: false });
     assert.deepEqual(out, ['stage A | line two\n', 'stage B | line two\n', 'stage DONE | line two\n']);
   });
 
   it('with --json prints each changed view as one JSON line', async () => {
-    const out: string[] = [];
-    await watchLoop({
-      read: scripted(views),
-      render,
-      done: (v) => v.stage === 'DONE',
-      write: (t) => out.push(t),
-      redraw: false,
-      json: true,
-      intervalMs: 1,
-    });
+    const out = await written({ redraw: false, json: true });
     assert.deepEqual(
       out.map((line) => JSON.parse(line) as unknown),
       [{ stage: 'A' }, { stage: 'B' }, { stage: 'DONE' }],
@@ -44,16 +33,7 @@ describe('watch loop', () => {
   });
 
   it('on a terminal clears and redraws every round', async () => {
-    const out: string[] = [];
-    await watchLoop({
-      read: scripted(views),
-      render,
-      done: (v) => v.stage === 'DONE',
-      write: (t) => out.push(t),
-      redraw: true,
-      json: false,
-      intervalMs: 1,
-    });
+    const out = await written({ redraw: true, json: false });
     assert.equal(out.length, 4);
     assert.ok(out.every((frame) => frame.startsWith('\x1b[H\x1b[2J') && frame.includes('line two')));
   });

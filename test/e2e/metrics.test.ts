@@ -2,26 +2,20 @@
 // API calls by method and status with their latency, each migration's last successful poll, running migrations
 // by stage and execution state, and engineers' decisions accepted and refused.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { admin } from '../helpers/emulator';
-import { snakeCaseConfigYaml, waitFor } from '../helpers/migration';
+import { waitFor } from '../helpers/migration';
 import { freePort } from '../helpers/ports';
-import { type Stack, startStack } from '../helpers/stack';
-import { type DevServer, startDevServer } from '../helpers/temporal';
+import { type E2e, startE2e } from '../helpers/e2e';
+import type { Stack } from '../helpers/stack';
 
-let temporal: DevServer;
+let e2e: E2e;
 let stack: Stack;
-let workDir: string;
 let metricsUrl: string;
 
 before(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-metrics-'));
-  await writeFile(join(workDir, 'migration.yaml'), snakeCaseConfigYaml());
-  temporal = await startDevServer();
-  stack = await startStack(temporal.address);
+  e2e = await startE2e('metrics');
+  stack = e2e.stack;
   const address = `127.0.0.1:${await freePort()}`;
   metricsUrl = `http://${address}/metrics`;
   await stack.startWorker({
@@ -30,10 +24,7 @@ before(async () => {
   });
 });
 
-after(async () => {
-  await Promise.allSettled([stack?.close(), temporal?.close()]);
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-});
+after(() => e2e?.close());
 
 /** `name{labels} value` lines → value by the series as written. */
 async function scrape(): Promise<Map<string, number>> {
@@ -57,16 +48,13 @@ function value(series: Map<string, number>, name: string, labels: Record<string,
 
 describe('worker metrics (Prometheus)', () => {
   it('serves the SDK metrics and the migration’s own, as migrations run', async () => {
-    const config = join(workDir, 'migration.yaml');
-    const start = (service: string) =>
-      stack.cli('start', '--service', service, '--config', config, '--poll-interval', '1');
     // One migration whose start never finishes: it stays STARTING, and a complete there is refused.
     const stuck = await stack.seedService();
     await admin({ url: stack.emulatorUrl }, 'operation-faults', {
       method: 'services.startMigration',
       neverFinish: true,
     });
-    assert.equal((await start(stuck)).code, 0);
+    assert.equal((await e2e.start(stuck)).code, 0);
     await waitFor('STARTING in the metrics', async () => {
       const series = await scrape();
       return value(series, 'metastore_migrator_migrations', { stage: 'STARTING' }) === 1 ? series : undefined;
@@ -80,7 +68,7 @@ describe('worker metrics (Prometheus)', () => {
       method: 'services.migrationExecutions.get',
       error: { status: 'UNAVAILABLE' },
     });
-    assert.equal((await start(service)).code, 0);
+    assert.equal((await e2e.start(service)).code, 0);
     const inReplication = await waitFor('REPLICATION in the metrics', async () => {
       const series = await scrape();
       return value(series, 'metastore_migrator_migrations', { stage: 'REPLICATION' }) === 1 ? series : undefined;

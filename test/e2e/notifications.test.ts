@@ -2,34 +2,25 @@
 // worker's own chat target (a webhook URL by reference) gets the same as chat lines, a receiver that fails is
 // posted again with the same event id, and no secret reaches a receiver.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SECRET_ENV, snakeCaseConfigYaml, waitFor } from '../helpers/migration';
+import { SECRET_ENV, waitFor } from '../helpers/migration';
 import { type Receiver, startReceiver } from '../helpers/receiver';
-import { type Stack, startStack } from '../helpers/stack';
-import { type DevServer, startDevServer } from '../helpers/temporal';
+import { type E2e, startE2e } from '../helpers/e2e';
+import type { Stack } from '../helpers/stack';
 
 const HOOK_SECRET = 'B0T-T0KEN-9f2c';
 
-let temporal: DevServer;
+let e2e: E2e;
 let stack: Stack;
 let receiver: Receiver;
-let workDir: string;
 
 before(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-notify-'));
-  await writeFile(join(workDir, 'migration.yaml'), snakeCaseConfigYaml());
   receiver = await startReceiver();
-  temporal = await startDevServer();
-  stack = await startStack(temporal.address);
+  e2e = await startE2e('notify');
+  stack = e2e.stack;
 });
 
-after(async () => {
-  await Promise.allSettled([stack?.close(), temporal?.close(), receiver?.close()]);
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-});
+after(() => Promise.allSettled([e2e?.close(), receiver?.close()]));
 
 interface Event {
   id: string;
@@ -47,8 +38,7 @@ describe('notifications', () => {
     });
     receiver.failNext(1); // the first post of all fails, and is posted again
     const service = await stack.seedService();
-    const start = ['start', '--service', service, '--config', join(workDir, 'migration.yaml'), '--poll-interval', '1'];
-    const started = await stack.cli(...start, '--notify', `${receiver.url}/json`);
+    const started = await e2e.start(service, '--notify', `${receiver.url}/json`);
     assert.equal(started.code, 0, started.stderr);
     await waitFor('REPLICATION told', async () =>
       receiver.accepted().some((body) => (body as Event).message === 'stage REPLICATION'),

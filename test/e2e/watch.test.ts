@@ -1,37 +1,27 @@
 // `watch` and `status --all` as an engineer runs them: the CLI on a pipe follows a migration to its end, one JSON
 // line per change, and the fleet table lists what runs.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { MigrationView } from '../../src/cli/watch';
-import { snakeCaseConfigYaml, waitFor } from '../helpers/migration';
-import { type Stack, startStack } from '../helpers/stack';
-import { type DevServer, startDevServer } from '../helpers/temporal';
+import { waitFor } from '../helpers/migration';
+import { type E2e, startE2e } from '../helpers/e2e';
+import type { Stack } from '../helpers/stack';
 
-let temporal: DevServer;
+let e2e: E2e;
 let stack: Stack;
-let workDir: string;
 
 before(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-watch-'));
-  await writeFile(join(workDir, 'migration.yaml'), snakeCaseConfigYaml());
-  temporal = await startDevServer();
-  stack = await startStack(temporal.address);
+  e2e = await startE2e('watch');
+  stack = e2e.stack;
   await stack.startWorker();
 });
 
-after(async () => {
-  await Promise.allSettled([stack?.close(), temporal?.close()]);
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-});
+after(() => e2e?.close());
 
 describe('watch and status --all', () => {
   it('follows a migration to its end, one JSON line per change; status --all lists it while it runs', async () => {
     const service = await stack.seedService();
-    const start = ['start', '--service', service, '--config', join(workDir, 'migration.yaml'), '--poll-interval', '1'];
-    assert.equal((await stack.cli(...start)).code, 0);
+    assert.equal((await e2e.start(service)).code, 0);
     const watching = stack.cli('watch', '--service', service, '--json', '--interval', '0.2');
     await waitFor('REPLICATION', async () => {
       const status = await stack.cli('status', '--service', service, '--json');
