@@ -94,6 +94,8 @@ async function startStack() {
       String(emulatorPort),
       '--operation-delay-ms',
       values['operation-ms'],
+      // Thousands of services: a Thrift listener each would measure nothing this bench is about.
+      '--no-hive-thrift',
     ],
     cwd: root,
   });

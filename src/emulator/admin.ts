@@ -11,6 +11,7 @@ import { ApiError } from './errors';
 import { SecretVersionBodySchema } from './iam-and-secrets';
 import { type EventAction, ScheduledEventSchema, applyAction } from './events';
 import { FaultSchema, OperationFaultSchema } from './fault-schemas';
+import { CopyFaultSchema } from './hive-endpoints';
 import { parseJson, readBody } from './http';
 import { renderOperation } from './operations';
 import { decodePath } from './routes';
@@ -122,6 +123,12 @@ const ROUTES: Record<string, AdminHandler> = {
     add: (fault) => core.faults.addOperationFault(fault),
     list: () => core.faults.listOperationFaults(),
     clear: () => core.faults.clearOperationFaults(),
+  })),
+  // Objects the next cutover copies leave out or get wrong (hive-endpoints.ts).
+  ...collection('copy-faults', CopyFaultSchema, ({ core }) => ({
+    add: (fault) => core.hive?.addFault(fault),
+    list: () => core.hive?.listFaults() ?? [],
+    clear: () => core.hive?.clearFaults(),
   })),
   ...collection('events', ScheduledEventSchema, ({ events }) => ({
     add: (event) => events.arm(event),

@@ -20,6 +20,8 @@ export const USAGE = `usage: npm run emulator -- [options]
   --verify-source           connect to the Cloud SQL source of each startMigration and fail the start
                             (FAILED_PRECONDITION) if it is unreachable, its Hive schema does not fit
                             the service's Hive version, or it is not ready for CDC
+  --no-hive-thrift          serve no Hive Metastore Thrift endpoints (by default each service has one,
+                            at its endpointUri, answering from the source while replicating)
   --seed-demo               create ${demoService().name}
   --verbose                 log one line per request
   --help                    print this text`;
@@ -51,6 +53,7 @@ export function parseFlags(argv: string[]): Flags {
     options.requireToken = nonEmpty('--require-token', values['require-token']);
   if (values.scenario !== undefined) options.scenario = scenario(values.scenario);
   if (values['verify-source']) options.verifySource = true;
+  if (values['no-hive-thrift']) options.hiveThrift = false;
   if (values['seed-demo']) options.services = [demoService()];
   return {
     port: integer('--port', values.port ?? String(DEFAULT_PORT), 0, 65_535),
@@ -77,6 +80,7 @@ function parse(argv: string[]) {
         'require-token': { type: 'string' },
         'verify-source': { type: 'boolean', default: false },
         'seed-demo': { type: 'boolean', default: false },
+        'no-hive-thrift': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },

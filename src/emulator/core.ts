@@ -12,6 +12,7 @@ import { Stats } from './stats';
 import { Store } from './store';
 import { runTransition, type Transition } from './transitions';
 import type { VerifyStart } from './verify-start';
+import type { HiveEndpoints } from './hive-endpoints';
 
 export interface EmulatorCore {
   readonly durations: Durations;
@@ -28,6 +29,8 @@ export interface EmulatorCore {
   readonly newerApi: NewerApi;
   /** The source check awaited while a migration is STARTING (see verify-start.ts); absent = none. */
   readonly verifyStart: VerifyStart | undefined;
+  /** The services' Hive Thrift endpoints (hive-endpoints.ts); absent when the emulator serves none. */
+  hive: HiveEndpoints | undefined;
   now(): number;
   /** Schedules an operation's completion after its method's duration, unless an operation fault intervenes. */
   finishLater(method: LroMethod, transition: Transition): void;
@@ -64,6 +67,7 @@ export function createCore(options: CoreOptions): EmulatorCore {
     newerApi: new NewerApi(),
     secrets: new SecretStore(),
     verifyStart: options.verifyStart,
+    hive: undefined,
     now,
     finishLater(method, transition) {
       const effect = core.faults.forOperation(method);

@@ -44,6 +44,7 @@ export function startMigration(
     beginVerification(core, core.verifyStart, check, op.name);
   }
   core.finishLater('services.startMigration', { kind: 'migration.start', execution: name, op: op.name });
+  core.hive?.started(serviceName, name, input.cloudSqlMigrationConfig);
   core.onMigrationStarted(serviceName, name);
   return op;
 }

@@ -14,6 +14,7 @@ import { randomSeed } from './rng';
 import { type Scenario, applyScenario } from './scenario';
 import { type SeedService } from './seed';
 import { seedService } from './service-admin';
+import { HiveEndpoints } from './hive-endpoints';
 import { createSourceVerifier } from './source-verifier';
 import { StateFile } from './state-file';
 import type { VerifyStart } from './verify-start';
@@ -47,6 +48,11 @@ export interface EmulatorOptions {
    * Hive schema against the service's Hive version, CDC readiness; see source-verifier.ts).
    */
   verifySource?: boolean;
+  /**
+   * Serve each service's Hive Metastore Thrift API on a port of its own (`endpointUri`; see hive-endpoints.ts);
+   * default true. A fleet benchmark with thousands of services turns it off.
+   */
+  hiveThrift?: boolean;
   /** Called once per request with a line like `POST /v1/… 200 services.startMigration` (no bodies). */
   log?: (line: string) => void;
 }
@@ -76,6 +82,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         ? createSourceVerifier((service) => core.store.services.get(service)?.service.hiveMetastoreConfig?.version)
         : undefined),
   });
+  if (options.hiveThrift ?? true) core.hive = new HiveEndpoints(core);
   const events = new Events(core);
   core.onMigrationStarted = (service, execution) => events.migrationStarted(service, execution);
   const stateFile = options.stateFile === undefined ? undefined : new StateFile(options.stateFile, core);
@@ -86,6 +93,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     core.changed = () => stateFile.markDirty();
     stateFile.flush();
   }
+  // Listeners for services from the state file (new ports: the endpointUri moves, as after a DPMS restart).
+  await Promise.all([...core.store.services.keys()].map((name) => core.hive?.open(name)));
   const wakers = new Set<() => void>();
   const deps = createDeps(core, events, options.requireToken, wakers);
   const server = createServer((req, res) => {
@@ -104,6 +113,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       stateFile?.close();
       core.scheduler.close();
       for (const wake of wakers) wake();
+      await core.hive?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -34,6 +34,7 @@ export function seedService(core: EmulatorCore, body: Service): Service {
   if (body.stateMessage !== undefined && state !== 'ACTIVE') service.stateMessage = body.stateMessage;
   validateUpdatedService(service);
   core.store.services.set(service.name, { service });
+  void core.hive?.open(service.name);
   return structuredClone(service);
 }
 

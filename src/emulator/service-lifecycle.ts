@@ -65,6 +65,7 @@ export function createService(
   const service = withDefaults(name, body, core.now(), 'CREATING');
   validateUpdatedService(service);
   core.store.services.set(name, { service });
+  void core.hive?.open(name);
   const op = core.operations.start({
     target: name,
     verb: 'create',

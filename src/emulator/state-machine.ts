@@ -21,6 +21,7 @@ export function completeMigration(core: EmulatorCore, serviceName: string, apiVe
   }
   execution.phase = 'CUTOVER';
   execution.stateMessage = 'Cutover in progress: the service is read-only until it finishes.';
+  core.hive?.cutover(serviceName, execution.name);
   const statusMessage = 'Cutting over to the Dataproc Metastore service.';
   const op = core.operations.start({ target: execution.name, verb: 'complete migration', apiVersion, statusMessage });
   core.finishLater('services.completeMigration', {

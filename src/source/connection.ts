@@ -23,17 +23,9 @@ export async function withSourceConnection(
   { useDatabase }: { useDatabase: boolean },
   check: (session: SourceSession) => Promise<Finding[]>,
 ): Promise<SourceCheck> {
-  const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   let connection: Connection;
   try {
-    connection = await createConnection({
-      host: options.host,
-      port: options.port,
-      user: options.user,
-      password: options.password,
-      ...(useDatabase ? { database: options.database } : {}),
-      connectTimeout,
-    });
+    connection = await createConnection(mysqlConfig(options, { useDatabase }));
   } catch (err) {
     return sourceCheck([finding('source.reachable', 'error', describeSourceError(err, options))]);
   }
@@ -69,6 +61,18 @@ export async function withSourceConnection(
 }
 
 /** The mysql2 / server error code (`ER_ACCESS_DENIED_ERROR`, `ECONNREFUSED`, …), if any. */
+/** mysql2's connection settings for `options` (connect timeout included), with or without the database. */
+export function mysqlConfig(options: SourceConnectionOptions, { useDatabase }: { useDatabase: boolean }) {
+  return {
+    host: options.host,
+    port: options.port,
+    user: options.user,
+    password: options.password,
+    ...(useDatabase ? { database: options.database } : {}),
+    connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  };
+}
+
 export function errorCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;

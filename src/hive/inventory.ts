@@ -1,0 +1,53 @@
+// A Hive metastore's inventory, by name (never internal ids, which differ between Cloud SQL and DPMS): databases,
+// tables with their type, columns and partition keys, partition names, functions. Read from the source's MySQL
+// (src/source/inventory.ts) or from a metastore's Thrift endpoint (./read-inventory.ts); compared in ./reconcile.ts.
+// Plain JSON, so an activity can write it to the inventory store and the emulator can serve a copy of it.
+
+export interface TableInventory {
+  /** TBLS.TBL_TYPE / Table.tableType: MANAGED_TABLE, EXTERNAL_TABLE, VIRTUAL_VIEW, MATERIALIZED_VIEW. */
+  type: string;
+  /** 'name type', in column order. */
+  columns: string[];
+  /** 'name type', in key order. */
+  partitionKeys: string[];
+  /** Partition names as Hive lists them ('dt=2026-01-01/hr=00'), sorted. */
+  partitions: string[];
+}
+
+export interface HiveInventory {
+  /** database → table → entry. */
+  databases: Record<string, Record<string, TableInventory>>;
+  /** 'database.function', sorted. */
+  functions: string[];
+}
+
+export interface InventoryCounts {
+  databases: number;
+  tables: number;
+  partitions: number;
+  columns: number;
+  functions: number;
+}
+
+export function emptyInventory(): HiveInventory {
+  return { databases: {}, functions: [] };
+}
+
+export function countInventory(inventory: HiveInventory): InventoryCounts {
+  const counts: InventoryCounts = { databases: 0, tables: 0, partitions: 0, columns: 0, functions: 0 };
+  for (const tables of Object.values(inventory.databases)) {
+    counts.databases += 1;
+    for (const table of Object.values(tables)) {
+      counts.tables += 1;
+      counts.partitions += table.partitions.length;
+      counts.columns += table.columns.length;
+    }
+  }
+  counts.functions = inventory.functions.length;
+  return counts;
+}
+
+/** The inventory's tables in a stable order: for streaming comparisons and the emulator's answers. */
+export function sortedNames(record: Record<string, unknown>): string[] {
+  return Object.keys(record).sort();
+}
