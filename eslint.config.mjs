@@ -38,7 +38,19 @@ export default tseslint.config(
               message: 'No Node builtins in workflow code.',
             },
             {
-              group: ['gaxios', 'google-auth-library', '../metastore/*', '../emulator/*'],
+              group: [
+                'gaxios',
+                'google-auth-library',
+                'mysql2',
+                'thrift',
+                '../metastore/*',
+                '../emulator/*',
+                '../source/*',
+                '../hive/gen/*',
+                '../hive/metastore-client',
+                '../hive/read-inventory',
+                '../hive/inventory-store',
+              ],
               message: 'No I/O in workflow code.',
             },
             {

@@ -17,6 +17,7 @@ import { createMetastoreTarget } from './metastore/auth';
 import { MetastoreClient } from './metastore/client';
 import { migrationExecutionName } from './metastore/names';
 import { loadMigrationConfig } from './cli/migration-config';
+import { formatVerification, runVerify, verificationExitCode } from './cli/verification';
 import { redact } from './secrets/redact';
 import { MigrationRequestSchema, ServiceNameSchema, formatIssues } from './schemas';
 import type { MigrationRequest } from './schemas';
@@ -47,7 +48,10 @@ commands:
                                              one line per change on a pipe or with --json
   complete  [--reason TEXT] [--by NAME]      ask for cutover; refused unless the execution is RUNNING/REPLICATION
   cancel    [--reason TEXT] [--by NAME]      cancel the migration; refused once cutover is under way
-  wait                                       wait for the workflow to end and print its result
+  wait                                       wait for the workflow to end and print its result; exits 3
+                                             when the verification after cutover found a mismatch
+  verify    [--config FILE]                  compare DPMS's Hive metastore (Thrift endpoint) with the source's,
+                                             on the worker: exit 0 same, 3 mismatch, 1 not compared
   list                                       list the service's migration executions (Metastore API)
   describe  --migration ID                   one migration execution (Metastore API)
   delete    --migration ID                   delete a finished migration execution (Metastore API)
@@ -275,10 +279,21 @@ const commands: Record<string, (config: Config, options: Options, print: Printer
       workflowIdFor(options.service),
     );
     const result = await handle.result();
+    const verification = result.verification ? `\n${formatVerification(result.verification)}` : '';
     print(
       result,
-      `${result.outcome}: ${result.message ?? ''}${result.execution ? `\n${formatExecution(result.execution)}` : ''}`,
+      `${result.outcome}: ${result.message ?? ''}${result.execution ? `\n${formatExecution(result.execution)}` : ''}${verification}`,
     );
+    return verificationExitCode(result.verification);
+  },
+
+  async verify(config, options, print) {
+    const client = await temporalClient(config);
+    const fromConfig =
+      typeof options.values.config === 'string' ? await loadMigrationConfig(options.values.config) : undefined;
+    const verification = await runVerify(client, config.temporal.taskQueue, options.service, fromConfig);
+    print(verification, formatVerification(verification));
+    return verificationExitCode(verification);
   },
 
   async list(config, options, print) {

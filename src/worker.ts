@@ -1,6 +1,7 @@
 // The worker: config → auth → API budget → MetastoreClients → activities → the control and poll workers.
 // SIGINT/SIGTERM shut both down gracefully (the SDK's default signals), letting in-flight activities finish.
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { InventoryStore, defaultInventoryDir } from './hive/inventory-store';
 import { createActivities } from './activities';
 import { dataConverterFor } from './codec';
 import { connectError, loadConfig } from './config';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
       secrets: createSecretResolver(process.env, secretManager),
       metrics,
       notifyDefaults: config.notifyDefaults,
+      inventories: new InventoryStore(config.inventoryDir ?? defaultInventoryDir()),
     }),
     sizing: config.sizing,
   });

@@ -9,6 +9,9 @@ import { createPlanActivities } from './plan';
 import { createPollingActivities } from './polling';
 import { createPrecheckActivities } from './precheck';
 import { createRequestActivities } from './request';
+import { createVerificationActivities } from './verification';
+import { createCutoverActivities } from './cutover';
+import { InventoryStore, defaultInventoryDir } from '../hive/inventory-store';
 import { withFailureMapping } from './to-application-failure';
 
 export interface ActivityDeps {
@@ -21,6 +24,8 @@ export interface ActivityDeps {
   metrics?: MigratorMetrics;
   /** The worker's notification targets (METASTORE_MIGRATOR_NOTIFY_URLS): every migration's `worker` target. */
   notifyDefaults?: readonly string[];
+  /** Where source inventories recorded before cutover wait for the verification; default defaultInventoryDir(). */
+  inventories?: InventoryStore;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -31,6 +36,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlanActivities(deps),
     ...createRequestActivities({ notifyDefaults: deps.notifyDefaults ?? [] }),
     ...createNotifyActivities(deps),
+    ...createCutoverActivities(deps),
+    ...createVerificationActivities({
+      ...deps,
+      inventories: deps.inventories ?? new InventoryStore(defaultInventoryDir()),
+    }),
   });
 }
 

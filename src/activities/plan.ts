@@ -7,9 +7,10 @@ import type { Finding } from '../plan/findings';
 import { MIGRATION_PERMISSIONS } from '../schemas';
 import type { MigrationExecutionRequest } from '../schemas';
 import type { SecretResolver } from '../secrets/resolver';
-import { resolveMigrationExecution } from '../secrets/resolver';
 import { checkCdcReadiness, checkHiveSchema } from '../source';
 import type { SourceCheck } from '../source';
+import { type SourceConnections, sourceConnections } from './source-connections';
+import type { RetentionNeed } from '../source/cdc-settings';
 
 /** Connection failures that mean "not reachable from here", as opposed to "reachable but wrong". */
 const UNREACHABLE = /\b(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)\b/;
@@ -45,27 +46,27 @@ export function createPlanActivities({ metastore, secrets }: { metastore: Metast
       migrationExecution: MigrationExecutionRequest;
       hiveVersion?: string;
     }): Promise<Finding[]> {
-      const resolved = await resolveMigrationExecution(migrationExecution, secrets);
-      const config = resolved.cloudSqlMigrationConfig;
-      if (!config)
+      const source = await sourceConnections(migrationExecution, secrets);
+      if (!source)
         return [{ check: 'source', level: 'skipped', message: 'no Cloud SQL source in this migration config' }];
-      const { ipAddress: host, port, hiveDatabaseName: database } = config.cloudSqlConnectionConfig;
-      const target = { host, port, database };
+      const { host, port, database } = source.hive;
       log.info('checking the source', { host, port, database });
-      const [hive, cdc] = await Promise.all([
-        checkHiveSchema(
-          {
-            ...target,
-            user: config.cloudSqlConnectionConfig.username,
-            password: config.cloudSqlConnectionConfig.password,
-          },
-          hiveVersion ?? '',
-        ),
-        checkCdcReadiness({ ...target, user: config.cdcConfig.username, password: config.cdcConfig.password }),
-      ]);
-      return [...withUser(hive, 'hive'), ...withUser(cdc, 'cdc')];
+      return sourceFindings(source, hiveVersion);
     },
   };
+}
+
+/** The plan's source checks with both users; `retentionNeeded` raises the binlog retention floor. */
+export async function sourceFindings(
+  source: SourceConnections,
+  hiveVersion: string | undefined,
+  retentionNeeded?: RetentionNeed,
+): Promise<Finding[]> {
+  const [hive, cdc] = await Promise.all([
+    checkHiveSchema(source.hive, hiveVersion ?? ''),
+    checkCdcReadiness(source.cdc, retentionNeeded),
+  ]);
+  return [...withUser(hive, 'hive'), ...withUser(cdc, 'cdc')];
 }
 
 /** Prefixes source.* ids with the user they came from, and turns "not reachable" into skipped. */

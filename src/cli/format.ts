@@ -1,4 +1,5 @@
 // Text rendering for the CLI. --json prints the same objects unformatted.
+import { formatVerification } from './verification';
 import type { LiveActivity } from './live';
 import type { PlanReport } from '../plan/report';
 import { EXECUTION_STATES, PHASES, SERVICE_STATES } from '../schemas';
@@ -81,6 +82,15 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): str
         : '';
     lines.push(`${activity.waitingBetweenPolls ? 'polling' : 'running'}    ${activity.activity}${poll}${next}${retry}`);
   }
+  const inventory = s.cutoverInventory;
+  if (inventory) {
+    lines.push(
+      'skipped' in inventory
+        ? `cutover    source inventory not recorded: ${inventory.skipped}`
+        : `cutover    source inventory recorded ${inventory.recordedAt}: ${inventory.counts.databases} databases, ${inventory.counts.tables} tables, ${inventory.counts.partitions} partitions, ${inventory.counts.functions} functions`,
+    );
+  }
+  if (s.verification) lines.push(formatVerification(s.verification));
   lines.push(
     `history    ${s.historyLength} events in this run${s.continuedAsNew ? `, ${s.continuedAsNew} earlier runs` : ''}`,
   );

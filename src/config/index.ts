@@ -106,6 +106,8 @@ const EnvSchema = z
         return targets;
       })
       .optional(),
+    /** Where the source inventory recorded before cutover is kept for the verification after it (shared by workers). */
+    METASTORE_MIGRATOR_INVENTORY_DIR: z.string().min(1).optional(),
     /** How often the worker counts running migrations by stage and execution state for the metrics. */
     METASTORE_MIGRATOR_FLEET_METRICS_SECONDS: z.coerce.number().min(1).max(3600).default(60),
     ...sizingEnv(),
@@ -149,6 +151,8 @@ export interface Config {
   /** Where the worker serves /metrics; absent = off. */
   metricsAddress?: string;
   fleetMetricsSeconds: number;
+  /** METASTORE_MIGRATOR_INVENTORY_DIR; absent = defaultInventoryDir() (~/.local/state/metastore-migrator/inventories). */
+  inventoryDir?: string;
   /** Notification targets of every migration on this worker. */
   notifyDefaults: string[];
   sizing: WorkerSizing;
@@ -188,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     budgetShareSeconds: e.METASTORE_MIGRATOR_BUDGET_SHARE_SECONDS,
     ...(e.METASTORE_MIGRATOR_METRICS_ADDRESS && { metricsAddress: e.METASTORE_MIGRATOR_METRICS_ADDRESS }),
     fleetMetricsSeconds: e.METASTORE_MIGRATOR_FLEET_METRICS_SECONDS,
+    ...(e.METASTORE_MIGRATOR_INVENTORY_DIR && { inventoryDir: e.METASTORE_MIGRATOR_INVENTORY_DIR }),
     notifyDefaults: e.METASTORE_MIGRATOR_NOTIFY_URLS ?? [],
     sizing: {
       workflowTaskSlots: e.METASTORE_MIGRATOR_WORKFLOW_TASK_SLOTS,

@@ -29,6 +29,15 @@ export interface InventoryCounts {
   functions: number;
 }
 
+/** What history holds of an inventory recorded in the store (src/hive/inventory-store.ts). */
+export interface InventoryRecord {
+  key: string;
+  /** sha256 of the inventory's JSON. */
+  digest: string;
+  counts: InventoryCounts;
+  recordedAt: string;
+}
+
 export function emptyInventory(): HiveInventory {
   return { databases: {}, functions: [] };
 }

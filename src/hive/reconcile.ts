@@ -154,3 +154,25 @@ export function verificationSummary(report: VerificationReport): string {
     .join(', ');
   return `MISMATCH: ${missing} missing, ${extra} extra, ${differing} differing in DPMS (${counts}); first: ${first}`;
 }
+
+/** What a migration records of its verification: the report, or why there is none. Plain JSON. */
+export interface Verification {
+  /** ok: DPMS serves what the source held; mismatch: it does not (see report); skipped: not compared (reason). */
+  status: 'ok' | 'mismatch' | 'skipped';
+  ok: boolean;
+  checkedAt: string;
+  /** The Thrift endpoint DPMS was read through. */
+  endpoint?: string;
+  /** cutover: the inventory recorded right before completeMigration; now: the source as it is at the check. */
+  sourceFrom?: 'cutover' | 'now';
+  /** Why the source was read now instead of the cutover record, or why nothing was compared. */
+  note?: string;
+  report?: VerificationReport;
+}
+
+export function verificationLine(verification: Verification): string {
+  if (verification.status === 'skipped') return `not verified: ${verification.note ?? 'no reason given'}`;
+  const line = verification.report ? verificationSummary(verification.report) : verification.status;
+  const from = verification.sourceFrom === 'now' ? ' [source as read now]' : '';
+  return `${line}${from}${verification.note ? ` (${verification.note})` : ''}`;
+}

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { migrationExecutionInputSchema } from './api';
 import { MigrationExecutionIdSchema, SecretRefSchema, expected, strictObject } from './field-rules';
 import { ServiceNameSchema } from './resource-name-schemas';
+import { parseIpv4 } from './ipv4';
 
 export const MigrationExecutionRequestSchema = migrationExecutionInputSchema(SecretRefSchema);
 export type MigrationExecutionRequest = z.infer<typeof MigrationExecutionRequestSchema>;
@@ -48,6 +49,15 @@ export function notifyTargetProblem(value: string): string | undefined {
   return 'must be an http(s) URL, a secret reference to one (env:NAME, file:/PATH), or worker; chat: before it for a chat webhook';
 }
 
+/** An IPv4 range a.b.c.d/N (N 0-32) of clients, e.g. DPMS's proxy subnet. */
+const ClientCidrSchema = z.string().refine(
+  (value) => {
+    const [address = '', prefix = '', ...rest] = value.split('/');
+    return rest.length === 0 && parseIpv4(address) !== undefined && /^(?:[0-9]|[12][0-9]|3[0-2])$/.test(prefix);
+  },
+  { message: 'must be an IPv4 CIDR range a.b.c.d/N, e.g. 10.8.0.0/24' },
+);
+
 export const MigrationOptionsSchema = strictObject('the orchestration options', {
   /** Notification targets (see NotifyTargetSchema); none by default. */
   notify: z.array(NotifyTargetSchema).max(10).optional(),
@@ -73,6 +83,28 @@ export const MigrationOptionsSchema = strictObject('the orchestration options', 
     .array(z.string().regex(/^[a-zA-Z]+(\.[a-zA-Z]+)*$/, 'must be a check id such as cdc.binlogRetention'))
     .max(50)
     .default([]),
+  /** How often the source checks run again while replicating (their changes show in status and SourceHealth). */
+  sourceCheckIntervalSeconds: seconds(0.1, 604_800).default(3600),
+  /**
+   * The binlog retention the CDC stream may need, in days, when more than Datastream's 7-day floor (a long initial
+   * copy, a planned pause); the time an execution has awaited user action (its stream stopped) adds to it.
+   */
+  binlogRetentionDays: z
+    .number({ error: expected('a number of days from 7 to 365') })
+    .min(7)
+    .max(365)
+    .default(7),
+  /** DPMS's proxy range as IPv4 CIDRs: at cutover a session on the Hive database from outside it blocks complete. */
+  dpmsClientCidrs: z.array(ClientCidrSchema).max(20).optional(),
+  /** Known read-only clients the cutover gate lets stay: 'host', 'CIDR', 'user@host' or 'user@CIDR'. */
+  allowedClients: z
+    .array(
+      z
+        .string()
+        .regex(/^(?:[^@\s]{1,80}@)?[\w.:%-]{1,80}(?:\/\d{1,2})?$/, 'must be host, CIDR, user@host or user@CIDR'),
+    )
+    .max(50)
+    .optional(),
   /** Continue-as-new once a run's history reaches this many events (or when the server suggests it). */
   maxHistoryEvents: z
     .number({ error: expected('a whole number of history events from 50 to 40000') })
@@ -99,8 +131,12 @@ export const MigrationRequestSchema = strictObject(
 export type MigrationRequest = z.infer<typeof MigrationRequestSchema>;
 export type MigrationRequestInput = z.input<typeof MigrationRequestSchema>;
 
-/** A signal's or update's optional argument: who asked and why. */
-export const DecisionArgsSchema = strictObject('an object { by?, reason? }', {
+/** A signal's or update's optional argument: who asked and why (and, for complete, cutover checks overridden). */
+export const DecisionArgsSchema = strictObject('an object { by?, reason?, override? }', {
+  override: z
+    .array(z.string().regex(/^[a-zA-Z]+(\.[a-zA-Z]+)*$/, 'must be a check id such as workloads.moved'))
+    .max(50)
+    .optional(),
   by: z
     .string({ error: expected('a string of at most 200 characters (who asked)') })
     .max(200)

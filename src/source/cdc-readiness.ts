@@ -1,7 +1,14 @@
 // Precheck of the source for Datastream with the CDC credentials (`cdcConfig.username` / `password`): binlog
 // settings, the replication grants, GTID and timeout advice (reference §6).
 import { withSourceConnection, type SourceSession } from './connection';
-import { binlogFindings, CDC_VARIABLES, gtidFinding, tuningFindings, type ServerVariables } from './cdc-settings';
+import {
+  binlogFindings,
+  CDC_VARIABLES,
+  gtidFinding,
+  tuningFindings,
+  type RetentionNeed,
+  type ServerVariables,
+} from './cdc-settings';
 import { globalPrivileges, missingPrivileges, parseGrants, privilegesOn, showGrants } from './grants';
 import { finding, type Finding, type SourceCheck, type SourceConnectionOptions } from './types';
 
@@ -14,11 +21,14 @@ const REPLICATION_PRIVILEGES = ['REPLICATION SLAVE', 'REPLICATION CLIENT'] as co
  * cdc.binlogRowValueOptions (MySQL 8), cdc.binlogRetention, cdc.grants (errors when wrong); cdc.gtid,
  * cdc.netReadTimeout, cdc.netWriteTimeout, cdc.waitTimeout, cdc.maxAllowedPacket, cdc.logReplicaUpdates (warnings).
  */
-export async function checkCdcReadiness(options: SourceConnectionOptions): Promise<SourceCheck> {
+export async function checkCdcReadiness(
+  options: SourceConnectionOptions,
+  retentionNeeded?: RetentionNeed,
+): Promise<SourceCheck> {
   return withSourceConnection(options, { useDatabase: false }, async (session) => {
     const vars = await globalVariables(session);
     const grants = grantsFinding(await showGrants(session), options.database);
-    return [...binlogFindings(vars), grants, gtidFinding(vars), ...tuningFindings(vars)];
+    return [...binlogFindings(vars, retentionNeeded), grants, gtidFinding(vars), ...tuningFindings(vars)];
   });
 }
 

@@ -34,8 +34,11 @@ const MINIMUMS = [
   { check: 'cdc.maxAllowedPacket', variable: 'max_allowed_packet', minimum: 1073741824, unit: ' bytes' },
 ] as const;
 
-/** log_bin, binlog_format, binlog_row_image, binlog_row_value_options (MySQL only), retention: errors when wrong. */
-export function binlogFindings(vars: ServerVariables): Finding[] {
+/**
+ * log_bin, binlog_format, binlog_row_image, binlog_row_value_options (MySQL only), retention: errors when wrong.
+ * `retentionNeeded` (seconds, with why) raises the 7-day floor when the CDC stream may need binlogs longer.
+ */
+export function binlogFindings(vars: ServerVariables, retentionNeeded?: RetentionNeed): Finding[] {
   const findings = [
     expect(vars, 'cdc.logBin', 'log_bin', 'ON', 'binary logging must be on (Cloud SQL: enable point-in-time recovery)'),
     expect(vars, 'cdc.binlogFormat', 'binlog_format', 'ROW', 'Datastream supports only ROW (not MIXED or STATEMENT)'),
@@ -53,7 +56,7 @@ export function binlogFindings(vars: ServerVariables): Finding[] {
           ),
     );
   }
-  findings.push(retentionFinding(vars));
+  findings.push(retentionFinding(vars, retentionNeeded));
   return findings;
 }
 
@@ -68,7 +71,13 @@ function expect(vars: ServerVariables, check: string, variable: string, wanted: 
  * Effective retention: binlog_expire_logs_seconds wins when non-zero (MySQL 8 ignores expire_logs_days then;
  * MariaDB 10.6+ keeps the two in step), else expire_logs_days; both zero (or auto purge off) = never purged.
  */
-function retentionFinding(vars: ServerVariables): Finding {
+export interface RetentionNeed {
+  seconds: number;
+  /** Why the stream may need that long, e.g. 'the execution has awaited user action for 9 days'. */
+  why: string;
+}
+
+function retentionFinding(vars: ServerVariables, need?: RetentionNeed): Finding {
   const seconds = Number(vars.get('binlog_expire_logs_seconds') ?? 0);
   const days = Number(vars.get('expire_logs_days') ?? 0);
   if (!vars.has('binlog_expire_logs_seconds') && !vars.has('expire_logs_days')) {
@@ -77,6 +86,16 @@ function retentionFinding(vars: ServerVariables): Finding {
   const retention = seconds > 0 ? seconds : days * 86400;
   if (vars.get('binlog_expire_logs_auto_purge') === 'OFF' || retention === 0) {
     return finding('cdc.binlogRetention', 'ok', 'binlogs are never purged automatically (mind the disk)');
+  }
+  if (need && need.seconds > RETENTION_SECONDS) {
+    if (retention >= need.seconds) {
+      return finding('cdc.binlogRetention', 'ok', `binlogs are kept ${formatDays(retention)}, enough for ${need.why}`);
+    }
+    return finding(
+      'cdc.binlogRetention',
+      'error',
+      `binlogs are purged after ${formatDays(retention)}, but the CDC stream may need ${formatDays(need.seconds)}: ${need.why}`,
+    );
   }
   if (retention >= RETENTION_SECONDS) {
     return finding('cdc.binlogRetention', 'ok', `binlogs are kept ${formatDays(retention)}`);

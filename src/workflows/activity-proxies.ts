@@ -50,6 +50,15 @@ export function activityProxies(options: MigrationOptions) {
       retry: OPERATION_CHECK_RETRY,
       cancellationType: 'TRY_CANCEL',
     }),
+    /**
+     * The source's inventory before cutover and the reconciliation after it: one consistent read of a large
+     * metastore (500,000 partitions) may take minutes against a remote server; the verification heartbeats.
+     */
+    inventory: proxyActivities<Activities>({
+      startToCloseTimeout: '30m',
+      heartbeatTimeout: '5m',
+      retry: QUICK_RETRY,
+    }),
     /** Histories from before retry-as-poll: watchMigration returned on change or after maxQuietSeconds. */
     watcher: proxyActivities<Activities>({
       startToCloseTimeout: (options.maxQuietSeconds + 600) * 1000,

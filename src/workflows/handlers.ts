@@ -2,13 +2,14 @@
 // or answering with state. The workflow body does the work.
 import { ApplicationFailure, log, metricMeter, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { FailureType } from '../failure-types';
-import type { DecisionArgs } from '../schemas';
+import type { DecisionArgs, MigrationRequestInput } from '../schemas';
 import {
   DECISIONS_METRIC,
   cancelSignal,
   completeSignal,
   requestCancelUpdate,
   requestCompleteUpdate,
+  requestQuery,
   statusQuery,
 } from './messages';
 import type { DecisionAnswer } from './messages';
@@ -25,7 +26,9 @@ const decisions = () =>
 /** Marks runs that ignore malformed complete/cancel signals; older histories replay recording them. */
 export const IGNORE_MALFORMED_SIGNALS_PATCH = 'ignore-malformed-signals';
 
-export function installHandlers(state: MigrationState, service: string, onDecision: () => void): void {
+export function installHandlers(state: MigrationState, request: MigrationRequestInput, onDecision: () => void): void {
+  const service = request.service;
+  setHandler(requestQuery, () => ({ service, migrationExecution: request.migrationExecution }));
   // Signals come from anywhere (stock CLI, Web UI) and cannot be refused, only ignored. Bare (no argument, or
   // null) is fine; a malformed argument is ignored, because complete and cancel cannot be undone and a payload
   // nobody meant to send must not start either. Runs from before this rule replay with the old reading.

@@ -49,6 +49,8 @@ import { runPrechecks } from './prechecks';
 import { blockingSummary } from '../plan/report';
 import { raceUntil } from './race';
 import { validRequest } from './request-validation';
+import { CUTOVER_VERIFICATION_PATCH, recordCutoverInventory, verifyCutover } from './verification';
+import { verificationLine } from '../hive/reconcile';
 import { publishVisibility } from './visibility';
 
 export interface ManagedMigrationArgs {
@@ -82,7 +84,7 @@ export async function managedMigration(args: ManagedMigrationArgs): Promise<Migr
   // Handlers before the request check (an activity): a status query or a decision arriving meanwhile finds
   // them. They add no command, so histories recorded with the old order replay alike.
   const onDecision = { pollFast: () => {} }; // nothing polls yet
-  installHandlers(state, args.request.service, () => onDecision.pollFast());
+  installHandlers(state, args.request, () => onDecision.pollFast());
   const request = await validRequest(args.request, args.state !== undefined);
   const run = new MigrationRun(request, state);
   onDecision.pollFast = () => run.pollFastFromNow();
@@ -144,6 +146,7 @@ class MigrationRun {
       serviceState: this.state.serviceState,
       backupsRestored: this.state.backupsRestored,
       requests: this.state.requests,
+      ...(this.state.verification && { verification: this.state.verification }),
     };
   }
 
@@ -258,6 +261,9 @@ class MigrationRun {
 
   /** completeMigration or cancelMigration, await its operation, then watch until the migration settles. */
   private async finish(call: 'completeMigration' | 'cancelMigration', expected: 'SUCCEEDED' | 'CANCELLED') {
+    const verifying = expected === 'SUCCEEDED' && patched(CUTOVER_VERIFICATION_PATCH);
+    // What DPMS must serve after cutover, read right before it (once: a retried COMPLETING keeps the first).
+    if (verifying && !this.state.cutoverInventory) await recordCutoverInventory(this.acts, this.request, this.state);
     const args = { service: this.service, execution: this.state.execution?.name };
     const requested = await this.retrying(() => this.acts.api[call](args)).catch((err) => this.settleAfterFailure(err));
     if (!requested) return;
@@ -266,6 +272,14 @@ class MigrationRun {
       if (done === undefined) return;
     }
     await this.untilSettled(expected);
+    if (verifying && this.state.outcome === 'SUCCEEDED') await this.verify();
+  }
+
+  /** DPMS's metastore against the source's at cutover; a mismatch is flagged and told, the outcome stays. */
+  private async verify(): Promise<void> {
+    const verification = await verifyCutover(this.acts, this.request, this.state);
+    publishVisibility(this.state, this.service);
+    this.notifier.emit('verification', verificationLine(verification));
   }
 
   /** Watches until the execution is terminal and the service has left MIGRATING, then records the outcome. */

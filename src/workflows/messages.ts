@@ -2,7 +2,7 @@
 // Client, CLI and tests import them from here.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey } from '@temporalio/common';
-import type { DecisionArgs } from '../schemas';
+import type { DecisionArgs, MigrationRequestInput } from '../schemas';
 import type { MigrationStatus } from './migration-state';
 
 /** Begin cutover once the execution is RUNNING in REPLICATION. Optional `{ by, reason }`. Fire-and-forget. */
@@ -11,6 +11,10 @@ export const completeSignal = defineSignal<[DecisionArgs?]>('complete');
 export const cancelSignal = defineSignal<[DecisionArgs?]>('cancel');
 /** A snapshot of the workflow's state: stage, service and execution state, backups, requests, last error. */
 export const statusQuery = defineQuery<MigrationStatus>('status');
+
+/** The service and migration config the run was started with (passwords only as secret references; no notify
+ * targets, which may be webhook URLs): what `verify` needs to read the source again. */
+export const requestQuery = defineQuery<Pick<MigrationRequestInput, 'service' | 'migrationExecution'>>('request');
 
 /** The answer to requestComplete / requestCancel. A refusal is an update failure whose message says why. */
 export interface DecisionAnswer {

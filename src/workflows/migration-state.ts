@@ -1,5 +1,7 @@
 // Shapes the workflow owns and pure functions over them. Plain JSON only: this state is the query
 // answer and the continue-as-new payload, so it holds ISO time strings and arrays, never secrets.
+import type { RecordedInventory } from '../activities/verification';
+import type { Verification } from '../hive/reconcile';
 import type { PlanReport } from '../plan/report';
 import type { MigrationExecutionState, Phase, ServiceState } from '../schemas/vocabulary';
 import {
@@ -118,6 +120,11 @@ export interface MigrationState {
   watcherReturns: { quiet: number; changed: number };
   /** Values from a newer API revision seen so far ("execution state X"), each logged once. */
   unknownValues?: string[];
+  /** The source's inventory recorded right before completeMigration: key, digest and counts (names are in the
+   * worker's inventory store), or why it was not recorded. */
+  cutoverInventory?: RecordedInventory;
+  /** The reconciliation after SUCCEEDED: DPMS's inventory against the cutover record. */
+  verification?: Verification;
 }
 
 export type MigrationStatus = MigrationState & {
@@ -135,6 +142,8 @@ export interface MigrationResult {
   backupsRestored: boolean;
   /** The audit trail: every complete/cancel request, who, when, why, and whether it was accepted. */
   requests: DecisionRecord[];
+  /** After a cutover: whether DPMS serves what the source held (a mismatch keeps the outcome SUCCEEDED). */
+  verification?: Verification;
 }
 
 export function initialState(now: string, requestIds: MigrationState['requestIds']): MigrationState {

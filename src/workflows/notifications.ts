@@ -9,7 +9,8 @@ import type { MigrationState } from './migration-state';
 
 export const NOTIFICATIONS_PATCH = 'notifications';
 
-export type NotificationKind = 'stage' | 'outcome' | 'awaiting_user_action' | 'unknown_value' | 'api_error';
+export type NotificationKind =
+  'stage' | 'outcome' | 'awaiting_user_action' | 'unknown_value' | 'api_error' | 'verification' | 'source_health';
 
 /** What a receiver gets (as JSON, or as a chat line). Names and states only: never a secret or a reference. */
 export interface NotificationEvent {

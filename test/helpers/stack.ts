@@ -2,7 +2,10 @@
 // Temporal dev server. `node --import tsx` rather than the tsx binary: tsx runs the script in a grandchild
 // that a SIGKILL of its parent would orphan.
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeOnExit } from '../../scripts/lib/reaper';
 import { freePort } from '../../scripts/lib/ports';
 import { spawnService } from '../../scripts/lib/services';
 import { localTemporalEnv } from '../../scripts/lib/temporal-profile';
@@ -65,6 +68,8 @@ export async function startStack(
     HOME: process.env.HOME,
     ...localTemporalEnv(temporalAddress, {}),
     METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
+    // The workers' shared inventory store (recorded before cutover, read by the verification after it).
+    METASTORE_MIGRATOR_INVENTORY_DIR: inventoryDir(),
     ...options.env,
   };
   const workers: ServiceProcess[] = [];
@@ -124,4 +129,10 @@ export async function startStack(
       await Promise.allSettled([...workers.map((w) => w.stop()), emulator.stop()]);
     },
   };
+}
+
+function inventoryDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'inventories-'));
+  removeOnExit(dir);
+  return dir;
 }

@@ -6,7 +6,12 @@ import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { PassThroughClient } from 'google-auth-library';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createActivities } from '../../src/activities';
+import { InventoryStore } from '../../src/hive/inventory-store';
+import { removeOnExit } from '../../scripts/lib/reaper';
 import { TASK_QUEUE, loadConfig } from '../../src/config';
 import { createFleetWorkers } from '../../src/fleet/workers';
 import type { WorkerSizing } from '../../src/fleet/workers';
@@ -81,6 +86,11 @@ export interface WorkerOverrides {
 
 let runtimeInstalled = false;
 
+/** One inventory store per test process, removed at exit. */
+const inventoryDir = mkdtempSync(join(tmpdir(), 'inventories-'));
+removeOnExit(inventoryDir);
+const inventories = new InventoryStore(inventoryDir);
+
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -130,6 +140,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
           metastore: clientFor('control'),
           pollMetastore: clientFor('poll'),
           secrets: createSecretResolver(secretEnv, secretManager),
+          inventories,
         }),
         sizing: { ...loadConfig({}).sizing, ...overrides.sizing },
         identity: overrides.identity,

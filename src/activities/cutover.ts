@@ -1,0 +1,184 @@
+// The source around cutover: what it looked like at the start (the Hive schema VERSION, the client hosts holding
+// sessions: the self-managed metastore servers), its health while replicating (the plan's source checks again,
+// by retry-as-poll: no slot and no history event while nothing changes), and the cutover readiness checks.
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import type { Finding } from '../plan/findings';
+import type { MigrationExecutionRequest } from '../schemas';
+import type { SecretResolver } from '../secrets/resolver';
+import type { RetentionNeed } from '../source/cdc-settings';
+import { readSourceSessions, type SourceSessions, workloadsFinding } from '../source/sessions';
+import { sourceFindings } from './plan';
+import { UNCHANGED } from './polling';
+import { type SourceConnections, sourceConnections } from './source-connections';
+
+/** What the workflow keeps of the source at the start. */
+export type SourceBaseline =
+  | {
+      schemaVersion?: string;
+      hosts: string[];
+      sessions: SourceSessions['sessions'];
+      seesAllUsers: boolean;
+      recordedAt: string;
+    }
+  | { skipped: string };
+
+export interface SourceCheckArgs {
+  migrationExecution: MigrationExecutionRequest;
+  hiveVersion?: string;
+  baseline?: SourceBaseline;
+  /** Days of binlog the CDC stream may need (options.binlogRetentionDays). */
+  retentionDays: number;
+  /** Since when the execution awaits user action (its stream stopped): that time adds to the retention need. */
+  awaitingSince?: string;
+}
+
+export interface WorkloadOptions {
+  dpmsClientCidrs?: string[];
+  allowedClients?: string[];
+}
+
+export interface SourceHealthArgs extends SourceCheckArgs {
+  /** The levels of the last check by id; the watch returns when they differ. */
+  last: Record<string, string>;
+  intervalMs: number;
+  /** No check before this time (the first one comes an interval after the previous). */
+  dueAt: string;
+}
+
+export interface SourceHealthRead {
+  checkedAt: string;
+  findings: Finding[];
+}
+
+export interface CutoverReadinessArgs extends SourceCheckArgs, WorkloadOptions {}
+
+const DAY_SECONDS = 86_400;
+
+export function createCutoverActivities({ secrets }: { secrets: SecretResolver }) {
+  const connections = async (migrationExecution: MigrationExecutionRequest): Promise<SourceConnections> => {
+    const source = await sourceConnections(migrationExecution, secrets);
+    if (!source) throw ApplicationFailure.nonRetryable('the migration has no Cloud SQL source', 'InvalidArgument');
+    return source;
+  };
+  /** The plan's source checks, VERSION against the start's, and the sessions (for the gate). */
+  const checkSourceNow = async (args: SourceCheckArgs, now: number) => {
+    const source = await connections(args.migrationExecution);
+    const [findings, sessions] = await Promise.all([
+      sourceFindings(source, args.hiveVersion, retentionNeed(args, now)),
+      readSourceSessions(source.hive),
+    ]);
+    return { source, findings: [...findings, schemaUnchangedFinding(args.baseline, sessions)], sessions };
+  };
+  return {
+    /** Right before startMigration: VERSION and the hosts with sessions on the Hive database. */
+    async readSourceBaseline({
+      migrationExecution,
+    }: {
+      migrationExecution: MigrationExecutionRequest;
+    }): Promise<SourceBaseline> {
+      const source = await connections(migrationExecution);
+      const read = await readSourceSessions(source.hive);
+      if ('unreachable' in read) return { skipped: read.unreachable };
+      const cdcUser = source.cdc.user;
+      const hosts = [...new Set(read.sessions.filter((s) => s.user !== cdcUser).map((s) => s.host))].sort();
+      log.info('source baseline', { schemaVersion: read.schemaVersion, hosts });
+      return { ...read, hosts, recordedAt: read.readAt };
+    },
+
+    /**
+     * One attempt of the health watch: when due, runs the source checks; returns when a check's level differs
+     * from `last`, else fails benignly and the server comes back after the interval.
+     */
+    async watchSourceHealth(args: SourceHealthArgs): Promise<SourceHealthRead> {
+      const now = Date.now();
+      const due = Date.parse(args.dueAt);
+      if (now < due) throw notYet(due - now, 'source check not due yet');
+      const { findings } = await checkSourceNow(args, now);
+      const changed =
+        findings.some((f) => args.last[f.check] !== f.level) || Object.keys(args.last).length !== findings.length;
+      if (changed) return { checkedAt: new Date(now).toISOString(), findings };
+      throw notYet(args.intervalMs, 'source health unchanged');
+    },
+
+    /** The source side of the cutover gate: the source checks, VERSION unchanged, and the workloads moved. */
+    async checkCutoverReadiness(args: CutoverReadinessArgs): Promise<Finding[]> {
+      const now = Date.now();
+      const { source, findings, sessions } = await checkSourceNow(args, now);
+      Context.current().heartbeat();
+      return [...findings, workloadsCheck(args, sessions, source.cdc.user)];
+    },
+  };
+}
+
+function notYet(ms: number, message: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: UNCHANGED,
+    message,
+    category: 'BENIGN',
+    nextRetryDelay: Math.max(1, Math.round(ms)),
+  });
+}
+
+/** 7 days (Datastream's floor) or more: the engineer's estimate, plus a stopped stream's time and a day's margin. */
+export function retentionNeed(
+  args: Pick<SourceCheckArgs, 'retentionDays' | 'awaitingSince'>,
+  now: number,
+): RetentionNeed | undefined {
+  const paused = args.awaitingSince ? Math.max(0, (now - Date.parse(args.awaitingSince)) / 1000) : 0;
+  const fromOption = args.retentionDays * DAY_SECONDS;
+  const fromPause = paused > 0 ? paused + DAY_SECONDS : 0;
+  const seconds = Math.round(Math.max(fromOption, fromPause));
+  if (seconds <= 7 * DAY_SECONDS) return undefined;
+  const why =
+    fromPause > fromOption
+      ? `the execution has awaited user action (its stream stopped) for ${(paused / DAY_SECONDS).toFixed(1)} days, plus a day`
+      : `binlogRetentionDays is ${args.retentionDays}`;
+  return { seconds, why };
+}
+
+function schemaUnchangedFinding(
+  baseline: SourceBaseline | undefined,
+  sessions: SourceSessions | { unreachable: string },
+): Finding {
+  const id = 'hive.schemaUnchanged';
+  if ('unreachable' in sessions)
+    return { check: id, level: 'skipped', message: `not checked: ${sessions.unreachable}` };
+  if (!baseline || 'skipped' in baseline) {
+    return { check: id, level: 'skipped', message: 'no VERSION was recorded at the start to compare with' };
+  }
+  if (sessions.schemaVersion === baseline.schemaVersion) {
+    return { check: id, level: 'ok', message: `the Hive schema is still ${baseline.schemaVersion ?? 'unversioned'}` };
+  }
+  return {
+    check: id,
+    level: 'error',
+    message: `the Hive schema VERSION changed from ${baseline.schemaVersion ?? 'none'} to ${sessions.schemaVersion ?? 'none'} since the start (schematool during CDC mis-copies rows)`,
+  };
+}
+
+function workloadsCheck(
+  args: CutoverReadinessArgs,
+  sessions: SourceSessions | { unreachable: string },
+  cdcUser: string,
+): Finding {
+  if ('unreachable' in sessions) {
+    return { check: 'workloads.moved', level: 'skipped', message: `not checked: ${sessions.unreachable}` };
+  }
+  if (!args.baseline || 'skipped' in args.baseline) {
+    if (!args.dpmsClientCidrs) {
+      return {
+        check: 'workloads.moved',
+        level: 'skipped',
+        message:
+          'no client hosts were recorded at the start and no dpmsClientCidrs are set, so old clients cannot be told from DPMS',
+      };
+    }
+  }
+  const baselineHosts = args.baseline && 'hosts' in args.baseline ? args.baseline.hosts : [];
+  return workloadsFinding(sessions, {
+    baselineHosts,
+    cdcUser,
+    ...(args.dpmsClientCidrs && { dpmsClientCidrs: args.dpmsClientCidrs }),
+    ...(args.allowedClients && { allowedClients: args.allowedClients }),
+  });
+}

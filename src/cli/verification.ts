@@ -1,0 +1,54 @@
+// The CLI's side of the reconciliation: `verify` (runs verifyMigration on the worker with the migration's own
+// config) and the lines `status` and `wait` print about a verification.
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Verification } from '../hive/reconcile';
+import { verificationLine } from '../hive/reconcile';
+import type { MigrationExecutionRequest } from '../schemas';
+import { requestQuery, statusQuery, workflowIdFor } from '../workflows/messages';
+import type { verifyMigration } from '../workflows/verify-migration';
+
+/** `wait` and `verify` exit with this when DPMS does not serve what the source held. */
+export const MISMATCH_EXIT_CODE = 3;
+
+/** 0 verified, MISMATCH_EXIT_CODE on a mismatch, 1 when nothing could be compared. */
+export function verificationExitCode(verification: Verification | undefined): number {
+  if (!verification || verification.status === 'ok') return 0;
+  return verification.status === 'mismatch' ? MISMATCH_EXIT_CODE : 1;
+}
+
+/**
+ * The migration's config comes from its workflow (`request` query, open or closed), unless `--config` gave one;
+ * after cutover the workflow's record of the source at cutover goes along.
+ */
+export async function runVerify(
+  client: Client,
+  taskQueue: string,
+  service: string,
+  fromConfig?: MigrationExecutionRequest,
+): Promise<Verification> {
+  const handle = client.workflow.getHandle(workflowIdFor(service));
+  const migrationExecution = fromConfig ?? (await handle.query(requestQuery)).migrationExecution;
+  const status = fromConfig ? undefined : await handle.query(statusQuery);
+  const recorded = status?.cutoverInventory;
+  return client.workflow.execute<typeof verifyMigration>('verifyMigration', {
+    taskQueue,
+    workflowId: `verify/${service}/${randomUUID()}`,
+    args: [{ service, migrationExecution, ...(recorded && 'key' in recorded ? { cutover: recorded } : {}) }],
+  });
+}
+
+const SHOWN = 20;
+
+export function formatVerification(verification: Verification): string {
+  const lines = [`verified   ${verificationLine(verification)}`];
+  const report = verification.report;
+  if (verification.endpoint) lines.push(`           DPMS read at ${verification.endpoint}, ${verification.checkedAt}`);
+  if (!report || report.ok) return lines.join('\n');
+  for (const d of report.differences.slice(0, SHOWN)) {
+    lines.push(`  ${d.problem.padEnd(8)} ${d.kind.padEnd(9)} ${d.name}${d.detail ? ` — ${d.detail}` : ''}`);
+  }
+  const total = report.totals.missing + report.totals.extra + report.totals.differing;
+  if (total > SHOWN) lines.push(`  … and ${total - SHOWN} more (--json lists the first ${report.differences.length})`);
+  return lines.join('\n');
+}

@@ -1,0 +1,38 @@
+// verifyMigration: the CLI's `verify` — DPMS's Hive inventory (through the service's Thrift endpoint) against the
+// source's, on the worker, where the secrets resolve and both are reachable. Before cutover it shows how far
+// DPMS's view and the source differ; after it, the cutover record is compared when the worker has it.
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { InventoryRecord } from '../hive/inventory';
+import type { Verification } from '../hive/reconcile';
+import type { MigrationExecutionRequest } from '../schemas';
+import { FailureType } from '../failure-types';
+import { activityProxies } from './activity-proxies';
+import { schemas } from './schemas-on-demand';
+
+export interface VerifyMigrationArgs {
+  service: string;
+  migrationExecution: MigrationExecutionRequest;
+  /** The migration's record of the source at cutover, when there was one. */
+  cutover?: InventoryRecord;
+}
+
+export async function verifyMigration(args: VerifyMigrationArgs): Promise<Verification> {
+  const { MigrationRequestSchema, formatIssues } = schemas();
+  const parsed = MigrationRequestSchema.safeParse({
+    service: args.service,
+    migrationExecution: args.migrationExecution,
+  });
+  if (!parsed.success) {
+    throw ApplicationFailure.create({
+      type: FailureType.InvalidArgument,
+      message: `invalid verification request:\n${formatIssues(parsed.error, 'request')}`,
+      nonRetryable: true,
+    });
+  }
+  const acts = activityProxies(parsed.data.options);
+  return acts.inventory.verifyMigration({
+    service: parsed.data.service,
+    migrationExecution: parsed.data.migrationExecution,
+    ...(args.cutover && { cutover: args.cutover }),
+  });
+}
