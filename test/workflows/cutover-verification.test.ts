@@ -33,7 +33,12 @@ after(async () => {
 });
 
 const config = () =>
-  migrationExecutionRequest({ port: source.hive.port, database: source.database, hiveUser: source.hive.user, cdcUser: source.cdc.user });
+  migrationExecutionRequest({
+    port: source.hive.port,
+    database: source.database,
+    hiveUser: source.hive.user,
+    cdcUser: source.cdc.user,
+  });
 
 /** Starts a migration from the MariaDB source, waits for REPLICATION, runs `during`, completes, returns the result. */
 async function migrate(during: (service: string, taskQueue: string) => Promise<void> = async () => {}) {
