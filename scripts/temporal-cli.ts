@@ -17,6 +17,7 @@ export const SEARCH_ATTRIBUTES: string[] = [
   'MetastoreService=Keyword',
   'MigrationStage=Keyword',
   'MigrationExecutionState=Keyword',
+  'SourceHealth=Keyword',
 ];
 
 export type Log = (line: string) => void;

@@ -18,6 +18,7 @@ import { MetastoreClient } from './metastore/client';
 import { migrationExecutionName } from './metastore/names';
 import { loadMigrationConfig } from './cli/migration-config';
 import { formatVerification, runVerify, verificationExitCode } from './cli/verification';
+import { formatCutover } from './cli/cutover';
 import { redact } from './secrets/redact';
 import { MigrationRequestSchema, ServiceNameSchema, formatIssues } from './schemas';
 import type { MigrationRequest } from './schemas';
@@ -27,6 +28,7 @@ import {
   MigrationExecutionStateKey,
   MigrationStageKey,
   WORKFLOW_TYPE,
+  checkCutoverUpdate,
   requestCancelUpdate,
   requestCompleteUpdate,
   statusQuery,
@@ -46,7 +48,11 @@ commands:
   watch     [--interval S]                   live view: stage timeline, execution, polls, last error, decisions;
                                              without --service every running migration; redraws on a terminal,
                                              one line per change on a pipe or with --json
-  complete  [--reason TEXT] [--by NAME]      ask for cutover; refused unless the execution is RUNNING/REPLICATION
+  complete  [--reason TEXT] [--by NAME] [--override CHECK]… [--dry-run]
+                                             ask for cutover: the cutover checks run first (execution, API
+                                             errors, source health, schema VERSION, workloads.moved); refused
+                                             with the reasons unless those checks are overridden by name;
+                                             --dry-run shows the checks and decides nothing
   cancel    [--reason TEXT] [--by NAME]      cancel the migration; refused once cutover is under way
   wait                                       wait for the workflow to end and print its result; exits 3
                                              when the verification after cutover found a mismatch
@@ -86,6 +92,7 @@ function parse(argv: string[]): { command: string; options: Options } {
       override: { type: 'string', multiple: true },
       notify: { type: 'string', multiple: true },
       'skip-plan': { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
       migration: { type: 'string' },
       'poll-interval': { type: 'string' },
       'operation-poll': { type: 'string' },
@@ -247,7 +254,14 @@ const commands: Record<string, (config: Config, options: Options, print: Printer
   },
 
   async complete(config, options, print) {
+    if (options.values['dry-run'] === true) {
+      const handle = (await temporalClient(config)).workflow.getHandle(workflowIdFor(options.service));
+      const report = await handle.executeUpdate(checkCutoverUpdate, { args: [{ override: overridesOf(options) }] });
+      print(report, formatCutover(report));
+      return report.ok ? 0 : 1;
+    }
     await requestDecision(config, options, print, 'complete');
+    return 0;
   },
 
   async cancel(config, options, print) {
@@ -375,6 +389,11 @@ async function runPlan(config: Config, request: MigrationRequest): Promise<PlanR
   });
 }
 
+function overridesOf(options: Options): string[] {
+  const override = options.values.override;
+  return Array.isArray(override) ? override : [];
+}
+
 /** Search attribute values are keywords: letters, digits and underscores only, so no query injection. */
 function keyword(flag: string, value: string): string {
   if (!/^[A-Z_]+$/.test(value)) throw new UsageError(`--${flag}: expected an upper-case name such as REPLICATION`);
@@ -388,7 +407,10 @@ async function requestDecision(config: Config, options: Options, print: Printer,
   const workflowId = workflowIdFor(options.service);
   const handle = (await temporalClient(config)).workflow.getHandle(workflowId);
   const update = action === 'complete' ? requestCompleteUpdate : requestCancelUpdate;
-  const answer = await handle.executeUpdate(update, { args: [{ by, reason }] });
+  const override = action === 'complete' ? overridesOf(options) : [];
+  const answer = await handle.executeUpdate(update, {
+    args: [{ by, reason, ...(override.length > 0 && { override }) }],
+  });
   const again = answer.alreadyRequested ? ' (already requested; nothing new)' : '';
   print(
     { workflowId, ...answer, by, reason },

@@ -21,6 +21,8 @@ export const FailureType = {
   SecretUnresolved: 'SecretUnresolved',
   /** The service or the migration is not in a state where the migration can go on. */
   PrecheckFailed: 'PrecheckFailed',
+  /** complete was refused by the cutover checks; the message names them and the overrides that would pass. */
+  CutoverBlocked: 'CutoverBlocked',
   /** The migration execution ended FAILED (or its operation failed). */
   MigrationFailed: 'MigrationFailed',
   /** The service disappeared while the migration was open. */

@@ -1,4 +1,5 @@
 // Text rendering for the CLI. --json prints the same objects unformatted.
+import { formatSourceHealth } from './cutover';
 import { formatVerification } from './verification';
 import type { LiveActivity } from './live';
 import type { PlanReport } from '../plan/report';
@@ -90,6 +91,7 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): str
         : `cutover    source inventory recorded ${inventory.recordedAt}: ${inventory.counts.databases} databases, ${inventory.counts.tables} tables, ${inventory.counts.partitions} partitions, ${inventory.counts.functions} functions`,
     );
   }
+  lines.push(...formatSourceHealth(s));
   if (s.verification) lines.push(formatVerification(s.verification));
   lines.push(
     `history    ${s.historyLength} events in this run${s.continuedAsNew ? `, ${s.continuedAsNew} earlier runs` : ''}`,
@@ -115,7 +117,7 @@ export function formatWorkflowList(rows: WorkflowRow[]): string {
     .join('\n');
 }
 
-const MARK = { ok: 'ok  ', warning: 'WARN', error: 'FAIL', skipped: 'skip' } as const;
+export const MARK = { ok: 'ok  ', warning: 'WARN', error: 'FAIL', skipped: 'skip' } as const;
 
 export function formatPlan(report: PlanReport): string {
   const lines = [

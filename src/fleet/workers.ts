@@ -67,7 +67,11 @@ export async function createFleetWorkers(options: FleetWorkerOptions): Promise<F
     taskQueue: pollTaskQueue(taskQueue),
     ...identity,
     dataConverter,
-    activities: { pollMigrationChange: activities.pollMigrationChange },
+    // The waits that hold no slot between attempts: migration polls and the source health watch.
+    activities: {
+      pollMigrationChange: activities.pollMigrationChange,
+      watchSourceHealth: activities.watchSourceHealth,
+    },
     maxConcurrentActivityTaskExecutions: sizing.pollSlots,
     maxConcurrentActivityTaskPolls: sizing.activityTaskPollers,
     shutdownGraceTime: '10s',

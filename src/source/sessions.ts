@@ -93,7 +93,7 @@ export function workloadsFinding(read: SourceSessions, rules: WorkloadRules): Fi
   }
   const visibility = read.seesAllUsers
     ? ''
-    : ' (only the DPMS user’s own sessions are visible: grant it PROCESS to see every user’s)';
+    : ' (only sessions of the DPMS user’s own account are visible: grant it PROCESS to see every account’s)';
   if (blocking.length > 0) {
     return finding(
       'workloads.moved',
@@ -101,9 +101,10 @@ export function workloadsFinding(read: SourceSessions, rules: WorkloadRules): Fi
       `clients still use the source's Hive database: ${blocking.join('; ')}. Move them to DPMS first${visibility}`,
     );
   }
+  // Clean as far as it can see: a warning when other accounts' sessions are out of sight, never a silent pass.
   return finding(
     'workloads.moved',
-    'ok',
+    read.seesAllUsers ? 'ok' : 'warning',
     `only DPMS (${dpms} sessions) and Datastream use the Hive database${visibility}`,
   );
 }

@@ -51,6 +51,16 @@ export function activityProxies(options: MigrationOptions) {
       cancellationType: 'TRY_CANCEL',
     }),
     /**
+     * watchSourceHealth, on the poll queue like the migration's polls: each attempt says when to come back
+     * (the check interval), so no slot is held and no history event written between checks.
+     */
+    healthPolls: proxyActivities<Activities>({
+      taskQueue: pollTaskQueue(workflowInfo().taskQueue),
+      startToCloseTimeout: Math.max(apiTimeout, 60_000),
+      retry: POLL_RETRY,
+      cancellationType: 'TRY_CANCEL',
+    }),
+    /**
      * The source's inventory before cutover and the reconciliation after it: one consistent read of a large
      * metastore (500,000 partitions) may take minutes against a remote server; the verification heartbeats.
      */

@@ -6,6 +6,7 @@ import type { DecisionArgs, MigrationRequestInput } from '../schemas';
 import {
   DECISIONS_METRIC,
   cancelSignal,
+  checkCutoverUpdate,
   completeSignal,
   requestCancelUpdate,
   requestCompleteUpdate,
@@ -13,6 +14,8 @@ import {
   statusQuery,
 } from './messages';
 import type { DecisionAnswer } from './messages';
+import { blockedMessage, CUTOVER_GATE_PATCH } from './cutover-gate';
+import type { CutoverReport } from './cutover-gate';
 import { recordDecision, updateRefusal } from './migration-state';
 import type { Action, MigrationState } from './migration-state';
 import { schemas } from './schemas-on-demand';
@@ -26,7 +29,17 @@ const decisions = () =>
 /** Marks runs that ignore malformed complete/cancel signals; older histories replay recording them. */
 export const IGNORE_MALFORMED_SIGNALS_PATCH = 'ignore-malformed-signals';
 
-export function installHandlers(state: MigrationState, request: MigrationRequestInput, onDecision: () => void): void {
+/** Set by the workflow once its request is valid: the cutover checks, with the engineer's overrides. */
+export interface CutoverHooks {
+  checks?: (overrides: readonly string[]) => Promise<CutoverReport>;
+}
+
+export function installHandlers(
+  state: MigrationState,
+  request: MigrationRequestInput,
+  onDecision: () => void,
+  cutover: CutoverHooks = {},
+): void {
   const service = request.service;
   setHandler(requestQuery, () => ({ service, migrationExecution: request.migrationExecution }));
   // Signals come from anywhere (stock CLI, Web UI) and cannot be refused, only ignored. Bare (no argument, or
@@ -40,10 +53,12 @@ export function installHandlers(state: MigrationState, request: MigrationRequest
       decisions().add(1, { action, result: 'ignored', via: 'signal' });
       return;
     }
-    const loose = (args ?? {}) as { by?: unknown; reason?: unknown };
+    const loose = (args ?? {}) as { by?: unknown; reason?: unknown; override?: unknown };
     const by = typeof loose.by === 'string' ? loose.by : undefined;
     const reason = typeof loose.reason === 'string' ? loose.reason : undefined;
-    recordDecision(state, { action, by, reason, at: now(), via: 'signal' });
+    const override = Array.isArray(loose.override) ? loose.override.filter((o) => typeof o === 'string') : undefined;
+    // A signalled complete is checked by the gate right before cutover (see managedMigration).
+    recordDecision(state, { action, by, reason, at: now(), via: 'signal', ...(override && { override }) });
     decisions().add(1, { action, result: 'accepted', via: 'signal' });
     onDecision();
   };
@@ -74,7 +89,61 @@ export function installHandlers(state: MigrationState, request: MigrationRequest
       throw ApplicationFailure.create({ type: 'Refused', message: refusal });
     }
   };
-  setHandler(requestCompleteUpdate, update('complete'), { validator: validator('complete') });
+  // complete runs the cutover checks before it is accepted (runs from before the gate accept at once).
+  const complete = async (args?: DecisionArgs): Promise<DecisionAnswer> => {
+    if (state.decision?.action === 'complete' || !cutover.checks || !patched(CUTOVER_GATE_PATCH)) {
+      return update('complete')(args);
+    }
+    const override = args?.override ?? [];
+    const report = await cutover.checks(override);
+    // The state may have moved on while the checks ran (a cancel, an outside ending).
+    const refusal = updateRefusal(state, 'complete');
+    if (refusal) {
+      decisions().add(1, { action: 'complete', result: 'refused', via: 'update' });
+      throw ApplicationFailure.create({ type: 'Refused', message: refusal });
+    }
+    const asked = {
+      action: 'complete' as const,
+      by: args?.by,
+      reason: args?.reason,
+      at: now(),
+      via: 'update' as const,
+    };
+    if (!report.ok) {
+      const message = blockedMessage(report);
+      state.requests.push({ ...asked, ...(override.length > 0 && { override }), accepted: false, note: message });
+      decisions().add(1, { action: 'complete', result: 'refused', via: 'update' });
+      throw ApplicationFailure.create({ type: FailureType.CutoverBlocked, message, details: [report] });
+    }
+    recordDecision(state, { ...asked, ...(override.length > 0 && { override }), gate: 'passed' });
+    decisions().add(1, { action: 'complete', result: 'accepted', via: 'update' });
+    onDecision();
+    return { accepted: true, action: 'complete', alreadyRequested: false, stage: state.stage, at: now() };
+  };
+  setHandler(requestCompleteUpdate, complete, { validator: validator('complete') });
+  setHandler(
+    checkCutoverUpdate,
+    async (args?: { override?: string[] }) => {
+      if (!cutover.checks)
+        throw ApplicationFailure.create({ type: 'Refused', message: 'the request is not checked yet' });
+      return cutover.checks(args?.override ?? []);
+    },
+    {
+      validator: (args?: { override?: string[] }) => {
+        const { DecisionArgsSchema, formatIssues } = schemas();
+        const parsed = DecisionArgsSchema.optional().safeParse(args);
+        if (!parsed.success) {
+          throw ApplicationFailure.create({ type: FailureType.InvalidArgument, message: formatIssues(parsed.error) });
+        }
+        if (state.stage !== 'REPLICATION') {
+          throw ApplicationFailure.create({
+            type: 'Refused',
+            message: `the cutover checks run while the migration is in REPLICATION; it is in ${state.stage}`,
+          });
+        }
+      },
+    },
+  );
   setHandler(requestCancelUpdate, update('cancel'), { validator: validator('cancel') });
 
   setHandler(statusQuery, () => ({

@@ -21,6 +21,11 @@ import { activityProxies } from './activity-proxies';
 import type { ActivityProxies } from './activity-proxies';
 import { backoffMs, failureMessage, failureType, isBudgetWait, isTransientFailure } from './failures';
 import { installHandlers } from './handlers';
+import type { CutoverHooks } from './handlers';
+import { CUTOVER_GATE_PATCH, blockedMessage, recordBaseline, runCutoverChecks } from './cutover-gate';
+import type { CutoverReport } from './cutover-gate';
+import { SOURCE_HEALTH_PATCH, SourceHealthWatch } from './source-health';
+import type { SourceHealthChange } from './source-health';
 import { Notifier } from './notifications';
 import {
   applySnapshot,
@@ -84,10 +89,12 @@ export async function managedMigration(args: ManagedMigrationArgs): Promise<Migr
   // Handlers before the request check (an activity): a status query or a decision arriving meanwhile finds
   // them. They add no command, so histories recorded with the old order replay alike.
   const onDecision = { pollFast: () => {} }; // nothing polls yet
-  installHandlers(state, args.request, () => onDecision.pollFast());
+  const cutover: CutoverHooks = {};
+  installHandlers(state, args.request, () => onDecision.pollFast(), cutover);
   const request = await validRequest(args.request, args.state !== undefined);
   const run = new MigrationRun(request, state);
   onDecision.pollFast = () => run.pollFastFromNow();
+  cutover.checks = (overrides) => run.cutoverChecks(overrides);
   return run.execute();
 }
 
@@ -95,6 +102,7 @@ class MigrationRun {
   private readonly acts: ActivityProxies;
   private readonly service: string;
   private readonly notifier: Notifier;
+  private health?: SourceHealthWatch;
 
   constructor(
     private readonly request: MigrationRequest,
@@ -180,6 +188,7 @@ class MigrationRun {
     );
     this.state.plan = report;
     if (facts) this.state.serviceState = facts.state;
+    if (facts?.hiveVersion) this.state.hiveVersion = facts.hiveVersion;
     if (report.ok && facts) return facts;
     this.end('PRECHECK_FAILED', `precheck failed: ${blockingSummary(report)}`);
     return undefined;
@@ -213,6 +222,10 @@ class MigrationRun {
 
   private async start(): Promise<void> {
     if (this.cancelRequested()) return this.end('CANCELLED', 'cancelled before the migration started');
+    // What the source looks like before DPMS connects: the gate tells old clients from DPMS by it.
+    if (patched(CUTOVER_GATE_PATCH) && !this.state.sourceBaseline) {
+      await recordBaseline(this.acts, this.request, this.state);
+    }
     const { migrationExecution, migrationExecutionId } = this.request;
     const args = {
       service: this.service,
@@ -238,6 +251,18 @@ class MigrationRun {
 
   /** REPLICATION: wait, with no deadline, for the engineer or for something outside to change. */
   private async waitForDecision(): Promise<void> {
+    if (patched(SOURCE_HEALTH_PATCH)) {
+      this.health = new SourceHealthWatch(this.acts, this.request, this.state, (changes) => this.onHealth(changes));
+      this.health.start();
+    }
+    try {
+      await this.replicate();
+    } finally {
+      this.health?.stop();
+    }
+  }
+
+  private async replicate(): Promise<void> {
     let last = this.state.lastSnapshot ?? (await this.poll(this.state.execution?.name));
     for (;;) {
       if (this.settleExternal(last)) return;
@@ -245,7 +270,8 @@ class MigrationRun {
       const known = isKnownRead(last);
       if (this.cancelRequested() && known) return this.enter('CANCELLING');
       if (this.state.decision?.action === 'complete' && isReplicating(this.state.execution) && known) {
-        return this.enter('COMPLETING');
+        if (await this.gatePasses()) return this.enter('COMPLETING');
+        continue;
       }
       if (this.historyIsLong()) await this.continueAsNew();
       const watched = await raceUntil(
@@ -352,6 +378,42 @@ class MigrationRun {
     this.enter('DONE');
   }
 
+  // ---- cutover gate and source health ------------------------------------------------------------
+
+  /** The cutover checks with `overrides` (the update's gate, complete --dry-run, and a signal's complete). */
+  cutoverChecks(overrides: readonly string[]): Promise<CutoverReport> {
+    return runCutoverChecks(this.acts, this.request, this.state, overrides);
+  }
+
+  /**
+   * A complete accepted by signal (or by an update before the gate existed) is checked now; if blocked, it is
+   * set aside (kept in `requests` with the reasons), told, and the migration keeps replicating.
+   */
+  private async gatePasses(): Promise<boolean> {
+    const decision = this.state.decision;
+    if (!decision || decision.gate === 'passed' || !patched(CUTOVER_GATE_PATCH)) return true;
+    const report = await this.cutoverChecks(decision.override ?? []);
+    if (this.state.decision !== decision) return false; // replaced (a cancel) while the checks ran
+    if (report.ok) {
+      decision.gate = 'passed';
+      return true;
+    }
+    decision.accepted = false;
+    decision.note = blockedMessage(report);
+    this.state.decision = undefined;
+    this.notifier.emit('cutover_blocked', decision.note);
+    return false;
+  }
+
+  private onHealth(changes: SourceHealthChange[]): void {
+    publishVisibility(this.state, this.service);
+    if (changes.length === 0) return;
+    const status = this.state.sourceHealth?.status ?? 'unknown';
+    const lines = changes.map((c) => `${c.check} ${c.from ?? 'new'} → ${c.to}: ${c.message}`);
+    log.warn('source health changed', { status, changes: lines });
+    this.notifier.emit('source_health', `source health ${status}: ${lines.join('; ')}`);
+  }
+
   // ---- helpers -------------------------------------------------------------------------------------
 
   /** The last word to the receivers, and whatever is still in flight, before the run closes. */
@@ -436,6 +498,10 @@ class MigrationRun {
         snapshot.execution?.stateMessage ?? 'the migration waits for an engineer',
       );
     }
+    // The CDC stream stops while the execution awaits the user: binlogs must last that long too.
+    if (state === 'AWAITING_USER_ACTION' && before !== state) this.state.awaitingSince = snapshot.polledAt;
+    if (state !== 'AWAITING_USER_ACTION' && this.state.awaitingSince) delete this.state.awaitingSince;
+    if ((state === 'AWAITING_USER_ACTION') !== (before === 'AWAITING_USER_ACTION')) this.health?.restart();
     if (snapshot.error) this.notifier.errorSeen(snapshot.error.type, snapshot.error.message);
     else this.notifier.errorCleared();
     if (snapshot.execution?.state !== before) this.pollFastFromNow();

@@ -3,6 +3,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey } from '@temporalio/common';
 import type { DecisionArgs, MigrationRequestInput } from '../schemas';
+import type { CutoverReport } from './cutover-gate';
 import type { MigrationStatus } from './migration-state';
 
 /** Begin cutover once the execution is RUNNING in REPLICATION. Optional `{ by, reason }`. Fire-and-forget. */
@@ -31,10 +32,18 @@ export const requestCompleteUpdate = defineUpdate<DecisionAnswer, [DecisionArgs]
 /** Like `cancel`, but answers: refused once cutover or cancellation is under way, or after the end. */
 export const requestCancelUpdate = defineUpdate<DecisionAnswer, [DecisionArgs]>('requestCancel');
 
+/**
+ * complete --dry-run: runs the cutover checks and answers with them (overrides applied), deciding nothing.
+ * Refused unless the migration is in REPLICATION.
+ */
+export const checkCutoverUpdate = defineUpdate<CutoverReport, [{ override?: string[] }]>('checkCutover');
+
 /** Visibility: list "all migrations in REPLICATION" in the Web UI or with `list-workflows`. */
 export const MetastoreServiceKey = defineSearchAttributeKey('MetastoreService', 'KEYWORD');
 export const MigrationStageKey = defineSearchAttributeKey('MigrationStage', 'KEYWORD');
 export const MigrationExecutionStateKey = defineSearchAttributeKey('MigrationExecutionState', 'KEYWORD');
+/** OK / WARN / ERROR: the source checks while replicating (absent until the first check). */
+export const SourceHealthKey = defineSearchAttributeKey('SourceHealth', 'KEYWORD');
 
 export const WORKFLOW_TYPE = 'managedMigration';
 

@@ -1,6 +1,9 @@
 // Shapes the workflow owns and pure functions over them. Plain JSON only: this state is the query
 // answer and the continue-as-new payload, so it holds ISO time strings and arrays, never secrets.
+import type { SourceBaseline } from '../activities/cutover';
 import type { RecordedInventory } from '../activities/verification';
+import type { CutoverReport } from './cutover-gate';
+import type { SourceHealth } from './source-health';
 import type { Verification } from '../hive/reconcile';
 import type { PlanReport } from '../plan/report';
 import type { MigrationExecutionState, Phase, ServiceState } from '../schemas/vocabulary';
@@ -83,6 +86,10 @@ export interface DecisionRecord {
   reason?: string;
   at: string;
   via: 'signal' | 'update' | 'workflow-cancellation';
+  /** Cutover checks the engineer overrode by name (complete only). */
+  override?: string[];
+  /** Set when the cutover checks passed as the update was accepted (a signal's are run before cutover). */
+  gate?: 'passed';
   accepted: boolean;
   note?: string;
 }
@@ -125,6 +132,16 @@ export interface MigrationState {
   cutoverInventory?: RecordedInventory;
   /** The reconciliation after SUCCEEDED: DPMS's inventory against the cutover record. */
   verification?: Verification;
+  /** The service's Hive version (hiveMetastoreConfig.version) from the precheck: the schema is judged by it. */
+  hiveVersion?: string;
+  /** The source right before startMigration: Hive schema VERSION and the client hosts holding sessions. */
+  sourceBaseline?: SourceBaseline;
+  /** Since when the execution awaits user action (its CDC stream stopped); cleared when it runs again. */
+  awaitingSince?: string;
+  /** Source checks while replicating: status, the levels and every change with its time. */
+  sourceHealth?: SourceHealth;
+  /** The last cutover readiness check (complete, complete --dry-run). */
+  cutoverChecks?: CutoverReport;
 }
 
 export type MigrationStatus = MigrationState & {

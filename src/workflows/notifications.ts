@@ -10,7 +10,14 @@ import type { MigrationState } from './migration-state';
 export const NOTIFICATIONS_PATCH = 'notifications';
 
 export type NotificationKind =
-  'stage' | 'outcome' | 'awaiting_user_action' | 'unknown_value' | 'api_error' | 'verification' | 'source_health';
+  | 'stage'
+  | 'outcome'
+  | 'awaiting_user_action'
+  | 'unknown_value'
+  | 'api_error'
+  | 'verification'
+  | 'source_health'
+  | 'cutover_blocked';
 
 /** What a receiver gets (as JSON, or as a chat line). Names and states only: never a secret or a reference. */
 export interface NotificationEvent {

@@ -1,7 +1,7 @@
 // Search attributes and memo kept current, so the Web UI and `list-workflows` can filter migrations by
 // stage or execution state. Upserted only when a value changes: each upsert is a history event.
 import { upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { MetastoreServiceKey, MigrationExecutionStateKey, MigrationStageKey } from './messages';
+import { MetastoreServiceKey, MigrationExecutionStateKey, MigrationStageKey, SourceHealthKey } from './messages';
 import type { MigrationState } from './migration-state';
 
 export function publishVisibility(state: MigrationState, service: string): void {
@@ -10,6 +10,8 @@ export function publishVisibility(state: MigrationState, service: string): void 
     { key: MetastoreServiceKey, value: service },
     { key: MigrationStageKey, value: state.stage },
     { key: MigrationExecutionStateKey, value: state.execution?.state ?? 'NONE' },
+    // Only once checked: runs from before the health watch (and clusters without the attribute) never upsert it.
+    ...(state.sourceHealth ? [{ key: SourceHealthKey, value: state.sourceHealth.status }] : []),
   ];
   const changed = wanted.filter(({ key, value }) => current.get(key) !== value);
   if (changed.length === 0) return;

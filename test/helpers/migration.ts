@@ -101,20 +101,23 @@ export async function waitFor<T>(
 }
 
 /** migrationExecutionRequest() as an engineer's YAML file, in the snake_case of Google's curl example. */
-export function snakeCaseConfigYaml({ cdcPassword = 'env:CDC_PASSWORD' } = {}): string {
+export function snakeCaseConfigYaml({
+  cdcPassword = 'env:CDC_PASSWORD',
+  source = UNREACHABLE_SOURCE,
+}: { cdcPassword?: string; source?: SourceLocation } = {}): string {
   return `
 cloud_sql_migration_config:
   cloud_sql_connection_config:
     instance_connection_name: test-project:us-central1:hive-mysql
     ip_address: 127.0.0.1
-    port: 1
-    hive_database_name: hive
-    username: hive
+    port: ${source.port}
+    hive_database_name: ${source.database}
+    username: ${source.hiveUser}
     password: env:HIVE_DB_PASSWORD
     proxy_subnet: projects/test-project/regions/us-central1/subnetworks/proxy
     nat_subnet: projects/test-project/regions/us-central1/subnetworks/nat
   cdc_config:
-    username: datastream
+    username: ${source.cdcUser}
     password: ${cdcPassword}
     vpc_network: projects/test-project/locations/global/networks/default
     subnet_ip_range: 10.0.0.0/29

@@ -156,7 +156,7 @@ const BAD_UPDATES: Array<[unknown, string, RegExp]> = [
   [{ by: null }, 'by', /not null/],
   [{ who: 'x' }, '(root)', /unknown field "who"/],
   [{ by: 'alice', reasn: 'typo' }, '(root)', /unknown field "reasn" \(did you mean "reason"\?\)/],
-  ['complete now', '(root)', /must be an object \{ by\?, reason\? \}, not a string/],
+  ['complete now', '(root)', /must be an object \{ by\?, reason\?, override\? \}, not a string/],
   [42, '(root)', /not a number/],
   [['alice'], '(root)', /not a list/],
   [null, '(root)', /not null/],

@@ -1,0 +1,40 @@
+// The CLI's cutover: `complete` asks through the workflow's update, which runs the cutover checks first and is
+// refused with their reasons (CutoverBlocked); `complete --dry-run` shows the checks without deciding anything.
+import type { CutoverReport } from '../workflows/cutover-gate';
+import type { MigrationStatus } from '../workflows/migration-state';
+import { MARK } from './format';
+
+export function formatCutover(report: CutoverReport): string {
+  const verdict = report.ok ? 'ready for cutover' : `blocked by ${report.blocking.join(', ')}`;
+  const lines = [`cutover checks for ${report.service} (${report.checkedAt}): ${verdict}`];
+  for (const f of report.findings) lines.push(`  ${MARK[f.level]}  ${f.check.padEnd(28)} ${f.message}`);
+  if (report.overridden.length > 0) lines.push(`overridden: ${report.overridden.join(', ')}`);
+  if (!report.ok) lines.push(`to complete anyway: ${report.blocking.map((c) => `--override ${c}`).join(' ')}`);
+  return lines.join('\n');
+}
+
+/** status lines: source health (with its last changes) and the last cutover check. */
+export function formatSourceHealth(s: MigrationStatus): string[] {
+  const lines: string[] = [];
+  const health = s.sourceHealth;
+  if (health) {
+    lines.push(`source     ${health.status} (checked ${health.checkedAt})`);
+    for (const c of health.changes.slice(-5))
+      lines.push(`           ${c.at} ${c.check} ${c.from ?? 'new'} → ${c.to}: ${c.message}`);
+  }
+  const baseline = s.sourceBaseline;
+  if (baseline) {
+    lines.push(
+      'skipped' in baseline
+        ? `baseline   not recorded: ${baseline.skipped}`
+        : `baseline   schema ${baseline.schemaVersion ?? 'unversioned'}; clients at the start: ${baseline.hosts.join(', ') || 'none'}`,
+    );
+  }
+  const checks = s.cutoverChecks;
+  if (checks) {
+    lines.push(
+      `cutover    checked ${checks.checkedAt}: ${checks.ok ? 'ready' : `blocked by ${checks.blocking.join(', ')}`}`,
+    );
+  }
+  return lines;
+}
