@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { requestCancelUpdate, requestCompleteUpdate, statusQuery } from '../src/workflows/messages';
+import { checkCutoverUpdate, requestCancelUpdate, requestCompleteUpdate, statusQuery } from '../src/workflows/messages';
 import { admin } from '../test/helpers/emulator';
 import { waitFor } from '../test/helpers/migration';
 import { startReceiver } from '../test/helpers/receiver';
@@ -65,6 +65,18 @@ const scenarios: Record<string, Scenario> = {
     } finally {
       await receiver.close();
     }
+  },
+  async 'cutover-checked'(h, taskQueue) {
+    // The source baseline, the health watch, a dry run, a signalled complete through the gate, the inventory
+    // recorded before cutover and the verification after it (the source is unreachable, so those are skipped).
+    const service = await h.seedService();
+    const handle = await h.start(service, taskQueue, { sourceCheckIntervalSeconds: 0.2 });
+    await h.waitForStage(service, 'REPLICATION');
+    await waitFor('a source health read', async () => (await handle.query(statusQuery)).sourceHealth !== undefined);
+    await handle.executeUpdate(checkCutoverUpdate, { args: [{}] });
+    await handle.signal('complete', { by: 'recorder' });
+    await handle.result();
+    return [handle];
   },
   async 'continued-as-new'(h, taskQueue) {
     const service = await h.seedService();

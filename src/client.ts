@@ -298,7 +298,7 @@ const commands: Record<string, (config: Config, options: Options, print: Printer
       result,
       `${result.outcome}: ${result.message ?? ''}${result.execution ? `\n${formatExecution(result.execution)}` : ''}${verification}`,
     );
-    return verificationExitCode(result.verification);
+    return verificationExitCode(result.verification, { skipped: 0 });
   },
 
   async verify(config, options, print) {

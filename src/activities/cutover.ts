@@ -1,7 +1,7 @@
 // The source around cutover: what it looked like at the start (the Hive schema VERSION, the client hosts holding
 // sessions: the self-managed metastore servers), its health while replicating (the plan's source checks again,
 // by retry-as-poll: no slot and no history event while nothing changes), and the cutover readiness checks.
-import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Finding } from '../plan/findings';
 import type { MigrationExecutionRequest } from '../schemas';
 import type { SecretResolver } from '../secrets/resolver';
@@ -104,7 +104,6 @@ export function createCutoverActivities({ secrets }: { secrets: SecretResolver }
     async checkCutoverReadiness(args: CutoverReadinessArgs): Promise<Finding[]> {
       const now = Date.now();
       const { source, findings, sessions } = await checkSourceNow(args, now);
-      Context.current().heartbeat();
       return [...findings, workloadsCheck(args, sessions, source.cdc.user)];
     },
   };

@@ -21,13 +21,32 @@ export interface VerificationDeps {
 
 export type RecordedInventory = InventoryRecord | { skipped: string };
 
+interface VerifyArgs {
+  service: string;
+  migrationExecution: MigrationExecutionRequest;
+  /** The record taken before cutover; without it the source is read as it is now. */
+  cutover?: InventoryRecord;
+}
+
+const HEARTBEAT_EVERY_MS = 5_000;
+
+/** Heartbeats on a timer while `work` runs (one long query gives no natural point to): a dead worker is seen soon. */
+async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
+  const ctx = Context.current();
+  const timer = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 export function createVerificationActivities({ metastore, secrets, inventories }: VerificationDeps) {
   const sourceNow = async (migrationExecution: MigrationExecutionRequest): Promise<HiveInventory | string> => {
     const source = await sourceConnections(migrationExecution, secrets);
     if (!source) return 'the migration has no Cloud SQL source';
     try {
-      const ctx = Context.current();
-      return await readSourceInventory(source.hive, (step) => ctx.heartbeat({ step }));
+      return await readSourceInventory(source.hive);
     } catch (err) {
       if (err instanceof SourceInventoryError) return err.message;
       throw err;
@@ -40,7 +59,7 @@ export function createVerificationActivities({ metastore, secrets, inventories }
       execution: string;
       migrationExecution: MigrationExecutionRequest;
     }): Promise<RecordedInventory> {
-      const inventory = await sourceNow(args.migrationExecution);
+      const inventory = await heartbeating(() => sourceNow(args.migrationExecution));
       if (typeof inventory === 'string') return { skipped: inventory };
       const record = await inventories.save(inventoryKey(args.workflowId, args.execution), inventory);
       log.info('recorded the source inventory before cutover', { ...record.counts, key: record.key });
@@ -51,52 +70,39 @@ export function createVerificationActivities({ metastore, secrets, inventories }
      * DPMS's inventory (Thrift, at the service's endpointUri) against the cutover record — or, without one, the
      * source as it is now. An endpoint the worker cannot reach is `skipped` with the reason, never a pass.
      */
-    async verifyMigration(args: {
-      service: string;
-      migrationExecution: MigrationExecutionRequest;
-      cutover?: InventoryRecord;
-    }): Promise<Verification> {
-      const checkedAt = () => new Date().toISOString();
-      const endpoint = (await metastore.getService(args.service)).endpointUri;
-      if (!endpoint)
-        return { status: 'skipped', ok: false, checkedAt: checkedAt(), note: 'the service has no endpointUri' };
-      const ctx = Context.current();
-      let dpms: HiveInventory;
-      try {
-        dpms = await readMetastoreInventory(endpoint, { onProgress: (progress) => ctx.heartbeat(progress) });
-      } catch (err) {
-        const note = `DPMS's metastore at ${endpoint} could not be read from the worker: ${(err as Error).message}`;
-        return { status: 'skipped', ok: false, checkedAt: checkedAt(), endpoint, note };
-      }
-      let note: string | undefined;
-      let source: HiveInventory | string | undefined;
-      if (args.cutover) {
-        const loaded = await inventories.load(args.cutover);
-        if ('unavailable' in loaded) note = `${loaded.unavailable}; compared with the source as it is now`;
-        else source = loaded;
-      }
-      const sourceFrom = source === undefined ? 'now' : 'cutover';
-      source ??= await sourceNow(args.migrationExecution);
-      if (typeof source === 'string') {
-        return {
-          status: 'skipped',
-          ok: false,
-          checkedAt: checkedAt(),
-          endpoint,
-          note: `the source could not be read: ${source}`,
-        };
-      }
-      const report = reconcile(source, dpms);
-      log.info('verification', { ok: report.ok, ...report.totals, sourceFrom });
-      return {
-        status: report.ok ? 'ok' : 'mismatch',
-        ok: report.ok,
-        checkedAt: report.checkedAt,
-        endpoint,
-        sourceFrom,
-        ...(note && { note }),
-        report,
-      };
+    async verifyMigration(args: VerifyArgs): Promise<Verification> {
+      return heartbeating(() => verify(args));
     },
   };
+
+  async function verify(args: VerifyArgs): Promise<Verification> {
+    const checkedAt = () => new Date().toISOString();
+    const endpoint = (await metastore.getService(args.service)).endpointUri;
+    if (!endpoint)
+      return { status: 'skipped', ok: false, checkedAt: checkedAt(), note: 'the service has no endpointUri' };
+    let dpms: HiveInventory;
+    try {
+      dpms = await readMetastoreInventory(endpoint);
+    } catch (err) {
+      const note = `DPMS's metastore at ${endpoint} could not be read from the worker: ${(err as Error).message}`;
+      return { status: 'skipped', ok: false, checkedAt: checkedAt(), endpoint, note };
+    }
+    let note: string | undefined;
+    let source: HiveInventory | string | undefined;
+    if (args.cutover) {
+      const loaded = await inventories.load(args.cutover);
+      if ('unavailable' in loaded) note = `${loaded.unavailable}; compared with the source as it is now`;
+      else source = loaded;
+    }
+    const sourceFrom = source === undefined ? 'now' : 'cutover';
+    source ??= await sourceNow(args.migrationExecution);
+    if (typeof source === 'string') {
+      const why = `the source could not be read: ${source}`;
+      return { status: 'skipped', ok: false, checkedAt: checkedAt(), endpoint, note: why };
+    }
+    const report = reconcile(source, dpms);
+    log.info('verification', { ok: report.ok, ...report.totals, sourceFrom });
+    const status = report.ok ? 'ok' : 'mismatch';
+    return { status, ok: report.ok, checkedAt: report.checkedAt, endpoint, sourceFrom, ...(note && { note }), report };
+  }
 }

@@ -11,10 +11,13 @@ import type { verifyMigration } from '../workflows/verify-migration';
 /** `wait` and `verify` exit with this when DPMS does not serve what the source held. */
 export const MISMATCH_EXIT_CODE = 3;
 
-/** 0 verified, MISMATCH_EXIT_CODE on a mismatch, 1 when nothing could be compared. */
-export function verificationExitCode(verification: Verification | undefined): number {
+/**
+ * `verify`: 0 verified, MISMATCH_EXIT_CODE on a mismatch, 1 when nothing could be compared. `wait` (`skipped` 0):
+ * a migration that succeeded is no failure because the worker could not compare; its output says so.
+ */
+export function verificationExitCode(verification: Verification | undefined, { skipped = 1 } = {}): number {
   if (!verification || verification.status === 'ok') return 0;
-  return verification.status === 'mismatch' ? MISMATCH_EXIT_CODE : 1;
+  return verification.status === 'mismatch' ? MISMATCH_EXIT_CODE : skipped;
 }
 
 /**

@@ -20,6 +20,7 @@ export const USAGE = `usage: npm run emulator -- [options]
   --verify-source           connect to the Cloud SQL source of each startMigration and fail the start
                             (FAILED_PRECONDITION) if it is unreachable, its Hive schema does not fit
                             the service's Hive version, or it is not ready for CDC
+  --thrift-host NAME        the host in each service's endpointUri (default: --host, or 127.0.0.1 for 0.0.0.0)
   --no-hive-thrift          serve no Hive Metastore Thrift endpoints (by default each service has one,
                             at its endpointUri, answering from the source while replicating)
   --seed-demo               create ${demoService().name}
@@ -54,6 +55,7 @@ export function parseFlags(argv: string[]): Flags {
   if (values.scenario !== undefined) options.scenario = scenario(values.scenario);
   if (values['verify-source']) options.verifySource = true;
   if (values['no-hive-thrift']) options.hiveThrift = false;
+  if (values['thrift-host'] !== undefined) options.thriftHost = nonEmpty('--thrift-host', values['thrift-host']);
   if (values['seed-demo']) options.services = [demoService()];
   return {
     port: integer('--port', values.port ?? String(DEFAULT_PORT), 0, 65_535),
@@ -81,6 +83,7 @@ function parse(argv: string[]) {
         'verify-source': { type: 'boolean', default: false },
         'seed-demo': { type: 'boolean', default: false },
         'no-hive-thrift': { type: 'boolean', default: false },
+        'thrift-host': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },

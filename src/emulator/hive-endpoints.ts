@@ -50,18 +50,23 @@ export class HiveEndpoints {
   private readonly faults: CopyFault[] = [];
   private closed = false;
 
-  constructor(private readonly core: EmulatorCore) {}
+  constructor(
+    private readonly core: EmulatorCore,
+    private readonly hosts: { bind: string; advertised: string } = { bind: '127.0.0.1', advertised: '127.0.0.1' },
+  ) {}
 
   /** Opens the service's listener and points its endpointUri at it. Safe to call again. */
   open(service: string): Promise<void> {
     const endpoint = this.endpoint(service);
     if (this.closed) return Promise.resolve();
-    endpoint.opening ??= startHiveThriftServer(() => this.catalog(service)).then((server) => {
-      endpoint.server = server;
-      const record = this.core.store.services.get(service);
-      if (record) record.service.endpointUri = `thrift://127.0.0.1:${server.port}`;
-      this.core.changed();
-    });
+    endpoint.opening ??= startHiveThriftServer(() => this.catalog(service), { host: this.hosts.bind }).then(
+      (server) => {
+        endpoint.server = server;
+        const record = this.core.store.services.get(service);
+        if (record) record.service.endpointUri = `thrift://${this.hosts.advertised}:${server.port}`;
+        this.core.changed();
+      },
+    );
     return endpoint.opening;
   }
 

@@ -53,6 +53,8 @@ export interface EmulatorOptions {
    * default true. A fleet benchmark with thousands of services turns it off.
    */
   hiveThrift?: boolean;
+  /** The host named in each endpointUri; default `host` (127.0.0.1 when that is 0.0.0.0). Listeners bind `host`. */
+  thriftHost?: string;
   /** Called once per request with a line like `POST /v1/… 200 services.startMigration` (no bodies). */
   log?: (line: string) => void;
 }
@@ -82,7 +84,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         ? createSourceVerifier((service) => core.store.services.get(service)?.service.hiveMetastoreConfig?.version)
         : undefined),
   });
-  if (options.hiveThrift ?? true) core.hive = new HiveEndpoints(core);
+  if (options.hiveThrift ?? true) {
+    const bind = options.host ?? '127.0.0.1';
+    const advertised = options.thriftHost ?? (bind === '0.0.0.0' ? '127.0.0.1' : bind);
+    core.hive = new HiveEndpoints(core, { bind, advertised });
+  }
   const events = new Events(core);
   core.onMigrationStarted = (service, execution) => events.migrationStarted(service, execution);
   const stateFile = options.stateFile === undefined ? undefined : new StateFile(options.stateFile, core);

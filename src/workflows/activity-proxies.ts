@@ -66,7 +66,13 @@ export function activityProxies(options: MigrationOptions) {
      */
     inventory: proxyActivities<Activities>({
       startToCloseTimeout: '30m',
-      heartbeatTimeout: '5m',
+      // They heartbeat every few seconds while they run, so one lost with its worker is tried again soon.
+      heartbeatTimeout: '30s',
+      retry: QUICK_RETRY,
+    }),
+    /** The source baseline and the cutover checks: a few short queries with bounded connects, like an API call. */
+    sourceChecks: proxyActivities<Activities>({
+      startToCloseTimeout: Math.max(apiTimeout, 60_000),
       retry: QUICK_RETRY,
     }),
     /** Histories from before retry-as-poll: watchMigration returned on change or after maxQuietSeconds. */

@@ -70,7 +70,7 @@ export async function runCutoverChecks(
     ...(options.dpmsClientCidrs && { dpmsClientCidrs: options.dpmsClientCidrs }),
     ...(options.allowedClients && { allowedClients: options.allowedClients }),
   };
-  const source = await acts.inventory.checkCutoverReadiness(args).catch((err: unknown): Finding[] => {
+  const source = await acts.sourceChecks.checkCutoverReadiness(args).catch((err: unknown): Finding[] => {
     if (!(err instanceof ActivityFailure)) throw err;
     return [{ check: 'source', level: 'error', message: `${failureType(err) ?? 'Error'}: ${failureMessage(err)}` }];
   });
@@ -99,7 +99,7 @@ export async function recordBaseline(
   request: MigrationRequest,
   state: MigrationState,
 ): Promise<void> {
-  state.sourceBaseline = await acts.inventory
+  state.sourceBaseline = await acts.sourceChecks
     .readSourceBaseline({ migrationExecution: request.migrationExecution })
     .catch((err: unknown): SourceBaseline => ({ skipped: `${failureType(err) ?? 'Error'}: ${failureMessage(err)}` }));
 }

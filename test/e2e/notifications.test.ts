@@ -53,15 +53,23 @@ describe('notifications', () => {
     });
     const ordered = [...json].sort((a, b) => Number(a.id.split('/').at(-1)) - Number(b.id.split('/').at(-1)));
     assert.deepEqual(
-      ordered.map((e) => (e.kind === 'stage' ? e.message : `${e.kind} ${e.outcome}`)),
+      ordered.map((e) =>
+        e.kind === 'stage' ? e.message : e.kind === 'verification' ? `${e.kind}` : `${e.kind} ${e.outcome}`,
+      ),
       [
         'stage DISABLING_BACKUPS',
         'stage STARTING',
         'stage REPLICATION',
         'stage COMPLETING',
+        // The source (127.0.0.1:1) is closed: the reconciliation says it could not compare, and why.
+        'verification',
         'stage RESTORING_BACKUPS',
         'outcome SUCCEEDED',
       ],
+    );
+    assert.match(
+      json.find((e) => e.kind === 'verification')?.message ?? '',
+      /^not verified: /,
     );
     assert.equal(new Set(json.map((e) => e.id)).size, json.length, 'each event accepted once');
     assert.ok(json.every((e) => e.id.startsWith(`migration/${service}/`)));

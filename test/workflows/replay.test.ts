@@ -36,6 +36,19 @@ describe('replay of recorded histories', async () => {
     // A run with notification targets posts beside the migration; one without schedules no notify at all.
     assert.ok((await activityTypes('notified.binpb')).has('notify'));
     assert.ok(!(await activityTypes('happy-path.binpb')).has('notify'));
+    // The cutover gate, the source health watch and the reconciliation (recorded with them); earlier runs have none.
+    const cutover = await activityTypes('cutover-checked.binpb');
+    const gated = [
+      'readSourceBaseline',
+      'watchSourceHealth',
+      'checkCutoverReadiness',
+      'recordSourceInventory',
+      'verifyMigration',
+    ];
+    for (const activity of gated) {
+      assert.ok(cutover.has(activity), activity);
+      assert.ok(!(await activityTypes('happy-path.binpb')).has(activity), activity);
+    }
   });
 
   it('covers sequential (v3-) and concurrent (current) prechecks', async () => {
