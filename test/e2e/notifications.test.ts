@@ -67,10 +67,7 @@ describe('notifications', () => {
         'outcome SUCCEEDED',
       ],
     );
-    assert.match(
-      json.find((e) => e.kind === 'verification')?.message ?? '',
-      /^not verified: /,
-    );
+    assert.match(json.find((e) => e.kind === 'verification')?.message ?? '', /^not verified: /);
     assert.equal(new Set(json.map((e) => e.id)).size, json.length, 'each event accepted once');
     assert.ok(json.every((e) => e.id.startsWith(`migration/${service}/`)));
 
