@@ -46,7 +46,9 @@ const SHOWN = 20;
 export function formatVerification(verification: Verification): string {
   const lines = [`verified   ${verificationLine(verification)}`];
   const report = verification.report;
-  if (verification.endpoint) lines.push(`           DPMS read at ${verification.endpoint}, ${verification.checkedAt}`);
+  if (verification.endpoint && verification.status !== 'skipped') {
+    lines.push(`           DPMS read at ${verification.endpoint}, ${verification.checkedAt}`);
+  }
   if (!report || report.ok) return lines.join('\n');
   for (const d of report.differences.slice(0, SHOWN)) {
     lines.push(`  ${d.problem.padEnd(8)} ${d.kind.padEnd(9)} ${d.name}${d.detail ? ` — ${d.detail}` : ''}`);
