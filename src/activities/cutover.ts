@@ -7,6 +7,7 @@ import type { MigrationExecutionRequest } from '../schemas';
 import type { SecretResolver } from '../secrets/resolver';
 import type { RetentionNeed } from '../source/cdc-settings';
 import { readSourceSessions, type SourceSessions, workloadsFinding } from '../source/sessions';
+import { heartbeating } from './heartbeating';
 import { sourceFindings } from './plan';
 import { UNCHANGED } from './polling';
 import { type SourceConnections, sourceConnections } from './source-connections';
@@ -76,13 +77,15 @@ export function createCutoverActivities({ secrets }: { secrets: SecretResolver }
     }: {
       migrationExecution: MigrationExecutionRequest;
     }): Promise<SourceBaseline> {
-      const source = await connections(migrationExecution);
-      const read = await readSourceSessions(source.hive);
-      if ('unreachable' in read) return { skipped: read.unreachable };
-      const cdcUser = source.cdc.user;
-      const hosts = [...new Set(read.sessions.filter((s) => s.user !== cdcUser).map((s) => s.host))].sort();
-      log.info('source baseline', { schemaVersion: read.schemaVersion, hosts });
-      return { ...read, hosts, recordedAt: read.readAt };
+      return heartbeating(async () => {
+        const source = await connections(migrationExecution);
+        const read = await readSourceSessions(source.hive);
+        if ('unreachable' in read) return { skipped: read.unreachable };
+        const cdcUser = source.cdc.user;
+        const hosts = [...new Set(read.sessions.filter((s) => s.user !== cdcUser).map((s) => s.host))].sort();
+        log.info('source baseline', { schemaVersion: read.schemaVersion, hosts });
+        return { ...read, hosts, recordedAt: read.readAt };
+      });
     },
 
     /**
@@ -102,9 +105,10 @@ export function createCutoverActivities({ secrets }: { secrets: SecretResolver }
 
     /** The source side of the cutover gate: the source checks, VERSION unchanged, and the workloads moved. */
     async checkCutoverReadiness(args: CutoverReadinessArgs): Promise<Finding[]> {
-      const now = Date.now();
-      const { source, findings, sessions } = await checkSourceNow(args, now);
-      return [...findings, workloadsCheck(args, sessions, source.cdc.user)];
+      return heartbeating(async () => {
+        const { source, findings, sessions } = await checkSourceNow(args, Date.now());
+        return [...findings, workloadsCheck(args, sessions, source.cdc.user)];
+      });
     },
   };
 }

@@ -1,7 +1,7 @@
 // Reconciliation around cutover: the source's Hive inventory recorded right before completeMigration (into the
 // inventory store; history keeps its key, digest and counts), and after SUCCEEDED — or on demand — DPMS's
 // inventory read through the service's Thrift endpoint and compared by name.
-import { Context, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
 import type { HiveInventory } from '../hive/inventory';
 import type { InventoryRecord, InventoryStore } from '../hive/inventory-store';
 import { inventoryKey } from '../hive/inventory-store';
@@ -11,6 +11,7 @@ import type { MetastoreClient } from '../metastore/client';
 import type { MigrationExecutionRequest } from '../schemas';
 import type { SecretResolver } from '../secrets/resolver';
 import { SourceInventoryError, readSourceInventory } from '../source/inventory';
+import { heartbeating } from './heartbeating';
 import { sourceConnections } from './source-connections';
 
 export interface VerificationDeps {
@@ -26,19 +27,6 @@ interface VerifyArgs {
   migrationExecution: MigrationExecutionRequest;
   /** The record taken before cutover; without it the source is read as it is now. */
   cutover?: InventoryRecord;
-}
-
-const HEARTBEAT_EVERY_MS = 5_000;
-
-/** Heartbeats on a timer while `work` runs (one long query gives no natural point to): a dead worker is seen soon. */
-async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
-  const ctx = Context.current();
-  const timer = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 export function createVerificationActivities({ metastore, secrets, inventories }: VerificationDeps) {

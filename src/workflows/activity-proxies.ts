@@ -67,12 +67,16 @@ export function activityProxies(options: MigrationOptions) {
     inventory: proxyActivities<Activities>({
       startToCloseTimeout: '30m',
       // They heartbeat every few seconds while they run, so one lost with its worker is tried again soon.
-      heartbeatTimeout: '30s',
+      heartbeatTimeout: '10s',
       retry: QUICK_RETRY,
     }),
-    /** The source baseline and the cutover checks: a few short queries with bounded connects, like an API call. */
+    /**
+     * The source baseline and the cutover checks: a few short queries with bounded connects. They heartbeat, so
+     * a check lost with its worker (an engineer's complete waits on it) is tried again within seconds.
+     */
     sourceChecks: proxyActivities<Activities>({
       startToCloseTimeout: Math.max(apiTimeout, 60_000),
+      heartbeatTimeout: '10s',
       retry: QUICK_RETRY,
     }),
     /** Histories from before retry-as-poll: watchMigration returned on change or after maxQuietSeconds. */
