@@ -1,0 +1,297 @@
+// Every CLI command: what it asks of Temporal or the Metastore API and what it prints. A command resolves to its
+// exit code (0 when it returns nothing); client.ts only wires arguments, config and output to these.
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { UsageError } from './errors';
+import { dataConverterFor } from '../codec';
+import { connectError } from '../config';
+import type { Config } from '../config';
+import { formatExecution, formatPlan, formatStatus, formatWorkflowList } from './format';
+import type { PlanReport } from '../plan/report';
+import { liveWatch } from './live';
+import { type FleetRow, formatFleet, formatMigrationView, migrationView, watchLoop } from './watch';
+import { createMetastoreTarget } from '../metastore/auth';
+import { MetastoreClient } from '../metastore/client';
+import { loadMigrationConfig } from './migration-config';
+import { formatVerification, runVerify, verificationExitCode } from './verification';
+import { formatCutover } from './cutover';
+import { redact } from '../secrets/redact';
+import { MigrationRequestSchema, formatIssues } from '../schemas';
+import type { MigrationRequest } from '../schemas';
+import type { managedMigration } from '../workflows/managed-migration';
+import type { planMigration } from '../workflows/plan-migration';
+import {
+  MigrationExecutionStateKey,
+  MigrationStageKey,
+  WORKFLOW_TYPE,
+  checkCutoverUpdate,
+  requestCancelUpdate,
+  requestCompleteUpdate,
+  statusQuery,
+  workflowIdFor,
+} from '../workflows/messages';
+
+import { type Options, keyword, migrationName, numberFlag, overridesOf, required } from './args';
+
+/** A start that the plan blocks: exit 1, with the checks to fix or override. */
+class Refused extends Error {
+  override readonly name = 'Refused';
+}
+
+async function temporalClient(config: Config): Promise<Client> {
+  const connection = await Connection.connect(config.temporal.connectionOptions).catch(async (err: unknown) => {
+    throw await connectError(config.temporal, err);
+  });
+  return new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterFor(config.codec),
+  });
+}
+
+async function metastoreClient(config: Config): Promise<MetastoreClient> {
+  const target = await createMetastoreTarget(config.metastore);
+  return new MetastoreClient({
+    ...target,
+    apiVersion: config.metastore.apiVersion,
+    timeoutMs: config.metastore.timeoutMs,
+  });
+}
+
+export type Printer = (value: unknown, text: string) => void;
+
+/** A command resolves to its exit code (0 when it returns nothing). */
+export const commands: Record<string, (config: Config, options: Options, print: Printer) => Promise<number | void>> = {
+  async plan(config, options, print) {
+    const report = await runPlan(config, await buildRequest(options));
+    print(report, formatPlan(report));
+    return report.ok ? 0 : 1;
+  },
+
+  async start(config, options, print) {
+    const request = await buildRequest(options);
+    const client = await temporalClient(config);
+    const workflowId = workflowIdFor(options.service);
+    await refuseIfRunning(client, workflowId);
+    // The same prechecks the workflow runs, first, so a blocked start is refused before a workflow exists.
+    if (!options.values['skip-plan']) {
+      const report = await runPlan(config, request);
+      if (!report.ok) {
+        print(report, formatPlan(report));
+        const overrides = report.blocking.map((check) => `--override ${check}`).join(' ');
+        throw new Refused(`blocked by ${report.blocking.join(', ')}; fix them, or accept them with ${overrides}`);
+      }
+    }
+    const handle = await client.workflow.start<typeof managedMigration>(WORKFLOW_TYPE, {
+      taskQueue: config.temporal.taskQueue,
+      workflowId,
+      args: [{ request }],
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    print(
+      { workflowId, runId: handle.firstExecutionRunId },
+      `started ${workflowId} (run ${handle.firstExecutionRunId})`,
+    );
+  },
+
+  async status(config, options, print) {
+    const client = await temporalClient(config);
+    if (options.values.all === true) {
+      const rows = await runningMigrations(client);
+      return print({ workflows: rows }, formatFleet(rows));
+    }
+    const handle = client.workflow.getHandle(workflowIdFor(options.service));
+    const status = await handle.query(statusQuery);
+    const live = await liveWatch(handle, client.options.loadedDataConverter.payloadCodecs);
+    print({ ...status, live }, formatStatus(status, live));
+  },
+
+  async watch(config, options) {
+    const client = await temporalClient(config);
+    const intervalMs = (numberFlag(options, 'interval') ?? 2) * 1000;
+    const write = (text: string) => process.stdout.write(redact(text));
+    const redraw = process.stdout.isTTY === true && !options.json;
+    if (!options.service) {
+      return watchLoop({
+        read: () => runningMigrations(client),
+        render: formatFleet,
+        done: (rows) => rows.length === 0,
+        write,
+        redraw,
+        json: options.json,
+        intervalMs,
+      });
+    }
+    const handle = client.workflow.getHandle(workflowIdFor(options.service));
+    const codecs = client.options.loadedDataConverter.payloadCodecs;
+    return watchLoop({
+      read: async () => {
+        const [status, live, description] = await Promise.all([
+          handle.query(statusQuery),
+          liveWatch(handle, codecs),
+          handle.describe(),
+        ]);
+        return migrationView(status, live, description.status.name !== 'RUNNING');
+      },
+      render: formatMigrationView,
+      done: (view) => view.ended,
+      write,
+      redraw,
+      json: options.json,
+      intervalMs,
+    });
+  },
+
+  async complete(config, options, print) {
+    if (options.values['dry-run'] === true) {
+      const handle = (await temporalClient(config)).workflow.getHandle(workflowIdFor(options.service));
+      const report = await handle.executeUpdate(checkCutoverUpdate, { args: [{ override: overridesOf(options) }] });
+      print(report, formatCutover(report));
+      return report.ok ? 0 : 1;
+    }
+    await requestDecision(config, options, print, 'complete');
+    return 0;
+  },
+
+  async cancel(config, options, print) {
+    await requestDecision(config, options, print, 'cancel');
+  },
+
+  async 'list-workflows'(config, options, print) {
+    const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
+    if (!options.values.all) clauses.push(`ExecutionStatus = 'Running'`);
+    const stage = options.values.stage;
+    const state = options.values.state;
+    if (typeof stage === 'string') clauses.push(`${MigrationStageKey.name} = '${keyword('stage', stage)}'`);
+    if (typeof state === 'string') clauses.push(`${MigrationExecutionStateKey.name} = '${keyword('state', state)}'`);
+    const rows = [];
+    for await (const wf of (await temporalClient(config)).workflow.list({ query: clauses.join(' AND ') })) {
+      rows.push({
+        workflowId: wf.workflowId,
+        status: wf.status.name,
+        stage: wf.typedSearchAttributes.get(MigrationStageKey),
+        executionState: wf.typedSearchAttributes.get(MigrationExecutionStateKey),
+        startTime: wf.startTime.toISOString(),
+      });
+    }
+    print({ workflows: rows }, formatWorkflowList(rows));
+  },
+
+  async wait(config, options, print) {
+    const handle = (await temporalClient(config)).workflow.getHandle<typeof managedMigration>(
+      workflowIdFor(options.service),
+    );
+    const result = await handle.result();
+    const verification = result.verification ? `\n${formatVerification(result.verification)}` : '';
+    print(
+      result,
+      `${result.outcome}: ${result.message ?? ''}${result.execution ? `\n${formatExecution(result.execution)}` : ''}${verification}`,
+    );
+    return verificationExitCode(result.verification, { skipped: 0 });
+  },
+
+  async verify(config, options, print) {
+    const client = await temporalClient(config);
+    const fromConfig =
+      typeof options.values.config === 'string' ? await loadMigrationConfig(options.values.config) : undefined;
+    const verification = await runVerify(client, config.temporal.taskQueue, options.service, fromConfig);
+    print(verification, formatVerification(verification));
+    return verificationExitCode(verification);
+  },
+
+  async list(config, options, print) {
+    const executions = await (await metastoreClient(config)).listAllMigrationExecutions(options.service);
+    const text = executions.length === 0 ? 'no migration executions' : executions.map(formatExecution).join('\n');
+    print({ migrationExecutions: executions }, text);
+  },
+
+  async describe(config, options, print) {
+    const execution = await (await metastoreClient(config)).getMigrationExecution(migrationName(options));
+    print(execution, formatExecution(execution));
+  },
+
+  async delete(config, options, print) {
+    const metastore = await metastoreClient(config);
+    const operation = await metastore.deleteMigrationExecution(migrationName(options));
+    const done = await metastore.awaitOperation(operation.name, { pollIntervalMs: 1000 });
+    print(done, `deleted ${migrationName(options)} (operation ${done.name})`);
+  },
+};
+
+async function runningMigrations(client: Client): Promise<FleetRow[]> {
+  const rows: FleetRow[] = [];
+  const query = `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
+  for await (const wf of client.workflow.list({ query })) {
+    rows.push({
+      workflowId: wf.workflowId,
+      stage: wf.typedSearchAttributes.get(MigrationStageKey),
+      executionState: wf.typedSearchAttributes.get(MigrationExecutionStateKey),
+      startTime: wf.startTime.toISOString(),
+    });
+  }
+  return rows.sort((a, b) => a.workflowId.localeCompare(b.workflowId));
+}
+
+/** The engineer's request from the flags and the config file; invalid input never reaches Temporal. */
+async function buildRequest(options: Options): Promise<MigrationRequest> {
+  const migrationExecution = await loadMigrationConfig(required(options, 'config'));
+  const overrides = options.values.override;
+  const request = MigrationRequestSchema.safeParse({
+    service: options.service,
+    migrationExecution,
+    migrationExecutionId: options.values['migration-id'],
+    options: {
+      pollIntervalSeconds: numberFlag(options, 'poll-interval'),
+      operationPollSeconds: numberFlag(options, 'operation-poll'),
+      overrides: Array.isArray(overrides) ? overrides : undefined,
+      notify: Array.isArray(options.values.notify) ? options.values.notify : undefined,
+    },
+  });
+  if (!request.success) throw new UsageError(formatIssues(request.error));
+  return request.data;
+}
+
+/** Says "already running" precisely, before a plan would report the same as a migration in flight. */
+async function refuseIfRunning(client: Client, workflowId: string): Promise<void> {
+  const status = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .then(
+      (d) => d.status.name,
+      (err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      },
+    );
+  if (status === 'RUNNING')
+    throw new WorkflowExecutionAlreadyStartedError('already running', workflowId, WORKFLOW_TYPE);
+}
+
+/** planMigration on the worker (where secrets resolve and the source is reachable); changes nothing. */
+async function runPlan(config: Config, request: MigrationRequest): Promise<PlanReport> {
+  const client = await temporalClient(config);
+  return client.workflow.execute<typeof planMigration>('planMigration', {
+    taskQueue: config.temporal.taskQueue,
+    workflowId: `plan/${request.service}/${randomUUID()}`,
+    args: [{ request }],
+  });
+}
+
+/** complete/cancel through the workflow's update, so the engineer hears at once whether it was accepted. */
+async function requestDecision(config: Config, options: Options, print: Printer, action: 'complete' | 'cancel') {
+  const by = typeof options.values.by === 'string' ? options.values.by : userInfo().username;
+  const reason = typeof options.values.reason === 'string' ? options.values.reason : undefined;
+  const workflowId = workflowIdFor(options.service);
+  const handle = (await temporalClient(config)).workflow.getHandle(workflowId);
+  const update = action === 'complete' ? requestCompleteUpdate : requestCancelUpdate;
+  const override = action === 'complete' ? overridesOf(options) : [];
+  const answer = await handle.executeUpdate(update, {
+    args: [{ by, reason, ...(override.length > 0 && { override }) }],
+  });
+  const again = answer.alreadyRequested ? ' (already requested; nothing new)' : '';
+  print(
+    { workflowId, ...answer, by, reason },
+    `${action} accepted for ${workflowId} by ${by} in stage ${answer.stage}${again}`,
+  );
+}
