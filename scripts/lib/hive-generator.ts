@@ -24,6 +24,20 @@ export type PresetName = keyof typeof PRESETS;
 const TYPES = ['bigint', 'string', 'int', 'double', 'decimal(12,2)', 'timestamp', 'boolean', 'array<string>'];
 const TABLE_TYPES = ['MANAGED_TABLE', 'MANAGED_TABLE', 'EXTERNAL_TABLE', 'EXTERNAL_TABLE', 'VIRTUAL_VIEW'];
 const FIRST_ID = 1000;
+/** The tables written, parents before children, so the data is consistent even with checks on. */
+const SCHEMA_TABLES = [
+  'DBS',
+  'CDS',
+  'COLUMNS_V2',
+  'SERDES',
+  'SDS',
+  'TBLS',
+  'PARTITION_KEYS',
+  'PARTITIONS',
+  'PARTITION_KEY_VALS',
+  'FUNCS',
+] as const;
+type SchemaTable = (typeof SCHEMA_TABLES)[number];
 const ROWS_PER_INSERT = 5_000;
 
 /** A small seeded PRNG (mulberry32): the same size and seed give the same metastore. */
@@ -46,18 +60,10 @@ export async function generateMetastore(
 ): Promise<MetastoreSize & { columns: number }> {
   const random = rng(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)] as T;
-  const rows: Record<string, unknown[][]> = {
-    DBS: [],
-    CDS: [],
-    COLUMNS_V2: [],
-    SERDES: [],
-    SDS: [],
-    TBLS: [],
-    PARTITION_KEYS: [],
-    PARTITIONS: [],
-    PARTITION_KEY_VALS: [],
-    FUNCS: [],
-  };
+  const rows = Object.fromEntries(SCHEMA_TABLES.map((table) => [table, [] as unknown[][]])) as Record<
+    SchemaTable,
+    unknown[][]
+  >;
   let ids = FIRST_ID;
   const nextId = () => ids++;
   const now = 1_767_225_600; // 2026-01-01
@@ -65,7 +71,7 @@ export async function generateMetastore(
   for (let d = 0; d < size.databases; d++) {
     const id = nextId();
     databaseIds.push(id);
-    rows.DBS?.push([id, `generated ${d}`, `gs://warehouse/db_${d}.db`, `db_${pad(d, 3)}`, 'hive', 'USER', 'hive']);
+    rows.DBS.push([id, `generated ${d}`, `gs://warehouse/db_${d}.db`, `db_${pad(d, 3)}`, 'hive', 'USER', 'hive']);
   }
   // Partitioned tables (three in four, never views) share the partitions; every one gets at least one.
   const tables: { id: number; keys: number; sd: number; cd: number; location: string; partitioned: boolean }[] = [];
@@ -77,12 +83,12 @@ export async function generateMetastore(
     const partitioned = type !== 'VIRTUAL_VIEW' && random() < 0.75;
     const name = `t_${pad(t, 5)}`;
     const location = `gs://warehouse/db_${database}.db/${name}`;
-    rows.CDS?.push([cd]);
+    rows.CDS.push([cd]);
     const width = 3 + Math.floor(random() * 18);
-    for (let c = 0; c < width; c++) rows.COLUMNS_V2?.push([cd, null, `c${c}`, pick(TYPES), c]);
+    for (let c = 0; c < width; c++) rows.COLUMNS_V2.push([cd, null, `c${c}`, pick(TYPES), c]);
     columns += width;
-    rows.SERDES?.push([serde, null, 'org.apache.hadoop.hive.ql.io.orc.OrcSerde', null, null, null, 0]);
-    rows.SDS?.push([
+    rows.SERDES.push([serde, null, 'org.apache.hadoop.hive.ql.io.orc.OrcSerde', null, null, null, 0]);
+    rows.SDS.push([
       sd,
       cd,
       'org.apache.hadoop.hive.ql.io.orc.OrcInputFormat',
@@ -94,9 +100,9 @@ export async function generateMetastore(
       serde,
     ]);
     const view = type === 'VIRTUAL_VIEW' ? `SELECT * FROM db_${database}.t_${pad(Math.max(0, t - 1), 5)}` : null;
-    rows.TBLS?.push([id, now, databaseIds[database], 0, 'hive', 'USER', 0, sd, name, type, view, view, 0, 0]);
+    rows.TBLS.push([id, now, databaseIds[database], 0, 'hive', 'USER', 0, sd, name, type, view, view, 0, 0]);
     const keys = partitioned ? 1 + Math.floor(random() * 3) : 0;
-    for (let k = 0; k < keys; k++) rows.PARTITION_KEYS?.push([id, null, ['dt', 'region', 'hr'][k], 'string', k]);
+    for (let k = 0; k < keys; k++) rows.PARTITION_KEYS.push([id, null, ['dt', 'region', 'hr'][k], 'string', k]);
     tables.push({ id, keys, sd, cd, location, partitioned });
   }
   const partitioned = tables.filter((t) => t.partitioned);
@@ -107,7 +113,7 @@ export async function generateMetastore(
     const values = partitionValues(serial, table.keys);
     const name = values.map((v, k) => `${['dt', 'region', 'hr'][k]}=${v}`).join('/');
     const [id, sd] = [nextId(), nextId()];
-    rows.SDS?.push([
+    rows.SDS.push([
       sd,
       table.cd,
       'org.apache.hadoop.hive.ql.io.orc.OrcInputFormat',
@@ -118,29 +124,15 @@ export async function generateMetastore(
       'orc.OrcOutputFormat',
       null,
     ]);
-    rows.PARTITIONS?.push([id, now, 0, name, sd, table.id, 0]);
-    values.forEach((value, k) => rows.PARTITION_KEY_VALS?.push([id, value, k]));
+    rows.PARTITIONS.push([id, now, 0, name, sd, table.id, 0]);
+    values.forEach((value, k) => rows.PARTITION_KEY_VALS.push([id, value, k]));
   }
   for (let f = 0; f < size.functions; f++) {
     const database = databaseIds[f % size.databases];
-    rows.FUNCS?.push([nextId(), `com.example.udf.Fn${f}`, now, database, `fn_${pad(f, 4)}`, 1, 'hive', 'USER']);
+    rows.FUNCS.push([nextId(), `com.example.udf.Fn${f}`, now, database, `fn_${pad(f, 4)}`, 1, 'hive', 'USER']);
   }
   await connection.query('SET foreign_key_checks = 0, unique_checks = 0');
-  // Parents before children, so the data is consistent even with checks on.
-  for (const table of [
-    'DBS',
-    'CDS',
-    'COLUMNS_V2',
-    'SERDES',
-    'SDS',
-    'TBLS',
-    'PARTITION_KEYS',
-    'PARTITIONS',
-    'PARTITION_KEY_VALS',
-    'FUNCS',
-  ]) {
-    await insertAll(connection, table, rows[table] ?? []);
-  }
+  for (const table of SCHEMA_TABLES) await insertAll(connection, table, rows[table]);
   await connection.query('SET foreign_key_checks = 1, unique_checks = 1');
   return { ...size, columns };
 }

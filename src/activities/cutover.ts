@@ -64,10 +64,9 @@ export function createCutoverActivities({ secrets }: { secrets: SecretResolver }
   /** The plan's source checks, VERSION against the start's, and the sessions (for the gate). */
   const checkSourceNow = async (args: SourceCheckArgs, now: number) => {
     const source = await connections(args.migrationExecution);
-    const [findings, sessions] = await Promise.all([
-      sourceFindings(source, args.hiveVersion, retentionNeed(args, now)),
-      readSourceSessions(source.hive),
-    ]);
+    const findings = await sourceFindings(source, args.hiveVersion, retentionNeed(args, now));
+    // After the checks, not beside them: their own session on the Hive database would be listed as a client.
+    const sessions = await readSourceSessions(source.hive);
     return { source, findings: [...findings, schemaUnchangedFinding(args.baseline, sessions)], sessions };
   };
   return {

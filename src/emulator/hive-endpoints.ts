@@ -155,10 +155,9 @@ function dropObject(inventory: HiveInventory, name: string): void {
     inventory.functions = inventory.functions.filter((fn) => fn !== name.slice('function:'.length));
     return;
   }
-  const [path, partition] = [
-    name.split('/')[0] as string,
-    name.includes('/') ? name.slice(name.indexOf('/') + 1) : undefined,
-  ];
+  const slash = name.indexOf('/');
+  const path = slash < 0 ? name : name.slice(0, slash);
+  const partition = slash < 0 ? undefined : name.slice(slash + 1);
   const [database, table] = path.split('.') as [string, string | undefined];
   const tables = inventory.databases[database];
   if (!tables) return;

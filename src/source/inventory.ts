@@ -14,11 +14,7 @@ export class SourceInventoryError extends Error {
   override readonly name = 'SourceInventoryError';
 }
 
-/** `onProgress` is called after each query (an activity heartbeats with it). */
-export async function readSourceInventory(
-  options: SourceConnectionOptions,
-  onProgress: (step: string) => void = () => {},
-): Promise<HiveInventory> {
+export async function readSourceInventory(options: SourceConnectionOptions): Promise<HiveInventory> {
   let connection;
   try {
     connection = await createConnection(mysqlConfig(options, { useDatabase: true }));
@@ -32,7 +28,6 @@ export async function readSourceInventory(
       rowsAsArray: true,
       timeout: options.queryTimeoutMs ?? INVENTORY_QUERY_TIMEOUT_MS,
     });
-    onProgress(sql.slice(0, 40));
     return result as unknown as unknown[][];
   };
   try {

@@ -4,15 +4,14 @@
 // distinct exit code for the mismatch. No password in any output.
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createConnection, type Connection } from 'mysql2/promise';
+import { createConnection } from 'mysql2/promise';
 import { PRESETS, generateMetastore } from '../../scripts/lib/hive-generator';
 import { MISMATCH_EXIT_CODE } from '../../src/cli/verification';
 import { startE2e, type E2e } from '../helpers/e2e';
 import { admin } from '../helpers/emulator';
-import { createHiveSource, type HiveSource } from '../helpers/hive-source';
+import { connectFrom, createHiveSource, type HiveSource } from '../helpers/hive-source';
 import { GOOD_CDC_SERVER_ARGS, startMariaDb, type MariaDb } from '../helpers/mariadb';
 import { SECRET_ENV, snakeCaseConfigYaml, waitFor } from '../helpers/migration';
 
@@ -27,12 +26,9 @@ before(async () => {
     database: 'hive_e2e',
     hivePassword: SECRET_ENV.HIVE_DB_PASSWORD,
     cdcPassword: SECRET_ENV.CDC_PASSWORD,
+    anyHost: true,
   });
-  // One account for every host, as Cloud SQL has it: DPMS, the worker and the old metastore share the user.
   const user = source.hive.user;
-  for (const host of ['127.0.0.1', 'localhost']) await db.rootQuery('DROP USER ?@?', [user, host]);
-  await db.rootQuery('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', SECRET_ENV.HIVE_DB_PASSWORD]);
-  await db.rootQuery(`GRANT ALL PRIVILEGES ON \`${source.database}\`.* TO ?@?`, [user, '%']);
   const { host, port, password } = source.hive;
   const sql = await createConnection({ host, port, user, password, database: source.database });
   await generateMetastore(sql, PRESETS.small, 11);
@@ -47,11 +43,7 @@ after(async () => {
 });
 
 /** The self-managed metastore server: the same user, from 127.0.0.1's neighbour 127.0.0.2. */
-function oldMetastoreSession(): Promise<Connection> {
-  const { host, port, user, password } = source.hive;
-  const stream = connect({ host, port, localAddress: '127.0.0.2' });
-  return createConnection({ user, password, database: source.database, stream });
-}
+const oldMetastoreSession = () => connectFrom(source, '127.0.0.2');
 
 describe('cutover from the CLI', () => {
   it('refuses complete while the old metastore is connected, verifies, and flags a lossy cutover', async () => {

@@ -1,6 +1,8 @@
 // A Hive metastore database with its DPMS and Datastream users on a private MariaDB (see ./mariadb.ts).
 import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { createConnection, type Connection } from 'mysql2/promise';
 import type { SourceConnectionOptions } from '../../src/source/types';
 import type { MariaDb } from './mariadb';
 
@@ -18,6 +20,11 @@ export interface HiveSourceOptions {
   cdcPassword?: string;
   /** Granted ON *.* to the CDC user; '' grants nothing. */
   cdcGrants?: string;
+  /**
+   * The DPMS user as one account for every host ('user'@'%'), as Cloud SQL creates users: the worker, DPMS and an
+   * old metastore server connecting from another address then share it, and see each other's sessions.
+   */
+  anyHost?: boolean;
 }
 
 export interface HiveSource {
@@ -44,14 +51,17 @@ export async function createHiveSource(db: MariaDb, options: HiveSourceOptions =
     cdcUser = 'datastream',
     cdcPassword = CDC_PASSWORD,
     cdcGrants = 'REPLICATION SLAVE, REPLICATION CLIENT, SELECT',
+    anyHost = false,
   } = options;
   if (!/^\w+$/.test(database)) throw new Error(`database name '${database}' must be a plain identifier`);
   if (!/^[\w.-]+$/.test(schemaVersion)) throw new Error(`schema version '${schemaVersion}' must be a plain version`);
   const schema = (await readFile(FIXTURE, 'utf8')).replaceAll('@SCHEMA_VERSION@', schemaVersion);
   await db.rootQuery(`CREATE DATABASE \`${database}\`; USE \`${database}\`; ${schema}`);
-  for (const host of ['127.0.0.1', 'localhost']) {
+  for (const host of anyHost ? ['%'] : ['127.0.0.1', 'localhost']) {
     await db.rootQuery('CREATE OR REPLACE USER ?@? IDENTIFIED BY ?', [hiveUser, host, hivePassword]);
     await db.rootQuery(`GRANT ALL PRIVILEGES ON \`${database}\`.* TO ?@?`, [hiveUser, host]);
+  }
+  for (const host of ['127.0.0.1', 'localhost']) {
     await db.rootQuery('CREATE OR REPLACE USER ?@? IDENTIFIED BY ?', [cdcUser, host, cdcPassword]);
     if (cdcGrants !== '') await db.rootQuery(`GRANT ${cdcGrants} ON *.* TO ?@?`, [cdcUser, host]);
   }
@@ -61,4 +71,14 @@ export async function createHiveSource(db: MariaDb, options: HiveSourceOptions =
     hive: { ...connection, user: hiveUser, password: hivePassword },
     cdc: { ...connection, user: cdcUser, password: cdcPassword },
   };
+}
+
+/**
+ * A session as the DPMS user on the Hive database from another loopback address (a stand-in for the self-managed
+ * metastore server). mysql2 ignores its localAddress option, so the socket is bound here and handed over.
+ */
+export function connectFrom(source: HiveSource, localAddress: string): Promise<Connection> {
+  const { host, port, user, password } = source.hive;
+  const stream = connect({ host, port, localAddress });
+  return createConnection({ user, password, database: source.database, stream });
 }

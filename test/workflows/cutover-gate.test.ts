@@ -2,10 +2,8 @@
 // 127.0.0.2 blocks complete (update and signal) by name, an override lets it through, a changed VERSION blocks,
 // an unreachable source is skipped; binlog_format switched and back is recorded twice, SourceHealth ERROR → OK.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { createConnection, type Connection } from 'mysql2/promise';
 import { FailureType } from '../../src/failure-types';
 import {
   SourceHealthKey,
@@ -15,7 +13,7 @@ import {
   requestCompleteUpdate,
   workflowIdFor,
 } from '../../src/workflows/messages';
-import { CDC_PASSWORD, HIVE_PASSWORD, createHiveSource, type HiveSource } from '../helpers/hive-source';
+import { CDC_PASSWORD, HIVE_PASSWORD, connectFrom, createHiveSource, type HiveSource } from '../helpers/hive-source';
 import { GOOD_CDC_SERVER_ARGS, startMariaDb, type MariaDb } from '../helpers/mariadb';
 import { migrationExecutionRequest, waitFor } from '../helpers/migration';
 import { createHarness, type Harness } from '../helpers/workflow-harness';
@@ -35,28 +33,17 @@ after(async () => {
 });
 
 let sources = 0;
-async function newSource(): Promise<HiveSource> {
+function newSource(): Promise<HiveSource> {
   sources += 1;
-  const source = await createHiveSource(db, {
+  return createHiveSource(db, {
     database: `hive_gate${sources}`,
     hiveUser: `hms_gate${sources}`,
     cdcUser: `cdc_gate${sources}`,
+    anyHost: true,
   });
-  // One account for every host, as Cloud SQL creates users ('hive'@'%'): the old metastore server connects as
-  // the same user as DPMS (and this worker) from its own host, and they see each other's sessions.
-  const user = source.hive.user;
-  for (const host of ['127.0.0.1', 'localhost']) await db.rootQuery('DROP USER ?@?', [user, host]);
-  await db.rootQuery('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', HIVE_PASSWORD]);
-  await db.rootQuery(`GRANT ALL PRIVILEGES ON \`${source.database}\`.* TO ?@?`, [user, '%']);
-  return source;
 }
 
-/** mysql2 ignores its localAddress option, so the socket is bound here and handed over as the stream. */
-function oldMetastoreSession(source: HiveSource): Promise<Connection> {
-  const { host, port, user, password } = source.hive;
-  const stream = connect({ host, port, localAddress: OLD_METASTORE_HOST });
-  return createConnection({ user, password, database: source.database, stream });
-}
+const oldMetastoreSession = (source: HiveSource) => connectFrom(source, OLD_METASTORE_HOST);
 
 const config = (source: HiveSource) =>
   migrationExecutionRequest({
@@ -134,6 +121,29 @@ describe('cutover gate', () => {
       await old.end();
       await handle.signal(completeSignal, { by: 'signal' });
       assert.equal((await handle.result()).outcome, 'SUCCEEDED');
+    }, SOURCE_SECRETS);
+  });
+
+  it('with dpmsClientCidrs, blocks a client first seen after the start outside them, and never its own checks', async () => {
+    const source = await newSource();
+    const service = await h.seedService();
+    await h.withWorker(async (q) => {
+      const handle = await h.start(service, q, { dpmsClientCidrs: ['10.8.0.0/24'] }, config(source));
+      await h.waitForStage(service, 'REPLICATION');
+      // The worker's own check sessions (from 127.0.0.1, outside the range) are not clients.
+      const clean = await handle.executeUpdate(checkCutoverUpdate, { args: [{}] });
+      const moved = clean.findings.find((f) => f.check === 'workloads.moved');
+      assert.equal(moved?.level, 'warning', moved?.message); // no PROCESS grant: other accounts unseen
+      assert.match(moved?.message ?? '', /^only DPMS \(0 sessions\) and Datastream/);
+      const late = await oldMetastoreSession(source);
+      try {
+        const refusal = await blockedBy(handle.executeUpdate(requestCompleteUpdate, { args: [{}] }));
+        assert.match(refusal.message, /@127\.0\.0\.2 \(1 session\), outside the DPMS proxy range 10\.8\.0\.0\/24/);
+      } finally {
+        await late.end();
+      }
+      await handle.executeUpdate(requestCancelUpdate, { args: [{}] });
+      await handle.result();
     }, SOURCE_SECRETS);
   });
 
