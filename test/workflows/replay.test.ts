@@ -18,7 +18,7 @@ describe('replay of recorded histories', async () => {
   });
 
   it('has fixtures for the representative endings, recorded on each generation of the wait', () => {
-    for (const prefix of ['v1-', 'v2-', 'v3-', 'v4-', '']) {
+    for (const prefix of ['v1-', 'v2-', 'v3-', 'v4-', 'v5-', '']) {
       for (const name of ['happy-path', 'cancel-signal', 'external-failure', 'workflow-cancelled']) {
         assert.ok(files.includes(`${prefix}${name}.binpb`), `missing fixture ${prefix}${name}.binpb`);
       }
@@ -36,8 +36,12 @@ describe('replay of recorded histories', async () => {
     // A run with notification targets posts beside the migration; one without schedules no notify at all.
     assert.ok((await activityTypes('notified.binpb')).has('notify'));
     assert.ok(!(await activityTypes('happy-path.binpb')).has('notify'));
-    // The cutover gate, the source health watch and the reconciliation (recorded with them); earlier runs have none.
+    // The cutover gate, the source health watch and the reconciliation (recorded with them); earlier runs (v5-) have
+    // none. A happy path of the current generation runs the baseline, the cutover checks and the reconciliation.
     const cutover = await activityTypes('cutover-checked.binpb');
+    const current = await activityTypes('happy-path.binpb');
+    for (const activity of ['readSourceBaseline', 'checkCutoverReadiness', 'recordSourceInventory', 'verifyMigration'])
+      assert.ok(current.has(activity), activity);
     const gated = [
       'readSourceBaseline',
       'watchSourceHealth',
@@ -47,7 +51,7 @@ describe('replay of recorded histories', async () => {
     ];
     for (const activity of gated) {
       assert.ok(cutover.has(activity), activity);
-      assert.ok(!(await activityTypes('happy-path.binpb')).has(activity), activity);
+      assert.ok(!(await activityTypes('v5-happy-path.binpb')).has(activity), activity);
     }
   });
 
