@@ -1,7 +1,8 @@
 // One verification, as the workflow's activity does it, for bench-verify.ts: VERIFY_SOURCE (connection JSON) and
 // VERIFY_ENDPOINT (thrift://…) in, one JSON line out with the times and this process's peak RSS.
 import { readMetastoreInventory } from '../../src/hive/read-inventory';
-import { reconcile, verificationSummary } from '../../src/hive/reconcile';
+import { reconcile } from '../../src/hive/reconcile';
+import { verificationSummary } from '../../src/migration/verification';
 import { readSourceInventory } from '../../src/source/inventory';
 
 async function main(): Promise<void> {

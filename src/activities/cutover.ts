@@ -2,7 +2,7 @@
 // sessions: the self-managed metastore servers), its health while replicating (the plan's source checks again,
 // by retry-as-poll: no slot and no history event while nothing changes), and the cutover readiness checks.
 import { ApplicationFailure, log } from '@temporalio/activity';
-import type { Finding } from '../plan/findings';
+import type { Finding } from '../migration/findings';
 import type { MigrationExecutionRequest } from '../schemas';
 import type { SecretResolver } from '../secrets/resolver';
 import type { RetentionNeed } from '../source/cdc-settings';

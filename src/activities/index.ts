@@ -1,7 +1,7 @@
 // createActivities({ metastore, pollMetastore, secrets }): the object the worker registers. Every activity maps its
 // errors through toApplicationFailure, so the workflow sees one vocabulary of failure types.
 import type { MetastoreClient } from '../metastore/client';
-import type { MigratorMetrics } from '../fleet/metrics';
+import type { MigratorMetrics } from '../metrics/migrator-metrics';
 import type { SecretResolver } from '../secrets/resolver';
 import { createMigrationActivities } from './migration';
 import { createNotifyActivities } from './notify';

@@ -2,8 +2,8 @@
 import { Context, log } from '@temporalio/activity';
 import type { MetastoreClient } from '../metastore/client';
 import { MetastoreApiError } from '../metastore/errors';
-import { migrationExecutionName } from '../metastore/names';
-import { MIGRATION_EXECUTION_NAME } from '../schemas';
+import { migrationExecutionName } from '../migration/names';
+import { MIGRATION_EXECUTION_NAME } from '../migration/names';
 import type { MigrationExecutionRequest, MigrationExecutionState, Operation } from '../schemas';
 import type { SecretResolver } from '../secrets/resolver';
 import { resolveMigrationExecution } from '../secrets/resolver';

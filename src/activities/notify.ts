@@ -3,10 +3,10 @@
 // the attempt's heartbeat (by index, never the URL), so a retry posts only to the ones that failed. A URL given
 // as a secret reference is resolved here and registered for redaction; no error or log line carries it.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { type MigratorMetrics, NO_METRICS } from '../fleet/metrics';
+import { type MigratorMetrics, NO_METRICS } from '../metrics/migrator-metrics';
 import { redact } from '../secrets/redact';
 import type { SecretResolver } from '../secrets/resolver';
-import type { NotificationEvent } from '../workflows/notifications';
+import type { NotificationEvent } from '../migration/notifications';
 
 export interface NotifyDeps {
   secrets: SecretResolver;

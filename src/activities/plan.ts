@@ -3,7 +3,7 @@
 // Datastream user). The workflow assembles them into the plan report.
 import { log } from '@temporalio/activity';
 import type { MetastoreClient } from '../metastore/client';
-import type { Finding } from '../plan/findings';
+import type { Finding } from '../migration/findings';
 import { MIGRATION_PERMISSIONS } from '../schemas';
 import type { MigrationExecutionRequest } from '../schemas';
 import type { SecretResolver } from '../secrets/resolver';

@@ -5,14 +5,14 @@
 // the same for a long-running operation. `watchMigration` is the old in-activity watcher, kept for histories
 // that scheduled it: it now reads once and returns, so such a workflow moves to the new path at once.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { type MigratorMetrics, NO_METRICS } from '../fleet/metrics';
+import { type MigratorMetrics, NO_METRICS } from '../metrics/migrator-metrics';
 import type { MetastoreClient } from '../metastore/client';
 import { succeeded } from '../metastore/client';
 import { MetastoreApiError } from '../metastore/errors';
-import { NON_RETRYABLE_STATUSES } from '../failure-types';
+import { NON_RETRYABLE_STATUSES } from '../migration/failure-types';
 import type { MigrationExecution } from '../schemas';
-import type { ExecutionSnapshot, MigrationSnapshot } from '../workflows/migration-state';
-import { executionChanged, isActiveExecution, isReplicating, snapshotChanged } from '../workflows/migration-state';
+import type { ExecutionSnapshot, MigrationSnapshot } from '../migration/snapshot';
+import { executionChanged, isActiveExecution, isReplicating, snapshotChanged } from '../migration/snapshot';
 import type { OperationOutcome } from './migration';
 import { executionOf } from './migration';
 

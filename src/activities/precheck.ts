@@ -4,21 +4,14 @@ import type { MetastoreClient } from '../metastore/client';
 import type { MigrationExecutionRequest } from '../schemas';
 import type { SecretResolver } from '../secrets/resolver';
 import { resolveMigrationExecution } from '../secrets/resolver';
-import type { SavedScheduledBackup, ServiceFacts } from '../workflows/migration-state';
-import { isActiveExecution } from '../workflows/migration-state';
+import { SCHEDULED_BACKUP_PATHS } from '../migration/service';
+import type { SavedScheduledBackup, ServiceFacts } from '../migration/service';
+import { isActiveExecution } from '../migration/snapshot';
 
 export interface PrecheckDeps {
   metastore: MetastoreClient;
   secrets: SecretResolver;
 }
-
-/** The patch paths that make up a scheduled-backup setting; restore writes all of them back. */
-export const SCHEDULED_BACKUP_PATHS = [
-  'scheduledBackup.enabled',
-  'scheduledBackup.cronSchedule',
-  'scheduledBackup.timeZone',
-  'scheduledBackup.backupLocation',
-] as const;
 
 export function createPrecheckActivities({ metastore, secrets }: PrecheckDeps) {
   return {

@@ -2,7 +2,7 @@
 // (a canonical google.rpc status name or a FailureType), never on our error classes. Failure messages are not
 // payloads — Temporal stores them in plain text even with the codec on — so each passes through redact().
 import { ApplicationFailure } from '@temporalio/activity';
-import { FailureType, NON_RETRYABLE_STATUSES } from '../failure-types';
+import { FailureType, NON_RETRYABLE_STATUSES } from '../migration/failure-types';
 import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from '../metastore/errors';
 import { redact } from '../secrets/redact';
 import { SecretUnresolvedError } from '../secrets/resolver';

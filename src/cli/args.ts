@@ -1,6 +1,6 @@
 // The CLI's arguments: the usage text, parsing (a bad flag is a UsageError, exit 2) and typed flag readers.
 import { parseArgs } from 'node:util';
-import { migrationExecutionName } from '../metastore/names';
+import { migrationExecutionName } from '../migration/names';
 import { ServiceNameSchema } from '../schemas';
 import { HelpRequested, UsageError } from './errors';
 

@@ -8,7 +8,7 @@ import { dataConverterFor } from '../codec';
 import { connectError } from '../config';
 import type { Config } from '../config';
 import { formatExecution, formatPlan, formatStatus, formatWorkflowList } from './format';
-import type { PlanReport } from '../plan/report';
+import type { PlanReport } from '../migration/report';
 import { liveWatch } from './live';
 import { type FleetRow, formatFleet, formatMigrationView, migrationView, watchLoop } from './watch';
 import { createMetastoreTarget } from '../metastore/auth';
@@ -24,13 +24,12 @@ import type { planMigration } from '../workflows/plan-migration';
 import {
   MigrationExecutionStateKey,
   MigrationStageKey,
-  WORKFLOW_TYPE,
   checkCutoverUpdate,
   requestCancelUpdate,
   requestCompleteUpdate,
   statusQuery,
-  workflowIdFor,
 } from '../workflows/messages';
+import { WORKFLOW_TYPE, workflowIdFor } from '../migration/names';
 
 import { type Options, keyword, migrationName, numberFlag, overridesOf, required } from './args';
 

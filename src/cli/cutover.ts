@@ -1,13 +1,13 @@
 // The CLI's cutover: `complete` asks through the workflow's update, which runs the cutover checks first and is
 // refused with their reasons (CutoverBlocked); `complete --dry-run` shows the checks without deciding anything.
-import type { CutoverReport } from '../workflows/cutover-gate';
-import type { MigrationStatus } from '../workflows/migration-state';
-import { MARK } from './format';
+import type { CutoverReport } from '../migration/report';
+import type { MigrationStatus } from '../migration/state';
+import { findingLines } from './findings';
 
 export function formatCutover(report: CutoverReport): string {
   const verdict = report.ok ? 'ready for cutover' : `blocked by ${report.blocking.join(', ')}`;
   const lines = [`cutover checks for ${report.service} (${report.checkedAt}): ${verdict}`];
-  for (const f of report.findings) lines.push(`  ${MARK[f.level]}  ${f.check.padEnd(28)} ${f.message}`);
+  lines.push(...findingLines(report.findings));
   if (report.overridden.length > 0) lines.push(`overridden: ${report.overridden.join(', ')}`);
   if (!report.ok) lines.push(`to complete anyway: ${report.blocking.map((c) => `--override ${c}`).join(' ')}`);
   return lines.join('\n');

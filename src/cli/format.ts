@@ -1,11 +1,13 @@
 // Text rendering for the CLI. --json prints the same objects unformatted.
 import { formatSourceHealth } from './cutover';
+import { findingLines } from './findings';
 import { formatVerification } from './verification';
 import type { LiveActivity } from './live';
-import type { PlanReport } from '../plan/report';
+import type { PlanReport } from '../migration/report';
 import { EXECUTION_STATES, PHASES, SERVICE_STATES } from '../schemas';
 import type { MigrationExecution } from '../schemas';
-import type { ExecutionSnapshot, MigrationStatus } from '../workflows/migration-state';
+import type { ExecutionSnapshot } from '../migration/snapshot';
+import type { MigrationStatus } from '../migration/state';
 
 /** An execution as `list`/`describe` read it (with its migration config) or as the workflow records it. */
 export type ExecutionView = ExecutionSnapshot & Partial<Pick<MigrationExecution, MigrationConfigMember>>;
@@ -117,13 +119,11 @@ export function formatWorkflowList(rows: WorkflowRow[]): string {
     .join('\n');
 }
 
-export const MARK = { ok: 'ok  ', warning: 'WARN', error: 'FAIL', skipped: 'skip' } as const;
-
 export function formatPlan(report: PlanReport): string {
   const lines = [
     `plan for ${report.service}: ${report.ok ? 'ready to start' : `blocked by ${report.blocking.join(', ')}`}`,
   ];
-  for (const f of report.findings) lines.push(`  ${MARK[f.level]}  ${f.check.padEnd(28)} ${f.message}`);
+  lines.push(...findingLines(report.findings));
   if (report.overridden.length > 0) lines.push(`overridden: ${report.overridden.join(', ')}`);
   return lines.join('\n');
 }

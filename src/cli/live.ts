@@ -4,7 +4,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import type { MigrationSnapshot } from '../workflows/migration-state';
+import type { MigrationSnapshot } from '../migration/snapshot';
 
 /** activities/polling.ts UNCHANGED: not a failure, the normal wait between polls. */
 const UNCHANGED = 'Unchanged';

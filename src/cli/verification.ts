@@ -2,10 +2,11 @@
 // config) and the lines `status` and `wait` print about a verification.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { Verification } from '../hive/reconcile';
-import { verificationLine } from '../hive/reconcile';
+import type { Verification } from '../migration/verification';
+import { verificationLine } from '../migration/verification';
 import type { MigrationExecutionRequest } from '../schemas';
-import { requestQuery, statusQuery, workflowIdFor } from '../workflows/messages';
+import { requestQuery, statusQuery } from '../workflows/messages';
+import { workflowIdFor } from '../migration/names';
 import type { verifyMigration } from '../workflows/verify-migration';
 
 /** `wait` and `verify` exit with this when DPMS does not serve what the source held. */

@@ -1,7 +1,7 @@
 // `watch`: a live view of one migration (stage timeline, execution state and phase, last and next poll, last
 // error, decisions) or of every running one. On a terminal it redraws in place; on a pipe, or with --json, it
 // prints one line per change, so a script can follow it. One migration's view ends when its workflow has.
-import type { MigrationStatus } from '../workflows/migration-state';
+import type { MigrationStatus } from '../migration/state';
 import type { LiveActivity } from './live';
 
 export interface MigrationView {

@@ -1,7 +1,6 @@
 // Environment → validated Config, parsed once by worker.ts and client.ts. The Temporal connection comes from
 // envconfig (./temporal.ts), so this tool and the temporal CLI share one configuration.
 import { z } from 'zod';
-import type { WorkerSizing } from '../fleet/workers';
 import { ApiVersionSchema, formatIssues, notifyTargetProblem } from '../schemas';
 import { registerSecret } from '../secrets/redact';
 import { type TemporalConnectionConfig, TemporalConfigError, loadTemporalConnection } from './temporal';
@@ -10,6 +9,20 @@ export type { TemporalConnectionConfig } from './temporal';
 export { TemporalConnectError, connectError, describeConnectError } from './temporal';
 
 export const TASK_QUEUE = 'metastore-migration';
+
+/** How much one worker process takes on at once (METASTORE_MIGRATOR_*_SLOTS and friends). */
+export interface WorkerSizing {
+  /** Concurrent workflow tasks (each a few ms of CPU). */
+  workflowTaskSlots: number;
+  /** Concurrent control activities: prechecks, start, complete, cancel, restore, operation checks. */
+  controlSlots: number;
+  /** Concurrent poll attempts (each one read, then the slot is free until the server's next retry). */
+  pollSlots: number;
+  /** Workflows kept in memory; an evicted one is replayed from its history at its next event. */
+  maxCachedWorkflows: number;
+  workflowTaskPollers: number;
+  activityTaskPollers: number;
+}
 
 const CODEC_KEYS = 'METASTORE_MIGRATOR_CODEC_KEYS';
 const CODEC_KEY_ID = 'METASTORE_MIGRATOR_CODEC_KEY_ID';

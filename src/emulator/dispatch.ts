@@ -1,7 +1,6 @@
 // One REST request: route → count → auth → apply due transitions → faults → handler → (held) response.
 import type { IncomingMessage } from 'node:http';
 import { type Caller, UNAUTHENTICATED_HEADERS, authenticate, permissionFor } from './auth';
-import { accessSecretVersion } from './iam-and-secrets';
 import type { EmulatorCore } from './core';
 import type { Handler } from './context';
 import { ApiError, errorBody } from './errors';
@@ -9,6 +8,7 @@ import type { Events } from './events';
 import { faultError } from './faults';
 import { migrationHandlers } from './migration-handlers';
 import { operationHandlers } from './operation-handlers';
+import { accessSecretVersion } from './secret-handlers';
 import { QueryParams, parseJson, readBody } from './http';
 import { type MethodId, decodePath, matchRoute, type RouteMatch } from './routes';
 import { serviceHandlers } from './service-handlers';

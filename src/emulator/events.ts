@@ -4,7 +4,7 @@
 // scenario, at the call in the admin API). Events are part of the scenario, not of the API's state, so the
 // state file does not keep them; a restart re-arms the scenario's events from the file.
 import { z } from 'zod';
-import { MIGRATION_EXECUTION_NAME } from '../schemas/api';
+import { MIGRATION_EXECUTION_NAME } from '../migration/names';
 import { ServiceNameSchema } from '../schemas/resource-name-schemas';
 import type { EmulatorCore } from './core';
 import { ApiError } from './errors';

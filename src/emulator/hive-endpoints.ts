@@ -8,9 +8,9 @@ import { z } from 'zod';
 import type { HiveInventory } from '../hive/inventory';
 import { emptyInventory } from '../hive/inventory';
 import { readSourceInventory } from '../source/inventory';
-import type { EmulatorCore } from './core';
 import { type HiveCatalog, inventoryCatalog, mysqlCatalog } from './hive-catalogs';
 import { type HiveThriftServer, startHiveThriftServer } from './hive-thrift-server';
+import type { Store } from './store';
 import type { CloudSqlMigrationConfig } from './verify-start';
 
 export const CopyFaultSchema = z
@@ -35,6 +35,16 @@ export const CopyFaultSchema = z
   .strict();
 export type CopyFault = z.output<typeof CopyFaultSchema>;
 
+/**
+ * The part of the emulator core the endpoints use (the core passes itself). Narrow, so that the core, which
+ * holds the endpoints, and this module do not import each other.
+ */
+export interface HiveEndpointsHost {
+  readonly store: Store;
+  /** Marks the state changed (an endpointUri moved). */
+  changed(): void;
+}
+
 interface Endpoint {
   opening?: Promise<void>;
   server?: HiveThriftServer;
@@ -51,7 +61,7 @@ export class HiveEndpoints {
   private closed = false;
 
   constructor(
-    private readonly core: EmulatorCore,
+    private readonly core: HiveEndpointsHost,
     private readonly hosts: { bind: string; advertised: string } = { bind: '127.0.0.1', advertised: '127.0.0.1' },
   ) {}
 

@@ -1,10 +1,9 @@
 // Two small pieces of the outside world a rehearsal needs: IAM permissions the caller is denied (so a plan's
 // permission check and a 403 mid-migration can be exercised), and Secret Manager versions the worker reads
 // for `projects/P/secrets/S/versions/V` password references. Secrets live in memory only: never in the
-// state file, since they are passwords.
+// state file, since they are passwords. Their REST handler is in secret-handlers.ts.
 import { z } from 'zod';
-import type { Handler } from './context';
-import { ApiError, notFound } from './errors';
+import { ApiError } from './errors';
 
 export class IamPolicy {
   private readonly denied = new Set<string>();
@@ -69,10 +68,3 @@ export class SecretStore {
     return { name: `${match[1]}/versions/${number}`, payload: { data: Buffer.from(value).toString('base64') } };
   }
 }
-
-/** `GET /v1/{name}:access` of Secret Manager, served beside the Metastore API on the same host. */
-export const accessSecretVersion: Handler = ({ core, resource }) => {
-  const found = core.secrets.access(resource);
-  if (!found) throw notFound('Secret version', resource);
-  return found;
-};

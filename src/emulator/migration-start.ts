@@ -6,10 +6,11 @@ import type { ApiVersion, MigrationExecution } from '../schemas/api';
 import type { EmulatorCore } from './core';
 import { ApiError, failedPrecondition } from './errors';
 import type { OperationRecord } from './operations';
-import { endExecution, publicExecution } from './state-machine';
-import { type ExecutionRecord, type ServiceRecord, iso } from './store';
-import type { OperationFailure, TransitionOf } from './transitions';
-import { type CloudSqlMigrationConfig, beginVerification } from './verify-start';
+import { completeStart, failStart } from './start-outcome';
+import { beginVerification } from './start-verification';
+import { type ServiceRecord, iso } from './store';
+import type { TransitionOf } from './transition-types';
+import type { CloudSqlMigrationConfig } from './verify-start';
 
 export interface StartInput {
   cloudSqlMigrationConfig: CloudSqlMigrationConfig;
@@ -83,23 +84,6 @@ export function finishMigrationStart(core: EmulatorCore, t: TransitionOf<'migrat
   if (t.failWith) failStart(core, record, t.op, at, t.failWith);
   else if (record.verification === 'pending') record.verification = 'due';
   else completeStart(core, record, t.op, at);
-}
-
-export function completeStart(core: EmulatorCore, record: ExecutionRecord, op: string, at: number): void {
-  record.execution.state = 'RUNNING';
-  core.operations.succeed(op, at, { type: 'MigrationExecution', value: publicExecution(record) });
-}
-
-/** The start failed: execution FAILED with the reason, the service ACTIVE again, the operation with the error. */
-export function failStart(
-  core: EmulatorCore,
-  record: ExecutionRecord,
-  op: string | undefined,
-  at: number,
-  failure: OperationFailure,
-): void {
-  endExecution(core, record, 'FAILED', at, failure.message);
-  if (op !== undefined) core.operations.fail(op, at, failure.status, failure.message);
 }
 
 /** Passwords are input-only: they are dropped before anything is stored. */

@@ -6,7 +6,7 @@
 // its due time and a migration that was STARTING continues after a restart) and a callback (a scheduled
 // scenario event: part of the scenario, not of the API's state, so it is not persisted). A transition with
 // no due time is parked: an operation that never finishes (still listed, so operations.cancel can find it).
-import type { Transition } from './transitions';
+import type { Transition } from './transition-types';
 
 export interface TransitionTask {
   /** Epoch ms; null = never (an operation fault's neverFinish). */

@@ -17,6 +17,7 @@ import { seedService } from './service-admin';
 import { HiveEndpoints } from './hive-endpoints';
 import { createSourceVerifier } from './source-verifier';
 import { StateFile } from './state-file';
+import { runTransition } from './transitions';
 import type { VerifyStart } from './verify-start';
 
 export { DEMO_SERVICE_NAME, demoService, type SeedService } from './seed';
@@ -83,6 +84,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       (options.verifySource
         ? createSourceVerifier((service) => core.store.services.get(service)?.service.hiveMetastoreConfig?.version)
         : undefined),
+    runTransition,
   });
   if (options.hiveThrift ?? true) {
     const bind = options.host ?? '127.0.0.1';

@@ -1,6 +1,7 @@
 // What happens to services outside the API (admin API and scenarios): seeded at start, set to a state
 // (ERROR, SUSPENDED, AUTOSCALING… so every Service.State value can be served), or removed out of band.
-import { SERVICE_NAME, type Service, type ServiceState } from '../schemas/api';
+import { SERVICE_NAME } from '../migration/names';
+import { type Service, type ServiceState } from '../schemas/api';
 import type { EmulatorCore } from './core';
 import { failedPrecondition, invalidArgument } from './errors';
 import { assertAbsent, withDefaults } from './service-lifecycle';

@@ -7,7 +7,7 @@ import type { EmulatorCore } from './core';
 import { ApiError, failedPrecondition, invalidArgument } from './errors';
 import type { OperationRecord } from './operations';
 import { iso } from './store';
-import type { OperationFailure, TransitionOf } from './transitions';
+import type { OperationFailure, TransitionOf } from './transition-types';
 import { applyUpdateMask, validateUpdatedService } from './update-mask';
 
 /** Output-only fields a caller cannot set; the server fills them in. */

@@ -12,7 +12,7 @@ import type { TransitionTask } from './scheduler';
 import type { ExecutionRecord, ServiceRecord } from './store';
 import { iso } from './store';
 import { TRANSITION_KINDS } from './transitions';
-import { failInterruptedVerifications } from './verify-start';
+import { failInterruptedVerifications } from './start-verification';
 
 const FORMAT = 'metastore-emulator-state/1';
 /** Changes within this window are written together. */

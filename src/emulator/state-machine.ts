@@ -8,7 +8,7 @@ import type { EmulatorCore } from './core';
 import { failedPrecondition } from './errors';
 import type { OperationRecord } from './operations';
 import { type ExecutionRecord, isActive, iso } from './store';
-import type { TransitionOf } from './transitions';
+import type { TransitionOf } from './transition-types';
 
 export function completeMigration(core: EmulatorCore, serviceName: string, apiVersion: ApiVersion): OperationRecord {
   core.store.service(serviceName);

@@ -1,9 +1,8 @@
-// The delayed half of every long-running operation, as plain data (so the state file can keep it) and the
-// registry that runs it. `finish` ends the operation: with its response, or, when an operation fault set
-// `failWith`, with that error and the change rolled back. `cancel` (operations.cancel) exists only where the
-// change can be undone: creating, updating or deleting a service. Migrations are cancelled with
-// services.cancelMigration, so their operations only record requestedCancellation (see operation-handlers.ts).
-import type { MigrationExecutionState, RpcStatusName, Service, ServiceState } from '../schemas/api';
+// The registry that runs the delayed half of every long-running operation (the data: transition-types.ts).
+// `finish` ends the operation: with its response, or, when an operation fault set `failWith`, with that error
+// and the change rolled back. `cancel` (operations.cancel) exists only where the change can be undone: creating,
+// updating or deleting a service. Migrations are cancelled with services.cancelMigration, so their operations
+// only record requestedCancellation (see operation-handlers.ts).
 import type { EmulatorCore } from './core';
 import { finishExecutionDelete, finishMigrationCancel, finishMigrationComplete } from './state-machine';
 import { finishMigrationStart } from './migration-start';
@@ -15,30 +14,7 @@ import {
   finishServiceDelete,
   finishServicePatch,
 } from './service-lifecycle';
-
-export interface OperationFailure {
-  status: RpcStatusName;
-  message: string;
-}
-
-interface Base {
-  /** The operation this transition ends. */
-  op: string;
-  failWith?: OperationFailure;
-}
-
-export type Transition = Base &
-  (
-    | { kind: 'service.create'; service: string }
-    | { kind: 'service.patch'; service: string; paths: string[]; patch: Partial<Service> }
-    | { kind: 'service.delete'; service: string; previousState: ServiceState }
-    | { kind: 'migration.start'; execution: string }
-    | { kind: 'migration.complete'; execution: string }
-    | { kind: 'migration.cancel'; execution: string; previousState: MigrationExecutionState }
-    | { kind: 'execution.delete'; execution: string; previousState: MigrationExecutionState }
-  );
-export type TransitionKind = Transition['kind'];
-export type TransitionOf<K extends TransitionKind> = Extract<Transition, { kind: K }>;
+import type { Transition, TransitionKind, TransitionOf } from './transition-types';
 
 type Step<K extends TransitionKind> = (core: EmulatorCore, transition: TransitionOf<K>, at: number) => void;
 

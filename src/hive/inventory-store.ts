@@ -8,10 +8,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import type { HiveInventory, InventoryRecord } from './inventory';
+import type { HiveInventory } from './inventory';
+import type { InventoryRecord } from '../migration/verification';
 import { countInventory } from './inventory';
 
-export type { InventoryRecord } from './inventory';
+export type { InventoryRecord } from '../migration/verification';
 
 export function defaultInventoryDir(): string {
   return join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'metastore-migrator', 'inventories');

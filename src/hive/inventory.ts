@@ -2,6 +2,7 @@
 // tables with their type, columns and partition keys, partition names, functions. Read from the source's MySQL
 // (src/source/inventory.ts) or from a metastore's Thrift endpoint (./read-inventory.ts); compared in ./reconcile.ts.
 // Plain JSON, so an activity can write it to the inventory store and the emulator can serve a copy of it.
+import type { InventoryCounts } from '../migration/verification';
 
 export interface TableInventory {
   /** TBLS.TBL_TYPE / Table.tableType: MANAGED_TABLE, EXTERNAL_TABLE, VIRTUAL_VIEW, MATERIALIZED_VIEW. */
@@ -19,23 +20,6 @@ export interface HiveInventory {
   databases: Record<string, Record<string, TableInventory>>;
   /** 'database.function', sorted. */
   functions: string[];
-}
-
-export interface InventoryCounts {
-  databases: number;
-  tables: number;
-  partitions: number;
-  columns: number;
-  functions: number;
-}
-
-/** What history holds of an inventory recorded in the store (src/hive/inventory-store.ts). */
-export interface InventoryRecord {
-  key: string;
-  /** sha256 of the inventory's JSON. */
-  digest: string;
-  counts: InventoryCounts;
-  recordedAt: string;
 }
 
 export function emptyInventory(): HiveInventory {

@@ -1,30 +1,8 @@
 // Compares two inventories by name: what the source held at cutover against what DPMS serves. The report lists
 // missing (in the source, not in DPMS), extra (in DPMS only) and differing objects, capped, with exact totals.
-import type { HiveInventory, InventoryCounts, TableInventory } from './inventory';
+import type { HiveInventory, TableInventory } from './inventory';
+import type { Difference, VerificationReport } from '../migration/verification';
 import { countInventory, sortedNames } from './inventory';
-
-export type DifferenceKind = 'database' | 'table' | 'partition' | 'function';
-
-export interface Difference {
-  kind: DifferenceKind;
-  /** 'db', 'db.table', 'db.table/dt=2026-01-01', 'db.function'. */
-  name: string;
-  problem: 'missing' | 'extra' | 'differs';
-  /** For `differs`: what differs, e.g. "type MANAGED_TABLE in the source, EXTERNAL_TABLE in DPMS". */
-  detail?: string;
-}
-
-export interface VerificationReport {
-  /** True when both sides hold the same objects with the same types, columns and partition keys. */
-  ok: boolean;
-  checkedAt: string;
-  source: InventoryCounts;
-  dpms: InventoryCounts;
-  totals: { missing: number; extra: number; differing: number };
-  /** The first `cap` differences in name order; `truncated` when there are more. */
-  differences: Difference[];
-  truncated: boolean;
-}
 
 export const DEFAULT_DIFFERENCE_CAP = 100;
 
@@ -139,40 +117,4 @@ function sortedDiff(source: string[], dpms: string[]): [string, 'missing' | 'ext
 
 function union(a: string[], b: string[]): string[] {
   return [...new Set([...a, ...b])].sort();
-}
-
-/** One line for logs, notifications and the CLI. */
-export function verificationSummary(report: VerificationReport): string {
-  const s = report.source;
-  const d = report.dpms;
-  const counts = `${s.databases}/${s.tables}/${s.partitions}/${s.functions} databases/tables/partitions/functions in the source, ${d.databases}/${d.tables}/${d.partitions}/${d.functions} in DPMS`;
-  if (report.ok) return `verified: DPMS serves what the source held (${counts})`;
-  const { missing, extra, differing } = report.totals;
-  const first = report.differences
-    .slice(0, 5)
-    .map((x) => `${x.problem} ${x.kind} ${x.name}`)
-    .join(', ');
-  return `MISMATCH: ${missing} missing, ${extra} extra, ${differing} differing in DPMS (${counts}); first: ${first}`;
-}
-
-/** What a migration records of its verification: the report, or why there is none. Plain JSON. */
-export interface Verification {
-  /** ok: DPMS serves what the source held; mismatch: it does not (see report); skipped: not compared (reason). */
-  status: 'ok' | 'mismatch' | 'skipped';
-  ok: boolean;
-  checkedAt: string;
-  /** The Thrift endpoint DPMS was read through. */
-  endpoint?: string;
-  /** cutover: the inventory recorded right before completeMigration; now: the source as it is at the check. */
-  sourceFrom?: 'cutover' | 'now';
-  /** Why the source was read now instead of the cutover record, or why nothing was compared. */
-  note?: string;
-  report?: VerificationReport;
-}
-
-export function verificationLine(verification: Verification): string {
-  if (verification.status === 'skipped') return `not verified: ${verification.note ?? 'no reason given'}`;
-  const line = verification.report ? verificationSummary(verification.report) : verification.status;
-  const from = verification.sourceFrom === 'now' ? ' [source as read now]' : '';
-  return `${line}${from}${verification.note ? ` (${verification.note})` : ''}`;
 }

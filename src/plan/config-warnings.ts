@@ -10,7 +10,7 @@ import {
   parseSubnetworkName,
 } from '../schemas/resource-names';
 import type { MigrationExecutionRequest } from '../schemas';
-import type { Finding } from './findings';
+import type { Finding } from '../migration/findings';
 
 export type ConfigWarning = Finding & { level: 'warning' };
 

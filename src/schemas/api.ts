@@ -14,21 +14,25 @@ import {
   strictObject,
 } from './field-rules';
 import { InstanceConnectionNameSchema, NetworkNameSchema, SubnetworkNameSchema } from './resource-name-schemas';
-import { DATABASE_TYPES, EXECUTION_STATES, PHASES, RELEASE_CHANNELS, SERVICE_STATES, TIERS } from './vocabulary';
-import type { OpenEnum } from './vocabulary';
+import {
+  DATABASE_TYPES,
+  EXECUTION_STATES,
+  PHASES,
+  RELEASE_CHANNELS,
+  SERVICE_STATES,
+  TIERS,
+} from '../migration/vocabulary';
+import type { OpenEnum } from '../migration/vocabulary';
+import { MIGRATION_EXECUTION_NAME, OPERATION_NAME } from '../migration/names';
 
-export * from './vocabulary';
+export * from '../migration/vocabulary';
+export { MIGRATION_EXECUTION_NAME, OPERATION_NAME, SERVICE_NAME } from '../migration/names';
 
 export const API_VERSIONS = ['v1', 'v1beta', 'v1alpha'] as const;
 export const ApiVersionSchema = z.enum(API_VERSIONS);
 export type ApiVersion = z.infer<typeof ApiVersionSchema>;
 
 const timestamp = z.string(); // RFC 3339, 'Z'
-
-export const SERVICE_NAME = /^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+$/;
-export const MIGRATION_EXECUTION_NAME =
-  /^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+\/migrationExecutions\/[^/]+$/;
-export const OPERATION_NAME = /^projects\/[^/]+\/locations\/[^/]+\/operations\/[^/]+$/;
 
 export const RequestIdSchema = z
   .string()

@@ -5,15 +5,10 @@
 import { withSourceConnection } from './connection';
 import { globalPrivileges, parseGrants, showGrants } from './grants';
 import { inIpv4Range, parseIpv4 } from '../schemas/ipv4';
+import type { SourceSession } from '../migration/source';
 import { finding, type Finding, type SourceConnectionOptions } from './types';
 
-export interface SourceSession {
-  user: string;
-  /** The client address without its port ('10.1.2.3', 'localhost'). */
-  host: string;
-  /** How many sessions this user holds from this host. */
-  count: number;
-}
+export type { SourceSession };
 
 export interface SourceSessions {
   /** VERSION.SCHEMA_VERSION, when the table has exactly one row. */

@@ -1,16 +1,14 @@
 // What a source precheck returns. Plain JSON (no classes, no secrets), so an activity can hand it to a workflow.
 
-export type FindingLevel = 'error' | 'warning' | 'ok';
+import type { Finding as CheckFinding } from '../migration/findings';
 
-export interface Finding {
-  /**
-   * Stable id, e.g. 'source.reachable' (connect, auth, database, timeouts), 'source.query' (a check's query failed),
-   * 'hive.schemaVersion', 'cdc.binlogFormat', 'cdc.grants'; checkHiveSchema and checkCdcReadiness list theirs.
-   */
-  check: string;
+/** A source check always runs or fails: it is never `skipped` (the activity turns "not reachable" into that). */
+export type FindingLevel = Exclude<CheckFinding['level'], 'skipped'>;
+
+/** Ids: 'source.reachable' (connect, auth, database, timeouts), 'source.query' (a check's query failed),
+ * 'hive.schemaVersion', 'cdc.binlogFormat', 'cdc.grants'; checkHiveSchema and checkCdcReadiness list theirs. */
+export interface Finding extends CheckFinding {
   level: FindingLevel;
-  /** For an engineer; never contains a password. */
-  message: string;
 }
 
 export interface SourceCheck {

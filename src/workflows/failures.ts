@@ -1,7 +1,36 @@
-// Reading activity failures in workflow code: their type, message, whether retrying can help, and the
-// backoff before the workflow tries again. Branches on failure `type`, never on our error classes.
+// The workflow side's one place for failures: reading an activity's failure (type, message, whether retrying can
+// help, the backoff before the next round) and the run's error boundary — which errors may end a run at all.
+// Branches on failure `type` (src/migration/failure-types.ts), never on our error classes.
 import { msToNumber } from '@temporalio/common/lib/time';
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import type { CanonicalStatus, FailureType } from '../migration/failure-types';
+
+/**
+ * The error boundary: only a failed activity (the API, the source, a secret) or an ApplicationFailure the workflow
+ * throws on purpose may end a run. Anything else is a bug in workflow code: it must propagate untouched, so the SDK
+ * fails the workflow task and the server retries it until a fixed build runs — the run, its execution and its
+ * backups stay as they are.
+ */
+export function mayEndRun(err: unknown): err is ActivityFailure | ApplicationFailure {
+  return err instanceof ActivityFailure || err instanceof ApplicationFailure;
+}
+
+/** Rethrows a bug (see mayEndRun) at once, so no handler records or acts on it. */
+export function rethrowBug(err: unknown): asserts err is ActivityFailure | ApplicationFailure {
+  if (!mayEndRun(err)) throw err;
+}
+
+/**
+ * A deliberate ending: non-retryable, typed from the one enum (FailureType), or with the canonical status of the
+ * API's answer that ended it (CANONICAL_STATUSES), passed on verbatim.
+ */
+export function ending(
+  type: FailureType | CanonicalStatus | string,
+  message: string,
+  cause?: Error,
+): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true, cause });
+}
 
 export function failureType(err: unknown): string | undefined {
   if (err instanceof ActivityFailure) {
@@ -15,6 +44,11 @@ export function failureType(err: unknown): string | undefined {
 export function failureMessage(err: unknown): string {
   if (err instanceof ActivityFailure && err.cause) return err.cause.message;
   return err instanceof Error ? err.message : String(err);
+}
+
+/** `TYPE: message`, for a finding or a note that records a failure. */
+export function failureLine(err: unknown): string {
+  return `${failureType(err) ?? 'Error'}: ${failureMessage(err)}`;
 }
 
 /** An activity that failed for a reason that may pass: 429, 5xx, timeouts, connection errors. */

@@ -1,10 +1,14 @@
 // Signal, query and update handlers: a few lines each, recording the engineer's request (who, when, why)
 // or answering with state. The workflow body does the work.
 import { ApplicationFailure, log, metricMeter, patched, setHandler, workflowInfo } from '@temporalio/workflow';
-import { FailureType } from '../failure-types';
+import { FailureType } from '../migration/failure-types';
+import { DECISIONS_METRIC } from '../migration/names';
+import { blockedMessage } from '../migration/report';
+import type { CutoverReport } from '../migration/report';
+import { recordDecision, updateRefusal } from '../migration/state';
+import type { Action, MigrationState } from '../migration/state';
 import type { DecisionArgs, MigrationRequestInput } from '../schemas';
 import {
-  DECISIONS_METRIC,
   cancelSignal,
   checkCutoverUpdate,
   completeSignal,
@@ -14,10 +18,7 @@ import {
   statusQuery,
 } from './messages';
 import type { DecisionAnswer } from './messages';
-import { blockedMessage, CUTOVER_GATE_PATCH } from './cutover-gate';
-import type { CutoverReport } from './cutover-gate';
-import { recordDecision, updateRefusal } from './migration-state';
-import type { Action, MigrationState } from './migration-state';
+import { PATCHES } from './patches';
 import { schemas } from './schemas-on-demand';
 
 const now = () => new Date().toISOString();
@@ -25,9 +26,6 @@ const now = () => new Date().toISOString();
 /** Engineers' decisions by action, result and channel; the workflow's meter emits nothing while replaying. */
 const decisions = () =>
   metricMeter.createCounter(DECISIONS_METRIC, '', 'complete/cancel decisions, by action, result and channel');
-
-/** Marks runs that ignore malformed complete/cancel signals; older histories replay recording them. */
-export const IGNORE_MALFORMED_SIGNALS_PATCH = 'ignore-malformed-signals';
 
 /** Set by the workflow once its request is valid: the cutover checks, with the engineer's overrides. */
 export interface CutoverHooks {
@@ -48,7 +46,7 @@ export function installHandlers(
   const signal = (action: Action) => (args?: unknown) => {
     const { DecisionArgsSchema, formatIssues } = schemas();
     const parsed = DecisionArgsSchema.optional().safeParse(args ?? undefined);
-    if (!parsed.success && patched(IGNORE_MALFORMED_SIGNALS_PATCH)) {
+    if (!parsed.success && patched(PATCHES.ignoreMalformedSignals.id)) {
       log.warn(`ignored a ${action} signal with a malformed argument`, { issues: formatIssues(parsed.error) });
       decisions().add(1, { action, result: 'ignored', via: 'signal' });
       return;
@@ -86,12 +84,12 @@ export function installHandlers(
     const refusal = updateRefusal(state, action);
     if (refusal) {
       decisions().add(1, { action, result: 'refused', via: 'update' });
-      throw ApplicationFailure.create({ type: 'Refused', message: refusal });
+      throw ApplicationFailure.create({ type: FailureType.Refused, message: refusal });
     }
   };
   // complete runs the cutover checks before it is accepted (runs from before the gate accept at once).
   const complete = async (args?: DecisionArgs): Promise<DecisionAnswer> => {
-    if (state.decision?.action === 'complete' || !cutover.checks || !patched(CUTOVER_GATE_PATCH)) {
+    if (state.decision?.action === 'complete' || !cutover.checks || !patched(PATCHES.cutoverGate.id)) {
       return update('complete')(args);
     }
     const override = args?.override ?? [];
@@ -100,7 +98,7 @@ export function installHandlers(
     const refusal = updateRefusal(state, 'complete');
     if (refusal) {
       decisions().add(1, { action: 'complete', result: 'refused', via: 'update' });
-      throw ApplicationFailure.create({ type: 'Refused', message: refusal });
+      throw ApplicationFailure.create({ type: FailureType.Refused, message: refusal });
     }
     const asked = {
       action: 'complete' as const,
@@ -125,7 +123,7 @@ export function installHandlers(
     checkCutoverUpdate,
     async (args?: { override?: string[] }) => {
       if (!cutover.checks)
-        throw ApplicationFailure.create({ type: 'Refused', message: 'the request is not checked yet' });
+        throw ApplicationFailure.create({ type: FailureType.Refused, message: 'the request is not checked yet' });
       return cutover.checks(args?.override ?? []);
     },
     {
@@ -137,7 +135,7 @@ export function installHandlers(
         }
         if (state.stage !== 'REPLICATION') {
           throw ApplicationFailure.create({
-            type: 'Refused',
+            type: FailureType.Refused,
             message: `the cutover checks run while the migration is in REPLICATION; it is in ${state.stage}`,
           });
         }

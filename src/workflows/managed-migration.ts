@@ -1,6 +1,9 @@
-// The managed-migration workflow: precheck → (disable backups) → start → wait for the engineer →
-// complete | cancel, and scheduled backups restored whatever the ending. Deterministic: all I/O is in
-// activities, time comes from the SDK's Date, request ids from uuid4(), jitter from the SDK's Math.random.
+// The managed-migration workflow, read top to bottom as the seed's flow: precheck → disable scheduled backups →
+// start → replicate (wait for the engineer, poll, watch the source) → complete | cancel → restore backups, whatever
+// the ending. The plumbing every stage uses (retried calls, polls, stage changes) is the run context in run.ts; what
+// the migration's kind adds (its source's baseline, health watch, cutover checks, reconciliation) is in
+// kind-steps.ts. Deterministic: all I/O is in activities, time comes from the SDK's Date, request ids from
+// uuid4(), jitter from the SDK's Math.random.
 import {
   ApplicationFailure,
   CancellationScope,
@@ -9,61 +12,40 @@ import {
   patched,
   uuid4,
 } from '@temporalio/workflow';
-import { FailureType } from '../failure-types';
-import type { MigrationRequestInput } from '../schemas';
-import { failureType } from './failures';
+import { FailureType } from '../migration/failure-types';
+import { blockingSummary } from '../migration/report';
+import type { ServiceFacts } from '../migration/service';
+import { sameScheduledBackup } from '../migration/service';
+import type { MigrationSnapshot } from '../migration/snapshot';
+import { isKnownRead, isReplicating, isTerminalExecution, snapshotChanged } from '../migration/snapshot';
+import { carriedState, initialState, recordDecision } from '../migration/state';
+import type { MigrationResult, Outcome, Stage } from '../migration/state';
+import { gatePasses, runCutoverChecks } from './cutover-gate';
+import { ending, failureType, mayEndRun, rethrowBug } from './failures';
 import { installHandlers } from './handlers';
 import type { CutoverHooks } from './handlers';
-import { CUTOVER_GATE_PATCH, recordBaseline } from './cutover-gate';
-import { SOURCE_HEALTH_PATCH, SourceHealthWatch } from './source-health';
-import {
-  carriedState,
-  initialState,
-  isReplicating,
-  isKnownRead,
-  isTerminalExecution,
-  precheckProblems,
-  recordDecision,
-  sameScheduledBackup,
-  snapshotChanged,
-} from './migration-state';
-import type {
-  MigrationResult,
-  MigrationSnapshot,
-  MigrationState,
-  Outcome,
-  ServiceFacts,
-  Stage,
-} from './migration-state';
+import { kindSteps } from './kind-steps';
+import { legacyServicePrecheck } from './legacy';
+import type { ManagedMigrationArgs } from './messages';
+import { PATCHES } from './patches';
 import { runPrechecks } from './prechecks';
-import { blockingSummary } from '../plan/report';
 import { raceUntil } from './race';
-import { validRequest } from './request-validation';
-import { CUTOVER_VERIFICATION_PATCH, recordCutoverInventory, verifyCutover } from './verification';
-import { verificationLine } from '../hive/reconcile';
-import { MigrationRunBase } from './migration-run-base';
-import { publishVisibility } from './visibility';
-
-export interface ManagedMigrationArgs {
-  request: MigrationRequestInput;
-  /** Set only by continue-as-new. */
-  state?: MigrationState;
-}
+import { checkInputShape, validRequest } from './request-validation';
+import { MigrationRun } from './run';
 
 const now = () => new Date().toISOString();
-
-export { RETRY_AS_POLL_PATCH } from './migration-run-base';
 
 /** Prechecks give up after this many rounds of transient failures: nothing has changed yet. */
 const PRECHECK_ROUNDS = 4;
 
-const FAILURE_TYPE_OF: Record<Exclude<Outcome, 'SUCCEEDED' | 'CANCELLED'>, string> = {
+const FAILURE_TYPE_OF: Record<Exclude<Outcome, 'SUCCEEDED' | 'CANCELLED'>, FailureType> = {
   FAILED: FailureType.MigrationFailed,
   SERVICE_GONE: FailureType.ServiceGone,
   PRECHECK_FAILED: FailureType.PrecheckFailed,
 };
 
 export async function managedMigration(args: ManagedMigrationArgs): Promise<MigrationResult> {
+  checkInputShape(args);
   const state = args.state
     ? carriedState(args.state)
     : initialState(now(), { disableBackups: uuid4(), start: uuid4(), restoreBackups: uuid4() });
@@ -72,271 +54,270 @@ export async function managedMigration(args: ManagedMigrationArgs): Promise<Migr
   const onDecision = { pollFast: () => {} }; // nothing polls yet
   const cutover: CutoverHooks = {};
   installHandlers(state, args.request, () => onDecision.pollFast(), cutover);
-  const request = await validRequest(args.request, args.state !== undefined);
-  const run = new MigrationRun(request, state);
+  const run = new MigrationRun(await validRequest(args.request, args.state !== undefined), state);
   onDecision.pollFast = () => run.pollFastFromNow();
-  cutover.checks = (overrides) => run.cutoverChecks(overrides);
-  return run.execute();
+  cutover.checks = (overrides) => runCutoverChecks(run, overrides);
+  return execute(run);
 }
 
-/** The stages; what they share (calls with retries, polls, state changes, the gate) is in MigrationRunBase. */
-class MigrationRun extends MigrationRunBase {
-  async execute(): Promise<MigrationResult> {
-    let continuing = false;
+/**
+ * The stages, then the cleanup every ending gets (backups restored, the outcome told) — except a bug: anything
+ * but a failed activity or a deliberate ending propagates untouched and fails the workflow task, which the server
+ * retries until a fixed build runs, with the migration and its backups left as they are.
+ */
+async function execute(run: MigrationRun): Promise<MigrationResult> {
+  const { state } = run;
+  let cleanUp = true;
+  try {
+    await runStages(run);
+  } catch (err) {
+    if (err instanceof ContinueAsNew) {
+      cleanUp = false;
+      throw err;
+    }
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(() => onWorkflowCancelled(run));
+      throw err;
+    }
+    if (!mayEndRun(err)) {
+      cleanUp = false;
+      throw err;
+    }
+    if (err instanceof ApplicationFailure) throw err; // a deliberate ending
+    throw run.asFailure(err);
+  } finally {
+    if (cleanUp) {
+      await CancellationScope.nonCancellable(() => restoreBackups(run));
+      await CancellationScope.nonCancellable(() => run.notifyOutcome());
+    }
+  }
+  const outcome = state.outcome ?? 'SUCCEEDED';
+  if (outcome !== 'SUCCEEDED' && outcome !== 'CANCELLED') {
+    throw ending(FAILURE_TYPE_OF[outcome], state.outcomeMessage ?? outcome);
+  }
+  return {
+    outcome,
+    message: state.outcomeMessage,
+    execution: state.execution,
+    serviceState: state.serviceState,
+    backupsRestored: state.backupsRestored,
+    requests: state.requests,
+    ...(state.verification && { verification: state.verification }),
+  };
+}
+
+/** Each stage runs until it enters the next one or ends the migration; a continued run resumes where it was. */
+async function runStages(run: MigrationRun): Promise<void> {
+  const stages: Partial<Record<Stage, (run: MigrationRun) => Promise<void>>> = {
+    PRECHECK: precheck,
+    DISABLING_BACKUPS: disableBackups,
+    STARTING: start,
+    REPLICATION: replicate,
+    COMPLETING: complete,
+    CANCELLING: cancel,
+  };
+  for (let stage = stages[run.state.stage]; stage && !run.state.outcome; stage = stages[run.state.stage]) {
+    await stage(run);
+  }
+}
+
+// ---- PRECHECK ---------------------------------------------------------------------------------------------
+
+async function precheck(run: MigrationRun): Promise<void> {
+  const facts = patched(PATCHES.fullPrechecks.id)
+    ? await fullPrechecks(run)
+    : await legacyServicePrecheck(run, PRECHECK_ROUNDS);
+  if (!facts) return;
+  run.state.savedScheduledBackup = facts.scheduledBackup;
+  if (run.cancelRequested()) return run.end('CANCELLED', 'cancelled before the migration started');
+  run.enter(facts.scheduledBackup.enabled ? 'DISABLING_BACKUPS' : 'STARTING');
+}
+
+/** Every precheck (service, permissions, secrets, the source); an error that was not overridden ends the run. */
+async function fullPrechecks(run: MigrationRun): Promise<ServiceFacts | undefined> {
+  const { report, facts } = await runPrechecks(run.acts, run.request, (call) => run.retrying(call, PRECHECK_ROUNDS));
+  run.state.plan = report;
+  if (facts) run.state.serviceState = facts.state;
+  if (facts?.hiveVersion) run.state.hiveVersion = facts.hiveVersion;
+  if (report.ok && facts) return facts;
+  run.end('PRECHECK_FAILED', `precheck failed: ${blockingSummary(report)}`);
+  return undefined;
+}
+
+// ---- DISABLING_BACKUPS ------------------------------------------------------------------------------------
+
+async function disableBackups(run: MigrationRun): Promise<void> {
+  // Marked before the call: if the patch lands and we fail right after, the cleanup still restores.
+  run.state.backupsDisabled = true;
+  const args = { service: run.service, requestId: run.state.requestIds.disableBackups };
+  const { operation } = await CancellationScope.nonCancellable(() =>
+    run.retrying(() => run.acts.api.disableScheduledBackups(args)),
+  );
+  await run.awaitOperation(operation);
+  run.enter('STARTING');
+}
+
+// ---- STARTING ---------------------------------------------------------------------------------------------
+
+async function start(run: MigrationRun): Promise<void> {
+  if (run.cancelRequested()) return run.end('CANCELLED', 'cancelled before the migration started');
+  if (patched(PATCHES.cutoverGate.id)) await kindSteps(run.kind).beforeStart(run);
+  const { migrationExecution, migrationExecutionId } = run.request;
+  const args = {
+    service: run.service,
+    migrationExecution,
+    migrationExecutionId,
+    requestId: run.state.requestIds.start,
+  };
+  // Not cancellable: once sent, we must know the operation, or a cancel could race the start.
+  const started = await CancellationScope.nonCancellable(() => run.retrying(() => run.acts.api.startMigration(args)));
+  if (started.migrationExecution) run.state.execution = { name: started.migrationExecution };
+  run.pollFastFromNow();
+  const finished = await raceUntil(
+    () => run.awaitOperation(started.operation),
+    () => run.cancelRequested(),
+  ).catch((err) => run.settleAfterFailure(err));
+  if (finished === 'interrupted') return run.enter('CANCELLING');
+  if (!finished) return;
+  const snapshot = await run.poll(finished.value.migrationExecution ?? started.migrationExecution);
+  if (!run.settleExternal(snapshot)) run.enter('REPLICATION');
+}
+
+// ---- REPLICATION: wait, with no deadline, for the engineer or for something outside to change -------------
+
+async function replicate(run: MigrationRun): Promise<void> {
+  if (patched(PATCHES.sourceHealth.id)) {
+    run.health = kindSteps(run.kind).replicationWatch(run);
+    run.health?.start();
+  }
+  try {
+    await waitForDecision(run);
+  } finally {
+    run.health?.stop();
+  }
+}
+
+async function waitForDecision(run: MigrationRun): Promise<void> {
+  const { state } = run;
+  let last = state.lastSnapshot ?? (await run.poll(state.execution?.name));
+  for (;;) {
+    if (run.settleExternal(last)) return;
+    // A state from a newer API is not acted on (no cutover, no cancel) until it is one we know again.
+    const known = isKnownRead(last);
+    if (run.cancelRequested() && known) return run.enter('CANCELLING');
+    if (state.decision?.action === 'complete' && isReplicating(state.execution) && known) {
+      if (await gatePasses(run)) return run.enter('COMPLETING');
+      continue;
+    }
+    if (run.historyIsLong()) await run.continueAsNew();
+    const polled = await raceUntil(
+      () => run.waitForChange(last, run.request.options.pollIntervalSeconds),
+      () => run.decisionActionable(),
+    );
+    if (polled === 'interrupted') continue;
+    state.watcherReturns[snapshotChanged(last, polled.value) ? 'changed' : 'quiet'] += 1;
+    last = run.apply(polled.value);
+  }
+}
+
+// ---- COMPLETING | CANCELLING ------------------------------------------------------------------------------
+
+/** Cutover: completeMigration, its operation, then polls until the migration settles SUCCEEDED; then the proof. */
+async function complete(run: MigrationRun): Promise<void> {
+  const steps = kindSteps(run.kind);
+  const verifying = patched(PATCHES.cutoverVerification.id);
+  if (verifying) await steps.beforeComplete(run);
+  const args = { service: run.service, execution: run.state.execution?.name };
+  const requested = await run
+    .retrying(() => run.acts.api.completeMigration(args))
+    .catch((err) => run.settleAfterFailure(err));
+  if (!requested || !(await operationDone(run, requested.operation))) return;
+  await untilSettled(run, 'SUCCEEDED');
+  if (verifying && run.state.outcome === 'SUCCEEDED') await steps.afterSucceeded(run);
+}
+
+/** cancelMigration, its operation, then polls until the migration settles CANCELLED. */
+async function cancel(run: MigrationRun): Promise<void> {
+  const args = { service: run.service, execution: run.state.execution?.name };
+  const requested = await run
+    .retrying(() => run.acts.api.cancelMigration(args))
+    .catch((err) => run.settleAfterFailure(err));
+  if (!requested || !(await operationDone(run, requested.operation))) return;
+  await untilSettled(run, 'CANCELLED');
+}
+
+/** False when the operation failed and the migration ended outside our control meanwhile (the outcome is set). */
+async function operationDone(run: MigrationRun, operation: string | undefined): Promise<boolean> {
+  // No operation: the API was already doing what was asked (a retried call).
+  if (!operation) return true;
+  const done = await run.awaitOperation(operation).catch((err) => run.settleAfterFailure(err));
+  return done !== undefined;
+}
+
+/** Polls until the execution is terminal and the service has left MIGRATING, then records the outcome. */
+async function untilSettled(run: MigrationRun, expected: 'SUCCEEDED' | 'CANCELLED'): Promise<void> {
+  let snapshot = await run.poll(run.state.execution?.name);
+  const settled = (s: MigrationSnapshot) =>
+    !s.serviceFound || (isTerminalExecution(s.execution?.state) && s.serviceState !== 'MIGRATING' && isKnownRead(s));
+  while (!settled(snapshot)) {
+    snapshot = run.apply(await run.waitForChange(snapshot, run.request.options.operationPollSeconds));
+  }
+  const state = snapshot.execution?.state;
+  if (state === expected && snapshot.serviceState === 'ACTIVE') {
+    const by = run.state.decision?.by ? ` by ${run.state.decision.by}` : '';
+    return run.end(expected, `migration execution ${snapshot.execution?.name} ${expected}${by}`);
+  }
+  if (!run.settleExternal(snapshot)) {
+    const found = `execution ${state ?? 'unknown'} and service ${snapshot.serviceState ?? 'gone'}`;
+    run.end('FAILED', `expected ${expected} and service ACTIVE, found ${found}`);
+  }
+}
+
+/** Temporal cancelled the workflow: cancel a migration in flight (cutover cannot be undone, so it is awaited). */
+async function onWorkflowCancelled(run: MigrationRun): Promise<void> {
+  const { state } = run;
+  recordDecision(state, { action: 'cancel', at: now(), via: 'workflow-cancellation', reason: 'workflow cancelled' });
+  try {
+    if (state.stage === 'STARTING' || state.stage === 'REPLICATION' || state.stage === 'CANCELLING') {
+      run.enter('CANCELLING');
+      await cancel(run);
+    } else if (state.stage === 'COMPLETING') {
+      await untilSettled(run, 'SUCCEEDED');
+    }
+  } catch (err) {
+    rethrowBug(err);
+    run.noteError(err);
+  }
+  if (!state.outcome) state.outcome = 'CANCELLED';
+  state.outcomeMessage ??= 'the workflow was cancelled';
+}
+
+// ---- RESTORING_BACKUPS ------------------------------------------------------------------------------------
+
+/** Writes back the saved scheduled-backup setting and reads it back; what cannot be restored is said, by hand. */
+async function restoreBackups(run: MigrationRun): Promise<void> {
+  const { state } = run;
+  const saved = state.savedScheduledBackup;
+  if (state.backupsDisabled && !state.backupsRestored && saved) {
+    run.enter('RESTORING_BACKUPS');
+    const service = run.service;
     try {
-      await this.runStages();
-    } catch (err) {
-      if (err instanceof ContinueAsNew) {
-        continuing = true;
-        throw err;
-      }
-      if (isCancellation(err)) {
-        await CancellationScope.nonCancellable(() => this.onWorkflowCancelled());
-        throw err;
-      }
-      throw this.asFailure(err);
-    } finally {
-      if (!continuing) {
-        await CancellationScope.nonCancellable(() => this.restoreBackups());
-        await CancellationScope.nonCancellable(() => this.notifyOutcome());
-      }
-    }
-    const outcome = this.state.outcome ?? 'SUCCEEDED';
-    if (outcome !== 'SUCCEEDED' && outcome !== 'CANCELLED') {
-      throw ApplicationFailure.create({
-        type: FAILURE_TYPE_OF[outcome],
-        message: this.state.outcomeMessage,
-        nonRetryable: true,
-      });
-    }
-    return {
-      outcome,
-      message: this.state.outcomeMessage,
-      execution: this.state.execution,
-      serviceState: this.state.serviceState,
-      backupsRestored: this.state.backupsRestored,
-      requests: this.state.requests,
-      ...(this.state.verification && { verification: this.state.verification }),
-    };
-  }
-
-  private async runStages(): Promise<void> {
-    const steps: Partial<Record<Stage, () => Promise<void>>> = {
-      PRECHECK: () => this.precheck(),
-      DISABLING_BACKUPS: () => this.disableBackups(),
-      STARTING: () => this.start(),
-      REPLICATION: () => this.waitForDecision(),
-      COMPLETING: () => this.finish('completeMigration', 'SUCCEEDED'),
-      CANCELLING: () => this.finish('cancelMigration', 'CANCELLED'),
-    };
-    for (let step = steps[this.state.stage]; step && !this.state.outcome; step = steps[this.state.stage]) {
-      await step();
-    }
-  }
-
-  private async precheck(): Promise<void> {
-    // Every precheck (permissions, secrets, source readiness) arrived after the first runs were recorded:
-    // histories from before take the old path on replay.
-    const facts = patched('full-prechecks') ? await this.fullPrechecks() : await this.servicePrecheck();
-    if (!facts) return;
-    this.state.savedScheduledBackup = facts.scheduledBackup;
-    if (this.cancelRequested()) return this.end('CANCELLED', 'cancelled before the migration started');
-    this.enter(facts.scheduledBackup.enabled ? 'DISABLING_BACKUPS' : 'STARTING');
-  }
-
-  private async fullPrechecks(): Promise<ServiceFacts | undefined> {
-    const { report, facts } = await runPrechecks(this.acts, this.request, (call) =>
-      this.retrying(call, PRECHECK_ROUNDS),
-    );
-    this.state.plan = report;
-    if (facts) this.state.serviceState = facts.state;
-    if (facts?.hiveVersion) this.state.hiveVersion = facts.hiveVersion;
-    if (report.ok && facts) return facts;
-    this.end('PRECHECK_FAILED', `precheck failed: ${blockingSummary(report)}`);
-    return undefined;
-  }
-
-  /** The original precheck (service facts and secrets only), kept for histories recorded before the patch. */
-  private async servicePrecheck(): Promise<ServiceFacts | undefined> {
-    const service = this.service;
-    const facts = await this.retrying(() => this.acts.precheck.checkService({ service }), PRECHECK_ROUNDS);
-    this.state.serviceState = facts.state;
-    const problems = precheckProblems(facts);
-    if (problems.length > 0) {
-      this.end('PRECHECK_FAILED', `precheck failed: ${problems.join('; ')}`);
-      return undefined;
-    }
-    const migrationExecution = this.request.migrationExecution;
-    await this.retrying(() => this.acts.precheck.checkSecrets({ migrationExecution }), PRECHECK_ROUNDS);
-    return facts;
-  }
-
-  private async disableBackups(): Promise<void> {
-    // Marked before the call: if the patch lands and we fail right after, `finally` still restores.
-    this.state.backupsDisabled = true;
-    const requestId = this.state.requestIds.disableBackups;
-    const { operation } = await CancellationScope.nonCancellable(() =>
-      this.retrying(() => this.acts.api.disableScheduledBackups({ service: this.service, requestId })),
-    );
-    await this.awaitOperation(operation);
-    this.enter('STARTING');
-  }
-
-  private async start(): Promise<void> {
-    if (this.cancelRequested()) return this.end('CANCELLED', 'cancelled before the migration started');
-    // What the source looks like before DPMS connects: the gate tells old clients from DPMS by it.
-    if (patched(CUTOVER_GATE_PATCH) && !this.state.sourceBaseline) {
-      await recordBaseline(this.acts, this.request, this.state);
-    }
-    const { migrationExecution, migrationExecutionId } = this.request;
-    const args = {
-      service: this.service,
-      migrationExecution,
-      migrationExecutionId,
-      requestId: this.state.requestIds.start,
-    };
-    // Not cancellable: once sent, we must know the operation, or a cancel could race the start.
-    const started = await CancellationScope.nonCancellable(() =>
-      this.retrying(() => this.acts.api.startMigration(args)),
-    );
-    if (started.migrationExecution) this.state.execution = { name: started.migrationExecution };
-    this.pollFastFromNow();
-    const finished = await raceUntil(
-      () => this.awaitOperation(started.operation),
-      () => this.cancelRequested(),
-    ).catch((err) => this.settleAfterFailure(err));
-    if (finished === 'interrupted') return this.enter('CANCELLING');
-    if (!finished) return;
-    const snapshot = await this.poll(finished.value.migrationExecution ?? started.migrationExecution);
-    if (!this.settleExternal(snapshot)) this.enter('REPLICATION');
-  }
-
-  /** REPLICATION: wait, with no deadline, for the engineer or for something outside to change. */
-  private async waitForDecision(): Promise<void> {
-    if (patched(SOURCE_HEALTH_PATCH)) {
-      this.health = new SourceHealthWatch(this.acts, this.request, this.state, (changes) => this.onHealth(changes));
-      this.health.start();
-    }
-    try {
-      await this.replicate();
-    } finally {
-      this.health?.stop();
-    }
-  }
-
-  private async replicate(): Promise<void> {
-    let last = this.state.lastSnapshot ?? (await this.poll(this.state.execution?.name));
-    for (;;) {
-      if (this.settleExternal(last)) return;
-      // A state from a newer API is not acted on (no cutover, no cancel) until it is one we know again.
-      const known = isKnownRead(last);
-      if (this.cancelRequested() && known) return this.enter('CANCELLING');
-      if (this.state.decision?.action === 'complete' && isReplicating(this.state.execution) && known) {
-        if (await this.gatePasses()) return this.enter('COMPLETING');
-        continue;
-      }
-      if (this.historyIsLong()) await this.continueAsNew();
-      const watched = await raceUntil(
-        () => this.watch(last, this.request.options.pollIntervalSeconds),
-        () => this.decisionActionable(),
+      const requestId = state.requestIds.restoreBackups;
+      const { operation } = await run.retrying(() =>
+        run.acts.api.restoreScheduledBackups({ service, saved, requestId }),
       );
-      if (watched === 'interrupted') continue;
-      const changed = snapshotChanged(last, watched.value);
-      this.state.watcherReturns[changed ? 'changed' : 'quiet'] += 1;
-      last = this.apply(watched.value);
-    }
-  }
-
-  /** completeMigration or cancelMigration, await its operation, then watch until the migration settles. */
-  private async finish(call: 'completeMigration' | 'cancelMigration', expected: 'SUCCEEDED' | 'CANCELLED') {
-    const verifying = expected === 'SUCCEEDED' && patched(CUTOVER_VERIFICATION_PATCH);
-    // What DPMS must serve after cutover, read right before it (once: a retried COMPLETING keeps the first).
-    if (verifying && !this.state.cutoverInventory) await recordCutoverInventory(this.acts, this.request, this.state);
-    const args = { service: this.service, execution: this.state.execution?.name };
-    const requested = await this.retrying(() => this.acts.api[call](args)).catch((err) => this.settleAfterFailure(err));
-    if (!requested) return;
-    if (requested.operation) {
-      const done = await this.awaitOperation(requested.operation).catch((err) => this.settleAfterFailure(err));
-      if (done === undefined) return;
-    }
-    await this.untilSettled(expected);
-    if (verifying && this.state.outcome === 'SUCCEEDED') await this.verify();
-  }
-
-  /** DPMS's metastore against the source's at cutover; a mismatch is flagged and told, the outcome stays. */
-  private async verify(): Promise<void> {
-    const verification = await verifyCutover(this.acts, this.request, this.state);
-    publishVisibility(this.state, this.service);
-    this.notifier.emit('verification', verificationLine(verification));
-  }
-
-  /** Watches until the execution is terminal and the service has left MIGRATING, then records the outcome. */
-  private async untilSettled(expected: 'SUCCEEDED' | 'CANCELLED'): Promise<void> {
-    let snapshot = await this.poll(this.state.execution?.name);
-    const settled = (s: MigrationSnapshot) =>
-      !s.serviceFound || (isTerminalExecution(s.execution?.state) && s.serviceState !== 'MIGRATING' && isKnownRead(s));
-    while (!settled(snapshot)) {
-      snapshot = this.apply(await this.watch(snapshot, this.request.options.operationPollSeconds));
-    }
-    const state = snapshot.execution?.state;
-    if (state === expected && snapshot.serviceState === 'ACTIVE') {
-      const by = this.state.decision?.by ? ` by ${this.state.decision.by}` : '';
-      return this.end(expected, `migration execution ${snapshot.execution?.name} ${expected}${by}`);
-    }
-    if (!this.settleExternal(snapshot)) {
-      const found = `execution ${state ?? 'unknown'} and service ${snapshot.serviceState ?? 'gone'}`;
-      this.end('FAILED', `expected ${expected} and service ACTIVE, found ${found}`);
-    }
-  }
-
-  /** Temporal cancelled the workflow: cancel a migration in flight (cutover cannot be undone, so it is awaited). */
-  private async onWorkflowCancelled(): Promise<void> {
-    recordDecision(this.state, {
-      action: 'cancel',
-      at: now(),
-      via: 'workflow-cancellation',
-      reason: 'workflow cancelled',
-    });
-    const stage = this.state.stage;
-    try {
-      if (stage === 'STARTING' || stage === 'REPLICATION' || stage === 'CANCELLING') {
-        this.enter('CANCELLING');
-        await this.finish('cancelMigration', 'CANCELLED');
-      } else if (stage === 'COMPLETING') {
-        await this.untilSettled('SUCCEEDED');
-      }
+      await run.awaitOperation(operation);
+      const after = await run.retrying(() => run.acts.api.checkService({ service }));
+      state.backupsRestored = sameScheduledBackup(after.scheduledBackup, saved);
     } catch (err) {
-      this.noteError(err);
+      rethrowBug(err);
+      if (failureType(err) !== 'NOT_FOUND') run.noteError(err);
     }
-    if (!this.state.outcome) this.state.outcome = 'CANCELLED';
-    this.state.outcomeMessage ??= 'the workflow was cancelled';
-  }
-
-  private async restoreBackups(): Promise<void> {
-    const saved = this.state.savedScheduledBackup;
-    if (this.state.backupsDisabled && !this.state.backupsRestored && saved) {
-      this.enter('RESTORING_BACKUPS');
-      const service = this.service;
-      try {
-        const requestId = this.state.requestIds.restoreBackups;
-        const { operation } = await this.retrying(() =>
-          this.acts.api.restoreScheduledBackups({ service, saved, requestId }),
-        );
-        await this.awaitOperation(operation);
-        const after = await this.retrying(() => this.acts.api.checkService({ service }));
-        this.state.backupsRestored = sameScheduledBackup(after.scheduledBackup, saved);
-      } catch (err) {
-        if (failureType(err) !== 'NOT_FOUND') this.noteError(err);
-      }
-      if (!this.state.backupsRestored && this.state.serviceState !== undefined) {
-        this.enter('DONE');
-        throw ApplicationFailure.create({
-          type: FailureType.BackupRestoreFailed,
-          message: `scheduled backups were not restored; set them back by hand to ${JSON.stringify(saved)} (${this.state.outcomeMessage ?? 'no outcome'})`,
-          nonRetryable: true,
-        });
-      }
+    if (!state.backupsRestored && state.serviceState !== undefined) {
+      run.enter('DONE');
+      const message = `scheduled backups were not restored; set them back by hand to ${JSON.stringify(saved)} (${state.outcomeMessage ?? 'no outcome'})`;
+      throw ending(FailureType.BackupRestoreFailed, message);
     }
-    this.enter('DONE');
   }
+  run.enter('DONE');
 }

@@ -1,10 +1,19 @@
-// Every signal, query and update of the managed-migration workflow, and its search attributes.
-// Client, CLI and tests import them from here.
+// The managed-migration workflow's interface: its input and result, every signal, query and update, and its
+// search attributes. Client, CLI and tests import them from here (names from src/migration/names.ts).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey } from '@temporalio/common';
+import type { CutoverReport } from '../migration/report';
+import type { MigrationResult, MigrationState, MigrationStatus } from '../migration/state';
 import type { DecisionArgs, MigrationRequestInput } from '../schemas';
-import type { CutoverReport } from './cutover-gate';
-import type { MigrationStatus } from './migration-state';
+
+export interface ManagedMigrationArgs {
+  request: MigrationRequestInput;
+  /** Set only by continue-as-new. */
+  state?: MigrationState;
+}
+
+/** The workflow's signature, for continue-as-new and typed starts. */
+export type ManagedMigrationWorkflow = (args: ManagedMigrationArgs) => Promise<MigrationResult>;
 
 /** Begin cutover once the execution is RUNNING in REPLICATION. Optional `{ by, reason }`. Fire-and-forget. */
 export const completeSignal = defineSignal<[DecisionArgs?]>('complete');
@@ -44,13 +53,3 @@ export const MigrationStageKey = defineSearchAttributeKey('MigrationStage', 'KEY
 export const MigrationExecutionStateKey = defineSearchAttributeKey('MigrationExecutionState', 'KEYWORD');
 /** OK / WARN / ERROR: the source checks while replicating (absent until the first check). */
 export const SourceHealthKey = defineSearchAttributeKey('SourceHealth', 'KEYWORD');
-
-export const WORKFLOW_TYPE = 'managedMigration';
-
-/** One workflow per service: a second start for the same service is refused by Temporal itself. */
-export function workflowIdFor(service: string): string {
-  return `migration/${service}`;
-}
-
-/** The counter the workflow adds engineers' decisions to (by action, result, via); see src/fleet/metrics.ts. */
-export const DECISIONS_METRIC = 'metastore_migrator_decisions';

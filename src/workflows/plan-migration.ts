@@ -1,11 +1,10 @@
 // planMigration: every precheck of a managed migration, changing nothing. The CLI's `plan` runs it on the
 // worker, because the worker is where the secrets resolve and from where the Cloud SQL source is reachable.
-import { ApplicationFailure } from '@temporalio/workflow';
-import { FailureType } from '../failure-types';
-import type { PlanReport } from '../plan/report';
+import { FailureType } from '../migration/failure-types';
+import type { PlanReport } from '../migration/report';
 import type { MigrationRequestInput } from '../schemas';
 import { activityProxies } from './activity-proxies';
-import { isTransientFailure } from './failures';
+import { ending, isTransientFailure } from './failures';
 import { runPrechecks } from './prechecks';
 import { schemas } from './schemas-on-demand';
 
@@ -16,11 +15,7 @@ export async function planMigration(args: { request: MigrationRequestInput }): P
   const { MigrationRequestSchema, formatIssues } = schemas();
   const parsed = MigrationRequestSchema.safeParse(args.request);
   if (!parsed.success) {
-    throw ApplicationFailure.create({
-      type: FailureType.InvalidArgument,
-      message: `invalid migration request:\n${formatIssues(parsed.error, 'request')}`,
-      nonRetryable: true,
-    });
+    throw ending(FailureType.InvalidArgument, `invalid migration request:\n${formatIssues(parsed.error, 'request')}`);
   }
   const acts = activityProxies(parsed.data.options);
   const once = <T>(call: () => Promise<T>) => retryRounds(call, PLAN_ROUNDS);

@@ -1,25 +1,24 @@
 // Every precheck, run by both `planMigration` (report only) and `managedMigration` (refuses to start on an
 // error that was not overridden). Nothing here changes anything: the activities only read.
 import { ActivityFailure, patched } from '@temporalio/workflow';
-import { FailureType } from '../failure-types';
+import { FailureType } from '../migration/failure-types';
+import type { Finding } from '../migration/findings';
+import { kindOf, serviceProblems } from '../migration/kinds';
+import { buildReport } from '../migration/report';
+import type { PlanReport } from '../migration/report';
+import type { ServiceFacts } from '../migration/service';
 import { configWarnings } from '../plan/config-warnings';
-import type { Finding } from '../plan/findings';
-import { buildReport } from '../plan/report';
-import type { PlanReport } from '../plan/report';
 import type { MigrationRequest } from '../schemas';
 import type { ActivityProxies } from './activity-proxies';
 import { failureMessage, failureType } from './failures';
-import { precheckProblems } from './migration-state';
-import type { ServiceFacts } from './migration-state';
+import { legacySequentialPrechecks } from './legacy';
+import { PATCHES } from './patches';
 
 export interface PrecheckResult {
   report: PlanReport;
   /** Absent when the service could not be read. */
   facts?: ServiceFacts;
 }
-
-/** Service, permission and secret checks run concurrently (runs recorded before ran them in turn). */
-export const PARALLEL_PRECHECKS_PATCH = 'parallel-prechecks';
 
 type Retrying = <T>(call: () => Promise<T>) => Promise<T>;
 
@@ -34,7 +33,7 @@ export async function runPrechecks(
   const migrationExecution = request.migrationExecution;
   const serviceCheck = () =>
     retrying(() => acts.precheck.checkService({ service })).then(
-      (facts): [ServiceFacts | undefined, Finding[]] => [facts, serviceFindings(facts)],
+      (facts): [ServiceFacts | undefined, Finding[]] => [facts, serviceFindings(facts, request)],
       (err: unknown): [ServiceFacts | undefined, Finding[]] => [undefined, [errorFinding('service.exists', err)]],
     );
   const permissionsCheck = () =>
@@ -48,9 +47,9 @@ export async function runPrechecks(
     );
   // The three independent reads run together: one round trip instead of three before the source check.
   // Runs recorded before ran them one after another and replay that way.
-  const [[facts, serviceResult], permissions, secrets] = patched(PARALLEL_PRECHECKS_PATCH)
+  const [[facts, serviceResult], permissions, secrets] = patched(PATCHES.parallelPrechecks.id)
     ? await Promise.all([serviceCheck(), permissionsCheck(), secretsCheck()])
-    : [await serviceCheck(), await permissionsCheck(), await secretsCheck()];
+    : await legacySequentialPrechecks(serviceCheck, permissionsCheck, secretsCheck);
   findings.push(...serviceResult, ...permissions, ...secrets);
   if (secrets.every((finding) => finding.level !== 'error')) {
     const hiveVersion = facts?.hiveVersion;
@@ -63,8 +62,9 @@ export async function runPrechecks(
   return { report: buildReport(service, findings, request.options.overrides), facts };
 }
 
-function serviceFindings(facts: ServiceFacts): Finding[] {
-  const problems = precheckProblems(facts);
+function serviceFindings(facts: ServiceFacts, request: MigrationRequest): Finding[] {
+  const kind = kindOf(request.migrationExecution);
+  const problems = serviceProblems(facts, kind);
   const byCheck = (check: string, match: RegExp, ok: string): Finding => {
     const problem = problems.find((p) => match.test(p));
     return problem ? { check, level: 'error', message: problem } : { check, level: 'ok', message: ok };
@@ -72,7 +72,11 @@ function serviceFindings(facts: ServiceFacts): Finding[] {
   const backup = facts.scheduledBackup;
   return [
     byCheck('service.state', /service state/, 'the service is ACTIVE'),
-    byCheck('service.databaseType', /databaseType/, 'the service uses SPANNER'),
+    byCheck(
+      'service.databaseType',
+      /databaseType/,
+      `the service uses ${kind.requiredDatabaseType ?? facts.databaseType}`,
+    ),
     byCheck('service.migrationInFlight', /in flight/, 'no migration is in flight on the service'),
     backup.enabled
       ? {
@@ -86,6 +90,7 @@ function serviceFindings(facts: ServiceFacts): Finding[] {
 
 /** A read that failed for good (NOT_FOUND, PERMISSION_DENIED, an unresolvable secret …) becomes an error finding. */
 function errorFinding(check: string, err: unknown): Finding {
+  // Only a failed activity is a finding; anything else is a bug and propagates (see failures.ts).
   if (!(err instanceof ActivityFailure)) throw err;
   const type = failureType(err) ?? FailureType.PrecheckFailed;
   return { check, level: 'error', message: `${type}: ${failureMessage(err)}` };

@@ -1,22 +1,19 @@
 // The workflow's first step: refuse a bad request (from our CLI or straight from the stock Temporal CLI) before
 // any activity runs, so nothing is changed. The rules only ever get stricter, which a year-long migration
 // must survive: see validRequest.
-import { ApplicationFailure, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { FailureType } from '../failure-types';
+import { FailureType } from '../migration/failure-types';
 import type { MigrationRequest, MigrationRequestInput, RequestCheck } from '../schemas';
-import { schemas } from './schemas-on-demand';
+import { ending } from './failures';
+import { legacyCheckRequest } from './legacy';
+import { PATCHES } from './patches';
 
-/** Marks runs started under the current field rules; histories from before it replay with the request they had. */
-export const STRICT_REQUEST_PATCH = 'strict-request-rules';
 /**
- * Marks runs whose request was checked by an activity; earlier runs check it in the workflow on replay. A regular
- * activity, not a local one: a local activity's result can land in the same workflow task as the patched() calls
- * after it or in the next one, and a replay that guesses differently takes the other branch.
+ * A regular activity, not a local one: a local activity's result can land in the same workflow task as the
+ * patched() calls after it or in the next one, and a replay that guesses differently takes the other branch.
  */
-export const REQUEST_CHECK_ACTIVITY_PATCH = 'request-check-activity';
-
-const { checkRequest } = proxyActivities<Activities>({
+const { checkRequest } = proxyActivities<Pick<Activities, 'checkRequest'>>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '1s', maximumInterval: '10s' },
 });
@@ -27,19 +24,41 @@ const { checkRequest } = proxyActivities<Activities>({
  * before the rules tightened) would walk away from a migration that is open in the API.
  */
 export async function validRequest(request: MigrationRequestInput, continued: boolean): Promise<MigrationRequest> {
-  const check: RequestCheck = patched(REQUEST_CHECK_ACTIVITY_PATCH)
+  const check: RequestCheck = patched(PATCHES.requestCheckActivity.id)
     ? await checkRequest(request)
-    : schemas().checkMigrationRequest(request);
+    : legacyCheckRequest(request);
   if ('request' in check) return check.request;
   // continuedFromExecutionRunId is set by the server, so a caller cannot claim a continuation to skip the rules.
   const carried = continued && workflowInfo().continuedFromExecutionRunId !== undefined;
-  if (carried || !patched(STRICT_REQUEST_PATCH)) {
+  if (carried || !patched(PATCHES.strictRequest.id)) {
     log.warn('keeping a request accepted by an earlier run that the current rules refuse', { issues: check.issues });
     return check.acceptedEarlier;
   }
-  throw ApplicationFailure.create({
-    type: FailureType.InvalidArgument,
-    message: `invalid migration request:\n${check.issues}`,
-    nonRetryable: true,
-  });
+  throw ending(FailureType.InvalidArgument, `invalid migration request:\n${check.issues}`);
+}
+
+const REQUEST_SHAPE = 'a migration request: service, migrationExecution, optional migrationExecutionId and options';
+
+/**
+ * The workflow's input must at least be `{ request: {…} }` before anything (handlers included) reads it; the
+ * request's fields are checked by checkRequest. Input the stock CLI can send that is not even that shape (no
+ * argument, null, no request) fails the run at once with INVALID_ARGUMENT instead of failing every workflow task.
+ */
+export function checkInputShape(args: unknown): void {
+  const describe = (value: unknown) =>
+    value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    const message = `invalid workflow input:\n(input): must be an object { request }, not ${args === undefined ? 'absent' : describe(args)}`;
+    throw ending(FailureType.InvalidArgument, message);
+  }
+  const request = (args as { request?: unknown }).request;
+  if (request === undefined) {
+    throw ending(FailureType.InvalidArgument, `invalid migration request:\nrequest: is required: ${REQUEST_SHAPE}`);
+  }
+  if (request === null) {
+    throw ending(
+      FailureType.InvalidArgument,
+      `invalid migration request:\nrequest: must be ${REQUEST_SHAPE}, not null`,
+    );
+  }
 }

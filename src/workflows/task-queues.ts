@@ -1,8 +1,10 @@
-// The two task queues of one deployment. The workflows and every control call (prechecks, start, complete,
-// cancel, backup restore, operation checks) use the base queue; the waiting migrations' polls use their own,
-// served by a separate slot pool, so however many migrations wait, a control call never queues behind a poll.
+// Which activities run on the poll queue (pollTaskQueue(base), served by the worker's poll worker with its own
+// slots): the waits that hold no slot between attempts. The workflow schedules them there and the worker registers
+// exactly these on its poll worker, from this one list.
+import type { Activities } from '../activities';
 
-/** The queue of the polls for workflows on `taskQueue` (the base queue, e.g. metastore-migration). */
-export function pollTaskQueue(taskQueue: string): string {
-  return `${taskQueue}-polls`;
-}
+export const POLL_QUEUE_ACTIVITIES = [
+  'pollMigrationChange',
+  'watchSourceHealth',
+] as const satisfies readonly (keyof Activities)[];
+export type PollQueueActivity = (typeof POLL_QUEUE_ACTIVITIES)[number];

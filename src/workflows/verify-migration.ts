@@ -1,11 +1,10 @@
 // verifyMigration: the CLI's `verify` — DPMS's Hive inventory (through the service's Thrift endpoint) against the
 // source's, on the worker, where the secrets resolve and both are reachable. Before cutover it shows how far
 // DPMS's view and the source differ; after it, the cutover record is compared when the worker has it.
-import { ApplicationFailure } from '@temporalio/workflow';
-import type { InventoryRecord } from '../hive/inventory';
-import type { Verification } from '../hive/reconcile';
+import { FailureType } from '../migration/failure-types';
+import type { InventoryRecord, Verification } from '../migration/verification';
 import type { MigrationExecutionRequest } from '../schemas';
-import { FailureType } from '../failure-types';
+import { ending } from './failures';
 import { activityProxies } from './activity-proxies';
 import { schemas } from './schemas-on-demand';
 
@@ -23,11 +22,10 @@ export async function verifyMigration(args: VerifyMigrationArgs): Promise<Verifi
     migrationExecution: args.migrationExecution,
   });
   if (!parsed.success) {
-    throw ApplicationFailure.create({
-      type: FailureType.InvalidArgument,
-      message: `invalid verification request:\n${formatIssues(parsed.error, 'request')}`,
-      nonRetryable: true,
-    });
+    throw ending(
+      FailureType.InvalidArgument,
+      `invalid verification request:\n${formatIssues(parsed.error, 'request')}`,
+    );
   }
   const acts = activityProxies(parsed.data.options);
   return acts.inventory.verifyMigration({

@@ -2,7 +2,7 @@
 // stage or execution state. Upserted only when a value changes: each upsert is a history event.
 import { upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { MetastoreServiceKey, MigrationExecutionStateKey, MigrationStageKey, SourceHealthKey } from './messages';
-import type { MigrationState } from './migration-state';
+import type { MigrationState } from '../migration/state';
 
 export function publishVisibility(state: MigrationState, service: string): void {
   const current = workflowInfo().typedSearchAttributes;

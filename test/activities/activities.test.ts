@@ -11,7 +11,7 @@ import { type Activities, createActivities } from '../../src/activities';
 import { MetastoreClient } from '../../src/metastore/client';
 import { ApiBudget, projectOf } from '../../src/metastore/budget';
 import { createSecretResolver } from '../../src/secrets/resolver';
-import type { MigrationSnapshot } from '../../src/workflows/migration-state';
+import type { MigrationSnapshot } from '../../src/migration/snapshot';
 import { type Emulator, admin, startEmulator } from '../helpers/emulator';
 import {
   ORIGINAL_BACKUP,

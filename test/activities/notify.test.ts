@@ -7,7 +7,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createNotifyActivities } from '../../src/activities/notify';
 import { createSecretResolver } from '../../src/secrets/resolver';
-import type { NotificationEvent } from '../../src/workflows/notifications';
+import type { NotificationEvent } from '../../src/migration/notifications';
 import { type Receiver, startReceiver } from '../helpers/receiver';
 
 let receiver: Receiver;

@@ -16,7 +16,7 @@ import { ensureTemporalCli } from '../../scripts/temporal-cli';
 import { AesGcmCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/codec';
 import { startCodecServer } from '../../src/codec/codec-server';
 import { loadConfig } from '../../src/config';
-import { workflowIdFor } from '../../src/workflows/messages';
+import { workflowIdFor } from '../../src/migration/names';
 import { SECRET_ENV, snakeCaseConfigYaml, waitFor } from '../helpers/migration';
 import { startStack } from '../helpers/stack';
 import type { CliRun, Stack } from '../helpers/stack';

@@ -13,18 +13,19 @@ import { createActivities } from '../../src/activities';
 import { InventoryStore } from '../../src/hive/inventory-store';
 import { removeOnExit } from '../../scripts/lib/reaper';
 import { TASK_QUEUE, loadConfig } from '../../src/config';
-import { createFleetWorkers } from '../../src/fleet/workers';
-import type { WorkerSizing } from '../../src/fleet/workers';
+import { createFleetWorkers } from '../../src/runtime/workers';
+import type { WorkerSizing } from '../../src/config';
 import type { ApiBudget } from '../../src/metastore/budget';
 import { MetastoreClient } from '../../src/metastore/client';
-import type { PlanReport } from '../../src/plan/report';
+import type { PlanReport } from '../../src/migration/report';
 import type { MigrationExecutionRequest, MigrationOptions } from '../../src/schemas';
 import { createSecretManagerAccess } from '../../src/secrets/secret-manager';
 import { createSecretResolver } from '../../src/secrets/resolver';
 import type { managedMigration } from '../../src/workflows/managed-migration';
 import type { planMigration } from '../../src/workflows/plan-migration';
-import { WORKFLOW_TYPE, statusQuery, workflowIdFor } from '../../src/workflows/messages';
-import type { MigrationStatus, Stage } from '../../src/workflows/migration-state';
+import { WORKFLOW_TYPE, workflowIdFor } from '../../src/migration/names';
+import { statusQuery } from '../../src/workflows/messages';
+import type { MigrationStatus, Stage } from '../../src/migration/state';
 import { admin, startEmulator } from './emulator';
 import {
   FAST_OPTIONS,
@@ -35,7 +36,7 @@ import {
   waitFor,
 } from './migration';
 import { createTestEnv } from './temporal';
-import { workflowBundleOptions } from '../../src/fleet/workflow-bundle';
+import { workflowBundleOptions } from '../../src/runtime/workflow-bundle';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -82,6 +83,8 @@ export interface WorkerOverrides {
   /** An existing task queue, e.g. to take over migrations another worker started. */
   taskQueue?: string;
   identity?: string;
+  /** Another build of the workflows (e.g. one with a bug) instead of the harness's. */
+  workflowBundle?: { code: string };
 }
 
 let runtimeInstalled = false;
@@ -134,7 +137,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       const workers = await createFleetWorkers({
         connection: env.nativeConnection,
         taskQueue,
-        workflows: { workflowBundle },
+        workflows: { workflowBundle: overrides.workflowBundle ?? workflowBundle },
         dataConverter,
         activities: createActivities({
           metastore: clientFor('control'),

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HiveInventory } from '../../src/hive/inventory';
-import { reconcile, verificationSummary } from '../../src/hive/reconcile';
+import { reconcile } from '../../src/hive/reconcile';
+import { verificationSummary } from '../../src/migration/verification';
 
 function inventory(): HiveInventory {
   return {

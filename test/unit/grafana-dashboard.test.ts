@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { METRICS } from '../../src/fleet/metrics';
+import { METRICS } from '../../src/metrics/migrator-metrics';
 
 const dashboard = JSON.parse(
   readFileSync(join(__dirname, '..', '..', 'examples', 'grafana', 'metastore-migrator-dashboard.json'), 'utf8'),

@@ -2,19 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   type Action,
-  type ExecutionSnapshot,
-  type MigrationSnapshot,
   type MigrationState,
-  type ServiceFacts,
   type Stage,
   enterStage,
   externalEnding,
   initialState,
-  precheckProblems,
   recordDecision,
-  sameScheduledBackup,
-  snapshotChanged,
-} from '../../src/workflows/migration-state';
+} from '../../src/migration/state';
+import { type ExecutionSnapshot, type MigrationSnapshot, snapshotChanged } from '../../src/migration/snapshot';
+import { type ServiceFacts, sameScheduledBackup } from '../../src/migration/service';
+import { serviceProblems as precheckProblems } from '../../src/migration/kinds';
 
 const T0 = '2025-01-01T00:00:00.000Z';
 const T1 = '2025-01-01T00:01:00.000Z';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyHealth, healthStatus } from '../../src/workflows/source-health';
-import { initialState } from '../../src/workflows/migration-state';
+import { applyHealth, healthStatus } from '../../src/migration/source-health';
+import { initialState } from '../../src/migration/state';
 
 const ids = { disableBackups: 'a', start: 'b', restoreBackups: 'c' };
 

@@ -2,7 +2,7 @@
 // would run the parent's own code again (`node -e …` starting a worker would otherwise respawn itself).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loaderArgs } from '../../src/fleet/workflow-bundle';
+import { loaderArgs } from '../../src/runtime/workflow-bundle';
 
 describe('loaderArgs', () => {
   it("keeps tsx's --require and --import with their values", () => {

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { FailureType } from '../../src/failure-types';
-import { WORKFLOW_TYPE, requestCancelUpdate, requestCompleteUpdate } from '../../src/workflows/messages';
+import { FailureType } from '../../src/migration/failure-types';
+import { WORKFLOW_TYPE } from '../../src/migration/names';
+import { requestCancelUpdate, requestCompleteUpdate } from '../../src/workflows/messages';
 import { admin } from '../helpers/emulator';
 import { updateRefusal, workflowFailure } from '../helpers/failures';
 import { FAST_OPTIONS, migrationExecutionRequest, waitFor } from '../helpers/migration';

@@ -4,15 +4,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { FailureType } from '../../src/failure-types';
+import { FailureType } from '../../src/migration/failure-types';
 import {
   SourceHealthKey,
   checkCutoverUpdate,
   completeSignal,
   requestCancelUpdate,
   requestCompleteUpdate,
-  workflowIdFor,
 } from '../../src/workflows/messages';
+import { workflowIdFor } from '../../src/migration/names';
 import { CDC_PASSWORD, HIVE_PASSWORD, connectFrom, createHiveSource, type HiveSource } from '../helpers/hive-source';
 import { GOOD_CDC_SERVER_ARGS, startMariaDb, type MariaDb } from '../helpers/mariadb';
 import { migrationExecutionRequest, waitFor } from '../helpers/migration';

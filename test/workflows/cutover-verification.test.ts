@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createConnection } from 'mysql2/promise';
 import { PRESETS, generateMetastore } from '../../scripts/lib/hive-generator';
-import type { Verification } from '../../src/hive/reconcile';
+import type { Verification } from '../../src/migration/verification';
 import { requestCompleteUpdate } from '../../src/workflows/messages';
 import type { verifyMigration } from '../../src/workflows/verify-migration';
 import { admin } from '../helpers/emulator';

@@ -9,8 +9,8 @@ import {
   MigrationStageKey,
   requestCancelUpdate,
   requestCompleteUpdate,
-  workflowIdFor,
 } from '../../src/workflows/messages';
+import { workflowIdFor } from '../../src/migration/names';
 import { admin } from '../helpers/emulator';
 import { updateRefusal } from '../helpers/failures';
 import { ORIGINAL_BACKUP, waitFor } from '../helpers/migration';

@@ -2,7 +2,8 @@
 // overlay): an unknown state is recorded and watched, never acted on as if known; ROLLED_BACK is an ending.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MigrationExecutionStateKey, requestCompleteUpdate, workflowIdFor } from '../../src/workflows/messages';
+import { MigrationExecutionStateKey, requestCompleteUpdate } from '../../src/workflows/messages';
+import { workflowIdFor } from '../../src/migration/names';
 import { admin } from '../helpers/emulator';
 import { updateRefusal } from '../helpers/failures';
 import { waitFor } from '../helpers/migration';

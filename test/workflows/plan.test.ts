@@ -2,7 +2,7 @@
 // broken one, an unreachable one; overrides by check id. Nothing mutating may reach the emulator.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Finding } from '../../src/plan/findings';
+import type { Finding } from '../../src/migration/findings';
 import { admin } from '../helpers/emulator';
 import { workflowFailure } from '../helpers/failures';
 import { CDC_PASSWORD, HIVE_PASSWORD, createHiveSource } from '../helpers/hive-source';

@@ -5,37 +5,11 @@
 // the same id and a receiver can drop the duplicate. Runs with no targets schedule nothing and record nothing.
 import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { MigrationState } from './migration-state';
+import type { NotificationEvent, NotificationKind } from '../migration/notifications';
+import type { MigrationState } from '../migration/state';
+import { PATCHES } from './patches';
 
-export const NOTIFICATIONS_PATCH = 'notifications';
-
-export type NotificationKind =
-  | 'stage'
-  | 'outcome'
-  | 'awaiting_user_action'
-  | 'unknown_value'
-  | 'api_error'
-  | 'verification'
-  | 'source_health'
-  | 'cutover_blocked';
-
-/** What a receiver gets (as JSON, or as a chat line). Names and states only: never a secret or a reference. */
-export interface NotificationEvent {
-  /** Stable across retries and replays: `workflowId/runId/sequence`. */
-  id: string;
-  kind: NotificationKind;
-  /** The workflow id, `migration/<service>`. */
-  migration: string;
-  service: string;
-  stage: string;
-  executionState?: string;
-  phase?: string;
-  outcome?: string;
-  message: string;
-  time: string;
-}
-
-const { notify } = proxyActivities<Activities>({
+const { notify } = proxyActivities<Pick<Activities, 'notify'>>({
   startToCloseTimeout: '30s',
   // A receiver down for ten minutes misses this notification; the migration does not wait for it.
   scheduleToCloseTimeout: '10m',
@@ -59,7 +33,7 @@ export class Notifier {
   ) {}
 
   emit(kind: NotificationKind, message: string): void {
-    if (this.targets.length === 0 || !patched(NOTIFICATIONS_PATCH)) return;
+    if (this.targets.length === 0 || !patched(PATCHES.notifications.id)) return;
     const { workflowId, runId } = workflowInfo();
     const e = this.state.execution;
     const event: NotificationEvent = {

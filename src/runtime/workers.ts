@@ -4,20 +4,8 @@
 import { Worker } from '@temporalio/worker';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities';
-import { pollTaskQueue } from '../workflows/task-queues';
-
-export interface WorkerSizing {
-  /** Concurrent workflow tasks (each a few ms of CPU). */
-  workflowTaskSlots: number;
-  /** Concurrent control activities: prechecks, start, complete, cancel, restore, operation checks. */
-  controlSlots: number;
-  /** Concurrent poll attempts (each one read, then the slot is free until the server's next retry). */
-  pollSlots: number;
-  /** Workflows kept in memory; an evicted one is replayed from its history at its next event. */
-  maxCachedWorkflows: number;
-  workflowTaskPollers: number;
-  activityTaskPollers: number;
-}
+import type { WorkerSizing } from '../config';
+import { pollTaskQueue } from '../migration/names';
 
 export interface FleetWorkerOptions {
   connection: NativeConnection;

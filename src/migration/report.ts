@@ -1,4 +1,4 @@
-// The plan report: every precheck's findings, with the engineer's overrides applied. Pure functions over
+// The plan report and the cutover report: findings, with the engineer's overrides applied. Pure functions over
 // plain JSON, so the workflow can build the report deterministically from its activities' answers.
 import type { Finding } from './findings';
 
@@ -34,4 +34,19 @@ export function blockingSummary(report: PlanReport): string {
     .filter((f) => f.level === 'error')
     .map((f) => `${f.check}: ${f.message}`)
     .join('; ');
+}
+
+/** The cutover readiness checks as last run (complete, complete --dry-run). */
+export interface CutoverReport extends PlanReport {
+  checkedAt: string;
+}
+
+/** One line naming what blocks cutover, for a refusal and a notification. */
+export function blockedMessage(report: CutoverReport): string {
+  const reasons = report.findings
+    .filter((f) => f.level === 'error')
+    .map((f) => `${f.check}: ${f.message}`)
+    .join('; ');
+  const overrides = report.blocking.map((check) => `--override ${check}`).join(' ');
+  return `cutover blocked by ${report.blocking.join(', ')} — ${reasons}. Fix them, or accept them with ${overrides}`;
 }

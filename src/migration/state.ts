@@ -1,20 +1,13 @@
-// Shapes the workflow owns and pure functions over them. Plain JSON only: this state is the query
-// answer and the continue-as-new payload, so it holds ISO time strings and arrays, never secrets.
-import type { SourceBaseline } from '../activities/cutover';
-import type { RecordedInventory } from '../activities/verification';
-import type { CutoverReport } from './cutover-gate';
-import type { SourceHealth } from './source-health';
-import type { Verification } from '../hive/reconcile';
-import type { PlanReport } from '../plan/report';
-import type { MigrationExecutionState, Phase, ServiceState } from '../schemas/vocabulary';
-import {
-  ACTIVE_EXECUTION_STATES,
-  EXECUTION_STATES,
-  PHASES,
-  SERVICE_STATES,
-  TERMINAL_EXECUTION_STATES,
-  isKnownValue,
-} from '../schemas/vocabulary';
+// The migration's state and its transitions: the stage, the engineer's decisions with their audit trail, the
+// outcome. Plain JSON only: this state is the status query's answer and the continue-as-new payload, so it holds
+// ISO time strings and arrays, never secrets.
+import type { CutoverReport, PlanReport } from './report';
+import type { SavedScheduledBackup } from './service';
+import type { ExecutionSnapshot, MigrationSnapshot } from './snapshot';
+import { isKnownRead, isReplicating, unknownValuesOf } from './snapshot';
+import type { SourceBaseline, SourceHealth } from './source';
+import type { RecordedInventory, Verification } from './verification';
+import type { ServiceState } from './vocabulary';
 
 export type Stage =
   | 'PRECHECK'
@@ -40,43 +33,6 @@ export const STAGES = [
 
 /** How the migration ended. SUCCEEDED and CANCELLED end the workflow normally; the others fail it. */
 export type Outcome = 'SUCCEEDED' | 'CANCELLED' | 'FAILED' | 'SERVICE_GONE' | 'PRECHECK_FAILED';
-
-export interface ExecutionSnapshot {
-  name: string;
-  state?: MigrationExecutionState;
-  phase?: Phase;
-  stateMessage?: string;
-  createTime?: string;
-  endTime?: string;
-}
-
-/** One read of the service and its migration execution. */
-export interface MigrationSnapshot {
-  polledAt: string;
-  serviceFound: boolean;
-  serviceState?: ServiceState;
-  /** Absent when the execution is not known yet or no longer exists. */
-  execution?: ExecutionSnapshot;
-  /** Set when this read failed transiently; the other fields then repeat the last good read. */
-  error?: { type: string; message: string };
-}
-
-export interface SavedScheduledBackup {
-  enabled: boolean;
-  cronSchedule?: string;
-  timeZone?: string;
-  backupLocation?: string;
-}
-
-/** What checkService reports; the workflow decides with precheckProblems. */
-export interface ServiceFacts {
-  name: string;
-  state?: ServiceState;
-  databaseType?: string;
-  hiveVersion?: string;
-  scheduledBackup: SavedScheduledBackup;
-  activeExecutions: string[];
-}
 
 export type Action = 'complete' | 'cancel';
 
@@ -208,26 +164,6 @@ export function applySnapshot(state: MigrationState, snapshot: MigrationSnapshot
   state.updatedAt = snapshot.polledAt;
 }
 
-export function precheckProblems(facts: ServiceFacts): string[] {
-  const problems: string[] = [];
-  if (facts.state === 'PROXY') {
-    problems.push(
-      'service state is PROXY: it forwards to the Lakehouse catalog after an outgoing migration, and an incoming migration cannot start on it',
-    );
-  } else if (facts.state !== undefined && !isKnownValue(SERVICE_STATES, facts.state)) {
-    problems.push(`service state is ${facts.state}, a value this tool does not know; must be ACTIVE`);
-  } else if (facts.state !== 'ACTIVE') {
-    problems.push(`service state is ${facts.state ?? 'STATE_UNSPECIFIED'}, must be ACTIVE`);
-  }
-  if (facts.databaseType !== 'SPANNER') {
-    problems.push(`service databaseType is ${facts.databaseType ?? 'unset'}, managed migration requires SPANNER`);
-  }
-  if (facts.activeExecutions.length > 0) {
-    problems.push(`a migration is already in flight: ${facts.activeExecutions.join(', ')}`);
-  }
-  return problems;
-}
-
 /**
  * Records a complete or cancel request. Cancel wins over a complete that has not been sent yet;
  * nothing is accepted once cutover or cancellation is under way, or after the end.
@@ -274,19 +210,6 @@ function decisionRefusal(state: MigrationState, action: Action): string | undefi
   return undefined;
 }
 
-export function isActiveExecution(state?: MigrationExecutionState): boolean {
-  return state !== undefined && ACTIVE_EXECUTION_STATES.includes(state);
-}
-
-export function isTerminalExecution(state?: MigrationExecutionState): boolean {
-  return state !== undefined && TERMINAL_EXECUTION_STATES.includes(state);
-}
-
-/** Ready for CompleteMigration: running and still replicating. */
-export function isReplicating(execution?: ExecutionSnapshot): boolean {
-  return execution?.state === 'RUNNING' && execution.phase === 'REPLICATION';
-}
-
 /** Did something outside this workflow end the migration? */
 export function externalEnding(snapshot: MigrationSnapshot): { outcome: Outcome; message: string } | undefined {
   if (!snapshot.serviceFound) return { outcome: 'SERVICE_GONE', message: 'the service no longer exists' };
@@ -314,57 +237,4 @@ export function externalEnding(snapshot: MigrationSnapshot): { outcome: Outcome;
     default:
       return undefined;
   }
-}
-
-/**
- * What a read holds that this client does not know (values from a newer API revision), e.g. "execution state
- * LAKEHOUSE_SYNC". The workflow never acts on such a read as if it knew it: it keeps watching.
- */
-export function unknownValuesOf(snapshot: MigrationSnapshot): string[] {
-  const unknown: string[] = [];
-  const { serviceState, execution } = snapshot;
-  if (serviceState !== undefined && !isKnownValue(SERVICE_STATES, serviceState)) {
-    unknown.push(`service state ${serviceState}`);
-  }
-  if (execution?.state !== undefined && !isKnownValue(EXECUTION_STATES, execution.state)) {
-    unknown.push(`execution state ${execution.state}`);
-  }
-  if (execution?.phase !== undefined && !isKnownValue(PHASES, execution.phase)) {
-    unknown.push(`execution phase ${execution.phase}`);
-  }
-  return unknown;
-}
-
-/** A read holding only values this client knows: the only kind the workflow acts on. */
-export function isKnownRead(snapshot: MigrationSnapshot | undefined): boolean {
-  return snapshot === undefined || unknownValuesOf(snapshot).length === 0;
-}
-
-/** Changes the watcher reports: anything the workflow or an engineer would act on. */
-export function snapshotChanged(before: MigrationSnapshot | undefined, after: MigrationSnapshot): boolean {
-  if (!before) return true;
-  return (
-    before.serviceFound !== after.serviceFound ||
-    before.serviceState !== after.serviceState ||
-    executionChanged(before.execution, after.execution) ||
-    before.error?.type !== after.error?.type
-  );
-}
-
-export function executionChanged(before?: ExecutionSnapshot, after?: ExecutionSnapshot): boolean {
-  return (
-    before?.name !== after?.name ||
-    before?.state !== after?.state ||
-    before?.phase !== after?.phase ||
-    before?.stateMessage !== after?.stateMessage
-  );
-}
-
-export function sameScheduledBackup(a: SavedScheduledBackup, b: SavedScheduledBackup): boolean {
-  return (
-    a.enabled === b.enabled &&
-    (a.cronSchedule ?? '') === (b.cronSchedule ?? '') &&
-    (a.timeZone ?? '') === (b.timeZone ?? '') &&
-    (a.backupLocation ?? '') === (b.backupLocation ?? '')
-  );
 }

@@ -1,0 +1,37 @@
+// The cutover readiness checks the migration answers from its own state, with no I/O: the execution RUNNING in
+// REPLICATION (not awaiting user action) and no unresolved API error. The source's checks come from the kind.
+import type { Finding } from './findings';
+import { isReplicating } from './snapshot';
+import type { MigrationState } from './state';
+
+export function stateFindings(state: Pick<MigrationState, 'execution' | 'lastError'>): Finding[] {
+  const e = state.execution;
+  const findings: Finding[] = [];
+  if (e?.state === 'AWAITING_USER_ACTION') {
+    findings.push({
+      check: 'execution.replicating',
+      level: 'error',
+      message: `the execution awaits user action: ${e.stateMessage ?? 'see the Cloud console'}`,
+    });
+  } else if (!isReplicating(e)) {
+    const where = e ? `${e.state ?? 'STATE_UNSPECIFIED'}/${e.phase ?? 'PHASE_UNSPECIFIED'}` : 'not started';
+    findings.push({
+      check: 'execution.replicating',
+      level: 'error',
+      message: `the execution is ${where}, not RUNNING/REPLICATION`,
+    });
+  } else {
+    findings.push({ check: 'execution.replicating', level: 'ok', message: 'the execution is RUNNING in REPLICATION' });
+  }
+  const error = state.lastError;
+  findings.push(
+    error && !error.resolvedAt
+      ? {
+          check: 'api.errors',
+          level: 'error',
+          message: `unresolved since ${error.at}: ${error.type}: ${error.message}`,
+        }
+      : { check: 'api.errors', level: 'ok', message: 'no API error is unresolved' },
+  );
+  return findings;
+}

@@ -1,0 +1,88 @@
+// One read of a service and its migration execution, and what the workflow asks of it: is it in flight, terminal,
+// replicating; did something outside end it; does it hold values this client does not know; did it change.
+import type { MigrationExecutionState, Phase, ServiceState } from './vocabulary';
+import {
+  ACTIVE_EXECUTION_STATES,
+  EXECUTION_STATES,
+  PHASES,
+  SERVICE_STATES,
+  TERMINAL_EXECUTION_STATES,
+  isKnownValue,
+} from './vocabulary';
+
+export interface ExecutionSnapshot {
+  name: string;
+  state?: MigrationExecutionState;
+  phase?: Phase;
+  stateMessage?: string;
+  createTime?: string;
+  endTime?: string;
+}
+
+/** One read of the service and its migration execution. */
+export interface MigrationSnapshot {
+  polledAt: string;
+  serviceFound: boolean;
+  serviceState?: ServiceState;
+  /** Absent when the execution is not known yet or no longer exists. */
+  execution?: ExecutionSnapshot;
+  /** Set when this read failed transiently; the other fields then repeat the last good read. */
+  error?: { type: string; message: string };
+}
+
+export function isActiveExecution(state?: MigrationExecutionState): boolean {
+  return state !== undefined && ACTIVE_EXECUTION_STATES.includes(state);
+}
+
+export function isTerminalExecution(state?: MigrationExecutionState): boolean {
+  return state !== undefined && TERMINAL_EXECUTION_STATES.includes(state);
+}
+
+/** Ready for CompleteMigration: running and still replicating. */
+export function isReplicating(execution?: ExecutionSnapshot): boolean {
+  return execution?.state === 'RUNNING' && execution.phase === 'REPLICATION';
+}
+
+/**
+ * What a read holds that this client does not know (values from a newer API revision), e.g. "execution state
+ * LAKEHOUSE_SYNC". The workflow never acts on such a read as if it knew it: it keeps watching.
+ */
+export function unknownValuesOf(snapshot: MigrationSnapshot): string[] {
+  const unknown: string[] = [];
+  const { serviceState, execution } = snapshot;
+  if (serviceState !== undefined && !isKnownValue(SERVICE_STATES, serviceState)) {
+    unknown.push(`service state ${serviceState}`);
+  }
+  if (execution?.state !== undefined && !isKnownValue(EXECUTION_STATES, execution.state)) {
+    unknown.push(`execution state ${execution.state}`);
+  }
+  if (execution?.phase !== undefined && !isKnownValue(PHASES, execution.phase)) {
+    unknown.push(`execution phase ${execution.phase}`);
+  }
+  return unknown;
+}
+
+/** A read holding only values this client knows: the only kind the workflow acts on. */
+export function isKnownRead(snapshot: MigrationSnapshot | undefined): boolean {
+  return snapshot === undefined || unknownValuesOf(snapshot).length === 0;
+}
+
+/** Changes the watcher reports: anything the workflow or an engineer would act on. */
+export function snapshotChanged(before: MigrationSnapshot | undefined, after: MigrationSnapshot): boolean {
+  if (!before) return true;
+  return (
+    before.serviceFound !== after.serviceFound ||
+    before.serviceState !== after.serviceState ||
+    executionChanged(before.execution, after.execution) ||
+    before.error?.type !== after.error?.type
+  );
+}
+
+export function executionChanged(before?: ExecutionSnapshot, after?: ExecutionSnapshot): boolean {
+  return (
+    before?.name !== after?.name ||
+    before?.state !== after?.state ||
+    before?.phase !== after?.phase ||
+    before?.stateMessage !== after?.stateMessage
+  );
+}

@@ -1,0 +1,82 @@
+// What a migration records of the reconciliation around cutover: the inventory counts and the record kept of the
+// source right before completeMigration, and the comparison of DPMS's metastore with it. Plain JSON. The
+// inventories themselves and the comparison are in src/hive/.
+
+export interface InventoryCounts {
+  databases: number;
+  tables: number;
+  partitions: number;
+  columns: number;
+  functions: number;
+}
+
+/** What history holds of an inventory recorded in the store (src/hive/inventory-store.ts). */
+export interface InventoryRecord {
+  key: string;
+  /** sha256 of the inventory's JSON. */
+  digest: string;
+  counts: InventoryCounts;
+  recordedAt: string;
+}
+
+/** The source's inventory recorded before cutover, or why it was not. */
+export type RecordedInventory = InventoryRecord | { skipped: string };
+
+export type DifferenceKind = 'database' | 'table' | 'partition' | 'function';
+
+export interface Difference {
+  kind: DifferenceKind;
+  /** 'db', 'db.table', 'db.table/dt=2026-01-01', 'db.function'. */
+  name: string;
+  problem: 'missing' | 'extra' | 'differs';
+  /** For `differs`: what differs, e.g. "type MANAGED_TABLE in the source, EXTERNAL_TABLE in DPMS". */
+  detail?: string;
+}
+
+export interface VerificationReport {
+  /** True when both sides hold the same objects with the same types, columns and partition keys. */
+  ok: boolean;
+  checkedAt: string;
+  source: InventoryCounts;
+  dpms: InventoryCounts;
+  totals: { missing: number; extra: number; differing: number };
+  /** The first `cap` differences in name order; `truncated` when there are more. */
+  differences: Difference[];
+  truncated: boolean;
+}
+
+/** What a migration records of its verification: the report, or why there is none. Plain JSON. */
+export interface Verification {
+  /** ok: DPMS serves what the source held; mismatch: it does not (see report); skipped: not compared (reason). */
+  status: 'ok' | 'mismatch' | 'skipped';
+  ok: boolean;
+  checkedAt: string;
+  /** The Thrift endpoint DPMS was read through. */
+  endpoint?: string;
+  /** cutover: the inventory recorded right before completeMigration; now: the source as it is at the check. */
+  sourceFrom?: 'cutover' | 'now';
+  /** Why the source was read now instead of the cutover record, or why nothing was compared. */
+  note?: string;
+  report?: VerificationReport;
+}
+
+/** One line for logs, notifications and the CLI. */
+export function verificationSummary(report: VerificationReport): string {
+  const s = report.source;
+  const d = report.dpms;
+  const counts = `${s.databases}/${s.tables}/${s.partitions}/${s.functions} databases/tables/partitions/functions in the source, ${d.databases}/${d.tables}/${d.partitions}/${d.functions} in DPMS`;
+  if (report.ok) return `verified: DPMS serves what the source held (${counts})`;
+  const { missing, extra, differing } = report.totals;
+  const first = report.differences
+    .slice(0, 5)
+    .map((x) => `${x.problem} ${x.kind} ${x.name}`)
+    .join(', ');
+  return `MISMATCH: ${missing} missing, ${extra} extra, ${differing} differing in DPMS (${counts}); first: ${first}`;
+}
+
+export function verificationLine(verification: Verification): string {
+  if (verification.status === 'skipped') return `not verified: ${verification.note ?? 'no reason given'}`;
+  const line = verification.report ? verificationSummary(verification.report) : verification.status;
+  const from = verification.sourceFrom === 'now' ? ' [source as read now]' : '';
+  return `${line}${from}${verification.note ? ` (${verification.note})` : ''}`;
+}

@@ -1,0 +1,120 @@
+// What a migration kind adds to the shell, at fixed points of the story: right before startMigration, while
+// REPLICATION lasts, to the cutover checks, right before completeMigration and after SUCCEEDED. The shell decides
+// whether (its patches), the kind what. The Cloud SQL kind reads its source, a MySQL database the worker reaches:
+// a baseline at the start, a health watch, the source's cutover checks, and the reconciliation around cutover.
+// None of them ever blocks or fails the migration by itself: a check that cannot run is recorded as skipped.
+import { ActivityFailure, log, workflowInfo } from '@temporalio/workflow';
+import type { Finding } from '../migration/findings';
+import type { MigrationKind } from '../migration/kinds';
+import type { SourceBaseline } from '../migration/source';
+import type { Verification } from '../migration/verification';
+import { verificationLine } from '../migration/verification';
+import { failureLine, rethrowBug } from './failures';
+import type { MigrationRun } from './run';
+import { SourceHealthWatch } from './source-health-watch';
+import { publishVisibility } from './visibility';
+
+export interface KindSteps {
+  /** Right before startMigration (once: a retried start keeps the first). */
+  beforeStart(run: MigrationRun): Promise<void>;
+  /** A watch started when REPLICATION begins and stopped when it ends, if the kind has one. */
+  replicationWatch(run: MigrationRun): SourceHealthWatch | undefined;
+  /** The kind's cutover checks, beside the migration's own. */
+  cutoverFindings(run: MigrationRun): Promise<Finding[]>;
+  /** Right before completeMigration (once: a retried COMPLETING keeps the first). */
+  beforeComplete(run: MigrationRun): Promise<void>;
+  /** After the migration SUCCEEDED: the proof that nothing was lost. */
+  afterSucceeded(run: MigrationRun): Promise<void>;
+}
+
+const cloudSqlSteps: KindSteps = {
+  /** What the source looks like before DPMS connects: the gate tells old clients from DPMS by it. */
+  async beforeStart(run) {
+    if (run.state.sourceBaseline) return;
+    const { migrationExecution } = run.request;
+    run.state.sourceBaseline = await run.acts.sourceChecks
+      .readSourceBaseline({ migrationExecution })
+      .catch((err: unknown): SourceBaseline => {
+        rethrowBug(err);
+        return { skipped: failureLine(err) };
+      });
+  },
+
+  replicationWatch(run) {
+    return new SourceHealthWatch(run.acts, run.request, run.state, (changes) => {
+      publishVisibility(run.state, run.service);
+      if (changes.length === 0) return;
+      const status = run.state.sourceHealth?.status ?? 'unknown';
+      const lines = changes.map((c) => `${c.check} ${c.from ?? 'new'} → ${c.to}: ${c.message}`);
+      log.warn('source health changed', { status, changes: lines });
+      run.notifier.emit('source_health', `source health ${status}: ${lines.join('; ')}`);
+    });
+  },
+
+  async cutoverFindings(run) {
+    const { request, state } = run;
+    const options = request.options;
+    const args = {
+      migrationExecution: request.migrationExecution,
+      hiveVersion: state.hiveVersion,
+      ...(state.sourceBaseline && { baseline: state.sourceBaseline }),
+      retentionDays: options.binlogRetentionDays,
+      ...(state.awaitingSince && { awaitingSince: state.awaitingSince }),
+      ...(options.dpmsClientCidrs && { dpmsClientCidrs: options.dpmsClientCidrs }),
+      ...(options.allowedClients && { allowedClients: options.allowedClients }),
+    };
+    return run.acts.sourceChecks.checkCutoverReadiness(args).catch((err: unknown): Finding[] => {
+      if (!(err instanceof ActivityFailure)) throw err;
+      return [{ check: 'source', level: 'error', message: failureLine(err) }];
+    });
+  },
+
+  /** The source's inventory: what DPMS must serve after cutover, read right before it. */
+  async beforeComplete(run) {
+    if (run.state.cutoverInventory) return;
+    const args = {
+      workflowId: workflowInfo().workflowId,
+      execution: run.state.execution?.name ?? '',
+      migrationExecution: run.request.migrationExecution,
+    };
+    const recorded = await run.acts.inventory.recordSourceInventory(args).catch((err: unknown) => {
+      rethrowBug(err);
+      return { skipped: failureLine(err) };
+    });
+    run.state.cutoverInventory = recorded;
+    if ('skipped' in recorded)
+      log.warn('the source inventory was not recorded before cutover', { reason: recorded.skipped });
+  },
+
+  /** DPMS's metastore against the source's at cutover; a mismatch is flagged and told, the outcome stays. */
+  async afterSucceeded(run) {
+    const recorded = run.state.cutoverInventory;
+    const args = {
+      service: run.service,
+      migrationExecution: run.request.migrationExecution,
+      ...(recorded && 'key' in recorded ? { cutover: recorded } : {}),
+    };
+    const verification = await run.acts.inventory.verifyMigration(args).catch((err: unknown): Verification => {
+      rethrowBug(err);
+      return {
+        status: 'skipped',
+        ok: false,
+        checkedAt: new Date().toISOString(),
+        note: `the verification failed: ${failureLine(err)}`,
+      };
+    });
+    run.state.verification = verification;
+    if (verification.status === 'mismatch')
+      log.warn('DPMS does not serve what the source held', { ...verification.report?.totals });
+    publishVisibility(run.state, run.service);
+    run.notifier.emit('verification', verificationLine(verification));
+  },
+};
+
+/** The steps of `kind` (today one kind: Cloud SQL → DPMS). */
+export function kindSteps(kind: MigrationKind): KindSteps {
+  switch (kind.configField) {
+    case 'cloudSqlMigrationConfig':
+      return cloudSqlSteps;
+  }
+}

@@ -1,0 +1,94 @@
+// Every patched() id of the workflows, in the order they were added, with what each guards and the replay fixtures
+// (test/fixtures/histories) that prove both sides: `marked` hold the patch's marker (the new path), `before` were
+// recorded before it existed (the old path, taken on replay). test/workflows/replay.test.ts checks these lists
+// against the fixtures' markers. A patch is only ever added (never renamed or removed) while a run older than it
+// may be open; then it becomes deprecatePatch(), and later goes.
+
+export interface Patch {
+  id: string;
+  /** What the new path does, and what runs recorded before it do instead. */
+  guards: string;
+  /** Fixtures that took the new path (hold the marker). */
+  marked: readonly string[];
+  /** Fixtures recorded before the patch (no marker): they replay the old path. */
+  before: readonly string[];
+  /** When no fixture holds the marker: why (the patch is only consulted on a rare path). */
+  unmarkedBecause?: string;
+}
+
+const CORE = ['happy-path', 'cancel-signal', 'external-failure', 'workflow-cancelled', 'continued-as-new-run1'];
+const of = (prefix: string, names: readonly string[] = CORE) => names.map((name) => `${prefix}${name}`);
+
+export const PATCHES = {
+  fullPrechecks: {
+    id: 'full-prechecks',
+    guards:
+      'every precheck (permissions, secrets, the source) before the start; before: service facts and secrets only',
+    marked: [...of('v2-'), ...of('v5-'), ...of('')],
+    before: of('v1-'),
+  },
+  strictRequest: {
+    id: 'strict-request-rules',
+    guards:
+      'a request the current field rules refuse fails the run INVALID_ARGUMENT; before: it was kept (marked only ' +
+      'when a request is refused)',
+    marked: [],
+    before: of('v1-'),
+    unmarkedBecause: 'consulted only when the request is invalid, which no fixture records',
+  },
+  ignoreMalformedSignals: {
+    id: 'ignore-malformed-signals',
+    guards: 'a complete/cancel signal with a malformed argument is ignored; before: it was recorded loosely',
+    marked: [],
+    before: of('v1-', ['cancel-signal']),
+    unmarkedBecause: 'consulted only when a signal argument is malformed, which no fixture records',
+  },
+  retryAsPoll: {
+    id: 'retry-as-poll',
+    guards:
+      'waits by retry-as-poll (pollMigrationChange on the poll queue, checkOperation); before: the long ' +
+      'heartbeating watchMigration and awaitOperation activities',
+    marked: [...of('v3-'), ...of('v4-'), ...of('v5-'), ...of('')],
+    before: [...of('v1-'), ...of('v2-')],
+  },
+  parallelPrechecks: {
+    id: 'parallel-prechecks',
+    guards: 'service, permission and secret prechecks run together; before: one after another',
+    marked: [...of('v4-'), ...of('v5-'), ...of('')],
+    before: of('v3-'),
+  },
+  requestCheckActivity: {
+    id: 'request-check-activity',
+    guards:
+      'the request is checked by the checkRequest activity (zod stays out of the sandbox); before: in the workflow',
+    marked: [...of('v5-'), ...of(''), 'notified', 'cutover-checked'],
+    before: of('v4-'),
+  },
+  notifications: {
+    id: 'notifications',
+    guards: 'a run with notification targets posts its events by the notify activity (marked only with targets)',
+    marked: ['notified'],
+    before: of('v5-'),
+  },
+  cutoverGate: {
+    id: 'cutover-gate',
+    guards:
+      'the source baseline before the start and the cutover checks before complete; before: complete is acted on ' +
+      'as soon as it is accepted',
+    marked: [...of(''), 'cutover-checked'],
+    before: [...of('v5-'), 'notified'],
+  },
+  sourceHealth: {
+    id: 'source-health',
+    guards: 'the source checks rerun while replicating (watchSourceHealth); before: no health watch',
+    marked: [...of(''), 'cutover-checked'],
+    before: [...of('v5-'), 'notified'],
+  },
+  cutoverVerification: {
+    id: 'cutover-verification',
+    guards:
+      'the source inventory recorded before completeMigration and DPMS reconciled after SUCCEEDED; before: neither',
+    marked: ['happy-path', 'cutover-checked'],
+    before: [...of('v5-'), 'notified'],
+  },
+} as const satisfies Record<string, Patch>;
