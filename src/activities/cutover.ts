@@ -2,6 +2,7 @@
 // sessions: the self-managed metastore servers), its health while replicating (the plan's source checks again,
 // by retry-as-poll: no slot and no history event while nothing changes), and the cutover readiness checks.
 import { ApplicationFailure, log } from '@temporalio/activity';
+import { FailureType } from '../migration/failure-types';
 import type { Finding } from '../migration/findings';
 import type { MigrationExecutionRequest } from '../schemas';
 import type { SecretResolver } from '../secrets/resolver';
@@ -9,7 +10,7 @@ import type { RetentionNeed } from '../source/cdc-settings';
 import { readSourceSessions, type SourceSessions, workloadsFinding } from '../source/sessions';
 import { heartbeating } from './heartbeating';
 import { sourceFindings } from './plan';
-import { UNCHANGED } from './polling';
+import { unchanged } from './failures';
 import { type SourceConnections, sourceConnections } from './source-connections';
 
 /** What the workflow keeps of the source at the start. */
@@ -58,7 +59,7 @@ const DAY_SECONDS = 86_400;
 export function createCutoverActivities({ secrets }: { secrets: SecretResolver }) {
   const connections = async (migrationExecution: MigrationExecutionRequest): Promise<SourceConnections> => {
     const source = await sourceConnections(migrationExecution, secrets);
-    if (!source) throw ApplicationFailure.nonRetryable('the migration has no Cloud SQL source', 'InvalidArgument');
+    if (!source) throw ApplicationFailure.nonRetryable('the migration has no Cloud SQL source', FailureType.InvalidArgument);
     return source;
   };
   /** The plan's source checks, VERSION against the start's, and the sessions (for the gate). */
@@ -94,12 +95,12 @@ export function createCutoverActivities({ secrets }: { secrets: SecretResolver }
     async watchSourceHealth(args: SourceHealthArgs): Promise<SourceHealthRead> {
       const now = Date.now();
       const due = Date.parse(args.dueAt);
-      if (now < due) throw notYet(due - now, 'source check not due yet');
+      if (now < due) throw unchanged(due - now, 'source check not due yet');
       const { findings } = await checkSourceNow(args, now);
       const changed =
         findings.some((f) => args.last[f.check] !== f.level) || Object.keys(args.last).length !== findings.length;
       if (changed) return { checkedAt: new Date(now).toISOString(), findings };
-      throw notYet(args.intervalMs, 'source health unchanged');
+      throw unchanged(args.intervalMs, 'source health unchanged');
     },
 
     /** The source side of the cutover gate: the source checks, VERSION unchanged, and the workloads moved. */
@@ -112,14 +113,6 @@ export function createCutoverActivities({ secrets }: { secrets: SecretResolver }
   };
 }
 
-function notYet(ms: number, message: string): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: UNCHANGED,
-    message,
-    category: 'BENIGN',
-    nextRetryDelay: Math.max(1, Math.round(ms)),
-  });
-}
 
 /** 7 days (Datastream's floor) or more: the engineer's estimate, plus a stopped stream's time and a day's margin. */
 export function retentionNeed(

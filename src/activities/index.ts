@@ -12,7 +12,7 @@ import { createRequestActivities } from './request';
 import { createVerificationActivities } from './verification';
 import { createCutoverActivities } from './cutover';
 import { InventoryStore, defaultInventoryDir } from '../hive/inventory-store';
-import { withFailureMapping } from './to-application-failure';
+import { withFailureMapping } from './failures';
 
 export interface ActivityDeps {
   /** Control calls (prechecks, start, complete, cancel, restore, operation checks). */

@@ -3,6 +3,7 @@
 // the attempt's heartbeat (by index, never the URL), so a retry posts only to the ones that failed. A URL given
 // as a secret reference is resolved here and registered for redaction; no error or log line carries it.
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { FailureType } from '../migration/failure-types';
 import { type MigratorMetrics, NO_METRICS } from '../metrics/migrator-metrics';
 import { redact } from '../secrets/redact';
 import type { SecretResolver } from '../secrets/resolver';
@@ -55,7 +56,7 @@ export function createNotifyActivities({
       if (failures.length > 0) {
         const message = redact(`notification ${event.kind} (${event.id}) not delivered to ${failures.join('; ')}`);
         // A receiver that answers 400/404 will not change its mind; one that is down or slow may.
-        throw ApplicationFailure.create({ type: 'NotificationFailed', message, nonRetryable: permanent });
+        throw ApplicationFailure.create({ type: FailureType.NotificationFailed, message, nonRetryable: permanent });
       }
       return { delivered: delivered.size };
     },

@@ -4,17 +4,17 @@
 // so a waiting migration holds no worker slot and writes no history event between polls. `checkOperation` does
 // the same for a long-running operation. `watchMigration` is the old in-activity watcher, kept for histories
 // that scheduled it: it now reads once and returns, so such a workflow moves to the new path at once.
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { type MigratorMetrics, NO_METRICS } from '../metrics/migrator-metrics';
 import type { MetastoreClient } from '../metastore/client';
 import { succeeded } from '../metastore/client';
 import { MetastoreApiError } from '../metastore/errors';
-import { NON_RETRYABLE_STATUSES } from '../migration/failure-types';
 import type { MigrationExecution } from '../schemas';
 import type { ExecutionSnapshot, MigrationSnapshot } from '../migration/snapshot';
 import { executionChanged, isActiveExecution, isReplicating, snapshotChanged } from '../migration/snapshot';
 import type { OperationOutcome } from './migration';
 import { executionOf } from './migration';
+import { isTransientApiError, unchanged } from './failures';
 
 export interface WatchArgs {
   service: string;
@@ -34,9 +34,6 @@ interface PollArgs {
   execution?: string;
   last?: MigrationSnapshot;
 }
-
-/** The failure type of "nothing changed, poll again": BENIGN, so no error log and no failure metric. */
-export const UNCHANGED = 'Unchanged';
 
 export interface PollingDeps {
   metastore: MetastoreClient;
@@ -97,7 +94,7 @@ export function createPollingActivities({ metastore, pollMetastore = metastore, 
         // thrown, the server's retry policy would wait by attempt count, and every benign "not done" before it
         // counted, so one 503 cost the policy's longest wait (a minute) instead of a poll interval.
         const current = await pollMetastore.getOperation(operation).catch((err: unknown) => {
-          if (err instanceof MetastoreApiError && (err.local || isTransientStatus(err.status))) return err;
+          if (isTransientApiError(err)) return err;
           throw err;
         });
         if (current instanceof MetastoreApiError) {
@@ -174,13 +171,7 @@ async function withinAttempt<T>(ctx: Context, read: () => Promise<Poll<T>>): Pro
     const poll = await read();
     if ('done' in poll) return poll.done;
     if (poll.again >= SERVER_TIMER_RESOLUTION_MS || Date.now() - began + poll.again > MAX_ATTEMPT_MS) {
-      throw ApplicationFailure.create({
-        type: UNCHANGED,
-        message: poll.message,
-        category: 'BENIGN',
-        details: poll.details === undefined ? undefined : [poll.details],
-        nextRetryDelay: Math.max(1, Math.round(poll.again)),
-      });
+      throw unchanged(poll.again, poll.message, poll.details);
     }
     await ctx.sleep(poll.again);
   }
@@ -264,13 +255,9 @@ function retryAfterOf(err: unknown): number {
   return err instanceof MetastoreApiError ? (err.retryAfterMs ?? 0) : 0;
 }
 
-function isTransientStatus(status: string): boolean {
-  return !(NON_RETRYABLE_STATUSES as readonly string[]).includes(status);
-}
-
 /** A transient failure becomes a snapshot carrying the error; anything else fails the activity. */
 function failedRead(err: unknown, last: MigrationSnapshot | undefined): MigrationSnapshot {
-  if (!(err instanceof MetastoreApiError && isTransientStatus(err.status))) throw err;
+  if (!isTransientApiError(err)) throw err;
   return {
     polledAt: new Date().toISOString(),
     serviceFound: last?.serviceFound ?? true,

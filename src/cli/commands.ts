@@ -29,13 +29,14 @@ import {
   requestCompleteUpdate,
   statusQuery,
 } from '../workflows/messages';
+import { FailureType } from '../migration/failure-types';
 import { WORKFLOW_TYPE, workflowIdFor } from '../migration/names';
 
 import { type Options, keyword, migrationName, numberFlag, overridesOf, required } from './args';
 
 /** A start that the plan blocks: exit 1, with the checks to fix or override. */
 class Refused extends Error {
-  override readonly name = 'Refused';
+  override readonly name = FailureType.Refused;
 }
 
 async function temporalClient(config: Config): Promise<Client> {

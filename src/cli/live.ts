@@ -4,10 +4,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { FailureType } from '../migration/failure-types';
 import type { MigrationSnapshot } from '../migration/snapshot';
 
-/** activities/polling.ts UNCHANGED: not a failure, the normal wait between polls. */
-const UNCHANGED = 'Unchanged';
 
 export interface LiveActivity {
   activity: string;
@@ -29,7 +28,7 @@ export async function liveWatch(handle: WorkflowHandle, codecs: readonly Payload
   return Promise.all(
     pendingActivities.map(async (pending) => {
       const failure = pending.lastFailure;
-      const unchanged = failure?.applicationFailureInfo?.type === UNCHANGED;
+      const unchanged = failure?.applicationFailureInfo?.type === FailureType.Unchanged; // not a failure: the normal wait between polls
       const carried = unchanged
         ? failure?.applicationFailureInfo?.details?.payloads?.[0]
         : pending.heartbeatDetails?.payloads?.[0];

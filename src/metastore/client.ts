@@ -6,7 +6,6 @@ import type { z } from 'zod';
 import {
   ApiErrorBodySchema,
   ListMigrationExecutionsResponseSchema,
-  ListOperationsResponseSchema,
   ListServicesResponseSchema,
   MigrationExecutionSchema,
   OperationSchema,
@@ -103,20 +102,6 @@ export class MetastoreClient {
       path: `${parent}/services`,
       params: { ...params },
       schema: ListServicesResponseSchema,
-    });
-  }
-
-  /** `POST /v1/{parent}/services?serviceId=ID` — services.create. */
-  createService(parent: string, serviceId: string, service: Partial<Service>, options: CallOptions = {}) {
-    return this.call({
-      ...options,
-      method: 'services.create',
-      verb: 'POST',
-      resource: `${parent}/services/${serviceId}`,
-      path: `${parent}/services`,
-      params: { serviceId },
-      data: service,
-      schema: OperationSchema,
     });
   }
 
@@ -240,19 +225,6 @@ export class MetastoreClient {
       resource: name,
       path: name,
       schema: OperationSchema,
-    });
-  }
-
-  /** `GET /v1/{location}/operations` — operations.list (one page). */
-  listOperations(location: string, params: ListParams = {}, options: CallOptions = {}) {
-    return this.call({
-      ...options,
-      method: 'operations.list',
-      verb: 'GET',
-      resource: location,
-      path: `${location}/operations`,
-      params: { ...params },
-      schema: ListOperationsResponseSchema,
     });
   }
 

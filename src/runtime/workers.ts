@@ -5,6 +5,7 @@ import { Worker } from '@temporalio/worker';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import type { WorkerSizing } from '../config';
+import { POLL_QUEUE_ACTIVITIES } from '../workflows/task-queues';
 import { pollTaskQueue } from '../migration/names';
 
 export interface FleetWorkerOptions {
@@ -56,10 +57,7 @@ export async function createFleetWorkers(options: FleetWorkerOptions): Promise<F
     ...identity,
     dataConverter,
     // The waits that hold no slot between attempts: migration polls and the source health watch.
-    activities: {
-      pollMigrationChange: activities.pollMigrationChange,
-      watchSourceHealth: activities.watchSourceHealth,
-    },
+    activities: Object.fromEntries(POLL_QUEUE_ACTIVITIES.map((name) => [name, activities[name]])),
     maxConcurrentActivityTaskExecutions: sizing.pollSlots,
     maxConcurrentActivityTaskPolls: sizing.activityTaskPollers,
     shutdownGraceTime: '10s',

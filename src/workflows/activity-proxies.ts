@@ -51,7 +51,7 @@ export function activityProxies(options: MigrationOptions) {
      * polls. TRY_CANCEL: a read needs no cleanup, so an engineer's decision proceeds at once instead of waiting for
      * an attempt to end. An attempt lost with its worker comes back within a steady interval (1-60 s).
      */
-    polls: proxyActivities<Profile<'pollMigrationChange'>>({
+    polls: proxyActivities<Profile<Extract<PollQueueActivity, 'pollMigrationChange'>>>({
       taskQueue: pollQueue,
       startToCloseTimeout: apiTimeout,
       retry: { ...POLL_RETRY, maximumInterval: Math.max(1, Math.min(60, options.pollIntervalSeconds)) * 1000 },

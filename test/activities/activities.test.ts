@@ -9,6 +9,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { PassThroughClient } from 'google-auth-library';
 import { type Activities, createActivities } from '../../src/activities';
 import { MetastoreClient } from '../../src/metastore/client';
+import { FailureType } from '../../src/migration/failure-types';
 import { ApiBudget, projectOf } from '../../src/metastore/budget';
 import { createSecretResolver } from '../../src/secrets/resolver';
 import type { MigrationSnapshot } from '../../src/migration/snapshot';
@@ -258,7 +259,7 @@ describe('activities against the emulator', () => {
       );
       const after = await requestCounts();
       assert.ok(err instanceof ApplicationFailure);
-      assert.equal(err.type, 'Unchanged');
+      assert.equal(err.type, FailureType.Unchanged);
       assert.equal(err.category, 'BENIGN');
       assert.equal(err.nonRetryable, false);
       const delay = Number(err.nextRetryDelay);
@@ -340,7 +341,7 @@ describe('activities against the emulator', () => {
       assert.equal(reported.error?.type, 'UNAVAILABLE');
       assert.equal(reported.execution?.state, 'RUNNING', 'the last good read is repeated');
       const again = await failure(() => attempt({ ...args, last: reported }));
-      assert.equal(again.type, 'Unchanged');
+      assert.equal(again.type, FailureType.Unchanged);
       const recovered = await attempt({ ...args, last: reported });
       assert.equal(recovered.error, undefined, 'the first good read after the error is a change');
 
@@ -350,7 +351,7 @@ describe('activities against the emulator', () => {
         count: 1,
       });
       const throttled = await failure(() => attempt({ ...args, last: recovered }));
-      assert.equal(throttled.type, 'Unchanged', 'a 429 is absorbed, never reported as an error');
+      assert.equal(throttled.type, FailureType.Unchanged, 'a 429 is absorbed, never reported as an error');
       assert.ok(Number(throttled.nextRetryDelay) >= 7000, `next attempt after ${String(throttled.nextRetryDelay)} ms`);
     });
 
@@ -380,7 +381,7 @@ describe('activities against the emulator', () => {
       assert.ok(Number(first.nextRetryDelay) >= 57_000, `a read that happened waits the interval: ${first.message}`);
       await budget.take(projectOf(service), 'poll');
       const turnedAway = await poll();
-      assert.equal(turnedAway.type, 'Unchanged');
+      assert.equal(turnedAway.type, FailureType.Unchanged);
       const delay = Number(turnedAway.nextRetryDelay);
       assert.ok(delay > 0 && delay < 10_000, `turned away: next attempt after ${delay} ms, not the 60 s interval`);
     });
@@ -391,7 +392,7 @@ describe('activities against the emulator', () => {
       const pending = await failure(() =>
         run(activities.checkOperation, { operation: started.operation, pollIntervalMs: 2000 }),
       );
-      assert.equal(pending.type, 'Unchanged');
+      assert.equal(pending.type, FailureType.Unchanged);
       assert.equal(pending.category, 'BENIGN');
       const done = await waitFor('the operation done', () =>
         run(activities.checkOperation, { operation: started.operation, pollIntervalMs: 1000 }).catch(() => undefined),
@@ -406,7 +407,7 @@ describe('activities against the emulator', () => {
       const missed = await failure(() =>
         run(activities.checkOperation, { operation: started.operation, pollIntervalMs: 2000 }),
       );
-      assert.equal(missed.type, 'Unchanged');
+      assert.equal(missed.type, FailureType.Unchanged);
       assert.equal(missed.category, 'BENIGN');
       assert.match(missed.message, /UNAVAILABLE/);
       const delay = Number(missed.nextRetryDelay);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
-import { toApplicationFailure } from '../../src/activities/to-application-failure';
+import { toApplicationFailure } from '../../src/activities/failures';
 import { MetastoreApiError } from '../../src/metastore/errors';
 import { MASK, redact, redactValue, registerSecret, registeredSecrets } from '../../src/secrets/redact';
 import { RedactingLogger } from '../../src/secrets/redacting-logger';

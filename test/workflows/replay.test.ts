@@ -4,10 +4,15 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 
+import { PATCHES } from '../../src/workflows/patches';
+import type { Patch } from '../../src/workflows/patches';
+
 const dir = join(__dirname, '..', 'fixtures', 'histories');
+const workflowsDir = join(__dirname, '..', '..', 'src', 'workflows');
 
 describe('replay of recorded histories', async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -76,6 +81,35 @@ describe('replay of recorded histories', async () => {
     for (const name of ['happy-path', 'continued-as-new-run2']) {
       assert.notEqual(await firstActivity(`v4-${name}.binpb`), 'checkRequest');
       assert.equal(await firstActivity(`${name}.binpb`), 'checkRequest');
+    }
+  });
+
+  it('has every patched() id in src/workflows/patches.ts, each proven on both sides by the fixtures it names', async () => {
+    const patchesIn = async (name: string) => {
+      const { events } = temporal.api.history.v1.History.decode(await readFile(join(dir, `${name}.binpb`)));
+      const ids = new Set<string>();
+      for (const e of events) {
+        const marker = e.markerRecordedEventAttributes;
+        const data = marker?.markerName === 'core_patch' ? marker.details?.['patch-data']?.payloads?.[0] : undefined;
+        if (data) ids.add((defaultPayloadConverter.fromPayload(data) as { id: string }).id);
+      }
+      return ids;
+    };
+    const registered = Object.values(PATCHES).map((patch: Patch) => patch.id);
+    // Every id the workflow code passes to patched() is registered (none written by hand elsewhere).
+    const source = (await readdir(workflowsDir)).filter((f) => f.endsWith('.ts'));
+    for (const file of source) {
+      const text = await readFile(join(workflowsDir, file), 'utf8');
+      assert.doesNotMatch(text, /patched\('/, `${file} passes a literal to patched(): use PATCHES`);
+    }
+    const seen = new Set<string>();
+    for (const file of files) for (const id of await patchesIn(file.replace(/\.binpb$/, ''))) seen.add(id);
+    for (const id of seen) assert.ok(registered.includes(id), `fixture marker ${id} is not in PATCHES`);
+    for (const patch of Object.values(PATCHES) as Patch[]) {
+      for (const name of patch.marked) assert.ok((await patchesIn(name)).has(patch.id), `${name} lacks ${patch.id}`);
+      for (const name of patch.before) assert.ok(!(await patchesIn(name)).has(patch.id), `${name} has ${patch.id}`);
+      assert.ok(patch.before.length > 0, `${patch.id}: no fixture replays the old path`);
+      assert.ok(patch.marked.length > 0 || patch.unmarkedBecause, `${patch.id}: no fixture takes the new path`);
     }
   });
 

@@ -1,15 +1,17 @@
-// The only place where API errors become ApplicationFailures. The workflow branches on `type`
-// (a canonical google.rpc status name or a FailureType), never on our error classes. Failure messages are not
-// payloads — Temporal stores them in plain text even with the codec on — so each passes through redact().
+// The activity side's one place for failures: API and source errors become ApplicationFailures (the workflow
+// branches on their `type`, a canonical google.rpc status name or a FailureType, never on our error classes),
+// which API errors a poll absorbs as a missed read, and the benign "unchanged, come back later" of retry-as-poll.
+// Failure messages are not payloads — Temporal stores them in plain text even with the codec on — so each passes
+// through redact().
 import { ApplicationFailure } from '@temporalio/activity';
-import { FailureType, NON_RETRYABLE_STATUSES } from '../migration/failure-types';
+import { FailureType, isTransientStatus } from '../migration/failure-types';
 import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from '../metastore/errors';
 import { redact } from '../secrets/redact';
 import { SecretUnresolvedError } from '../secrets/resolver';
 
 export function toApplicationFailure(err: unknown): unknown {
   if (err instanceof MetastoreApiError) {
-    const nonRetryable = (NON_RETRYABLE_STATUSES as readonly string[]).includes(err.status);
+    const nonRetryable = !isTransientStatus(err.status);
     return ApplicationFailure.create({
       type: err.status,
       message: redact(err.message),
@@ -74,4 +76,23 @@ export function withFailureMapping<T extends Record<string, (...args: never[]) =
     };
   }
   return wrapped as T;
+}
+
+/** An API error a read may pass over (tried again at the next poll): this worker's budget, a 429, 5xx, a timeout. */
+export function isTransientApiError(err: unknown): err is MetastoreApiError {
+  return err instanceof MetastoreApiError && (err.local || isTransientStatus(err.status));
+}
+
+/**
+ * Not a failure: a retry-as-poll attempt found nothing new. BENIGN (no error log, no failure metric); the server
+ * runs the next attempt after `delayMs`, and the attempt holds no slot and writes no history event meanwhile.
+ */
+export function unchanged(delayMs: number, message: string, details?: unknown): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.Unchanged,
+    message,
+    category: 'BENIGN',
+    details: details === undefined ? undefined : [details],
+    nextRetryDelay: Math.max(1, Math.round(delayMs)),
+  });
 }
