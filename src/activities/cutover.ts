@@ -59,7 +59,8 @@ const DAY_SECONDS = 86_400;
 export function createCutoverActivities({ secrets }: { secrets: SecretResolver }) {
   const connections = async (migrationExecution: MigrationExecutionRequest): Promise<SourceConnections> => {
     const source = await sourceConnections(migrationExecution, secrets);
-    if (!source) throw ApplicationFailure.nonRetryable('the migration has no Cloud SQL source', FailureType.InvalidArgument);
+    if (!source)
+      throw ApplicationFailure.nonRetryable('the migration has no Cloud SQL source', FailureType.InvalidArgument);
     return source;
   };
   /** The plan's source checks, VERSION against the start's, and the sessions (for the gate). */
@@ -112,7 +113,6 @@ export function createCutoverActivities({ secrets }: { secrets: SecretResolver }
     },
   };
 }
-
 
 /** 7 days (Datastream's floor) or more: the engineer's estimate, plus a stopped stream's time and a day's margin. */
 export function retentionNeed(

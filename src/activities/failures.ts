@@ -5,6 +5,7 @@
 // through redact().
 import { ApplicationFailure } from '@temporalio/activity';
 import { FailureType, isTransientStatus } from '../migration/failure-types';
+import type { CanonicalStatus } from '../migration/failure-types';
 import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from '../metastore/errors';
 import { redact } from '../secrets/redact';
 import { SecretUnresolvedError } from '../secrets/resolver';
@@ -76,6 +77,11 @@ export function withFailureMapping<T extends Record<string, (...args: never[]) =
     };
   }
   return wrapped as T;
+}
+
+/** The API answered this canonical status (e.g. NOT_FOUND for a read, FAILED_PRECONDITION for a repeated call). */
+export function hasApiStatus(err: unknown, status: CanonicalStatus): err is MetastoreApiError {
+  return err instanceof MetastoreApiError && err.status === status;
 }
 
 /** An API error a read may pass over (tried again at the next poll): this worker's budget, a 429, 5xx, a timeout. */

@@ -1,12 +1,11 @@
 // The mutating migration calls and the wait for their long-running operations.
 import { Context, log } from '@temporalio/activity';
 import type { MetastoreClient } from '../metastore/client';
-import { MetastoreApiError } from '../metastore/errors';
-import { migrationExecutionName } from '../migration/names';
-import { MIGRATION_EXECUTION_NAME } from '../migration/names';
+import { MIGRATION_EXECUTION_NAME, migrationExecutionName } from '../migration/names';
 import type { MigrationExecutionRequest, MigrationExecutionState, Operation } from '../schemas';
 import type { SecretResolver } from '../secrets/resolver';
 import { resolveMigrationExecution } from '../secrets/resolver';
+import { hasApiStatus } from './failures';
 
 export interface MigrationDeps {
   metastore: MetastoreClient;
@@ -99,13 +98,9 @@ async function idempotent(call: () => Promise<Operation>, done: () => Promise<bo
   try {
     return { operation: (await call()).name, alreadyRequested: false };
   } catch (err) {
-    if (isPrecondition(err) && (await done())) return { alreadyRequested: true };
+    if (hasApiStatus(err, 'FAILED_PRECONDITION') && (await done())) return { alreadyRequested: true };
     throw err;
   }
-}
-
-function isPrecondition(err: unknown): boolean {
-  return err instanceof MetastoreApiError && err.status === 'FAILED_PRECONDITION';
 }
 
 /** The execution named by an operation's response (start returns the execution; complete/cancel name it). */

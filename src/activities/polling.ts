@@ -14,7 +14,7 @@ import type { ExecutionSnapshot, MigrationSnapshot } from '../migration/snapshot
 import { executionChanged, isActiveExecution, isReplicating, snapshotChanged } from '../migration/snapshot';
 import type { OperationOutcome } from './migration';
 import { executionOf } from './migration';
-import { isTransientApiError, unchanged } from './failures';
+import { hasApiStatus, isTransientApiError, unchanged } from './failures';
 
 export interface WatchArgs {
   service: string;
@@ -271,7 +271,7 @@ async function orNotFound<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
     return await read();
   } catch (err) {
-    if (err instanceof MetastoreApiError && err.status === 'NOT_FOUND') return undefined;
+    if (hasApiStatus(err, 'NOT_FOUND')) return undefined;
     throw err;
   }
 }

@@ -7,7 +7,6 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import { FailureType } from '../migration/failure-types';
 import type { MigrationSnapshot } from '../migration/snapshot';
 
-
 export interface LiveActivity {
   activity: string;
   attempt: number;

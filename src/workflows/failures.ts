@@ -3,7 +3,9 @@
 // Branches on failure `type` (src/migration/failure-types.ts), never on our error classes.
 import { msToNumber } from '@temporalio/common/lib/time';
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
-import type { CanonicalStatus, FailureType } from '../migration/failure-types';
+import { FailureType } from '../migration/failure-types';
+import type { CanonicalStatus } from '../migration/failure-types';
+import type { Finding } from '../migration/findings';
 
 /**
  * The error boundary: only a failed activity (the API, the source, a secret) or an ApplicationFailure the workflow
@@ -44,6 +46,16 @@ export function failureType(err: unknown): string | undefined {
 export function failureMessage(err: unknown): string {
   if (err instanceof ActivityFailure && err.cause) return err.cause.message;
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * A check's activity that failed for good (NOT_FOUND, PERMISSION_DENIED, an unresolvable secret …) becomes an error
+ * finding of that check. Only a failed activity: anything else is a bug and propagates.
+ */
+export function failureFinding(check: string, err: unknown): Finding {
+  if (!(err instanceof ActivityFailure)) throw err;
+  const type = failureType(err) ?? FailureType.PrecheckFailed;
+  return { check, level: 'error', message: `${type}: ${failureMessage(err)}` };
 }
 
 /** `TYPE: message`, for a finding or a note that records a failure. */

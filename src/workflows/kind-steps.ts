@@ -1,20 +1,45 @@
-// What a migration kind adds to the shell, at fixed points of the story: right before startMigration, while
-// REPLICATION lasts, to the cutover checks, right before completeMigration and after SUCCEEDED. The shell decides
-// whether (its patches), the kind what. The Cloud SQL kind reads its source, a MySQL database the worker reaches:
-// a baseline at the start, a health watch, the source's cutover checks, and the reconciliation around cutover.
-// None of them ever blocks or fails the migration by itself: a check that cannot run is recorded as skipped.
+// What a migration kind adds to the shell, at fixed points of the story: its prechecks, right before
+// startMigration, while REPLICATION lasts, to the cutover checks, right before completeMigration and after
+// SUCCEEDED. The shell decides whether (its patches), the kind what. The Cloud SQL kind reads its source, a MySQL
+// database the worker reaches: its secrets and readiness before the start, a baseline at the start, a health
+// watch, the source's cutover checks, and the reconciliation around cutover. Past the prechecks none of them ever
+// blocks or fails the migration by itself: a check that cannot run is recorded as skipped.
 import { ActivityFailure, log, workflowInfo } from '@temporalio/workflow';
 import type { Finding } from '../migration/findings';
 import type { MigrationKind } from '../migration/kinds';
+import type { ServiceFacts } from '../migration/service';
 import type { SourceBaseline } from '../migration/source';
 import type { Verification } from '../migration/verification';
 import { verificationLine } from '../migration/verification';
-import { failureLine, rethrowBug } from './failures';
+import { configWarnings } from '../plan/config-warnings';
+import type { MigrationRequest } from '../schemas';
+import type { ActivityProxies } from './activity-proxies';
+import { failureFinding, failureLine, rethrowBug } from './failures';
 import type { MigrationRun } from './run';
 import { SourceHealthWatch } from './source-health-watch';
 import { publishVisibility } from './visibility';
 
+/** A call retried as the caller decides (a plan gives up sooner than a migration). */
+export type Retrying = <T>(call: () => Promise<T>) => Promise<T>;
+
+/** The kind's prechecks, beside the service's own (state, database type, executions in flight, permissions). */
+export interface KindPrechecks {
+  /** From the request alone, no I/O. */
+  fromConfig(request: MigrationRequest): Finding[];
+  /** Run together with the service and permission reads. */
+  alongside(acts: ActivityProxies, request: MigrationRequest, retrying: Retrying): Promise<Finding[]>;
+  /** Run once those are in, knowing the service (absent when it could not be read) and the `alongside` findings. */
+  after(
+    acts: ActivityProxies,
+    request: MigrationRequest,
+    retrying: Retrying,
+    facts: ServiceFacts | undefined,
+    alongside: readonly Finding[],
+  ): Promise<Finding[]>;
+}
+
 export interface KindSteps {
+  prechecks: KindPrechecks;
   /** Right before startMigration (once: a retried start keeps the first). */
   beforeStart(run: MigrationRun): Promise<void>;
   /** A watch started when REPLICATION begins and stopped when it ends, if the kind has one. */
@@ -28,6 +53,25 @@ export interface KindSteps {
 }
 
 const cloudSqlSteps: KindSteps = {
+  prechecks: {
+    /** The guide's advice read from the config (regions, private IP): warnings. */
+    fromConfig: (request) => configWarnings(request.service, request.migrationExecution),
+    /** Both password references resolve on the worker. */
+    alongside: (acts, { migrationExecution }, retrying) =>
+      retrying(() => acts.precheck.checkSecrets({ migrationExecution })).then(
+        (): Finding[] => [{ check: 'secrets', level: 'ok', message: 'both password references resolve on the worker' }],
+        (err: unknown) => [failureFinding('secrets', err)],
+      ),
+    /** The source's readiness (Hive schema with the DPMS user, CDC with Datastream's), once the secrets resolve. */
+    async after(acts, { migrationExecution }, retrying, facts, alongside) {
+      if (alongside.some((finding) => finding.level === 'error')) return [];
+      const hiveVersion = facts?.hiveVersion;
+      return retrying(() => acts.precheck.checkSource({ migrationExecution, hiveVersion })).catch((err: unknown) => [
+        failureFinding('source', err),
+      ]);
+    },
+  },
+
   /** What the source looks like before DPMS connects: the gate tells old clients from DPMS by it. */
   async beforeStart(run) {
     if (run.state.sourceBaseline) return;

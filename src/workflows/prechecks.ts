@@ -1,16 +1,16 @@
 // Every precheck, run by both `planMigration` (report only) and `managedMigration` (refuses to start on an
 // error that was not overridden). Nothing here changes anything: the activities only read.
-import { ActivityFailure, patched } from '@temporalio/workflow';
-import { FailureType } from '../migration/failure-types';
+import { patched } from '@temporalio/workflow';
 import type { Finding } from '../migration/findings';
 import { kindOf, serviceProblems } from '../migration/kinds';
 import { buildReport } from '../migration/report';
 import type { PlanReport } from '../migration/report';
 import type { ServiceFacts } from '../migration/service';
-import { configWarnings } from '../plan/config-warnings';
 import type { MigrationRequest } from '../schemas';
 import type { ActivityProxies } from './activity-proxies';
-import { failureMessage, failureType } from './failures';
+import { failureFinding } from './failures';
+import { kindSteps } from './kind-steps';
+import type { Retrying } from './kind-steps';
 import { legacySequentialPrechecks } from './legacy';
 import { PATCHES } from './patches';
 
@@ -20,45 +20,32 @@ export interface PrecheckResult {
   facts?: ServiceFacts;
 }
 
-type Retrying = <T>(call: () => Promise<T>) => Promise<T>;
-
 export async function runPrechecks(
   acts: ActivityProxies,
   request: MigrationRequest,
   retrying: Retrying,
 ): Promise<PrecheckResult> {
   const service = request.service;
-  // The guide's advice read from the config alone (regions, private IP): warnings, computed here, no I/O.
-  const findings: Finding[] = [...configWarnings(service, request.migrationExecution)];
-  const migrationExecution = request.migrationExecution;
+  const kind = kindSteps(kindOf(request.migrationExecution)).prechecks;
+  // Read from the config alone (the guide's advice on regions, private IP …): no I/O.
+  const findings: Finding[] = [...kind.fromConfig(request)];
   const serviceCheck = () =>
     retrying(() => acts.precheck.checkService({ service })).then(
       (facts): [ServiceFacts | undefined, Finding[]] => [facts, serviceFindings(facts, request)],
-      (err: unknown): [ServiceFacts | undefined, Finding[]] => [undefined, [errorFinding('service.exists', err)]],
+      (err: unknown): [ServiceFacts | undefined, Finding[]] => [undefined, [failureFinding('service.exists', err)]],
     );
   const permissionsCheck = () =>
     retrying(() => acts.precheck.checkPermissions({ service })).catch((err: unknown) => [
-      errorFinding('permissions', err),
+      failureFinding('permissions', err),
     ]);
-  const secretsCheck = () =>
-    retrying(() => acts.precheck.checkSecrets({ migrationExecution })).then(
-      (): Finding[] => [{ check: 'secrets', level: 'ok', message: 'both password references resolve on the worker' }],
-      (err: unknown) => [errorFinding('secrets', err)],
-    );
-  // The three independent reads run together: one round trip instead of three before the source check.
+  const kindCheck = () => kind.alongside(acts, request, retrying);
+  // The three independent reads run together: one round trip instead of three before the kind's later checks.
   // Runs recorded before ran them one after another and replay that way.
-  const [[facts, serviceResult], permissions, secrets] = patched(PATCHES.parallelPrechecks.id)
-    ? await Promise.all([serviceCheck(), permissionsCheck(), secretsCheck()])
-    : await legacySequentialPrechecks(serviceCheck, permissionsCheck, secretsCheck);
-  findings.push(...serviceResult, ...permissions, ...secrets);
-  if (secrets.every((finding) => finding.level !== 'error')) {
-    const hiveVersion = facts?.hiveVersion;
-    findings.push(
-      ...(await retrying(() => acts.precheck.checkSource({ migrationExecution, hiveVersion })).catch((err) => [
-        errorFinding('source', err),
-      ])),
-    );
-  }
+  const [[facts, serviceResult], permissions, alongside] = patched(PATCHES.parallelPrechecks.id)
+    ? await Promise.all([serviceCheck(), permissionsCheck(), kindCheck()])
+    : await legacySequentialPrechecks(serviceCheck, permissionsCheck, kindCheck);
+  findings.push(...serviceResult, ...permissions, ...alongside);
+  findings.push(...(await kind.after(acts, request, retrying, facts, alongside)));
   return { report: buildReport(service, findings, request.options.overrides), facts };
 }
 
@@ -86,12 +73,4 @@ function serviceFindings(facts: ServiceFacts, request: MigrationRequest): Findin
         }
       : { check: 'backups.scheduled', level: 'ok', message: 'scheduled backups are off; nothing to disable' },
   ];
-}
-
-/** A read that failed for good (NOT_FOUND, PERMISSION_DENIED, an unresolvable secret …) becomes an error finding. */
-function errorFinding(check: string, err: unknown): Finding {
-  // Only a failed activity is a finding; anything else is a bug and propagates (see failures.ts).
-  if (!(err instanceof ActivityFailure)) throw err;
-  const type = failureType(err) ?? FailureType.PrecheckFailed;
-  return { check, level: 'error', message: `${type}: ${failureMessage(err)}` };
 }
