@@ -13,6 +13,7 @@ import {
   TestIamPermissionsSchema,
 } from '../schemas';
 import type { ApiVersion, MigrationExecution, Operation, Service, StartMigrationRequest } from '../schemas';
+import { resourcePathProblem } from '../migration/names';
 import type { BudgetGate } from './budget';
 import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from './errors';
 
@@ -255,6 +256,18 @@ export class MetastoreClient {
   }
 
   private async call<S extends z.ZodType>(call: Call<S>): Promise<z.infer<S>> {
+    const problem = resourcePathProblem(call.path);
+    if (problem) {
+      // Refused before anything is sent (nothing reaches the budget or the API): the name came from the caller.
+      const message = `refused before sending: ${problem}`;
+      throw new MetastoreApiError({
+        httpStatus: 0,
+        status: 'INVALID_ARGUMENT',
+        message,
+        method: call.method,
+        resource: call.resource,
+      });
+    }
     const request: GaxiosOptions = {
       url: `${this.baseUrl}/${this.apiVersion}/${call.path}`,
       method: call.verb,

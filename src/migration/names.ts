@@ -29,3 +29,21 @@ export function pollTaskQueue(taskQueue: string): string {
 
 /** The counter the workflow adds engineers' decisions to (by action, result, via); the worker exports it. */
 export const DECISIONS_METRIC = 'metastore_migrator_decisions';
+
+/** One segment of a resource path: an id (a domain-scoped project has '.' and ':'), or an id with its ':verb'. */
+const PATH_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._~:-]*$/;
+
+/**
+ * Why `path` is not a resource path the API client may put in a URL, or undefined. Names come from workflow input
+ * (untrusted): a '.' or '..' segment would be normalised away by URL parsing and reach another resource, and '?',
+ * '#' or '%' would change the request; so every segment must be a plain id.
+ */
+export function resourcePathProblem(path: string): string | undefined {
+  const segments = path.split('/');
+  const bad = segments.findIndex((segment) => !PATH_SEGMENT.test(segment));
+  if (bad === -1) return undefined;
+  return (
+    `segment ${bad + 1} of ${segments.length} is not a plain resource id (letters, digits, '.', '_', '~', ':', '-', ` +
+    `starting with a letter or digit; no '.' or '..', '?', '#' or '%')`
+  );
+}

@@ -30,7 +30,7 @@ import type { ManagedMigrationArgs } from './messages';
 import { PATCHES } from './patches';
 import { runPrechecks } from './prechecks';
 import { raceUntil } from './race';
-import { checkInputShape, validRequest } from './request-validation';
+import { checkInput, validRequest } from './request-validation';
 import { MigrationRun } from './run';
 
 const now = () => new Date().toISOString();
@@ -45,7 +45,7 @@ const FAILURE_TYPE_OF: Record<Exclude<Outcome, 'SUCCEEDED' | 'CANCELLED'>, Failu
 };
 
 export async function managedMigration(args: ManagedMigrationArgs): Promise<MigrationResult> {
-  checkInputShape(args);
+  checkInput(args);
   const state = args.state
     ? carriedState(args.state)
     : initialState(now(), { disableBackups: uuid4(), start: uuid4(), restoreBackups: uuid4() });

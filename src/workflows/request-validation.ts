@@ -43,15 +43,37 @@ const REQUEST_SHAPE = 'a migration request: service, migrationExecution, optiona
  * The workflow's input must at least be `{ request: {…} }` before anything (handlers included) reads it; the
  * request's fields are checked by checkRequest. Input the stock CLI can send that is not even that shape (no
  * argument, null, no request) fails the run at once with INVALID_ARGUMENT instead of failing every workflow task.
+ * Workflow input is untrusted, and so are the start's options: carried state is accepted only from this workflow's
+ * own continue-as-new (continuedFromExecutionRunId is set by the server, and only the workflow itself can continue
+ * as new), and a cron schedule or a retry policy — each would start the migration over with its input — is refused.
  */
-export function checkInputShape(args: unknown): void {
+export function checkInput(args: unknown): void {
   const describe = (value: unknown) =>
     value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
   if (typeof args !== 'object' || args === null || Array.isArray(args)) {
     const message = `invalid workflow input:\n(input): must be an object { request }, not ${args === undefined ? 'absent' : describe(args)}`;
     throw ending(FailureType.InvalidArgument, message);
   }
-  const request = (args as { request?: unknown }).request;
+  const { request, state } = args as { request?: unknown; state?: unknown };
+  const info = workflowInfo();
+  const refuse = (field: string, why: string) => {
+    throw ending(FailureType.InvalidArgument, `invalid workflow start:\n${field}: ${why}`);
+  };
+  if (info.cronSchedule !== undefined) {
+    refuse(
+      'cronSchedule',
+      'a migration cannot run on a cron schedule (every run would start it over); terminate this workflow and start it without one',
+    );
+  }
+  if (info.retryPolicy !== undefined) {
+    refuse(
+      'retryPolicy',
+      'a migration retries its own calls and never ends on a passing error; start it without a workflow retry policy',
+    );
+  }
+  if (state !== undefined && info.continuedFromExecutionRunId === undefined) {
+    refuse('state', "is carried only by this workflow's own continue-as-new; a start cannot set it");
+  }
   if (request === undefined) {
     throw ending(FailureType.InvalidArgument, `invalid migration request:\nrequest: is required: ${REQUEST_SHAPE}`);
   }

@@ -111,6 +111,37 @@ describe('MetastoreClient against the emulator', () => {
   });
 
   describe('error mapping', () => {
+    it('refuses a resource name with a dot segment, a query or an escape before sending anything', async () => {
+      const service = await seedSpannerService(emulator);
+      const before = await admin<{ requests: Record<string, number> }>(emulator, 'stats');
+      const forged = [
+        `${service}/../../other-metastore`,
+        `${service}/./x`,
+        `${service}?alt=media`,
+        `${service}#fragment`,
+        `${service.replace('/services/', '/services/%2e%2e/')}`,
+        `${service}//x`,
+      ];
+      for (const name of forged) {
+        const err = await failure<MetastoreApiError>(() => client.getService(name));
+        assert.ok(err instanceof MetastoreApiError, name);
+        assert.equal(err.status, 'INVALID_ARGUMENT', name);
+        assert.equal(err.httpStatus, 0, `${name}: nothing was sent`);
+        assert.match(err.message, /refused before sending: segment \d+ of \d+ is not a plain resource id/);
+      }
+      const executions = await failure<MetastoreApiError>(() =>
+        client.getMigrationExecution(`${service}/migrationExecutions/..`),
+      );
+      assert.equal(executions.status, 'INVALID_ARGUMENT');
+      const afterStats = await admin<{ requests: Record<string, number> }>(emulator, 'stats');
+      assert.deepEqual(afterStats.requests, before.requests, 'the emulator received no request');
+      // A domain-scoped project (example.com:my-project) is a plain id.
+      const scoped = await failure<MetastoreApiError>(() =>
+        client.getService('projects/example.com:my-project/locations/us-central1/services/absent'),
+      );
+      assert.equal(scoped.status, 'NOT_FOUND');
+    });
+
     it('maps an unknown service to NOT_FOUND (404) with method and resource', async () => {
       const err = await failure<MetastoreApiError>(() => client.getService(MISSING_SERVICE));
       assert.ok(err instanceof MetastoreApiError);

@@ -12,7 +12,7 @@ import { workflowBundleOptions } from '../../src/runtime/workflow-bundle';
 import { MigrationStageKey } from '../../src/workflows/messages';
 import { admin } from '../helpers/emulator';
 import { workflowFailure } from '../helpers/failures';
-import { ORIGINAL_BACKUP, waitFor } from '../helpers/migration';
+import { FAST_OPTIONS, ORIGINAL_BACKUP, migrationExecutionRequest, waitFor } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -122,4 +122,78 @@ describe('malformed workflow input', () => {
       assert.deepEqual(await requestCounts(), before, 'no API call at all');
     });
   }
+});
+
+describe('a start that tries to skip the rules', () => {
+  /** A valid request as plain JSON, as a stock-CLI user would paste it. */
+  const requestFor = (service: string) =>
+    structuredClone({ service, migrationExecution: migrationExecutionRequest(), options: FAST_OPTIONS });
+
+  it('refuses carried state on a fresh start (a forged DONE with backups to restore elsewhere), before any API call', async () => {
+    const service = await h.seedService();
+    const before = await requestCounts();
+    const forged = {
+      stage: 'DONE',
+      stageHistory: [],
+      requestIds: { disableBackups: randomUUID(), start: randomUUID(), restoreBackups: randomUUID() },
+      backupsDisabled: true,
+      backupsRestored: false,
+      savedScheduledBackup: { enabled: true, cronSchedule: '0 * * * *', backupLocation: 'gs://attacker-bucket/x' },
+      requests: [],
+    };
+    const failure = await h.withWorker(async (taskQueue) => {
+      const handle = await h.env.client.workflow.start(WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: `forged/${randomUUID()}`,
+        args: [{ request: requestFor(service), state: forged }],
+      });
+      return workflowFailure(handle.result());
+    });
+    assert.equal(failure.type, FailureType.InvalidArgument);
+    assert.match(failure.message, /^state: is carried only by this workflow's own continue-as-new/m);
+    assert.deepEqual(await requestCounts(), before, 'no API call at all');
+    assert.deepEqual((await h.metastore.getService(service)).scheduledBackup, ORIGINAL_BACKUP);
+  });
+
+  it('refuses a workflow retry policy', async () => {
+    const service = await h.seedService();
+    const before = await requestCounts();
+    const failure = await h.withWorker(async (taskQueue) => {
+      const handle = await h.env.client.workflow.start(WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: `retried/${randomUUID()}`,
+        args: [{ request: requestFor(service) }],
+        retry: { maximumAttempts: 3 },
+      });
+      return workflowFailure(handle.result());
+    });
+    assert.equal(failure.type, FailureType.InvalidArgument);
+    assert.match(failure.message, /^retryPolicy: /m);
+    assert.deepEqual(await requestCounts(), before, 'no API call at all');
+  });
+
+  it('refuses a cron schedule in every run, before any API call', async () => {
+    const service = await h.seedService();
+    const before = await requestCounts();
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.env.client.workflow.start(WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: `cron/${randomUUID()}`,
+        args: [{ request: requestFor(service) }],
+        cronSchedule: '@every 1s',
+      });
+      try {
+        // Cron runs follow one another; the first one's history ends with its failure.
+        const failed = await waitFor('the first cron run to fail', async () => {
+          const events = (await handle.fetchHistory()).events ?? [];
+          return events.find((e) => e.workflowExecutionFailedEventAttributes)?.workflowExecutionFailedEventAttributes;
+        });
+        assert.equal(failed?.failure?.applicationFailureInfo?.type, FailureType.InvalidArgument);
+        assert.match(failed?.failure?.message ?? '', /^cronSchedule: /m);
+      } finally {
+        await handle.terminate('test over');
+      }
+    });
+    assert.deepEqual(await requestCounts(), before, 'no API call at all');
+  });
 });
