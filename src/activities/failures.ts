@@ -89,6 +89,14 @@ export function isTransientApiError(err: unknown): err is MetastoreApiError {
   return err instanceof MetastoreApiError && (err.local || isTransientStatus(err.status));
 }
 
+/** What a failed read records: the API's status (or ContractViolation) and message; undefined for anything else. */
+export function readError(err: unknown): { type: string; message: string } | undefined {
+  if (err instanceof MetastoreApiError) return { type: err.status, message: redact(err.message) };
+  if (err instanceof MetastoreContractError)
+    return { type: FailureType.ContractViolation, message: redact(err.message) };
+  return undefined;
+}
+
 /**
  * Not a failure: a retry-as-poll attempt found nothing new. BENIGN (no error log, no failure metric); the server
  * runs the next attempt after `delayMs`, and the attempt holds no slot and writes no history event meanwhile.

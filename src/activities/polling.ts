@@ -14,7 +14,7 @@ import type { ExecutionSnapshot, MigrationSnapshot } from '../migration/snapshot
 import { executionChanged, isActiveExecution, isReplicating, snapshotChanged } from '../migration/snapshot';
 import type { OperationOutcome } from './migration';
 import { executionOf } from './migration';
-import { hasApiStatus, isTransientApiError, unchanged } from './failures';
+import { hasApiStatus, isTransientApiError, readError, unchanged } from './failures';
 
 export interface WatchArgs {
   service: string;
@@ -51,7 +51,14 @@ export function createPollingActivities({ metastore, pollMetastore = metastore, 
   return {
     /** One read (the execution; the service only when needed) — what the workflow asks at a transition. */
     async pollMigration(args: PollArgs) {
-      return read(metastore, args, false);
+      try {
+        return await read(metastore, args, false);
+      } catch (err) {
+        // A transient failure is retried by the workflow (recorded, with backoff). A refused or unreadable answer
+        // (403, 401, a body that breaks the contract) is an incident on a snapshot: the migration goes on.
+        if (isTransientApiError(err)) throw err;
+        return failedRead(err, args.last);
+      }
     },
 
     /**
@@ -256,14 +263,21 @@ function retryAfterOf(err: unknown): number {
 }
 
 /** A transient failure becomes a snapshot carrying the error; anything else fails the activity. */
+/**
+ * A read that failed: the API refused it (any status but NOT_FOUND, which readSnapshot takes as "gone"), or answered
+ * with a body that breaks the contract. It becomes a snapshot carrying the error and repeating the last good read,
+ * so the workflow records an incident and keeps watching: once a migration runs, no answer ends it. Anything else
+ * (a bug) fails the activity.
+ */
 function failedRead(err: unknown, last: MigrationSnapshot | undefined): MigrationSnapshot {
-  if (!isTransientApiError(err)) throw err;
+  const error = readError(err);
+  if (!error) throw err;
   return {
     polledAt: new Date().toISOString(),
     serviceFound: last?.serviceFound ?? true,
     serviceState: last?.serviceState,
     execution: last?.execution,
-    error: { type: err.status, message: err.message },
+    error,
   };
 }
 

@@ -74,7 +74,9 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): str
   }
   if (s.lastError) {
     const resolved = s.lastError.resolvedAt ? `, resolved ${s.lastError.resolvedAt}` : ', retrying';
-    lines.push(`last error ${s.lastError.type}: ${s.lastError.message} (${s.lastError.at}${resolved})`);
+    const e = s.lastError;
+    const seen = e.count && e.count > 1 ? `${e.count} times since ${e.since ?? e.at}, last ${e.at}` : e.at;
+    lines.push(`last error ${e.type}: ${e.message} (${seen}${resolved})`);
   }
   for (const activity of live) {
     const poll = activity.lastPoll ? `; last poll ${activity.lastPoll.polledAt}` : '';

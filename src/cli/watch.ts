@@ -41,7 +41,9 @@ export function migrationView(status: MigrationStatus, live: LiveActivity[], clo
       lastPoll: poll?.lastPoll?.polledAt ?? status.lastPollTime,
     }),
     ...(poll?.nextAttemptAt && { nextPoll: poll.nextAttemptAt }),
-    ...(error && { lastError: `${error.type}: ${error.message} (since ${error.at})` }),
+    ...(error && {
+      lastError: `${error.type}: ${error.message} (since ${error.since ?? error.at}${error.count && error.count > 1 ? `, ${error.count} times` : ''})`,
+    }),
     decisions: status.requests.map(
       (r) =>
         `${r.action}${r.by ? ` by ${r.by}` : ''} at ${r.at} via ${r.via}${r.accepted ? '' : ` (not accepted: ${r.note})`}`,

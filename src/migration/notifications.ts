@@ -10,7 +10,9 @@ export type NotificationKind =
   | 'api_error'
   | 'verification'
   | 'source_health'
-  | 'cutover_blocked';
+  | 'cutover_blocked'
+  | 'decision_refused'
+  | 'backups_left_off';
 
 /** What a receiver gets (as JSON, or as a chat line). Names and states only: never a secret or a reference. */
 export interface NotificationEvent {

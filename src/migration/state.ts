@@ -50,6 +50,22 @@ export interface DecisionRecord {
   note?: string;
 }
 
+/**
+ * An error that lasts: a refused or unreadable API answer, or a call still failing. The migration goes on through
+ * it (polls continue, a refused decision is set aside); `resolvedAt` once a later read or call succeeds.
+ */
+export interface Incident {
+  type: string;
+  message: string;
+  /** When it was last seen. */
+  at: string;
+  /** When it was first seen (runs from before keep only `at`). */
+  since?: string;
+  /** How many times in a row it was seen. */
+  count?: number;
+  resolvedAt?: string;
+}
+
 export interface MigrationState {
   stage: Stage;
   stageHistory: { stage: Stage; at: string }[];
@@ -70,8 +86,10 @@ export interface MigrationState {
   /** The engineer's accepted decision; later requests are kept in `requests` with a note. */
   decision?: DecisionRecord;
   requests: DecisionRecord[];
+  /** Request records dropped from `requests` (the oldest) to keep the state bounded. */
+  requestsDropped?: number;
   /** The last failure seen (retries go on for transient ones); resolvedAt once a later call succeeded. */
-  lastError?: { type: string; message: string; at: string; resolvedAt?: string };
+  lastError?: Incident;
   /** Poll fast until then: set at every transition, so changes around it are seen within seconds. */
   fastPollUntil?: string;
   startedAt: string;
@@ -151,10 +169,40 @@ export function enterStage(state: MigrationState, stage: Stage, now: string): vo
   state.updatedAt = now;
 }
 
+/** Request records kept in state (the newest); older ones are counted in requestsDropped. */
+export const MAX_REQUESTS = 50;
+
+/**
+ * Keeps a request record, the newest MAX_REQUESTS of them: whoever may signal the workflow can send thousands, and
+ * this state is the query answer and the continue-as-new payload (2 MB at most). The accepted decision stays in
+ * `decision` whatever is dropped.
+ */
+export function keepRequest(state: MigrationState, record: DecisionRecord): void {
+  state.requests.push(record);
+  const excess = state.requests.length - MAX_REQUESTS;
+  if (excess <= 0) return;
+  state.requests.splice(0, excess);
+  state.requestsDropped = (state.requestsDropped ?? 0) + excess;
+}
+
+/** Records an error: the same one again (unresolved) counts on, anything else starts a new incident. */
+export function recordIncident(state: MigrationState, error: { type: string; message: string }, at: string): Incident {
+  const last = state.lastError;
+  const again = last !== undefined && !last.resolvedAt && last.type === error.type;
+  state.lastError = {
+    type: error.type,
+    message: error.message,
+    at,
+    since: again ? (last.since ?? last.at) : at,
+    count: again ? (last.count ?? 1) + 1 : 1,
+  };
+  return state.lastError;
+}
+
 export function applySnapshot(state: MigrationState, snapshot: MigrationSnapshot): void {
   state.lastPollTime = snapshot.polledAt;
   if (snapshot.error) {
-    state.lastError = { ...snapshot.error, at: snapshot.polledAt };
+    recordIncident(state, snapshot.error, snapshot.polledAt);
   } else if (state.lastError && !state.lastError.resolvedAt) {
     state.lastError.resolvedAt = snapshot.polledAt;
   }
@@ -174,7 +222,7 @@ export function recordDecision(
 ): DecisionRecord {
   const refusal = decisionRefusal(state, request.action);
   const record: DecisionRecord = { ...request, accepted: refusal === undefined, note: refusal };
-  state.requests.push(record);
+  keepRequest(state, record);
   if (record.accepted) state.decision = record;
   state.updatedAt = request.at;
   return record;

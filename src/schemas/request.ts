@@ -58,6 +58,12 @@ const ClientCidrSchema = z.string().refine(
   { message: 'must be an IPv4 CIDR range a.b.c.d/N, e.g. 10.8.0.0/24' },
 );
 
+/** A check id to override (a precheck's or a cutover check's): bounded, since it is kept in state and history. */
+const CheckIdSchema = z
+  .string()
+  .max(100, 'must be a check id of at most 100 characters')
+  .regex(/^[a-zA-Z]+(\.[a-zA-Z]+)*$/, 'must be a check id such as workloads.moved or cdc.binlogRetention');
+
 export const MigrationOptionsSchema = strictObject('the orchestration options', {
   /** Notification targets (see NotifyTargetSchema); none by default. */
   notify: z.array(NotifyTargetSchema).max(10).optional(),
@@ -79,10 +85,7 @@ export const MigrationOptionsSchema = strictObject('the orchestration options', 
    */
   maxQuietSeconds: seconds(0.05, 86_400).default(86_400),
   /** Precheck ids whose errors the engineer accepts (e.g. 'cdc.gtid'); they are reported as warnings. */
-  overrides: z
-    .array(z.string().regex(/^[a-zA-Z]+(\.[a-zA-Z]+)*$/, 'must be a check id such as cdc.binlogRetention'))
-    .max(50)
-    .default([]),
+  overrides: z.array(CheckIdSchema).max(50, 'at most 50 overrides').default([]),
   /** How often the source checks run again while replicating (their changes show in status and SourceHealth). */
   sourceCheckIntervalSeconds: seconds(0.1, 604_800).default(3600),
   /**
@@ -133,10 +136,7 @@ export type MigrationRequestInput = z.input<typeof MigrationRequestSchema>;
 
 /** A signal's or update's optional argument: who asked and why (and, for complete, cutover checks overridden). */
 export const DecisionArgsSchema = strictObject('an object { by?, reason?, override? }', {
-  override: z
-    .array(z.string().regex(/^[a-zA-Z]+(\.[a-zA-Z]+)*$/, 'must be a check id such as workloads.moved'))
-    .max(50)
-    .optional(),
+  override: z.array(CheckIdSchema).max(50, 'at most 50 overrides').optional(),
   by: z
     .string({ error: expected('a string of at most 200 characters (who asked)') })
     .max(200)

@@ -5,7 +5,7 @@ import { FailureType } from '../migration/failure-types';
 import { DECISIONS_METRIC } from '../migration/names';
 import { blockedMessage } from '../migration/report';
 import type { CutoverReport } from '../migration/report';
-import { recordDecision, updateRefusal } from '../migration/state';
+import { keepRequest, recordDecision, updateRefusal } from '../migration/state';
 import type { Action, MigrationState } from '../migration/state';
 import type { DecisionArgs, MigrationRequestInput } from '../schemas';
 import {
@@ -109,7 +109,7 @@ export function installHandlers(
     };
     if (!report.ok) {
       const message = blockedMessage(report);
-      state.requests.push({ ...asked, ...(override.length > 0 && { override }), accepted: false, note: message });
+      keepRequest(state, { ...asked, ...(override.length > 0 && { override }), accepted: false, note: message });
       decisions().add(1, { action: 'complete', result: 'refused', via: 'update' });
       throw ApplicationFailure.create({ type: FailureType.CutoverBlocked, message, details: [report] });
     }

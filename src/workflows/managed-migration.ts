@@ -17,7 +17,13 @@ import { blockingSummary } from '../migration/report';
 import type { ServiceFacts } from '../migration/service';
 import { sameScheduledBackup } from '../migration/service';
 import type { MigrationSnapshot } from '../migration/snapshot';
-import { isKnownRead, isReplicating, isTerminalExecution, snapshotChanged } from '../migration/snapshot';
+import {
+  isActiveExecution,
+  isKnownRead,
+  isReplicating,
+  isTerminalExecution,
+  snapshotChanged,
+} from '../migration/snapshot';
 import { carriedState, initialState, recordDecision } from '../migration/state';
 import type { MigrationResult, Outcome, Stage } from '../migration/state';
 import { gatePasses, runCutoverChecks } from './cutover-gate';
@@ -67,30 +73,22 @@ export async function managedMigration(args: ManagedMigrationArgs): Promise<Migr
  */
 async function execute(run: MigrationRun): Promise<MigrationResult> {
   const { state } = run;
-  let cleanUp = true;
+  let failure: unknown;
   try {
     await runStages(run);
   } catch (err) {
-    if (err instanceof ContinueAsNew) {
-      cleanUp = false;
-      throw err;
-    }
+    if (err instanceof ContinueAsNew) throw err; // the next run carries on
     if (isCancellation(err)) {
       await CancellationScope.nonCancellable(() => onWorkflowCancelled(run));
-      throw err;
-    }
-    if (!mayEndRun(err)) {
-      cleanUp = false;
-      throw err;
-    }
-    if (err instanceof ApplicationFailure) throw err; // a deliberate ending
-    throw run.asFailure(err);
-  } finally {
-    if (cleanUp) {
-      await CancellationScope.nonCancellable(() => restoreBackups(run));
-      await CancellationScope.nonCancellable(() => run.notifyOutcome());
+      failure = err;
+    } else if (!mayEndRun(err)) {
+      throw err; // a bug: no cleanup, no ending
+    } else {
+      failure = err instanceof ApplicationFailure ? err : run.asFailure(err);
     }
   }
+  await cleanUp(run);
+  if (failure !== undefined) throw failure;
   const outcome = state.outcome ?? 'SUCCEEDED';
   if (outcome !== 'SUCCEEDED' && outcome !== 'CANCELLED') {
     throw ending(FAILURE_TYPE_OF[outcome], state.outcomeMessage ?? outcome);
@@ -104,6 +102,20 @@ async function execute(run: MigrationRun): Promise<MigrationResult> {
     requests: state.requests,
     ...(state.verification && { verification: state.verification }),
   };
+}
+
+/** Backups restored (or left off, saying why) and the outcome told, whatever the ending. */
+async function cleanUp(run: MigrationRun): Promise<void> {
+  try {
+    await CancellationScope.nonCancellable(() => restoreBackups(run));
+  } catch (err) {
+    // The ending that most needs a person is told too (runs from before the patch end without it).
+    if (err instanceof ApplicationFailure && patched(PATCHES.notifyEveryEnding.id)) {
+      await CancellationScope.nonCancellable(() => run.notifyOutcome(`${err.type}: ${err.message}`));
+    }
+    throw err;
+  }
+  await CancellationScope.nonCancellable(() => run.notifyOutcome());
 }
 
 /** Each stage runs until it enters the next one or ends the migration; a continued run resumes where it was. */
@@ -230,7 +242,7 @@ async function complete(run: MigrationRun): Promise<void> {
   const args = { service: run.service, execution: run.state.execution?.name };
   const requested = await run
     .retrying(() => run.acts.api.completeMigration(args))
-    .catch((err) => run.settleAfterFailure(err));
+    .catch((err) => run.decisionRefused(err));
   if (!requested || !(await operationDone(run, requested.operation))) return;
   await untilSettled(run, 'SUCCEEDED');
   if (verifying && run.state.outcome === 'SUCCEEDED') await steps.afterSucceeded(run);
@@ -241,16 +253,16 @@ async function cancel(run: MigrationRun): Promise<void> {
   const args = { service: run.service, execution: run.state.execution?.name };
   const requested = await run
     .retrying(() => run.acts.api.cancelMigration(args))
-    .catch((err) => run.settleAfterFailure(err));
+    .catch((err) => run.decisionRefused(err));
   if (!requested || !(await operationDone(run, requested.operation))) return;
   await untilSettled(run, 'CANCELLED');
 }
 
-/** False when the operation failed and the migration ended outside our control meanwhile (the outcome is set). */
+/** False when the operation failed: the migration ended meanwhile (the outcome is set) or the decision was set aside. */
 async function operationDone(run: MigrationRun, operation: string | undefined): Promise<boolean> {
   // No operation: the API was already doing what was asked (a retried call).
   if (!operation) return true;
-  const done = await run.awaitOperation(operation).catch((err) => run.settleAfterFailure(err));
+  const done = await run.awaitOperation(operation).catch((err) => run.decisionRefused(err));
   return done !== undefined;
 }
 
@@ -294,11 +306,28 @@ async function onWorkflowCancelled(run: MigrationRun): Promise<void> {
 
 // ---- RESTORING_BACKUPS ------------------------------------------------------------------------------------
 
+/** The run ends while its execution may still be active (a refused cancel, a failed call): read it once more. */
+async function stillActive(run: MigrationRun): Promise<boolean> {
+  if (!isActiveExecution(run.state.execution?.state) || !patched(PATCHES.backupsStayOffWhileActive.id)) return false;
+  const snapshot = await run.poll(run.state.execution?.name);
+  return snapshot.serviceFound && isActiveExecution(snapshot.execution?.state);
+}
+
 /** Writes back the saved scheduled-backup setting and reads it back; what cannot be restored is said, by hand. */
 async function restoreBackups(run: MigrationRun): Promise<void> {
   const { state } = run;
   const saved = state.savedScheduledBackup;
   if (state.backupsDisabled && !state.backupsRestored && saved) {
+    if (await stillActive(run)) {
+      // Backups taken while the migration still runs may be incomplete: they stay off, and the ending says so.
+      run.enter('DONE');
+      const e = state.execution;
+      const message =
+        `scheduled backups left disabled: migration execution ${e?.name ?? '?'} is still ${e?.state ?? '?'}; when ` +
+        `it ends, set them back to ${JSON.stringify(saved)} (${state.outcomeMessage ?? 'no outcome'})`;
+      run.notifier.emit('backups_left_off', message);
+      throw ending(FailureType.BackupRestoreFailed, message);
+    }
     run.enter('RESTORING_BACKUPS');
     const service = run.service;
     try {

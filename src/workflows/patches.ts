@@ -91,4 +91,29 @@ export const PATCHES = {
     marked: ['happy-path', 'cutover-checked'],
     before: [...of('v5-'), 'notified'],
   },
+  incidents: {
+    id: 'incidents',
+    guards:
+      'a complete or cancel the API refuses (or whose operation fails) is set aside with the reason and the run ' +
+      "goes back to waiting; before: the run failed with the API's status (marked only when that happens)",
+    marked: [],
+    before: of('v5-'),
+    unmarkedBecause: 'consulted only when the API refuses a decision, which no fixture records',
+  },
+  backupsStayOffWhileActive: {
+    id: 'backups-stay-off-while-active',
+    guards:
+      'a run that must end while its execution is still active leaves scheduled backups off and says so; before: ' +
+      'they were restored (marked only when that happens)',
+    marked: [],
+    before: of('v5-'),
+    unmarkedBecause: 'consulted only when a run ends with its execution active, which no fixture records',
+  },
+  notifyEveryEnding: {
+    id: 'notify-every-ending',
+    guards: 'a run ending BackupRestoreFailed notifies its outcome; before: it ended without (marked only then)',
+    marked: [],
+    before: of('v5-'),
+    unmarkedBecause: 'consulted only when the backups cannot be restored, which no fixture records',
+  },
 } as const satisfies Record<string, Patch>;

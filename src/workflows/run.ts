@@ -16,7 +16,7 @@ import type { MigrationKind } from '../migration/kinds';
 import { kindOf } from '../migration/kinds';
 import { isKnownRead, isReplicating, unknownValuesOf } from '../migration/snapshot';
 import type { MigrationSnapshot } from '../migration/snapshot';
-import { applySnapshot, enterStage, externalEnding } from '../migration/state';
+import { applySnapshot, enterStage, externalEnding, recordIncident } from '../migration/state';
 import type { MigrationState, Outcome, Stage } from '../migration/state';
 import type { MigrationRequest } from '../schemas';
 import { activityProxies } from './activity-proxies';
@@ -24,6 +24,7 @@ import type { ActivityProxies } from './activity-proxies';
 import {
   backoffMs,
   ending,
+  failureLine,
   failureMessage,
   failureType,
   isBudgetWait,
@@ -220,9 +221,43 @@ export class MigrationRun {
     throw err;
   }
 
+  /**
+   * A complete or cancel the API refused, or whose operation failed: if the migration ended meanwhile, that is the
+   * outcome; otherwise the decision is set aside with the API's reason, told, and the migration goes back to
+   * waiting — the engineer may ask again. (Runs from before the patch end with the API's status, as they did.)
+   */
+  async decisionRefused(err: unknown): Promise<undefined> {
+    if (isCancellation(err)) throw err;
+    rethrowBug(err);
+    this.noteError(err);
+    const snapshot = await this.poll(this.state.execution?.name);
+    if (this.settleExternal(snapshot)) return undefined;
+    if (!patched(PATCHES.incidents.id)) throw err;
+    const decision = this.state.decision;
+    const reason = `refused by the API: ${failureLine(err)}`;
+    if (decision) {
+      decision.accepted = false;
+      decision.note = reason;
+    }
+    this.state.decision = undefined;
+    // The source inventory is recorded again right before the next cutover, not kept from this one.
+    if (decision?.action === 'complete') delete this.state.cutoverInventory;
+    log.warn('decision set aside', { action: decision?.action, reason });
+    this.notifier.emit(
+      'decision_refused',
+      `${decision?.action ?? 'the decision'} was ${reason}; the migration goes on waiting: ask again when ready`,
+    );
+    this.enter('REPLICATION');
+    return undefined;
+  }
+
   noteError(err: unknown): void {
-    this.state.lastError = { type: failureType(err) ?? 'Error', message: failureMessage(err), at: now() };
-    this.notifier.errorSeen(this.state.lastError.type, this.state.lastError.message);
+    const incident = recordIncident(
+      this.state,
+      { type: failureType(err) ?? 'Error', message: failureMessage(err) },
+      now(),
+    );
+    this.notifier.errorSeen(incident.type, incident.message);
   }
 
   /** A failed activity becomes the run's failure, keeping the API's type and message. Only for mayEndRun errors. */
@@ -234,9 +269,9 @@ export class MigrationRun {
   }
 
   /** The last word to the receivers, and whatever is still in flight, before the run closes. */
-  async notifyOutcome(): Promise<void> {
+  async notifyOutcome(ending?: string): Promise<void> {
     const outcome = this.state.outcome ?? 'SUCCEEDED';
-    this.notifier.emit('outcome', `${outcome}: ${this.state.outcomeMessage ?? 'the migration ended'}`);
+    this.notifier.emit('outcome', ending ?? `${outcome}: ${this.state.outcomeMessage ?? 'the migration ended'}`);
     await this.notifier.flush();
   }
 

@@ -183,9 +183,10 @@ describe('a start that tries to skip the rules', () => {
         cronSchedule: '@every 1s',
       });
       try {
-        // Cron runs follow one another; the first one's history ends with its failure.
+        // Cron runs follow one another (the latest one always waiting for its time): read the first run's history.
+        const firstRun = h.env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
         const failed = await waitFor('the first cron run to fail', async () => {
-          const events = (await handle.fetchHistory()).events ?? [];
+          const events = (await firstRun.fetchHistory()).events ?? [];
           return events.find((e) => e.workflowExecutionFailedEventAttributes)?.workflowExecutionFailedEventAttributes;
         });
         assert.equal(failed?.failure?.applicationFailureInfo?.type, FailureType.InvalidArgument);
