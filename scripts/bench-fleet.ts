@@ -15,7 +15,13 @@ import { WORKFLOW_TYPE, workflowIdFor } from '../src/migration/names';
 import { requestCompleteUpdate } from '../src/workflows/messages';
 import { TASK_QUEUE } from '../src/config';
 import { admin } from '../test/helpers/emulator';
-import { SECRET_ENV, migrationExecutionRequest, serviceSeed, waitFor } from '../test/helpers/migration';
+import {
+  SECRET_ENV,
+  SECRET_POLICY_ENV,
+  migrationExecutionRequest,
+  serviceSeed,
+  waitFor,
+} from '../test/helpers/migration';
 import { NaivePoller } from './lib/naive-poller';
 import { pool } from './lib/pool';
 import { freePort } from './lib/ports';
@@ -111,6 +117,7 @@ async function startStack() {
     env: {
       ...localTemporalEnv(address),
       ...SECRET_ENV,
+      ...SECRET_POLICY_ENV,
       METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
     },
   });

@@ -77,6 +77,8 @@ async function startInfrastructure() {
     // The demo's secret references (examples/migration.yaml) resolve against the worker's environment.
     HIVE_DB_PASSWORD: 'demo-hive-password',
     CDC_PASSWORD: 'demo-cdc-password',
+    // …and only those: a worker resolves the references its operator allows, whatever a workflow's input names.
+    METASTORE_MIGRATOR_SECRET_ENV: 'HIVE_DB_PASSWORD,CDC_PASSWORD',
   };
   say('starting worker');
   const worker = spawnService({ name: 'worker', command: node, args: ts('src/worker.ts'), cwd: root, env });

@@ -18,6 +18,7 @@ import { SECRET_MANAGER_ENDPOINT, createSecretManagerAccess } from './secrets/se
 import { redact } from './secrets/redact';
 import { RedactingLogger } from './secrets/redacting-logger';
 import { createSecretResolver } from './secrets/resolver';
+import type { SecretPolicy } from './secrets/resolver';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     activities: createActivities({
       metastore: client('control'),
       pollMetastore: client('poll'),
-      secrets: createSecretResolver(process.env, secretManager),
+      secrets: createSecretResolver(process.env, secretManager, config.secretPolicy),
       metrics,
       notifyDefaults: config.notifyDefaults,
       inventories: new InventoryStore(config.inventoryDir ?? defaultInventoryDir()),
@@ -88,7 +89,8 @@ async function main(): Promise<void> {
       `(namespace ${config.temporal.namespace}); Metastore API: ${target.emulated ? `emulator at ${target.baseUrl}` : target.baseUrl}; ` +
       (config.codec
         ? `payloads encrypted with key ${config.codec.encryptionKeyId}`
-        : 'payloads NOT encrypted (set METASTORE_MIGRATOR_CODEC_KEYS)'),
+        : 'payloads NOT encrypted (set METASTORE_MIGRATOR_CODEC_KEYS)') +
+      `; secret references allowed: ${describePolicy(config.secretPolicy)}`,
   );
   try {
     await workers.run();
@@ -114,4 +116,14 @@ function prometheusOn(bindAddress: string) {
       histogramBucketOverrides: { [METRICS.apiLatency]: API_LATENCY_BUCKETS },
     },
   };
+}
+
+/** Names and places only: which references this worker resolves (README, "Security model"). */
+function describePolicy(policy: SecretPolicy): string {
+  const parts = [
+    policy.env.length > 0 ? `env ${policy.env.join(',')}` : '',
+    policy.dir ? `files in ${policy.dir}` : '',
+    policy.projects.length > 0 ? `Secret Manager projects ${policy.projects.join(',')}` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join('; ') : 'none (set METASTORE_MIGRATOR_SECRET_ENV, _DIR or _PROJECTS)';
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ApiVersionSchema, formatIssues, notifyTargetProblem } from '../schemas';
 import { registerSecret } from '../secrets/redact';
+import type { SecretPolicy } from '../secrets/resolver';
 import { type TemporalConnectionConfig, TemporalConfigError, loadTemporalConnection } from './temporal';
 
 export type { TemporalConnectionConfig } from './temporal';
@@ -77,6 +78,27 @@ function sizingEnv() {
   ) as Record<keyof typeof SIZING, z.ZodDefault<z.ZodCoercedNumber>>;
 }
 
+/** A comma-separated list; `problem` judges each entry, which is named by position, never by value. */
+function commaList(problem: (entry: string) => string | undefined) {
+  return z
+    .string()
+    .transform((value, ctx) => {
+      const entries = value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+      for (const [index, entry] of entries.entries()) {
+        const found = problem(entry);
+        if (found) ctx.addIssue({ code: 'custom', message: `entry ${index + 1} ${found}` });
+      }
+      return entries;
+    })
+    .default([]);
+}
+
+const matching = (pattern: RegExp, what: string) => (entry: string) =>
+  pattern.test(entry) ? undefined : `is not ${what}`;
+
 const EnvSchema = z
   .object({
     TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
@@ -104,21 +126,21 @@ const EnvSchema = z
       .regex(/^[^\s/]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
       .optional(),
     /** The worker's notification targets for every migration, comma-separated ([chat:]URL or a reference). */
-    METASTORE_MIGRATOR_NOTIFY_URLS: z
-      .string()
-      .transform((value, ctx) => {
-        const targets = value
-          .split(',')
-          .map((target) => target.trim())
-          .filter(Boolean);
-        for (const [index, target] of targets.entries()) {
-          const problem = target === 'worker' ? 'worker names this list itself' : notifyTargetProblem(target);
-          // The position, never the value: a webhook URL is a credential.
-          if (problem) ctx.addIssue({ code: 'custom', message: `entry ${index + 1} ${problem}` });
-        }
-        return targets;
-      })
-      .optional(),
+    // The position, never the value: a webhook URL is a credential.
+    METASTORE_MIGRATOR_NOTIFY_URLS: commaList((target) =>
+      target === 'worker' ? 'worker names this list itself' : notifyTargetProblem(target),
+    ),
+    /**
+     * What secret references in workflow input may name on this worker (anyone with namespace access writes that
+     * input): environment variable names, comma-separated, a trailing '*' allowing a prefix (HIVE_*) …
+     */
+    METASTORE_MIGRATOR_SECRET_ENV: commaList(
+      matching(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, 'a variable name or a prefix ending in *'),
+    ),
+    /** … the one directory file: references may read (regular files of at most 64 KiB, real path inside) … */
+    METASTORE_MIGRATOR_SECRET_DIR: z.string().startsWith('/', 'must be an absolute path').optional(),
+    /** … and the Secret Manager projects (ids or numbers) a version may belong to. */
+    METASTORE_MIGRATOR_SECRET_PROJECTS: commaList(matching(/^[a-z0-9][a-z0-9.:-]*$/, 'a project id or number')),
     /** Where the source inventory recorded before cutover is kept for the verification after it (shared by workers). */
     METASTORE_MIGRATOR_INVENTORY_DIR: z.string().min(1).optional(),
     /** How often the worker counts running migrations by stage and execution state for the metrics. */
@@ -168,6 +190,8 @@ export interface Config {
   inventoryDir?: string;
   /** Notification targets of every migration on this worker. */
   notifyDefaults: string[];
+  /** What secret references may name on this worker (METASTORE_MIGRATOR_SECRET_ENV, _DIR, _PROJECTS). */
+  secretPolicy: SecretPolicy;
   sizing: WorkerSizing;
 }
 
@@ -206,7 +230,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.METASTORE_MIGRATOR_METRICS_ADDRESS && { metricsAddress: e.METASTORE_MIGRATOR_METRICS_ADDRESS }),
     fleetMetricsSeconds: e.METASTORE_MIGRATOR_FLEET_METRICS_SECONDS,
     ...(e.METASTORE_MIGRATOR_INVENTORY_DIR && { inventoryDir: e.METASTORE_MIGRATOR_INVENTORY_DIR }),
-    notifyDefaults: e.METASTORE_MIGRATOR_NOTIFY_URLS ?? [],
+    notifyDefaults: e.METASTORE_MIGRATOR_NOTIFY_URLS,
+    secretPolicy: {
+      env: e.METASTORE_MIGRATOR_SECRET_ENV,
+      ...(e.METASTORE_MIGRATOR_SECRET_DIR && { dir: e.METASTORE_MIGRATOR_SECRET_DIR }),
+      projects: e.METASTORE_MIGRATOR_SECRET_PROJECTS,
+    },
     sizing: {
       workflowTaskSlots: e.METASTORE_MIGRATOR_WORKFLOW_TASK_SLOTS,
       controlSlots: e.METASTORE_MIGRATOR_CONTROL_SLOTS,

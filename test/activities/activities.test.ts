@@ -18,6 +18,7 @@ import {
   ORIGINAL_BACKUP,
   SECRET_ENV,
   migrationExecutionRequest,
+  secretPolicyFor,
   serviceSeed,
   uniqueServiceName,
   waitFor,
@@ -94,7 +95,10 @@ describe('activities against the emulator', () => {
     // Long enough to observe CUTOVER and CANCELLING between two calls, short enough to keep tests quick.
     emulator = await startEmulator({ operationDelayMs: 300 });
     metastore = new MetastoreClient({ baseUrl: emulator.url, authClient: new PassThroughClient(), timeoutMs: 5000 });
-    activities = createActivities({ metastore, secrets: createSecretResolver({ ...SECRET_ENV }) });
+    activities = createActivities({
+      metastore,
+      secrets: createSecretResolver({ ...SECRET_ENV }, undefined, secretPolicyFor(SECRET_ENV)),
+    });
   });
   after(() => emulator.close());
 
@@ -370,7 +374,7 @@ describe('activities against the emulator', () => {
       const throttledActivities = createActivities({
         metastore,
         pollMetastore,
-        secrets: createSecretResolver({ ...SECRET_ENV }),
+        secrets: createSecretResolver({ ...SECRET_ENV }, undefined, secretPolicyFor(SECRET_ENV)),
       });
       const args = { service, execution, last, pollIntervalMs: 60_000, maxQuietMs: 86_400_000 };
       const poll = () =>
@@ -472,7 +476,11 @@ describe('activities against the emulator', () => {
       const service = await seed();
       const partial = createActivities({
         metastore,
-        secrets: createSecretResolver({ HIVE_DB_PASSWORD: SECRET_ENV.HIVE_DB_PASSWORD }),
+        secrets: createSecretResolver(
+          { HIVE_DB_PASSWORD: SECRET_ENV.HIVE_DB_PASSWORD },
+          undefined,
+          secretPolicyFor(SECRET_ENV),
+        ),
       });
       const args = { service, migrationExecution: migrationExecutionRequest(), requestId: randomUUID() };
       const refusals = [await failure(() => run(partial.startMigration, args))];

@@ -34,7 +34,10 @@ function run(
   const env = new MockActivityEnvironment({ heartbeatDetails }, { logger: new DefaultLogger('ERROR') });
   const beats: unknown[] = [];
   env.on('heartbeat', (details: unknown) => beats.push(details));
-  const secrets = createSecretResolver({ HOOK_URL: `${receiver.url}/secret-hook/T0K3N` });
+  const secrets = createSecretResolver({ HOOK_URL: `${receiver.url}/secret-hook/T0K3N` }, undefined, {
+    env: ['HOOK_URL'],
+    projects: [],
+  });
   const { notify } = createNotifyActivities({ secrets, notifyDefaults: defaults, notifyTimeoutMs: 2000 });
   return { result: env.run(notify, args), beats };
 }

@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       budgetShareSeconds: 30,
       fleetMetricsSeconds: 60,
       notifyDefaults: [],
+      secretPolicy: { env: [], projects: [] },
       sizing: {
         workflowTaskSlots: 20,
         controlSlots: 200,
@@ -65,6 +66,9 @@ describe('loadConfig', () => {
       METASTORE_MIGRATOR_MAX_CACHED_WORKFLOWS: '500',
       METASTORE_MIGRATOR_WORKFLOW_POLLERS: '2',
       METASTORE_MIGRATOR_ACTIVITY_POLLERS: '3',
+      METASTORE_MIGRATOR_SECRET_ENV: 'HIVE_DB_PASSWORD, CDC_*',
+      METASTORE_MIGRATOR_SECRET_DIR: '/run/secrets/metastore',
+      METASTORE_MIGRATOR_SECRET_PROJECTS: 'secrets-prj,123456',
       PATH: '/usr/bin',
     });
     assert.deepEqual(config, {
@@ -87,6 +91,11 @@ describe('loadConfig', () => {
       budgetShareSeconds: 5,
       fleetMetricsSeconds: 60,
       notifyDefaults: [],
+      secretPolicy: {
+        env: ['HIVE_DB_PASSWORD', 'CDC_*'],
+        dir: '/run/secrets/metastore',
+        projects: ['secrets-prj', '123456'],
+      },
       sizing: {
         workflowTaskSlots: 8,
         controlSlots: 30,
@@ -114,6 +123,18 @@ describe('loadConfig', () => {
       const err = configError({ METASTORE_EMULATOR_HOST: host });
       assert.match(err.message, /^METASTORE_EMULATOR_HOST: /m, host);
     }
+  });
+
+  it('refuses a secret allowlist entry that is not a name, a relative secret directory, a bad project', () => {
+    const err = configError({
+      METASTORE_MIGRATOR_SECRET_ENV: 'HIVE_DB_PASSWORD,$(cat /etc/passwd)',
+      METASTORE_MIGRATOR_SECRET_DIR: 'secrets',
+      METASTORE_MIGRATOR_SECRET_PROJECTS: 'Projects/With/Slashes',
+    });
+    assert.match(err.message, /^METASTORE_MIGRATOR_SECRET_ENV: entry 2 is not a variable name/m);
+    assert.match(err.message, /^METASTORE_MIGRATOR_SECRET_DIR: must be an absolute path/m);
+    assert.match(err.message, /^METASTORE_MIGRATOR_SECRET_PROJECTS: entry 1 is not a project id/m);
+    assert.ok(!err.message.includes('/etc/passwd'), 'entries are named by position, never by value');
   });
 
   it('refuses a zero slot count and a budget of nothing, naming each variable', () => {

@@ -17,7 +17,8 @@ let stack: Stack;
 let workDir: string;
 
 const cli = (...args: string[]) => stack.cli(...args);
-const startWorker = () => stack.startWorker();
+// The config's cdc password is a file: reference into workDir, which the worker is told to allow.
+const startWorker = () => stack.startWorker({ METASTORE_MIGRATOR_SECRET_DIR: workDir });
 const seedService = () => stack.seedService();
 
 before(async () => {

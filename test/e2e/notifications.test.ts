@@ -3,7 +3,7 @@
 // posted again with the same event id, and no secret reaches a receiver.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SECRET_ENV, waitFor } from '../helpers/migration';
+import { SECRET_ENV, SECRET_POLICY_ENV, waitFor } from '../helpers/migration';
 import { type Receiver, startReceiver } from '../helpers/receiver';
 import { type E2e, startE2e } from '../helpers/e2e';
 import type { Stack } from '../helpers/stack';
@@ -34,6 +34,7 @@ describe('notifications', () => {
   it('posts each stage and the outcome to the migration’s and the worker’s targets, once each by event id', async () => {
     const worker = await stack.startWorker({
       METASTORE_MIGRATOR_NOTIFY_URLS: 'chat:env:TEAM_HOOK',
+      METASTORE_MIGRATOR_SECRET_ENV: `${SECRET_POLICY_ENV.METASTORE_MIGRATOR_SECRET_ENV},TEAM_HOOK`,
       TEAM_HOOK: `${receiver.url}/team/${HOOK_SECRET}`,
     });
     receiver.failNext(1); // the first post of all fails, and is posted again

@@ -1,8 +1,20 @@
 // Shared test data and waiting helpers for workflow, activity and end-to-end tests.
 import type { MigrationExecutionRequest, MigrationOptions } from '../../src/schemas';
+import type { SecretPolicy } from '../../src/secrets/resolver';
 
 /** The worker-side environment that env: secret references resolve against in tests. */
 export const SECRET_ENV = { HIVE_DB_PASSWORD: 'hive-pass-7d1e9c', CDC_PASSWORD: 'cdc-pass-93a0f2' } as const;
+
+/** The secret policy of the tests' in-process workers: the variables of `env`, Secret Manager's test-project. */
+export function secretPolicyFor(
+  env: Record<string, string | undefined>,
+  more: Partial<SecretPolicy> = {},
+): SecretPolicy {
+  return { env: Object.keys(env), projects: ['test-project'], ...more };
+}
+
+/** The same for a worker process (its environment variables). */
+export const SECRET_POLICY_ENV = { METASTORE_MIGRATOR_SECRET_ENV: Object.keys(SECRET_ENV).join(',') };
 
 let counter = 0;
 /** A service name no other test uses. */

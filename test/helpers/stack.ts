@@ -10,7 +10,7 @@ import { freePort } from '../../scripts/lib/ports';
 import { spawnService } from '../../scripts/lib/services';
 import { localTemporalEnv } from '../../scripts/lib/temporal-profile';
 import type { ServiceProcess } from '../../scripts/lib/services';
-import { SECRET_ENV, serviceSeed, uniqueServiceName } from './migration';
+import { SECRET_ENV, SECRET_POLICY_ENV, serviceSeed, uniqueServiceName } from './migration';
 
 const root = join(__dirname, '..', '..');
 const node = process.execPath;
@@ -102,7 +102,7 @@ export async function startStack(
         command: node,
         args: ts('src/worker.ts'),
         cwd: root,
-        env: { ...env, ...SECRET_ENV, ...workerEnv },
+        env: { ...env, ...SECRET_ENV, ...SECRET_POLICY_ENV, ...workerEnv },
         tailChars,
       });
       workers.push(worker);

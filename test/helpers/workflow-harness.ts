@@ -30,6 +30,7 @@ import { admin, startEmulator } from './emulator';
 import {
   FAST_OPTIONS,
   SECRET_ENV,
+  secretPolicyFor,
   migrationExecutionRequest,
   serviceSeed,
   uniqueServiceName,
@@ -142,7 +143,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         activities: createActivities({
           metastore: clientFor('control'),
           pollMetastore: clientFor('poll'),
-          secrets: createSecretResolver(secretEnv, secretManager),
+          secrets: createSecretResolver(secretEnv, secretManager, secretPolicyFor(secretEnv)),
           inventories,
         }),
         sizing: { ...loadConfig({}).sizing, ...overrides.sizing },

@@ -54,7 +54,7 @@ describe('redact', () => {
 
   it('masks what the secret resolver resolved, with no list passed in', async () => {
     const value = 'resolved-Value-41c2';
-    await createSecretResolver({ DB: value })('env:DB', 'field');
+    await createSecretResolver({ DB: value }, undefined, { env: ['DB'], projects: [] })('env:DB', 'field');
     assert.ok(registeredSecrets().includes(value));
     assert.equal(redact(`connect failed for ${value}`), `connect failed for ${MASK}`);
   });

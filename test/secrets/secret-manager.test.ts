@@ -39,7 +39,10 @@ before(async () => {
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function resolver() {
-  return createSecretResolver({}, createSecretManagerAccess({ baseUrl, authClient: new PassThroughClient() }));
+  return createSecretResolver({}, createSecretManagerAccess({ baseUrl, authClient: new PassThroughClient() }), {
+    env: [],
+    projects: ['p', 'test-project', '123'],
+  });
 }
 
 describe('Secret Manager references', () => {
@@ -72,6 +75,9 @@ describe('Secret Manager references', () => {
   });
 
   it('refuses a Secret Manager reference when the worker has no access configured', async () => {
-    await assert.rejects(createSecretResolver({})('projects/p/secrets/hive/versions/3', 'f'), SecretUnresolvedError);
+    await assert.rejects(
+      createSecretResolver({}, undefined, { env: [], projects: ['p'] })('projects/p/secrets/hive/versions/3', 'f'),
+      SecretUnresolvedError,
+    );
   });
 });

@@ -39,7 +39,10 @@ function extractLegacySources(): void {
 
 type ActivitiesModule = typeof ActivitiesNow;
 type ClientModule = typeof ClientNow;
-type SecretsModule = typeof SecretsNow;
+/** The legacy build's resolver took the environment alone (no secret policy then). */
+type SecretsModule = {
+  createSecretResolver: (env: NodeJS.ProcessEnv) => ReturnType<typeof SecretsNow.createSecretResolver>;
+};
 
 let h: Harness;
 
