@@ -5,7 +5,7 @@ import { parse, USAGE } from './cli/args';
 import { commands, type Printer } from './cli/commands';
 import { HelpRequested, UsageError, describeError } from './cli/errors';
 import { loadConfig } from './config';
-import { redact } from './secrets/redact';
+import { forTerminal, redact } from './secrets/redact';
 
 async function main(argv: string[]): Promise<number> {
   let json = argv.includes('--json');
@@ -15,7 +15,8 @@ async function main(argv: string[]): Promise<number> {
     const run = commands[command];
     if (!run) throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
     // Results hold no secrets by design; redact() is the net for a config or API message that quotes one.
-    const print: Printer = (value, text) => console.log(redact(json ? JSON.stringify(value, null, 2) : text));
+    const print: Printer = (value, text) =>
+      console.log(forTerminal(redact(json ? JSON.stringify(value, null, 2) : text)));
     return (await run(loadConfig(), options, print)) ?? 0;
   } catch (err) {
     if (err instanceof HelpRequested) {
@@ -25,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     const { type, message: raw } = describeError(err);
     const message = redact(raw);
     if (json) console.error(JSON.stringify({ error: { type, message } }));
-    else console.error(type === 'Usage' ? message : `${type}: ${message}`);
+    else console.error(forTerminal(type === 'Usage' ? message : `${type}: ${message}`));
     return type === 'Usage' ? 2 : 1;
   }
 }

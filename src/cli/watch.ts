@@ -1,6 +1,7 @@
 // `watch`: a live view of one migration (stage timeline, execution state and phase, last and next poll, last
 // error, decisions) or of every running one. On a terminal it redraws in place; on a pipe, or with --json, it
 // prints one line per change, so a script can follow it. One migration's view ends when its workflow has.
+import { forTerminal } from '../secrets/redact';
 import type { MigrationStatus } from '../migration/state';
 import type { LiveActivity } from './live';
 
@@ -105,8 +106,9 @@ export async function watchLoop<V>(loop: WatchLoop<V>): Promise<void> {
   for (;;) {
     const view = await loop.read();
     const key = JSON.stringify(view);
-    if (loop.redraw) loop.write(`${CLEAR}${loop.render(view)}\n`);
-    else if (key !== last) loop.write(`${loop.json ? key : loop.render(view).replace(/\n\s*/g, ' | ')}\n`);
+    // What is rendered quotes the API: its control characters are neutralised before our own CLEAR is added.
+    if (loop.redraw) loop.write(`${CLEAR}${forTerminal(loop.render(view))}\n`);
+    else if (key !== last) loop.write(`${loop.json ? key : forTerminal(loop.render(view)).replace(/\n\s*/g, ' | ')}\n`);
     last = key;
     if (loop.done(view)) return;
     await new Promise((resolve) => setTimeout(resolve, loop.intervalMs));

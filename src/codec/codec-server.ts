@@ -19,6 +19,13 @@ export interface CodecServerOptions {
   corsOrigins?: string[];
   /** When set, POSTs must carry `Authorization: Bearer <token>`. */
   token?: string;
+  /** Serve /encode too (a client that starts workflows through the codec server); default: /decode only. */
+  encode?: boolean;
+  /**
+   * Host headers answered (host:port as the client addressed it). Default: the listening address under its
+   * loopback names. A page on another name resolving here (DNS rebinding) is refused.
+   */
+  allowedHosts?: string[];
 }
 
 export interface CodecServer {
@@ -50,8 +57,9 @@ class HttpError extends Error {
 
 export async function startCodecServer(options: CodecServerOptions): Promise<CodecServer> {
   const origins = new Set(options.corsOrigins ?? []);
+  const hosts = new Set<string>(); // filled once the port is known, before any request is answered
   const server = createServer((req, res) => {
-    handle(req, res, options, origins).catch((err: unknown) => {
+    handle(req, res, options, origins, hosts).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : err instanceof CodecError ? 400 : 500;
       // CodecError messages name key ids only; anything unexpected is not echoed to the caller.
       const message = status === 500 ? 'internal error' : (err as Error).message;
@@ -64,6 +72,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
   });
   const { port, address } = server.address() as AddressInfo;
+  for (const host of options.allowedHosts ?? defaultHosts(address, port)) hosts.add(host.toLowerCase());
   return {
     url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
     port,
@@ -71,26 +80,45 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
   };
 }
 
+/** The listening address and, for a loopback or wildcard one, the loopback names, each with the port. */
+function defaultHosts(address: string, port: number): string[] {
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'];
+  const names = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(address) ? loopback : [address];
+  return names.map((name) => `${name}:${port}`);
+}
+
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   options: CodecServerOptions,
   origins: Set<string>,
+  hosts: Set<string>,
 ): Promise<void> {
+  // Before anything else: a request addressed to another name (DNS rebinding) or sent by a page of an origin that
+  // is not listed gets nothing, not even a CORS-less answer its script cannot read but its request still caused.
+  if (!hosts.has((req.headers.host ?? '').toLowerCase())) throw new HttpError(421, 'host not allowed');
   const origin = req.headers.origin;
-  if (origin !== undefined && origins.has(origin)) {
+  if (origin !== undefined && !origins.has(origin)) throw new HttpError(403, 'origin not allowed');
+  if (origin !== undefined) {
     res.setHeader('access-control-allow-origin', origin);
     // The Web UI can be set to send cookies/credentials; allowing them for a listed origin is harmless.
     res.setHeader('access-control-allow-credentials', 'true');
   }
   res.setHeader('vary', 'origin');
   const path = new URL(req.url ?? '/', 'http://codec').pathname;
-  const operation = path === '/encode' ? 'encode' : path === '/decode' ? 'decode' : undefined;
+  const operation =
+    path === '/decode' ? 'decode' : path === '/encode' && options.encode === true ? 'encode' : undefined;
   if (req.method === 'OPTIONS') return preflight(res, origin, origins, options.token !== undefined);
-  if (operation === undefined) throw new HttpError(404, 'POST /encode or /decode');
+  if (operation === undefined) {
+    throw new HttpError(404, options.encode ? 'POST /encode or /decode' : 'POST /decode (this server does not encode)');
+  }
   if (req.method !== 'POST') throw new HttpError(405, `${req.method} is not allowed; POST /${operation}`);
   if (options.token !== undefined && !bearerMatches(req.headers.authorization, options.token)) {
     throw new HttpError(401, 'missing or wrong bearer token');
+  }
+  // JSON only: a form or text/plain POST is what a page may send without asking first (no CORS preflight).
+  if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+    throw new HttpError(415, 'content-type must be application/json');
   }
   const body = JsonPayloadsSchema.safeParse(parseJson(await readBody(req)));
   if (!body.success) throw new HttpError(400, 'expected { "payloads": [{ "metadata": {…}, "data": "…" }] }');

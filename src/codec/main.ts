@@ -1,7 +1,8 @@
-// `npm run codec-server -- [--port 8888] [--host 127.0.0.1] [--cors-origin URL]… [--require-token]`: serves
-// /encode and /decode with the keys of METASTORE_MIGRATOR_CODEC_KEYS until SIGINT/SIGTERM. With --require-token,
-// callers must send `Authorization: Bearer $METASTORE_MIGRATOR_CODEC_SERVER_TOKEN` (read from the environment,
-// so the token is not visible in the process list).
+// `npm run codec-server -- [--port 8888] [--host 127.0.0.1] [--cors-origin URL]… [--require-token] [--allow-encode]
+// [--allowed-host host:port]…`: serves /decode (and /encode with --allow-encode) with the keys of
+// METASTORE_MIGRATOR_CODEC_KEYS until SIGINT/SIGTERM. With --require-token, callers must send `Authorization: Bearer
+// $METASTORE_MIGRATOR_CODEC_SERVER_TOKEN` (read from the environment, so the token is not in the process list).
+// Requests addressed to another Host (--allowed-host adds names) or sent from an unlisted origin are refused.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { redact } from '../secrets/redact';
@@ -10,7 +11,7 @@ import { startCodecServer } from './codec-server';
 
 const USAGE =
   'usage: npm run codec-server -- [--port 8888] [--host 127.0.0.1] [--cors-origin http://127.0.0.1:8233]… ' +
-  '[--require-token]';
+  '[--require-token] [--allow-encode] [--allowed-host host:port]…';
 const TOKEN_VARIABLE = 'METASTORE_MIGRATOR_CODEC_SERVER_TOKEN';
 
 function parseFlags(argv: string[]) {
@@ -22,6 +23,8 @@ function parseFlags(argv: string[]) {
       host: { type: 'string', default: '127.0.0.1' },
       'cors-origin': { type: 'string', multiple: true, default: [] },
       'require-token': { type: 'boolean', default: false },
+      'allow-encode': { type: 'boolean', default: false },
+      'allowed-host': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -57,11 +60,14 @@ async function main(): Promise<void> {
     host: flags.host,
     corsOrigins: flags['cors-origin'],
     token: flags['require-token'] ? token : undefined,
+    encode: flags['allow-encode'],
+    ...(flags['allowed-host'] && { allowedHosts: flags['allowed-host'] }),
   });
   console.log(
     `codec server listening on ${server.url} (keys ${keyring.keys.map((k) => k.id).join(', ')}; encodes with ` +
       `${keyring.encryptionKeyId}; CORS ${flags['cors-origin'].join(', ') || 'off'}; ` +
-      `token ${flags['require-token'] ? 'required' : 'not required'})`,
+      `token ${flags['require-token'] ? 'required' : 'not required'}; ` +
+      `${flags['allow-encode'] ? 'encodes and decodes' : 'decodes only'})`,
   );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void server.close().then(() => process.exit(0)));

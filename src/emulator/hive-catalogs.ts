@@ -3,7 +3,7 @@
 // cutover (standing in for Spanner). Both answer by name, as the Thrift API does.
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import type { HiveInventory } from '../hive/inventory';
-import { sortedNames } from '../hive/inventory';
+import { entryOf, sortedNames } from '../hive/inventory';
 
 export interface CatalogTable {
   name: string;
@@ -33,11 +33,12 @@ export function inventoryCatalog(inventory: HiveInventory): HiveCatalog {
   return {
     databases: async () => sortedNames(inventory.databases),
     tables: async (database) => {
-      const tables = inventory.databases[database];
+      const tables = entryOf(inventory.databases, database);
       return tables && sortedNames(tables);
     },
     table: async (database, name) => {
-      const entry = inventory.databases[database]?.[name];
+      const tables = entryOf(inventory.databases, database);
+      const entry = tables && entryOf(tables, name);
       if (!entry) return undefined;
       return {
         name,
@@ -47,7 +48,10 @@ export function inventoryCatalog(inventory: HiveInventory): HiveCatalog {
         partitionKeys: entry.partitionKeys.map(splitNameType),
       };
     },
-    partitionNames: async (database, name) => inventory.databases[database]?.[name]?.partitions.slice(),
+    partitionNames: async (database, name) => {
+      const tables = entryOf(inventory.databases, database);
+      return tables && entryOf(tables, name)?.partitions.slice();
+    },
     functions: async () =>
       inventory.functions.map((fn): [string, string] => {
         const dot = fn.indexOf('.');

@@ -23,7 +23,20 @@ export interface HiveInventory {
 }
 
 export function emptyInventory(): HiveInventory {
-  return { databases: {}, functions: [] };
+  return { databases: byName(), functions: [] };
+}
+
+/**
+ * A record keyed by Hive object names, without a prototype: a database or table may be called `__proto__` or
+ * `constructor`, and on a plain object the first would set the prototype instead of adding an entry.
+ */
+export function byName<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** The entry of `name`, only if it is the record's own (never something inherited, such as Object.prototype). */
+export function entryOf<T>(record: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(record, name) ? record[name] : undefined;
 }
 
 export function countInventory(inventory: HiveInventory): InventoryCounts {

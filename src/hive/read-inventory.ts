@@ -2,6 +2,7 @@
 // database's table objects in batches, then each partitioned table's partition names, then the functions.
 // A few connections work in parallel (a real HMS serves one call at a time per connection).
 import type { HiveInventory, TableInventory } from './inventory';
+import { byName, emptyInventory } from './inventory';
 import type { HiveMetastoreClient, Table } from './metastore-client';
 import { connectHiveMetastore } from './metastore-client';
 
@@ -23,14 +24,14 @@ export async function readMetastoreInventory(
   try {
     for (let i = 0; i < connections; i++) clients.push(await connectHiveMetastore(endpointUri, { callTimeoutMs }));
     const [first] = clients as [HiveMetastoreClient];
-    const inventory: HiveInventory = { databases: {}, functions: [] };
+    const inventory = emptyInventory();
     const progress = { tables: 0, partitions: 0 };
     const databases = [...(await first.getAllDatabases())].sort();
     // Work items run on whichever connection is free: one per table batch, then one per partitioned table.
     const tableBatches: { database: string; names: string[] }[] = [];
     await inParallel(clients, databases, async (client, database) => {
       const names = [...(await client.getAllTables(database))].sort();
-      inventory.databases[database] = {};
+      inventory.databases[database] = byName();
       for (let i = 0; i < names.length; i += batch) tableBatches.push({ database, names: names.slice(i, i + batch) });
     });
     const partitioned: { database: string; table: string; entry: TableInventory }[] = [];

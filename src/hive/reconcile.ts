@@ -2,7 +2,7 @@
 // missing (in the source, not in DPMS), extra (in DPMS only) and differing objects, capped, with exact totals.
 import type { HiveInventory, TableInventory } from './inventory';
 import type { Difference, VerificationReport } from '../migration/verification';
-import { countInventory, sortedNames } from './inventory';
+import { countInventory, entryOf, sortedNames } from './inventory';
 
 export const DEFAULT_DIFFERENCE_CAP = 100;
 
@@ -18,21 +18,21 @@ export function reconcile(
     if (differences.length < cap) differences.push(difference);
   };
   for (const database of union(sortedNames(source.databases), sortedNames(dpms.databases))) {
-    const ours = source.databases[database];
-    const theirs = dpms.databases[database];
+    const ours = entryOf(source.databases, database);
+    const theirs = entryOf(dpms.databases, database);
     if (!ours || !theirs) {
       // A whole database missing counts once, and so does each table and partition in it: the totals say how
       // much was lost, the list names the database first.
       const only = (ours ?? theirs) as Record<string, TableInventory>;
       const problem = ours ? 'missing' : 'extra';
       note({ kind: 'database', name: database, problem });
-      for (const table of sortedNames(only)) notePresence(note, `${database}.${table}`, only[table], problem);
+      for (const table of sortedNames(only)) notePresence(note, `${database}.${table}`, entryOf(only, table), problem);
       continue;
     }
     for (const table of union(sortedNames(ours), sortedNames(theirs))) {
       const name = `${database}.${table}`;
-      const a = ours[table];
-      const b = theirs[table];
+      const a = entryOf(ours, table);
+      const b = entryOf(theirs, table);
       if (!a || !b) {
         notePresence(note, name, a ?? b, a ? 'missing' : 'extra');
         continue;

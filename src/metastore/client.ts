@@ -388,14 +388,20 @@ function statusFromHttp(httpStatus: number): string {
   return table[httpStatus] ?? (httpStatus >= 500 ? 'INTERNAL' : 'UNKNOWN');
 }
 
+/**
+ * Retry-After is honoured up to this: a server (or something posing as one) answering "come back in a year" must
+ * not park a migration's polls, or a whole project's API budget, for longer than a few minutes.
+ */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
 function retryAfter(headers?: Headers | Record<string, string>): number | undefined {
   // gaxios on Node hands back node-fetch's Headers, which is not an instance of the global Headers.
   const value = isHeaders(headers) ? headers.get('retry-after') : headers?.['retry-after'];
   if (!value) return undefined;
   const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  const date = Number.isFinite(seconds) ? undefined : Date.parse(value);
+  const ms = date === undefined ? seconds * 1000 : Number.isNaN(date) ? undefined : date - Date.now();
+  return ms === undefined ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 
 function isHeaders(headers?: Headers | Record<string, string>): headers is Headers {

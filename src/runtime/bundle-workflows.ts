@@ -3,14 +3,20 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { workflowBundleOptions } from './workflow-bundle';
+import { sha256, workflowBundleOptions } from './workflow-bundle';
 
 async function main(out: string): Promise<void> {
   const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
-  mkdirSync(dirname(out), { recursive: true });
-  const partial = `${out}.${process.pid}.partial`;
-  writeFileSync(partial, code);
-  renameSync(partial, out);
+  mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
+  // The hash first, then the bundle: a reader that finds the bundle finds the hash it must match.
+  for (const [path, content] of [
+    [`${out}.sha256`, sha256(code)],
+    [out, code],
+  ] as const) {
+    const partial = `${path}.${process.pid}.partial`;
+    writeFileSync(partial, content, { mode: 0o600 });
+    renameSync(partial, path);
+  }
 }
 
 const out = process.argv[2];

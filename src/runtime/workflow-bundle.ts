@@ -3,8 +3,8 @@
 // schema objects at first use. So each cached workflow keeps its own schemas, ~1.5 MiB: see the cache size.)
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import type { BundleOptions } from '@temporalio/worker';
 
@@ -15,24 +15,64 @@ export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath'> {
 }
 
 /**
- * The worker's bundle, built by a child process and kept in the temp directory under a hash of the sources it
- * is built from: webpack's memory (~150 MiB of RSS that a long-running worker never gives back) stays out of
- * the worker, a restart reuses the bundle, and an edited workflow can never run from a stale one.
+ * The worker's bundle, built by a child process and kept in a private cache directory under a hash of the sources
+ * it is built from: webpack's memory (~150 MiB of RSS that a long-running worker never gives back) stays out of
+ * the worker, a restart reuses the bundle, and an edited workflow can never run from a stale one. The bundle is code
+ * the worker runs, so it is loaded only from a directory of this user's that nobody else may write, only if the
+ * file is this user's too, and only if its content hash is the one recorded when it was built.
  */
 export async function prebuiltWorkflowBundle(
   log: (line: string) => void = () => undefined,
+  cacheDir: string = bundleCacheDir(),
 ): Promise<{ codePath: string }> {
-  const codePath = join(tmpdir(), 'metastore-migrator', `workflows-${sourceHash()}.js`);
-  if (existsSync(codePath)) return { codePath };
-  const started = Date.now();
-  const script = join(__dirname, `bundle-workflows${extname(__filename)}`);
-  await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [...loaderArgs(), script, codePath], { maxBuffer: 16 << 20 }, (err, _out, stderr) =>
-      err ? reject(new Error(`bundling the workflows failed: ${stderr || err.message}`)) : resolve(),
-    );
-  });
-  log(`workflow bundle built in ${Date.now() - started} ms: ${codePath}`);
-  return { codePath };
+  privateDirectory(cacheDir);
+  const codePath = join(cacheDir, `workflows-${sourceHash()}.js`);
+  // Twice at most: a worker starting beside this one may have replaced the hash between our two writes.
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    if (trustedBundle(codePath)) return { codePath };
+    const started = Date.now();
+    const script = join(__dirname, `bundle-workflows${extname(__filename)}`);
+    await new Promise<void>((resolve, reject) => {
+      execFile(process.execPath, [...loaderArgs(), script, codePath], { maxBuffer: 16 << 20 }, (err, _out, stderr) =>
+        err ? reject(new Error(`bundling the workflows failed: ${stderr || err.message}`)) : resolve(),
+      );
+    });
+    log(`workflow bundle built in ${Date.now() - started} ms: ${codePath}`);
+  }
+  if (trustedBundle(codePath)) return { codePath };
+  throw new Error(`the workflow bundle built at ${codePath} does not match its recorded hash`);
+}
+
+/** $XDG_CACHE_HOME/metastore-migrator, else ~/.cache/metastore-migrator: the user's own, never a shared /tmp. */
+export function bundleCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'metastore-migrator', 'workflow-bundles');
+}
+
+/** Creates `dir` (0700) if needed; refuses one that is a symlink, someone else's, or writable by others. */
+function privateDirectory(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(dir);
+  const problem = !stat.isDirectory()
+    ? 'is not a directory'
+    : stat.uid !== process.getuid?.()
+      ? 'belongs to another user'
+      : (stat.mode & 0o022) !== 0
+        ? 'is writable by others'
+        : undefined;
+  if (problem) throw new Error(`the workflow bundle cache ${dir} ${problem}: remove it or set XDG_CACHE_HOME`);
+}
+
+/** The bundle at `path` exists, is this user's regular file writable by nobody else, and matches its hash. */
+function trustedBundle(path: string): boolean {
+  if (!existsSync(path)) return false;
+  const stat = lstatSync(path);
+  if (!stat.isFile() || stat.uid !== process.getuid?.() || (stat.mode & 0o022) !== 0) return false;
+  const recorded = existsSync(`${path}.sha256`) ? readFileSync(`${path}.sha256`, 'utf8').trim() : '';
+  return recorded === sha256(readFileSync(path));
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 /**

@@ -24,7 +24,9 @@ export function registeredSecrets(): string[] {
   return [...registry];
 }
 
-const KEY = String.raw`[\w.-]*(?:password|passwd|secret|token|api[_-]?key)`;
+// The key's prefix is bounded: unbounded, every word boundary of a long dotted or hyphenated text started a scan to
+// its end, which made redaction quadratic (32 K characters took half a second; it runs on every log line).
+const KEY = String.raw`[\w.-]{0,64}(?:password|passwd|secret|token|api[_-]?key)`;
 const NOT_A_REFERENCE = String.raw`(?!env:|file:)`;
 const SECRET_KEY = new RegExp(`^${KEY}$`, 'i');
 const REFERENCE = /^(?:env|file):/;
@@ -46,9 +48,15 @@ const PATTERNS: [RegExp, string][] = [
   [/\b(Bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi, `$1${MASK}`],
 ];
 
-/** A cheap pass: one split/join per known secret, then four regular expressions. */
+/** Text beyond this is cut off (and says so) before redaction: no log line or message needs more. */
+export const MAX_REDACTED_CHARS = 1 << 20;
+
+/** A cheap pass, linear in the text: one split/join per known secret, then four regular expressions. */
 export function redact(text: string, secrets: readonly string[] = registeredSecrets()): string {
-  let result = text;
+  let result =
+    text.length > MAX_REDACTED_CHARS
+      ? `${text.slice(0, MAX_REDACTED_CHARS)} … [${text.length - MAX_REDACTED_CHARS} characters cut]`
+      : text;
   for (const secret of secrets) {
     if (secret.length >= MIN_SECRET_LENGTH && result.includes(secret)) result = result.split(secret).join(MASK);
   }
@@ -78,4 +86,14 @@ export function redactValue(value: unknown, secrets: readonly string[] = registe
     copy[key] = secretKey && !REFERENCE.test(inner) ? MASK : redactValue(inner, secrets, depth + 1);
   }
   return copy;
+}
+
+/**
+ * Text for a terminal: control characters other than newline and tab are shown as `\u{…}` escapes. What the CLI
+ * prints quotes the API, the source MySQL and Hive (names, messages), and an escape sequence in one of those must
+ * not move the cursor, retitle the window or hide lines.
+ */
+export function forTerminal(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this finds
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }

@@ -4,6 +4,7 @@
 // what a Thrift client lists.
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import type { HiveInventory, TableInventory } from '../hive/inventory';
+import { byName, emptyInventory } from '../hive/inventory';
 import { describeSourceError, mysqlConfig } from './connection';
 import type { SourceConnectionOptions } from './types';
 
@@ -78,11 +79,11 @@ interface InventoryRows {
 }
 
 function assemble(rows: InventoryRows): HiveInventory {
-  const inventory: HiveInventory = { databases: {}, functions: [] };
+  const inventory = emptyInventory();
   const databaseNames = new Map<string, string>();
   for (const [id, name] of rows.databases) {
     databaseNames.set(String(id), String(name));
-    inventory.databases[String(name)] = {};
+    inventory.databases[String(name)] = byName();
   }
   const byId = new Map<string, TableInventory>();
   for (const [id, databaseId, name, type] of rows.tables) {

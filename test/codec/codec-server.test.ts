@@ -2,6 +2,7 @@
 // speak, CORS for the Web UI's origin, and the optional bearer token.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Payload } from '@temporalio/common';
@@ -33,8 +34,8 @@ let guarded: CodecServer;
 
 before(async () => {
   [open, guarded] = await Promise.all([
-    startCodecServer({ codec, port: 0, corsOrigins: [UI_ORIGIN] }),
-    startCodecServer({ codec, port: 0, corsOrigins: [UI_ORIGIN], token: TOKEN }),
+    startCodecServer({ codec, port: 0, corsOrigins: [UI_ORIGIN], encode: true }),
+    startCodecServer({ codec, port: 0, corsOrigins: [UI_ORIGIN], token: TOKEN, encode: true }),
   ]);
 });
 after(async () => {
@@ -48,6 +49,19 @@ async function post(server: CodecServer, path: string, body: unknown, headers: R
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { response, body: (await response.json()) as { payloads?: JsonPayload[]; message?: string } };
+}
+
+/** A raw request, so that Host and Origin can be anything (fetch sets Host itself). */
+function rawPost(server: CodecServer, path: string, headers: Record<string, string>, body: string) {
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const request = httpRequest(`${server.url}${path}`, { method: 'POST', headers }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 describe('codec server', () => {
@@ -139,5 +153,43 @@ describe('codec server', () => {
     const unknownKey = await post(open, '/decode', { payloads: [toWire(foreign)] });
     assert.equal(unknownKey.response.status, 400);
     assert.match(unknownKey.body.message ?? '', /key id k9/);
+  });
+});
+
+describe('codec server against a hostile page', () => {
+  const body = () => JSON.stringify({ payloads: [jsonPayload('x')] });
+  const port = (server: CodecServer) => new URL(server.url).port;
+
+  it('serves /decode only, unless told to encode', async () => {
+    const decodeOnly = await startCodecServer({ codec, port: 0 });
+    try {
+      assert.equal((await post(decodeOnly, '/encode', { payloads: [jsonPayload('x')] })).response.status, 404);
+      assert.equal((await post(decodeOnly, '/decode', { payloads: [jsonPayload('x')] })).response.status, 200);
+    } finally {
+      await decodeOnly.close();
+    }
+  });
+
+  it('refuses a request addressed to another host name (DNS rebinding), before anything else', async () => {
+    const headers = { host: `attacker.example:${port(open)}`, 'content-type': 'application/json' };
+    const answer = await rawPost(open, '/decode', headers, body());
+    assert.equal(answer.status, 421);
+    const local = await rawPost(open, '/decode', { ...headers, host: `localhost:${port(open)}` }, body());
+    assert.equal(local.status, 200, 'its own loopback names are answered');
+  });
+
+  it('refuses a POST from a page of an origin it does not list, and a body that is not JSON', async () => {
+    const host = `127.0.0.1:${port(open)}`;
+    const foreign = await rawPost(
+      open,
+      '/decode',
+      { host, origin: 'https://evil.example', 'content-type': 'application/json' },
+      body(),
+    );
+    assert.equal(foreign.status, 403);
+    assert.doesNotMatch(foreign.text, /payloads/);
+    // text/plain is what a page may POST without a preflight: refused, even from an allowed origin.
+    const simple = await rawPost(open, '/decode', { host, origin: UI_ORIGIN, 'content-type': 'text/plain' }, body());
+    assert.equal(simple.status, 415);
   });
 });

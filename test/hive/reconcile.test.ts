@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HiveInventory } from '../../src/hive/inventory';
+import { byName, emptyInventory } from '../../src/hive/inventory';
 import { reconcile } from '../../src/hive/reconcile';
 import { verificationSummary } from '../../src/migration/verification';
 
@@ -65,6 +66,27 @@ describe('reconcile', () => {
     );
     assert.deepEqual(report.totals, { missing: 6, extra: 2, differing: 1 });
     assert.match(verificationSummary(report), /^MISMATCH: 6 missing, 2 extra, 1 differing/);
+  });
+
+  it('compares objects named __proto__ and constructor like any other', () => {
+    // Built as the readers build them (name maps without a prototype), and as the store loads them (JSON).
+    const table = { type: 'MANAGED_TABLE', columns: ['id bigint'], partitionKeys: [], partitions: [] };
+    const source = emptyInventory();
+    source.databases['__proto__'] = byName();
+    source.databases['sales'] = byName();
+    source.databases['sales']['__proto__'] = table;
+    source.databases['sales']['constructor'] = table;
+    const dpms = JSON.parse(JSON.stringify({ databases: { sales: {} }, functions: [] })) as HiveInventory;
+    const report = reconcile(source, dpms);
+    assert.equal(report.ok, false, 'a missing __proto__ table is not a pass');
+    assert.deepEqual(
+      report.differences.map((d) => `${d.problem} ${d.kind} ${d.name}`),
+      ['missing database __proto__', 'missing table sales.__proto__', 'missing table sales.constructor'],
+    );
+    assert.deepEqual(report.source, { databases: 2, tables: 2, partitions: 0, columns: 2, functions: 0 });
+    // Loaded from the store (JSON), the same names are own entries and compare equal.
+    const reloaded = JSON.parse(JSON.stringify(source)) as HiveInventory;
+    assert.equal(reconcile(source, reloaded).ok, true);
   });
 
   it('caps the list but keeps exact totals', () => {

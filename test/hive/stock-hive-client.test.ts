@@ -63,6 +63,8 @@ describe('a stock Hive client', () => {
     const { stdout } = await run('java', ['-cp', classpath(), 'StockHiveClient', '127.0.0.1', String(server.port)]);
     const stock = JSON.parse(stdout) as HiveInventory;
     assert.deepEqual(stock, INVENTORY);
-    assert.deepEqual(await readMetastoreInventory(`thrift://127.0.0.1:${server.port}`), stock);
+    // Our reader keys names in prototype-less maps (a table may be called __proto__): compare the data.
+    const ours = await readMetastoreInventory(`thrift://127.0.0.1:${server.port}`);
+    assert.deepEqual(JSON.parse(JSON.stringify(ours)), stock);
   });
 });

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { PassThroughClient } from 'google-auth-library';
 import { createMetastoreTarget } from '../../src/metastore/auth';
-import { MetastoreClient } from '../../src/metastore/client';
+import { MAX_RETRY_AFTER_MS, MetastoreClient } from '../../src/metastore/client';
 import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from '../../src/metastore/errors';
 import {
   CDC_PASSWORD,
@@ -190,6 +190,18 @@ describe('MetastoreClient against the emulator', () => {
       assert.equal(err.status, 'RESOURCE_EXHAUSTED');
       assert.equal(err.httpStatus, 429);
       assert.equal(err.retryAfterMs, 7000);
+    });
+
+    it('honours a Retry-After of a year only up to MAX_RETRY_AFTER_MS', async () => {
+      const service = await seedSpannerService(emulator);
+      const year = 365 * 86_400;
+      await admin(emulator, 'faults', {
+        method: 'services.get',
+        error: { status: 'RESOURCE_EXHAUSTED', retryAfterSeconds: year },
+      });
+      const err = await failure<MetastoreApiError>(() => client.getService(service));
+      assert.equal(err.status, 'RESOURCE_EXHAUSTED');
+      assert.equal(err.retryAfterMs, MAX_RETRY_AFTER_MS);
     });
 
     it('maps an injected UNAVAILABLE (503) without a retry delay', async () => {

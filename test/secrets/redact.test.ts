@@ -4,7 +4,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { toApplicationFailure } from '../../src/activities/failures';
 import { MetastoreApiError } from '../../src/metastore/errors';
-import { MASK, redact, redactValue, registerSecret, registeredSecrets } from '../../src/secrets/redact';
+import {
+  MASK,
+  MAX_REDACTED_CHARS,
+  forTerminal,
+  redact,
+  redactValue,
+  registerSecret,
+  registeredSecrets,
+} from '../../src/secrets/redact';
 import { RedactingLogger } from '../../src/secrets/redacting-logger';
 import { createSecretResolver } from '../../src/secrets/resolver';
 
@@ -59,9 +67,38 @@ describe('redact', () => {
     assert.equal(redact(`connect failed for ${value}`), `connect failed for ${MASK}`);
   });
 
+  // A guard against the quadratic scan this had (32 K characters of dotted text took 0.46 s, so this size took
+  // minutes): the timeout bounds a hang, not a performance target.
+  it('redacts a megabyte of dotted and hyphenated text, still masking what follows it', { timeout: 60_000 }, () => {
+    for (const filler of ['a.'.repeat(500_000), 'b-'.repeat(500_000), 'x'.repeat(1_000_000)]) {
+      const text = `${filler} Bearer abc.def "api-key": "k-1" password=hunter2-Secret-77`;
+      const out = redact(text, []);
+      assert.ok(out.startsWith(filler.slice(0, 1000)));
+      assert.ok(out.endsWith(`Bearer ${MASK} "api-key": "${MASK}" password=${MASK}`), out.slice(-80));
+    }
+  });
+
+  it('cuts text beyond MAX_REDACTED_CHARS off, saying how much, and redacts the rest', () => {
+    const text = `{"token": "abcd-1234"} ${'z'.repeat(MAX_REDACTED_CHARS)}`;
+    const out = redact(text, []);
+    assert.ok(out.startsWith(`{"token": "${MASK}"} `), out.slice(0, 40));
+    assert.ok(out.endsWith(` … [${text.length - MAX_REDACTED_CHARS} characters cut]`));
+    assert.ok(out.length < MAX_REDACTED_CHARS + 100);
+  });
+
   it('masks the JSON-escaped form of a registered secret too', () => {
     registerSecret('quo"te\\back');
     assert.equal(redact(JSON.stringify({ note: 'x quo"te\\back y' })), JSON.stringify({ note: `x ${MASK} y` }));
+  });
+});
+
+describe('forTerminal', () => {
+  it('shows control characters from the API or the source as escapes, keeping newlines and tabs', () => {
+    const hostile = 'table\x1b]0;pwned\x07 name\x1b[2J\r\x9b31m\tok\nnext';
+    const shown = forTerminal(hostile);
+    // eslint-disable-next-line no-control-regex -- control characters are what must not be left
+    assert.doesNotMatch(shown, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    assert.equal(shown, 'table\\u{1b}]0;pwned\\u{7} name\\u{1b}[2J\\u{d}\\u{9b}31m\tok\nnext');
   });
 });
 
