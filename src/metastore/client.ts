@@ -2,6 +2,7 @@
 // Every response is parsed with zod; every failure becomes one of the typed errors in ./errors.
 import type { AuthClient } from 'google-auth-library';
 import type { GaxiosOptions } from 'gaxios';
+import { ZodError } from 'zod';
 import type { z } from 'zod';
 import {
   ApiErrorBodySchema,
@@ -174,7 +175,10 @@ export class MetastoreClient {
     });
   }
 
-  /** Follows nextPageToken until the last page. */
+  /**
+   * Follows nextPageToken until the last page, at most MAX_LIST_PAGES of them: a server that never stops handing out
+   * tokens breaks the contract (ContractViolation) rather than keeping an activity reading forever.
+   */
   async listAllMigrationExecutions(
     service: string,
     params: Omit<ListParams, 'pageToken'> = {},
@@ -182,12 +186,21 @@ export class MetastoreClient {
   ) {
     const all: MigrationExecution[] = [];
     let pageToken: string | undefined;
-    do {
+    for (let pages = 0; ; pages++) {
+      if (pages === MAX_LIST_PAGES) {
+        const issue = {
+          code: 'custom' as const,
+          path: ['nextPageToken'],
+          message: `still set after ${pages} pages`,
+          input: pageToken,
+        };
+        throw new MetastoreContractError('services.migrationExecutions.list', new ZodError([issue]));
+      }
       const page = await this.listMigrationExecutions(service, { ...params, pageToken }, options);
       all.push(...(page.migrationExecutions ?? []));
       pageToken = page.nextPageToken || undefined;
-    } while (pageToken);
-    return all;
+      if (!pageToken) return all;
+    }
   }
 
   /** `DELETE /v1/{name}?requestId=…` — services.migrationExecutions.delete. */
@@ -393,6 +406,9 @@ function statusFromHttp(httpStatus: number): string {
  * not park a migration's polls, or a whole project's API budget, for longer than a few minutes.
  */
 export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
+/** A service has a handful of migration executions: no listing of them needs more pages than this. */
+export const MAX_LIST_PAGES = 100;
 
 function retryAfter(headers?: Headers | Record<string, string>): number | undefined {
   // gaxios on Node hands back node-fetch's Headers, which is not an instance of the global Headers.

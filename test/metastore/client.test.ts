@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { PassThroughClient } from 'google-auth-library';
 import { createMetastoreTarget } from '../../src/metastore/auth';
-import { MAX_RETRY_AFTER_MS, MetastoreClient } from '../../src/metastore/client';
+import { MAX_LIST_PAGES, MAX_RETRY_AFTER_MS, MetastoreClient } from '../../src/metastore/client';
 import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from '../../src/metastore/errors';
 import {
   CDC_PASSWORD,
@@ -237,6 +237,27 @@ describe('MetastoreClient against the emulator', () => {
       assert.equal(err.status, 'DEADLINE_EXCEEDED');
       assert.equal(err.httpStatus, 0);
       assertNoPasswords(err);
+    });
+
+    it('stops following page tokens after MAX_LIST_PAGES pages, as a contract violation', async () => {
+      let requests = 0;
+      const server = createServer((_req, res) => {
+        requests += 1;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ nextPageToken: `page-${requests}` }));
+      });
+      const port = await listen(server);
+      try {
+        const err = await failure<MetastoreContractError>(() =>
+          clientFor(`http://127.0.0.1:${port}`, 5000).listAllMigrationExecutions(MISSING_SERVICE),
+        );
+        assert.ok(err instanceof MetastoreContractError);
+        assert.match(err.issues[0] ?? '', new RegExp(`^nextPageToken: still set after ${MAX_LIST_PAGES} pages`));
+        assert.equal(requests, MAX_LIST_PAGES);
+      } finally {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     });
 
     it('names the field path of a response that breaks the contract', async () => {
