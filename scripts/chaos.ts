@@ -399,6 +399,7 @@ async function gatherFacts(fleet: Fleet): Promise<MigrationFacts[]> {
           (err: unknown) => (err instanceof WorkflowFailedError ? err.cause : undefined),
         );
         workflow.failureType = failure instanceof ApplicationFailure ? (failure.type ?? undefined) : undefined;
+        workflow.failureMessage = failure?.message.slice(0, 300);
       }
       const service = await readApi<{ state?: string; scheduledBackup?: Record<string, unknown> }>(
         `/v1/${migration.service}`,

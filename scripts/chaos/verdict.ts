@@ -17,7 +17,7 @@ export interface MigrationFacts {
   /** An outside action (console cancel, execution failure) was taken on a RUNNING execution. */
   outsideActionTaken?: boolean;
   /** The workflow's end: COMPLETED with its outcome, FAILED with its failure type, or still RUNNING etc. */
-  workflow: { status: string; outcome?: string; failureType?: string };
+  workflow: { status: string; outcome?: string; failureType?: string; failureMessage?: string };
   /** What the emulator holds. */
   executions: { name: string; state: string }[];
   serviceState?: string;
@@ -87,9 +87,11 @@ function problemsOf(migration: MigrationFacts, original: BackupSetting): string[
     problems.push(`decision never accepted in ${migration.decision.attempts} CLI runs`);
   if (migration.outsideActionTaken === false) problems.push('the outside action found no RUNNING execution');
   const { workflow } = migration;
-  if (workflow.status !== expected.workflow)
-    problems.push(`workflow ${workflow.status}, expected ${expected.workflow}`);
-  else if (expected.outcome && workflow.outcome !== expected.outcome)
+  if (workflow.status !== expected.workflow) {
+    // Say why it failed: the failure's type and message are what an engineer would look at first.
+    const why = workflow.failureType ? ` (${workflow.failureType}: ${workflow.failureMessage ?? ''})` : '';
+    problems.push(`workflow ${workflow.status}${why}, expected ${expected.workflow}`);
+  } else if (expected.outcome && workflow.outcome !== expected.outcome)
     problems.push(`outcome ${workflow.outcome}, expected ${expected.outcome}`);
   else if (expected.failureType && workflow.failureType !== expected.failureType)
     problems.push(`failure ${workflow.failureType}, expected ${expected.failureType}`);
