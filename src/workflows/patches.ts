@@ -116,4 +116,13 @@ export const PATCHES = {
     before: of('v5-'),
     unmarkedBecause: 'consulted only when the backups cannot be restored, which no fixture records',
   },
+  throttlingIsPacing: {
+    id: 'throttling-is-pacing',
+    guards:
+      "a call throttled (429) past its activity's own attempts waits its Retry-After without using up a round; " +
+      'before: it counted, and four throttled precheck rounds failed the start (marked only when that happens)',
+    marked: [],
+    before: of('v5-'),
+    unmarkedBecause: 'consulted only when the API throttles a call past its retries, which no fixture records',
+  },
 } as const satisfies Record<string, Patch>;

@@ -85,6 +85,13 @@ export class MigrationRun {
           await sleep(backoffMs(0, err));
           continue;
         }
+        // Google's 429 asks to slow down, not to give up: paced by its Retry-After, it never uses up one of a
+        // bounded call's rounds (a precheck under throttling would otherwise fail a start that nothing stopped).
+        if (failureType(err) === 'RESOURCE_EXHAUSTED' && patched(PATCHES.throttlingIsPacing.id)) {
+          this.noteError(err);
+          await sleep(backoffMs(round, err));
+          continue;
+        }
         if (round >= maxRounds) throw err;
         this.noteError(err);
         await sleep(backoffMs(round, err));
