@@ -14,7 +14,3 @@ export interface Finding {
   /** For an engineer; never contains a password. */
   message: string;
 }
-
-export function finding(check: string, level: FindingLevel, message: string): Finding {
-  return { check, level, message };
-}
