@@ -21,6 +21,7 @@ import {
   migrationExecutionRequest,
   serviceSeed,
   waitFor,
+  COMPLETE_UNREACHED,
 } from '../test/helpers/migration';
 import { NaivePoller } from './lib/naive-poller';
 import { pool } from './lib/pool';
@@ -272,7 +273,7 @@ async function runSize(n: number): Promise<SizeResult> {
       spread(completeOrch, spreadMs, (service) =>
         stack.client.workflow
           .getHandle(workflowIdFor(service))
-          .executeUpdate(requestCompleteUpdate, { args: [{ by: 'bench' }] }),
+          .executeUpdate(requestCompleteUpdate, { args: [{ ...COMPLETE_UNREACHED, by: 'bench' }] }),
       ),
       spread(completeNaive, spreadMs, (poller) => poller.complete()),
     ]);

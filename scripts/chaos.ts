@@ -20,7 +20,12 @@ import { WORKFLOW_TYPE, workflowIdFor } from '../src/migration/names';
 import { statusQuery } from '../src/workflows/messages';
 import type { MigrationResult } from '../src/migration/state';
 import { admin } from '../test/helpers/emulator';
-import { ORIGINAL_BACKUP, migrationExecutionRequest, serviceSeed } from '../test/helpers/migration';
+import {
+  ORIGINAL_BACKUP,
+  migrationExecutionRequest,
+  serviceSeed,
+  SOURCE_NOT_REACHED_FLAGS,
+} from '../test/helpers/migration';
 import { startStack } from '../test/helpers/stack';
 import type { Stack } from '../test/helpers/stack';
 import { startDevServer } from '../test/helpers/temporal';
@@ -271,7 +276,15 @@ async function decide(fleet: Fleet, migration: MigrationPlan): Promise<void> {
     decision.attempts++;
     const run = await withCliLane(() => {
       decision.sentWhileNoWorker ||= fleet.noWorker;
-      return fleet.stack.cli(migration.fate, '--service', migration.service, '--by', 'chaos', '--json');
+      return fleet.stack.cli(
+        migration.fate,
+        '--service',
+        migration.service,
+        '--by',
+        'chaos',
+        '--json',
+        ...(migration.fate === 'complete' ? SOURCE_NOT_REACHED_FLAGS : []),
+      );
     });
     decision.accepted = run.code === 0 && acceptedIn(run.stdout);
     if (!decision.accepted) {

@@ -8,7 +8,7 @@ import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { checkCutoverUpdate, requestCancelUpdate, requestCompleteUpdate, statusQuery } from '../src/workflows/messages';
 import { admin } from '../test/helpers/emulator';
-import { waitFor } from '../test/helpers/migration';
+import { waitFor, COMPLETE_UNREACHED } from '../test/helpers/migration';
 import { startReceiver } from '../test/helpers/receiver';
 import { createHarness } from '../test/helpers/workflow-harness';
 import type { Harness } from '../test/helpers/workflow-harness';
@@ -24,7 +24,9 @@ const scenarios: Record<string, Scenario> = {
     const service = await h.seedService();
     const handle = await h.start(service, taskQueue);
     await h.waitForStage(service, 'REPLICATION');
-    await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'recorder', reason: 'fixture' }] });
+    await handle.executeUpdate(requestCompleteUpdate, {
+      args: [{ ...COMPLETE_UNREACHED, by: 'recorder', reason: 'fixture' }],
+    });
     await handle.result();
     return [handle];
   },
@@ -59,7 +61,9 @@ const scenarios: Record<string, Scenario> = {
       const service = await h.seedService();
       const handle = await h.start(service, taskQueue, { notify: [`${receiver.url}/hook`] });
       await h.waitForStage(service, 'REPLICATION');
-      await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'recorder', reason: 'fixture' }] });
+      await handle.executeUpdate(requestCompleteUpdate, {
+        args: [{ ...COMPLETE_UNREACHED, by: 'recorder', reason: 'fixture' }],
+      });
       await handle.result();
       return [handle];
     } finally {
@@ -74,7 +78,7 @@ const scenarios: Record<string, Scenario> = {
     await h.waitForStage(service, 'REPLICATION');
     await waitFor('a source health read', async () => (await handle.query(statusQuery)).sourceHealth !== undefined);
     await handle.executeUpdate(checkCutoverUpdate, { args: [{}] });
-    await handle.signal('complete', { by: 'recorder' });
+    await handle.signal('complete', { ...COMPLETE_UNREACHED, by: 'recorder' });
     await handle.result();
     return [handle];
   },

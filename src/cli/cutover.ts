@@ -1,12 +1,13 @@
 // The CLI's cutover: `complete` asks through the workflow's update, which runs the cutover checks first and is
 // refused with their reasons (CutoverBlocked); `complete --dry-run` shows the checks without deciding anything.
-import type { CutoverReport } from '../migration/report';
+import { verdictLine, type CutoverReport } from '../migration/report';
 import type { MigrationStatus } from '../migration/state';
 import { findingLines } from './findings';
 
 export function formatCutover(report: CutoverReport): string {
-  const verdict = report.ok ? 'ready for cutover' : `blocked by ${report.blocking.join(', ')}`;
-  const lines = [`cutover checks for ${report.service} (${report.checkedAt}): ${verdict}`];
+  const lines = [
+    `cutover checks for ${report.service} (${report.checkedAt}): ${verdictLine(report, 'ready for cutover')}`,
+  ];
   lines.push(...findingLines(report.findings));
   if (report.overridden.length > 0) lines.push(`overridden: ${report.overridden.join(', ')}`);
   if (!report.ok) lines.push(`to complete anyway: ${report.blocking.map((c) => `--override ${c}`).join(' ')}`);
@@ -32,9 +33,7 @@ export function formatSourceHealth(s: MigrationStatus): string[] {
   }
   const checks = s.cutoverChecks;
   if (checks) {
-    lines.push(
-      `cutover    checked ${checks.checkedAt}: ${checks.ok ? 'ready' : `blocked by ${checks.blocking.join(', ')}`}`,
-    );
+    lines.push(`cutover    checked ${checks.checkedAt}: ${verdictLine(checks, 'ready')}`);
   }
   return lines;
 }

@@ -3,7 +3,7 @@ import { formatSourceHealth } from './cutover';
 import { findingLines } from './findings';
 import { formatVerification } from './verification';
 import type { LiveActivity } from './live';
-import type { PlanReport } from '../migration/report';
+import { verdictLine, type PlanReport } from '../migration/report';
 import { EXECUTION_STATES, PHASES, SERVICE_STATES } from '../schemas';
 import type { MigrationExecution } from '../schemas';
 import type { ExecutionSnapshot } from '../migration/snapshot';
@@ -122,9 +122,7 @@ export function formatWorkflowList(rows: WorkflowRow[]): string {
 }
 
 export function formatPlan(report: PlanReport): string {
-  const lines = [
-    `plan for ${report.service}: ${report.ok ? 'ready to start' : `blocked by ${report.blocking.join(', ')}`}`,
-  ];
+  const lines = [`plan for ${report.service}: ${verdictLine(report, 'ready to start')}`];
   lines.push(...findingLines(report.findings));
   if (report.overridden.length > 0) lines.push(`overridden: ${report.overridden.join(', ')}`);
   return lines.join('\n');

@@ -4,6 +4,13 @@ import type { Finding } from './findings';
 import { isReplicating } from './snapshot';
 import type { MigrationState } from './state';
 
+/**
+ * The source's cutover checks that must have run: skipped (the worker cannot reach the source, no VERSION or
+ * client hosts recorded at the start), each blocks complete unless the engineer overrides it by name. Without
+ * them the gate cannot tell whether workloads still write to the old metastore, whose writes would be lost.
+ */
+export const MUST_RUN_CUTOVER_CHECKS = ['hive.reachable', 'hive.schemaUnchanged', 'workloads.moved'] as const;
+
 export function stateFindings(state: Pick<MigrationState, 'execution' | 'lastError'>): Finding[] {
   const e = state.execution;
   const findings: Finding[] = [];

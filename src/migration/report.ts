@@ -11,12 +11,38 @@ export interface PlanReport {
   overridden: string[];
   /** Error checks that block the start. */
   blocking: string[];
+  /**
+   * Checks that could not run here (skipped, whatever their level now): a headline counts them, so a report
+   * with checks that did not run never reads as a clean pass. Absent from reports made before it existed.
+   */
+  notRun?: string[];
+  /** How many checks the report holds (with notRun: "2 of 8 checks not run"). */
+  checkCount?: number;
 }
 
-export function buildReport(service: string, findings: Finding[], overrides: readonly string[]): PlanReport {
+export interface ReportRules {
+  /**
+   * Checks that must have run: skipped, each is an error (which blocks unless overridden by name), the reason it
+   * did not run kept in its message. The cutover gate's source checks: without them, complete is a blind cutover.
+   */
+  mustRun?: readonly string[];
+}
+
+export function buildReport(
+  service: string,
+  findings: Finding[],
+  overrides: readonly string[],
+  rules: ReportRules = {},
+): PlanReport {
   const overridden: string[] = [];
   const blocking: string[] = [];
-  const adjusted = findings.map((f) => {
+  const notRun: string[] = [];
+  const adjusted = findings.map((found) => {
+    let f = found;
+    if (f.level === 'skipped') {
+      notRun.push(f.check);
+      if (rules.mustRun?.includes(f.check)) f = { ...f, level: 'error', message: mustRunMessage(f) };
+    }
     if (f.level !== 'error') return f;
     if (overrides.includes(f.check)) {
       overridden.push(f.check);
@@ -25,7 +51,31 @@ export function buildReport(service: string, findings: Finding[], overrides: rea
     blocking.push(f.check);
     return f;
   });
-  return { service, ok: blocking.length === 0, findings: adjusted, overridden, blocking };
+  return {
+    service,
+    ok: blocking.length === 0,
+    findings: adjusted,
+    overridden,
+    blocking,
+    notRun,
+    checkCount: findings.length,
+  };
+}
+
+function mustRunMessage(skipped: Finding): string {
+  return (
+    `did not run, and cutover needs it: ${skipped.message}. Let the worker reach the source (run it where it ` +
+    `reaches the Cloud SQL instance's IP, e.g. in its VPC), or accept the risk by name`
+  );
+}
+
+/** The report's verdict with what did not run: "ready — 2 of 8 checks not run: a, b" or "blocked by …". */
+export function verdictLine(report: PlanReport, ready: string): string {
+  if (!report.ok) return `blocked by ${report.blocking.join(', ')}`;
+  const notRun = report.notRun ?? [];
+  if (notRun.length === 0) return ready;
+  const of = report.checkCount === undefined ? '' : ` of ${report.checkCount}`;
+  return `${ready} — ${notRun.length}${of} checks not run: ${notRun.join(', ')}`;
 }
 
 /** One line per blocking finding, for a failure message. */

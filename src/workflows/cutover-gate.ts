@@ -2,9 +2,9 @@
 // migration's own (src/migration/cutover.ts: execution RUNNING in REPLICATION, no unresolved API error) and its
 // kind's (the source healthy, its Hive schema VERSION as at the start, the workloads moved off the self-managed
 // metastore). An error blocks complete unless the engineer overrides that check by name; a check that cannot run
-// is `skipped` with the reason, never a silent pass.
+// is `skipped` with the reason, never a silent pass: the source's (MUST_RUN_CUTOVER_CHECKS) block like errors.
 import { log, patched } from '@temporalio/workflow';
-import { stateFindings } from '../migration/cutover';
+import { MUST_RUN_CUTOVER_CHECKS, stateFindings } from '../migration/cutover';
 import { blockedMessage, buildReport } from '../migration/report';
 import type { CutoverReport } from '../migration/report';
 import { kindSteps } from './kind-steps';
@@ -14,8 +14,9 @@ import type { MigrationRun } from './run';
 /** Every cutover check, with `overrides` applied; recorded in state.cutoverChecks for status. */
 export async function runCutoverChecks(run: MigrationRun, overrides: readonly string[]): Promise<CutoverReport> {
   const kindFindings = await kindSteps(run.kind).cutoverFindings(run);
+  const mustRun = patched(PATCHES.skippedChecksBlock.id) ? MUST_RUN_CUTOVER_CHECKS : [];
   const report = {
-    ...buildReport(run.service, [...stateFindings(run.state), ...kindFindings], overrides),
+    ...buildReport(run.service, [...stateFindings(run.state), ...kindFindings], overrides, { mustRun }),
     checkedAt: new Date().toISOString(),
   };
   run.state.cutoverChecks = report;

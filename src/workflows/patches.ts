@@ -125,4 +125,13 @@ export const PATCHES = {
     before: of('v5-'),
     unmarkedBecause: 'consulted only when the API throttles a call past its retries, which no fixture records',
   },
+  skippedChecksBlock: {
+    id: 'skipped-checks-block',
+    guards:
+      'a cutover check of the source that could not run (hive.reachable, hive.schemaUnchanged, workloads.moved ' +
+      'skipped) blocks complete unless overridden by name; before: a skipped check passed',
+    marked: [],
+    before: [...of('v5-'), 'happy-path', 'cutover-checked'],
+    unmarkedBecause: 'fixtures recorded with it are owed; every cutover check consults it',
+  },
 } as const satisfies Record<string, Patch>;

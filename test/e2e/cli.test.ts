@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { admin, call, startMigration } from '../helpers/emulator';
-import { SECRET_ENV, snakeCaseConfigYaml, waitFor } from '../helpers/migration';
+import { SECRET_ENV, snakeCaseConfigYaml, SOURCE_NOT_REACHED_FLAGS, waitFor } from '../helpers/migration';
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 import { startDevServer } from '../helpers/temporal';
@@ -72,7 +72,16 @@ describe('CLI end to end', () => {
       return rows.some((r) => r.workflowId === workflowId && r.executionState === 'RUNNING');
     });
 
-    const completed = await cli('complete', '--service', service, '--by', 'carol', '--reason', 'cutover window');
+    const completed = await cli(
+      'complete',
+      '--service',
+      service,
+      ...SOURCE_NOT_REACHED_FLAGS,
+      '--by',
+      'carol',
+      '--reason',
+      'cutover window',
+    );
     assert.equal(completed.code, 0, completed.stderr);
     const waited = await cli('wait', '--service', service, '--json');
     assert.equal(waited.code, 0, waited.stderr);

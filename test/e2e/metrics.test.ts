@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { admin } from '../helpers/emulator';
-import { waitFor } from '../helpers/migration';
+import { SOURCE_NOT_REACHED_FLAGS, waitFor } from '../helpers/migration';
 import { freePort } from '../helpers/ports';
 import { type E2e, startE2e } from '../helpers/e2e';
 import type { Stack } from '../helpers/stack';
@@ -59,7 +59,7 @@ describe('worker metrics (Prometheus)', () => {
       const series = await scrape();
       return value(series, 'metastore_migrator_migrations', { stage: 'STARTING' }) === 1 ? series : undefined;
     });
-    const refused = await stack.cli('complete', '--service', stuck);
+    const refused = await stack.cli('complete', '--service', stuck, ...SOURCE_NOT_REACHED_FLAGS);
     assert.equal(refused.code, 1, refused.stderr);
 
     // One that runs: its first execution read meets a 503, counted by its status and absorbed.
@@ -95,7 +95,7 @@ describe('worker metrics (Prometheus)', () => {
     // An argument the validator refuses, then the cutover.
     const invalid = await stack.cli('cancel', '--service', service, '--by', 'x'.repeat(201));
     assert.equal(invalid.code, 1, invalid.stderr);
-    const completed = await stack.cli('complete', '--service', service, '--by', 'carol');
+    const completed = await stack.cli('complete', '--service', service, ...SOURCE_NOT_REACHED_FLAGS, '--by', 'carol');
     assert.equal(completed.code, 0, completed.stderr);
     const decided = await waitFor('the decisions counted', async () => {
       const series = await scrape();

@@ -3,7 +3,7 @@
 // posted again with the same event id, and no secret reaches a receiver.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SECRET_ENV, SECRET_POLICY_ENV, waitFor } from '../helpers/migration';
+import { SECRET_ENV, SECRET_POLICY_ENV, SOURCE_NOT_REACHED_FLAGS, waitFor } from '../helpers/migration';
 import { type Receiver, startReceiver } from '../helpers/receiver';
 import { type E2e, startE2e } from '../helpers/e2e';
 import type { Stack } from '../helpers/stack';
@@ -44,7 +44,7 @@ describe('notifications', () => {
     await waitFor('REPLICATION told', async () =>
       receiver.accepted().some((body) => (body as Event).message === 'stage REPLICATION'),
     );
-    assert.equal((await stack.cli('complete', '--service', service)).code, 0);
+    assert.equal((await stack.cli('complete', '--service', service, ...SOURCE_NOT_REACHED_FLAGS)).code, 0);
     const accepted = (path: string) => receiver.received.filter((r) => r.path === path && r.status === 200);
     const teamPath = `/team/${HOOK_SECRET}`;
     const json = await waitFor('the outcome told to both targets', async () => {

@@ -17,7 +17,7 @@ import { AesGcmCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/code
 import { startCodecServer } from '../../src/codec/codec-server';
 import { loadConfig } from '../../src/config';
 import { workflowIdFor } from '../../src/migration/names';
-import { SECRET_ENV, snakeCaseConfigYaml, waitFor } from '../helpers/migration';
+import { SECRET_ENV, snakeCaseConfigYaml, SOURCE_NOT_REACHED_FLAGS, waitFor } from '../helpers/migration';
 import { startStack } from '../helpers/stack';
 import type { CliRun, Stack } from '../helpers/stack';
 import { startDevServer } from '../helpers/temporal';
@@ -67,7 +67,18 @@ async function runMigration(): Promise<void> {
     const status = await stack.cli('status', '--service', service, '--json');
     return status.code === 0 && (JSON.parse(status.stdout) as { stage: string }).stage === 'REPLICATION';
   });
-  ok(await stack.cli('complete', '--service', service, '--by', 'dana', '--reason', 'encrypted cutover'));
+  ok(
+    await stack.cli(
+      'complete',
+      '--service',
+      service,
+      ...SOURCE_NOT_REACHED_FLAGS,
+      '--by',
+      'dana',
+      '--reason',
+      'encrypted cutover',
+    ),
+  );
   const waited = ok(await stack.cli('wait', '--service', service, '--json'));
   assert.equal((JSON.parse(waited.stdout) as { outcome: string }).outcome, 'SUCCEEDED');
 }

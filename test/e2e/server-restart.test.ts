@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { snakeCaseConfigYaml, waitFor } from '../helpers/migration';
+import { snakeCaseConfigYaml, SOURCE_NOT_REACHED_FLAGS, waitFor } from '../helpers/migration';
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 import { startDevServer } from '../helpers/temporal';
@@ -65,7 +65,7 @@ describe('Temporal server restart', () => {
     const completed = await waitFor(
       'complete accepted by the reconnected worker',
       async () => {
-        const run = await stack.cli('complete', '--service', service, '--by', 'gina');
+        const run = await stack.cli('complete', '--service', service, ...SOURCE_NOT_REACHED_FLAGS, '--by', 'gina');
         return run.code === 0 ? run : undefined;
       },
       { timeoutMs: 60_000 },

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RequestLogEntry } from '../../src/emulator/stats';
-import { snakeCaseConfigYaml, waitFor } from '../helpers/migration';
+import { snakeCaseConfigYaml, SOURCE_NOT_REACHED_FLAGS, waitFor } from '../helpers/migration';
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 import { startDevServer } from '../helpers/temporal';
@@ -75,7 +75,14 @@ describe('two workers', () => {
 
     await workers[0]!.kill('SIGKILL');
     const [chosen] = services;
-    const completed = await stack.cli('complete', '--service', chosen!, '--by', 'two-workers-test');
+    const completed = await stack.cli(
+      'complete',
+      '--service',
+      chosen!,
+      ...SOURCE_NOT_REACHED_FLAGS,
+      '--by',
+      'two-workers-test',
+    );
     assert.equal(completed.code, 0, completed.stderr);
     const waited = await stack.cli('wait', '--service', chosen!, '--json');
     assert.equal(waited.code, 0, waited.stderr);

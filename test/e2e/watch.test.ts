@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MigrationView } from '../../src/cli/watch';
-import { waitFor } from '../helpers/migration';
+import { SOURCE_NOT_REACHED_FLAGS, waitFor } from '../helpers/migration';
 import { type E2e, startE2e } from '../helpers/e2e';
 import type { Stack } from '../helpers/stack';
 
@@ -31,7 +31,10 @@ describe('watch and status --all', () => {
     assert.equal(all.code, 0, all.stderr);
     assert.match(all.stdout, /^SERVICE\s+STAGE\s+EXECUTION\s+STARTED$/m);
     assert.match(all.stdout, new RegExp(`${service.replace(/\//g, '\\/')}\\s+REPLICATION\\s+RUNNING`));
-    assert.equal((await stack.cli('complete', '--service', service, '--by', 'carol')).code, 0);
+    assert.equal(
+      (await stack.cli('complete', '--service', service, ...SOURCE_NOT_REACHED_FLAGS, '--by', 'carol')).code,
+      0,
+    );
 
     const watched = await watching; // ends by itself when the workflow has
     assert.equal(watched.code, 0, watched.stderr);

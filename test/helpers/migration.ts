@@ -1,6 +1,7 @@
 // Shared test data and waiting helpers for workflow, activity and end-to-end tests.
 import type { MigrationExecutionRequest, MigrationOptions } from '../../src/schemas';
 import type { SecretPolicy } from '../../src/secrets/resolver';
+import { MUST_RUN_CUTOVER_CHECKS } from '../../src/migration/cutover';
 
 /** The worker-side environment that env: secret references resolve against in tests. */
 export const SECRET_ENV = { HIVE_DB_PASSWORD: 'hive-pass-7d1e9c', CDC_PASSWORD: 'cdc-pass-93a0f2' } as const;
@@ -15,6 +16,17 @@ export function secretPolicyFor(
 
 /** The same for a worker process (its environment variables). */
 export const SECRET_POLICY_ENV = { METASTORE_MIGRATOR_SECRET_ENV: Object.keys(SECRET_ENV).join(',') };
+
+/**
+ * Most tests' migrations name a source the worker cannot reach (127.0.0.1:1): the cutover checks that must run
+ * are skipped there and block complete, so those tests complete with them overridden by name, as an engineer
+ * whose worker cannot reach the source would.
+ */
+export const SOURCE_NOT_REACHED: string[] = [...MUST_RUN_CUTOVER_CHECKS];
+/** A complete's argument that overrides them. */
+export const COMPLETE_UNREACHED = { override: SOURCE_NOT_REACHED } as const;
+/** The CLI's flags that override them. */
+export const SOURCE_NOT_REACHED_FLAGS = SOURCE_NOT_REACHED.flatMap((check) => ['--override', check]);
 
 let counter = 0;
 /** A service name no other test uses. */

@@ -9,7 +9,7 @@ import { WORKFLOW_TYPE } from '../../src/migration/names';
 import { requestCancelUpdate, requestCompleteUpdate } from '../../src/workflows/messages';
 import { admin } from '../helpers/emulator';
 import { updateRefusal, workflowFailure } from '../helpers/failures';
-import { FAST_OPTIONS, migrationExecutionRequest, waitFor } from '../helpers/migration';
+import { FAST_OPTIONS, migrationExecutionRequest, waitFor, COMPLETE_UNREACHED } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -184,7 +184,9 @@ describe('bad update payloads', () => {
       assert.equal(status.stage, 'REPLICATION');
       assertNoMutatingCall(before, await requestCounts());
 
-      const answer = await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'alice' }] });
+      const answer = await handle.executeUpdate(requestCompleteUpdate, {
+        args: [{ ...COMPLETE_UNREACHED, by: 'alice' }],
+      });
       assert.equal(answer.accepted, true);
       assert.equal((await handle.result()).outcome, 'SUCCEEDED');
     });
@@ -215,7 +217,9 @@ describe('bad signal payloads', () => {
       assert.equal(status.stage, 'REPLICATION');
       assertNoMutatingCall(before, await requestCounts());
 
-      await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'alice', reason: 'after the noise' }] });
+      await handle.executeUpdate(requestCompleteUpdate, {
+        args: [{ ...COMPLETE_UNREACHED, by: 'alice', reason: 'after the noise' }],
+      });
       assert.equal((await handle.result()).outcome, 'SUCCEEDED');
       assert.deepEqual(
         (await h.status(service)).requests.map((r) => [r.action, r.by, r.via]),

@@ -1,6 +1,6 @@
 // The cutover readiness gate and the source health watch against a real MariaDB: an old metastore's session from
 // 127.0.0.2 blocks complete (update and signal) by name, an override lets it through, a changed VERSION blocks,
-// an unreachable source is skipped; binlog_format switched and back is recorded twice, SourceHealth ERROR → OK.
+// an unreachable source's checks block until overridden by name; binlog_format switched and back is recorded twice, SourceHealth ERROR → OK.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -161,23 +161,46 @@ describe('cutover gate', () => {
     }, SOURCE_SECRETS);
   });
 
-  it('skips, with the reason, what it cannot check from the worker', async () => {
+  it('blocks complete on the source checks that could not run, until each is overridden by name', async () => {
     const service = await h.seedService();
     await h.withWorker(async (q) => {
       const handle = await h.start(service, q); // the source is 127.0.0.1:1: closed
       await h.waitForStage(service, 'REPLICATION');
       const report = await handle.executeUpdate(checkCutoverUpdate, { args: [{}] });
-      const level = Object.fromEntries(report.findings.map((f) => [f.check, f.level]));
-      assert.equal(level['workloads.moved'], 'skipped');
-      assert.equal(level['hive.schemaUnchanged'], 'skipped');
-      assert.equal(level['hive.reachable'], 'skipped');
+      const byCheck = new Map(report.findings.map((f) => [f.check, f]));
+      assert.equal(report.ok, false, 'a dry run over checks that did not run is not "ready"');
+      assert.deepEqual([...report.blocking].sort(), ['hive.reachable', 'hive.schemaUnchanged', 'workloads.moved']);
+      for (const check of report.blocking) {
+        assert.equal(byCheck.get(check)?.level, 'error');
+        assert.match(byCheck.get(check)?.message ?? '', /did not run, and cutover needs it: .*Let the worker reach/);
+      }
+      assert.match(byCheck.get('workloads.moved')?.message ?? '', /not checked: .*ECONNREFUSED/);
+      assert.ok(report.notRun?.includes('cdc.reachable'), 'the CDC checks that did not run are counted too');
+      assert.equal(byCheck.get('cdc.reachable')?.level, 'skipped', 'only the cutover-critical checks block');
+
+      const refused = await blockedBy(handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'erin' }] }));
+      assert.match(refused.message, /hive\.reachable.*workloads\.moved|workloads\.moved.*hive\.reachable/);
       assert.match(
-        report.findings.find((f) => f.check === 'workloads.moved')?.message ?? '',
-        /not checked: .*ECONNREFUSED/,
+        refused.message,
+        /--override hive\.reachable --override hive\.schemaUnchanged --override workloads\.moved/,
       );
-      assert.equal(report.ok, true);
-      await handle.executeUpdate(requestCompleteUpdate, { args: [{}] });
-      assert.equal((await handle.result()).outcome, 'SUCCEEDED');
+      const partly = await blockedBy(
+        handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'erin', override: ['workloads.moved'] }] }),
+      );
+      assert.doesNotMatch(partly.message, /blocked by [^—]*workloads\.moved/, 'the overridden one no longer blocks');
+      assert.equal((await h.status(service)).stage, 'REPLICATION', 'refused: the migration keeps replicating');
+
+      const override = ['workloads.moved', 'hive.schemaUnchanged', 'hive.reachable'];
+      await handle.executeUpdate(requestCompleteUpdate, {
+        args: [{ by: 'erin', reason: 'no route from here', override }],
+      });
+      const result = await handle.result();
+      assert.equal(result.outcome, 'SUCCEEDED');
+      const accepted = result.requests?.find((r) => r.action === 'complete' && r.accepted);
+      assert.deepEqual(accepted?.override, override, 'the audit trail keeps the checks accepted by name');
+      assert.equal(accepted?.by, 'erin');
+      const refusedRecords = result.requests?.filter((r) => r.action === 'complete' && !r.accepted) ?? [];
+      assert.equal(refusedRecords.length, 2, 'both refusals are in the audit trail');
     }, SOURCE_SECRETS);
   });
 });

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { temporal } from '@temporalio/proto';
 import { AesGcmCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/codec';
-import { SECRET_ENV } from '../helpers/migration';
+import { SECRET_ENV, COMPLETE_UNREACHED } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -25,7 +25,7 @@ describe('managed migration with encrypted payloads', () => {
     await h.withWorker(async (taskQueue) => {
       const handle = await h.start(service, taskQueue);
       assert.equal((await h.waitForStage(service, 'REPLICATION')).execution?.phase, 'REPLICATION');
-      await handle.signal('complete', { by: 'erin' });
+      await handle.signal('complete', { ...COMPLETE_UNREACHED, by: 'erin' });
       assert.equal((await handle.result()).outcome, 'SUCCEEDED');
 
       // fetchHistory returns payloads as stored: the codec is not applied to them.

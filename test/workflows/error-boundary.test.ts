@@ -12,7 +12,13 @@ import { workflowBundleOptions } from '../../src/runtime/workflow-bundle';
 import { MigrationStageKey } from '../../src/workflows/messages';
 import { admin } from '../helpers/emulator';
 import { workflowFailure } from '../helpers/failures';
-import { FAST_OPTIONS, ORIGINAL_BACKUP, migrationExecutionRequest, waitFor } from '../helpers/migration';
+import {
+  FAST_OPTIONS,
+  ORIGINAL_BACKUP,
+  migrationExecutionRequest,
+  waitFor,
+  COMPLETE_UNREACHED,
+} from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -54,7 +60,7 @@ describe('a bug in workflow code', () => {
     const completesBefore = (await requestCounts())['services.completeMigration'] ?? 0;
     const failedTask = await h.withWorker(
       async () => {
-        await handle.signal('complete', { by: 'alice', reason: 'cutover window' });
+        await handle.signal('complete', { ...COMPLETE_UNREACHED, by: 'alice', reason: 'cutover window' });
         return waitFor('a failed workflow task', async () => {
           const events = (await handle.fetchHistory()).events ?? [];
           return events.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes;

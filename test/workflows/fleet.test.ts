@@ -8,7 +8,7 @@ import { ApiBudget } from '../../src/metastore/budget';
 import type { RequestLogEntry } from '../../src/emulator/stats';
 import { requestCompleteUpdate } from '../../src/workflows/messages';
 import { admin } from '../helpers/emulator';
-import { serviceSeed, waitFor } from '../helpers/migration';
+import { serviceSeed, waitFor, COMPLETE_UNREACHED } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -63,7 +63,9 @@ describe('fleet: waiting migrations and the control path', () => {
           await Promise.all(services.map((service) => h.waitForStage(service, 'REPLICATION')));
           const [chosen] = services;
           const sentAt = Date.now();
-          await handles[0]!.executeUpdate(requestCompleteUpdate, { args: [{ by: 'fleet-test' }] });
+          await handles[0]!.executeUpdate(requestCompleteUpdate, {
+            args: [{ ...COMPLETE_UNREACHED, by: 'fleet-test' }],
+          });
           const received = await waitFor('completeMigration in the emulator log', async () => {
             const log = await requestLog({ since: sentAt, method: 'services.completeMigration' });
             return log.find((entry) => entry.resource === chosen);

@@ -9,7 +9,7 @@ import { MAX_REQUESTS } from '../../src/migration/state';
 import { requestCompleteUpdate } from '../../src/workflows/messages';
 import { admin } from '../helpers/emulator';
 import { updateRefusal, workflowFailure } from '../helpers/failures';
-import { waitFor } from '../helpers/migration';
+import { waitFor, COMPLETE_UNREACHED } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -62,7 +62,7 @@ describe('a refused or unreadable read while replicating', () => {
       await clearFaults();
       assert.equal(await backupsEnabled(service), false, 'backups stayed off through the incident');
       await waitFor('the incident resolved', async () => (await h.status(service)).lastError?.resolvedAt);
-      await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'alice' }] });
+      await handle.executeUpdate(requestCompleteUpdate, { args: [{ ...COMPLETE_UNREACHED, by: 'alice' }] });
       const result = await handle.result();
       assert.equal(result.outcome, 'SUCCEEDED');
       assert.equal(result.backupsRestored, true);
@@ -87,7 +87,7 @@ describe('a refused or unreadable read while replicating', () => {
       assert.equal(failing.execution?.state, 'RUNNING', 'the last good read is kept');
       await admin(h.emulator, 'newer-api', { name: execution, fields: {} });
       await waitFor('the incident resolved', async () => (await h.status(service)).lastError?.resolvedAt);
-      await handle.executeUpdate(requestCompleteUpdate, { args: [{}] });
+      await handle.executeUpdate(requestCompleteUpdate, { args: [COMPLETE_UNREACHED] });
       assert.equal((await handle.result()).outcome, 'SUCCEEDED');
     });
   });
@@ -101,7 +101,9 @@ describe('a decision the API refuses', () => {
       await h.waitForStage(service, 'REPLICATION');
       const refusal = { status: 'FAILED_PRECONDITION', message: 'the execution changed state a moment ago' };
       await admin(h.emulator, 'faults', { method: 'services.completeMigration', count: 1, error: refusal });
-      await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'alice', reason: 'first try' }] });
+      await handle.executeUpdate(requestCompleteUpdate, {
+        args: [{ ...COMPLETE_UNREACHED, by: 'alice', reason: 'first try' }],
+      });
       const waiting = await waitFor('the complete set aside', async () => {
         const status = await h.status(service);
         return status.requests.some((r) => r.action === 'complete' && !r.accepted) && status.stage === 'REPLICATION'
@@ -115,7 +117,9 @@ describe('a decision the API refuses', () => {
       assert.equal(waiting.outcome, undefined);
       assert.equal(await backupsEnabled(service), false);
 
-      await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'alice', reason: 'second try' }] });
+      await handle.executeUpdate(requestCompleteUpdate, {
+        args: [{ ...COMPLETE_UNREACHED, by: 'alice', reason: 'second try' }],
+      });
       const result = await handle.result();
       assert.equal(result.outcome, 'SUCCEEDED');
       assert.deepEqual(
@@ -168,7 +172,8 @@ describe('a flood of decisions', () => {
         async () => (await h.status(service)).execution?.state === 'AWAITING_USER_ACTION',
       );
       const signals = MAX_REQUESTS * 3;
-      for (let i = 0; i < signals; i++) await handle.signal('complete', { by: `flood-${i}`, reason: 'x'.repeat(2000) });
+      for (let i = 0; i < signals; i++)
+        await handle.signal('complete', { ...COMPLETE_UNREACHED, by: `flood-${i}`, reason: 'x'.repeat(2000) });
       const flooded = await waitFor('every signal recorded', async () => {
         const status = await h.status(service);
         return status.requests.length + (status.requestsDropped ?? 0) === signals ? status : undefined;
@@ -180,7 +185,9 @@ describe('a flood of decisions', () => {
       assert.ok(JSON.stringify(flooded).length < 200_000, 'the state stays small');
       // An override of a megabyte is refused by the validator, naming the field, and records nothing.
       const huge = await updateRefusal(
-        handle.executeUpdate(requestCompleteUpdate, { args: [{ override: ['a'.repeat(1_000_000)] }] }),
+        handle.executeUpdate(requestCompleteUpdate, {
+          args: [{ ...COMPLETE_UNREACHED, override: ['a'.repeat(1_000_000)] }],
+        }),
       );
       assert.equal(huge.type, FailureType.InvalidArgument);
       assert.match(huge.message, /^override\.0: must be a check id of at most 100 characters/m);

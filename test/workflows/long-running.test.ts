@@ -13,7 +13,7 @@ import {
 import { workflowIdFor } from '../../src/migration/names';
 import { admin } from '../helpers/emulator';
 import { updateRefusal } from '../helpers/failures';
-import { ORIGINAL_BACKUP, waitFor } from '../helpers/migration';
+import { ORIGINAL_BACKUP, waitFor, COMPLETE_UNREACHED } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -36,7 +36,9 @@ describe('updates', () => {
       });
       assert.equal(first.accepted, true);
       assert.equal(first.alreadyRequested, false);
-      const again = await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'dana' }] });
+      const again = await handle.executeUpdate(requestCompleteUpdate, {
+        args: [{ ...COMPLETE_UNREACHED, by: 'dana' }],
+      });
       assert.equal(again.alreadyRequested, true);
       assert.equal((await handle.result()).outcome, 'SUCCEEDED');
 
@@ -57,7 +59,9 @@ describe('updates', () => {
       await slow.withWorker(async (taskQueue) => {
         const handle = await slow.start(service, taskQueue);
         await slow.waitForStage(service, 'STARTING');
-        const early = await updateRefusal(handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'erin' }] }));
+        const early = await updateRefusal(
+          handle.executeUpdate(requestCompleteUpdate, { args: [{ ...COMPLETE_UNREACHED, by: 'erin' }] }),
+        );
         assert.equal(early.type, 'Refused');
         assert.match(early.message, /RUNNING in REPLICATION/);
         const bad = await updateRefusal(handle.executeUpdate(requestCancelUpdate, { args: [{ by: 42 } as never] }));
@@ -86,7 +90,7 @@ describe('visibility', () => {
         return undefined;
       });
       assert.equal(listed.workflowId, handle.workflowId);
-      await handle.executeUpdate(requestCompleteUpdate, { args: [{}] });
+      await handle.executeUpdate(requestCompleteUpdate, { args: [COMPLETE_UNREACHED] });
       await handle.result();
       const done = await waitFor('the final stage in visibility', async () => {
         const description = await handle.describe();
@@ -115,7 +119,7 @@ describe('errors while retries go on', () => {
       assert.equal(failing.stage, 'REPLICATION', 'a transient error does not end the wait');
       await admin(h.emulator, 'faults', undefined, 'DELETE');
       await waitFor('lastError resolved', async () => (await h.status(service)).lastError?.resolvedAt);
-      await handle.executeUpdate(requestCompleteUpdate, { args: [{}] });
+      await handle.executeUpdate(requestCompleteUpdate, { args: [COMPLETE_UNREACHED] });
       assert.equal((await handle.result()).outcome, 'SUCCEEDED');
     });
   });
@@ -143,7 +147,7 @@ describe('continue-as-new', () => {
       );
 
       // The handle follows the chain of runs: the update reaches the current one.
-      await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'frank' }] });
+      await handle.executeUpdate(requestCompleteUpdate, { args: [{ ...COMPLETE_UNREACHED, by: 'frank' }] });
       const result = await h.env.client.workflow.getHandle(workflowIdFor(service)).result();
       assert.equal(result.outcome, 'SUCCEEDED');
       assert.equal(result.backupsRestored, true, 'backups saved in the first run are restored by the last');

@@ -6,7 +6,13 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temp
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { admin } from '../helpers/emulator';
 import { rejectionOf } from '../helpers/failures';
-import { ORIGINAL_BACKUP, SECRET_ENV, migrationExecutionRequest, waitFor } from '../helpers/migration';
+import {
+  ORIGINAL_BACKUP,
+  SECRET_ENV,
+  migrationExecutionRequest,
+  waitFor,
+  COMPLETE_UNREACHED,
+} from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -53,7 +59,7 @@ describe('managed migration workflow', () => {
       assert.equal((await scheduledBackupOf(service))?.enabled, false, 'backups are off while migrating');
       assert.ok(waiting.lastPollTime, 'status shows the time of the last poll');
 
-      await handle.signal('complete', { by: 'alice', reason: 'all clusters moved' });
+      await handle.signal('complete', { ...COMPLETE_UNREACHED, by: 'alice', reason: 'all clusters moved' });
       const result = await handle.result();
       assert.equal(result.outcome, 'SUCCEEDED');
       assert.equal(result.execution?.state, 'SUCCEEDED');
@@ -114,7 +120,7 @@ describe('managed migration workflow', () => {
       const handle = await h.start(service, taskQueue);
       await h.waitForStage(service, 'REPLICATION');
       await handle.signal('cancel', { by: 'bob' });
-      await handle.signal('complete', { by: 'alice' });
+      await handle.signal('complete', { ...COMPLETE_UNREACHED, by: 'alice' });
       const result = await handle.result();
       assert.equal(result.outcome, 'CANCELLED');
       const requests = (await h.status(service)).requests;
@@ -181,7 +187,7 @@ describe('managed migration workflow', () => {
     await h.withWorker(async (taskQueue) => {
       const handle = await h.start(service, taskQueue, { apiTimeoutSeconds: 2 });
       await h.waitForStage(service, 'REPLICATION');
-      await handle.signal('complete');
+      await handle.signal('complete', COMPLETE_UNREACHED);
       assert.equal((await handle.result()).outcome, 'SUCCEEDED');
     });
     const startsAfter = (await stats()).requests['services.startMigration'] ?? 0;
@@ -267,7 +273,7 @@ describe('managed migration workflow', () => {
     await h.withWorker(async (taskQueue) => {
       const handle = await h.start(service, taskQueue);
       await h.waitForStage(service, 'REPLICATION');
-      await handle.signal('complete');
+      await handle.signal('complete', COMPLETE_UNREACHED);
       assert.equal((await handle.result()).outcome, 'SUCCEEDED');
     });
     assert.equal((await stats()).requests['services.patch'] ?? 0, before.requests['services.patch'] ?? 0);
@@ -279,7 +285,7 @@ describe('managed migration workflow', () => {
     await h.withWorker(async (taskQueue) => {
       const handle = await h.start(service, taskQueue);
       await h.waitForStage(service, 'REPLICATION');
-      await handle.signal('complete');
+      await handle.signal('complete', COMPLETE_UNREACHED);
       await handle.result();
       const history = historyText(await handle.fetchHistory());
       assert.ok(history.includes('env:HIVE_DB_PASSWORD'), 'history holds the reference');

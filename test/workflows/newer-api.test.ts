@@ -6,7 +6,7 @@ import { MigrationExecutionStateKey, requestCompleteUpdate } from '../../src/wor
 import { workflowIdFor } from '../../src/migration/names';
 import { admin } from '../helpers/emulator';
 import { updateRefusal } from '../helpers/failures';
-import { waitFor } from '../helpers/migration';
+import { waitFor, COMPLETE_UNREACHED } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -51,12 +51,14 @@ describe('a migration while the API is newer than this tool', () => {
       });
       assert.equal(seen.stage, 'REPLICATION');
       assert.deepEqual(seen.unknownValues, ['service state LAKEHOUSE_SYNCING']);
-      const refusal = await updateRefusal(handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'dana' }] }));
+      const refusal = await updateRefusal(
+        handle.executeUpdate(requestCompleteUpdate, { args: [{ ...COMPLETE_UNREACHED, by: 'dana' }] }),
+      );
       assert.match(refusal.message, /LAKEHOUSE_SYNCING, which this tool does not know/);
 
       await admin(h.emulator, 'newer-api', { name: service, fields: {} });
       await waitFor('the service MIGRATING again', async () => (await h.status(service)).serviceState === 'MIGRATING');
-      await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'dana' }] });
+      await handle.executeUpdate(requestCompleteUpdate, { args: [{ ...COMPLETE_UNREACHED, by: 'dana' }] });
       const result = await handle.result();
       assert.equal(result.outcome, 'SUCCEEDED');
       assert.equal(result.backupsRestored, true);

@@ -14,7 +14,7 @@ import type * as SecretsNow from '../../src/secrets/resolver';
 import { requestCompleteUpdate } from '../../src/workflows/messages';
 import { workflowIdFor } from '../../src/migration/names';
 import { admin } from '../helpers/emulator';
-import { SECRET_ENV, waitFor } from '../helpers/migration';
+import { SECRET_ENV, waitFor, COMPLETE_UNREACHED } from '../helpers/migration';
 import type { RequestLogEntry } from '../../src/emulator/stats';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
@@ -100,7 +100,7 @@ describe('upgrade from the long watcher to retry-as-poll', () => {
           (await pendingActivityTypes(service)).includes('pollMigrationChange'),
         );
         const sentAt = Date.now();
-        await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'upgrade-test' }] });
+        await handle.executeUpdate(requestCompleteUpdate, { args: [{ ...COMPLETE_UNREACHED, by: 'upgrade-test' }] });
         await waitFor('completeMigration reached the API', async () => {
           const { requests } = await admin<{ requests: RequestLogEntry[] }>(
             h.emulator,

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { requestCompleteUpdate } from '../../src/workflows/messages';
 import { admin } from '../helpers/emulator';
-import { waitFor } from '../helpers/migration';
+import { waitFor, COMPLETE_UNREACHED } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -74,7 +74,7 @@ describe('a year of waiting', () => {
           await waitFor('RUNNING again', async () => (await h.status(service)).execution?.state === 'RUNNING');
         }
         const beforeComplete = await h.status(service);
-        await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'year-end' }] });
+        await handle.executeUpdate(requestCompleteUpdate, { args: [{ ...COMPLETE_UNREACHED, by: 'year-end' }] });
         const result = await h.env.client.workflow.getHandle(handle.workflowId).result();
         assert.equal(result.outcome, 'SUCCEEDED');
         assert.equal(result.backupsRestored, true);
