@@ -10,6 +10,9 @@ export function formatCutover(report: CutoverReport): string {
   ];
   lines.push(...findingLines(report.findings));
   if (report.overridden.length > 0) lines.push(`overridden: ${report.overridden.join(', ')}`);
+  const notRun = report.blocking.filter((check) => report.notRun?.includes(check));
+  if (notRun.length > 0)
+    lines.push(`did not run: ${notRun.join(', ')} — let the worker reach the source (e.g. run it in its VPC)`);
   if (!report.ok) lines.push(`to complete anyway: ${report.blocking.map((c) => `--override ${c}`).join(' ')}`);
   return lines.join('\n');
 }

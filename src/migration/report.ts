@@ -63,10 +63,7 @@ export function buildReport(
 }
 
 function mustRunMessage(skipped: Finding): string {
-  return (
-    `did not run, and cutover needs it: ${skipped.message}. Let the worker reach the source (run it where it ` +
-    `reaches the Cloud SQL instance's IP, e.g. in its VPC), or accept the risk by name`
-  );
+  return `did not run, and cutover needs it: ${skipped.message}`;
 }
 
 /** The report's verdict with what did not run: "ready — 2 of 8 checks not run: a, b" or "blocked by …". */
@@ -98,5 +95,11 @@ export function blockedMessage(report: CutoverReport): string {
     .map((f) => `${f.check}: ${f.message}`)
     .join('; ');
   const overrides = report.blocking.map((check) => `--override ${check}`).join(' ');
-  return `cutover blocked by ${report.blocking.join(', ')} — ${reasons}. Fix them, or accept them with ${overrides}`;
+  const notRun = report.blocking.filter((check) => report.notRun?.includes(check));
+  const reach =
+    notRun.length === 0
+      ? ''
+      : ` ${notRun.join(', ')} did not run: let the worker reach the source (run it where it reaches the Cloud SQL ` +
+        `instance's IP, e.g. in its VPC) and ask again.`;
+  return `cutover blocked by ${report.blocking.join(', ')} — ${reasons}.${reach} Fix them, or accept them with ${overrides}`;
 }

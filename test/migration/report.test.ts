@@ -6,7 +6,7 @@ import { formatCutover } from '../../src/cli/cutover';
 import { formatPlan } from '../../src/cli/format';
 import { MUST_RUN_CUTOVER_CHECKS } from '../../src/migration/cutover';
 import type { Finding } from '../../src/migration/findings';
-import { buildReport, verdictLine } from '../../src/migration/report';
+import { blockedMessage, buildReport, verdictLine } from '../../src/migration/report';
 
 const SERVICE = 'projects/p/locations/us-central1/services/s';
 const findings: Finding[] = [
@@ -39,11 +39,16 @@ describe('reports over checks that did not run', () => {
     assert.deepEqual(report.blocking, ['hive.reachable', 'workloads.moved']);
     const moved = report.findings.find((f) => f.check === 'workloads.moved');
     assert.equal(moved?.level, 'error');
-    assert.match(moved?.message ?? '', /^did not run, and cutover needs it: not checked: refused\. Let the worker/);
+    assert.match(moved?.message ?? '', /^did not run, and cutover needs it: not checked: refused$/);
     assert.equal(report.findings.find((f) => f.check === 'cdc.reachable')?.level, 'skipped', 'not a must-run check');
     const printed = formatCutover({ ...report, checkedAt: '2026-12-04T00:00:00Z' });
     assert.match(printed, /: blocked by hive\.reachable, workloads\.moved\n/);
+    assert.match(printed, /\ndid not run: hive\.reachable, workloads\.moved — let the worker reach the source/);
     assert.match(printed, /to complete anyway: --override hive\.reachable --override workloads\.moved$/);
+    const refusal = blockedMessage({ ...report, checkedAt: '2026-12-04T00:00:00Z' });
+    assert.match(refusal, /^cutover blocked by hive\.reachable, workloads\.moved — /);
+    assert.match(refusal, /hive\.reachable, workloads\.moved did not run: let the worker reach the source/);
+    assert.equal(refusal.match(/let the worker reach/g)?.length, 1, 'the hint once, not per check');
   });
 
   it('lets an overridden must-run check through as a warning, still counted as not run', () => {

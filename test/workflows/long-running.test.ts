@@ -32,7 +32,7 @@ describe('updates', () => {
       const handle = await h.start(service, taskQueue);
       await h.waitForStage(service, 'REPLICATION');
       const first = await handle.executeUpdate(requestCompleteUpdate, {
-        args: [{ by: 'dana', reason: 'window open' }],
+        args: [{ ...COMPLETE_UNREACHED, by: 'dana', reason: 'window open' }],
       });
       assert.equal(first.accepted, true);
       assert.equal(first.alreadyRequested, false);
