@@ -9,6 +9,7 @@ import { shareBudgetAmongWorkers } from './runtime/budget-share';
 import { API_LATENCY_BUCKETS, METRICS, NO_METRICS, createMigratorMetrics } from './metrics/migrator-metrics';
 import { exportFleetGauges } from './runtime/fleet-gauges';
 import { createFleetWorkers } from './runtime/workers';
+import { checkSearchAttributes, missingAttributesMessage } from './runtime/search-attributes';
 import { prebuiltWorkflowBundle } from './runtime/workflow-bundle';
 import { createMetastoreTarget } from './metastore/auth';
 import { ApiBudget } from './metastore/budget';
@@ -49,6 +50,10 @@ async function main(): Promise<void> {
     throw await connectError(config.temporal, err);
   });
   const { namespace, taskQueue } = config.temporal;
+  const attributes = await checkSearchAttributes(connection, namespace);
+  if ('unchecked' in attributes)
+    console.warn(`could not list the namespace's search attributes (${attributes.unchecked}); assuming registered`);
+  else if (attributes.missing.length > 0) throw new Error(missingAttributesMessage(namespace, attributes.missing));
   const workers = await createFleetWorkers({
     connection,
     namespace,

@@ -13,6 +13,7 @@ export const METRICS = {
   lastPoll: 'metastore_migrator_last_successful_poll_timestamp_seconds',
   migrationsByStage: 'metastore_migrator_migrations',
   migrationsByState: 'metastore_migrator_migrations_by_execution_state',
+  migrationsNeedingAttention: 'metastore_migrator_migrations_needing_attention',
   decisions: DECISIONS_METRIC,
   notifications: 'metastore_migrator_notifications',
 } as const;

@@ -185,6 +185,23 @@ export function keepRequest(state: MigrationState, record: DecisionRecord): void
   state.requestsDropped = (state.requestsDropped ?? 0) + excess;
 }
 
+/**
+ * Whether a person is needed, for the MigrationAttention search attribute (a Web UI filter, a fleet gauge):
+ * INCIDENT while an API error is unresolved (the run rides it out, but someone may have to fix IAM or a key);
+ * BACKUPS_OFF once the run has ended with scheduled backups still disabled (they must be turned on by hand);
+ * NONE otherwise.
+ */
+export type Attention = 'INCIDENT' | 'BACKUPS_OFF' | 'NONE';
+export const ATTENTION_VALUES: readonly Attention[] = ['INCIDENT', 'BACKUPS_OFF', 'NONE'];
+
+export function attentionOf(
+  state: Pick<MigrationState, 'lastError' | 'outcome' | 'backupsDisabled' | 'backupsRestored'>,
+): Attention {
+  if (state.outcome !== undefined && state.backupsDisabled && !state.backupsRestored) return 'BACKUPS_OFF';
+  if (state.lastError && !state.lastError.resolvedAt) return 'INCIDENT';
+  return 'NONE';
+}
+
 /** Records an error: the same one again (unresolved) counts on, anything else starts a new incident. */
 export function recordIncident(state: MigrationState, error: { type: string; message: string }, at: string): Incident {
   const last = state.lastError;

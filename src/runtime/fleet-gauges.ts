@@ -27,6 +27,12 @@ export function exportFleetGauges(options: FleetGaugeOptions): () => void {
     '',
     'Running migrations, by migration execution state',
   );
+  const attention = options.meter.createGauge(
+    METRICS.migrationsNeedingAttention,
+    'int',
+    '',
+    'Migrations a person is needed for, by why: INCIDENT (running, an API error unresolved), BACKUPS_OFF (ended with scheduled backups still off)',
+  );
   const running = `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
   const count = async (query: string) => {
     const response = await options.connection.workflowService.countWorkflowExecutions({
@@ -47,7 +53,12 @@ export function exportFleetGauges(options: FleetGaugeOptions): () => void {
       const total = await count(running);
       const counted = [...states.values()].reduce((sum, n) => sum + n, 0);
       states.set('other', Math.max(0, total - counted));
+      // INCIDENT among running migrations; BACKUPS_OFF among all, since it is the ended runs that left them off.
+      const incidents = await count(`${running} AND MigrationAttention = 'INCIDENT'`);
+      const backupsOff = await count(`WorkflowType = '${WORKFLOW_TYPE}' AND MigrationAttention = 'BACKUPS_OFF'`);
       for (const [stage, n] of stages) byStage.set(n, { stage });
+      attention.set(incidents, { attention: 'INCIDENT' });
+      attention.set(backupsOff, { attention: 'BACKUPS_OFF' });
       for (const [state, n] of states) byState.set(n, { state });
     } catch {
       // Keep the last figures: a visibility hiccup is not a fleet that emptied.

@@ -53,3 +53,13 @@ export const MigrationStageKey = defineSearchAttributeKey('MigrationStage', 'KEY
 export const MigrationExecutionStateKey = defineSearchAttributeKey('MigrationExecutionState', 'KEYWORD');
 /** OK / WARN / ERROR: the source checks while replicating (absent until the first check). */
 export const SourceHealthKey = defineSearchAttributeKey('SourceHealth', 'KEYWORD');
+/** INCIDENT / BACKUPS_OFF / NONE: whether a person is needed (src/migration/state.ts attentionOf). */
+export const MigrationAttentionKey = defineSearchAttributeKey('MigrationAttention', 'KEYWORD');
+/** Every search attribute the workflow upserts: each must be registered (Keyword) in the namespace. */
+export const SEARCH_ATTRIBUTE_KEYS = [
+  MetastoreServiceKey,
+  MigrationStageKey,
+  MigrationExecutionStateKey,
+  SourceHealthKey,
+  MigrationAttentionKey,
+] as const;

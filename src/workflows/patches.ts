@@ -134,4 +134,13 @@ export const PATCHES = {
     before: [...of('v5-'), 'happy-path', 'cutover-checked'],
     unmarkedBecause: 'fixtures recorded with it are owed; every cutover check consults it',
   },
+  attentionAttribute: {
+    id: 'attention-attribute',
+    guards:
+      'the MigrationAttention search attribute (INCIDENT while an API error is unresolved, BACKUPS_OFF after an ' +
+      'ending with backups still off, else NONE) is upserted with the others; before: it was not',
+    marked: [],
+    before: [...of('v5-'), 'happy-path', 'cutover-checked'],
+    unmarkedBecause: 'fixtures recorded with it are owed; every visibility update consults it',
+  },
 } as const satisfies Record<string, Patch>;

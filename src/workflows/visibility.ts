@@ -1,8 +1,15 @@
 // Search attributes and memo kept current, so the Web UI and `list-workflows` can filter migrations by
 // stage or execution state. Upserted only when a value changes: each upsert is a history event.
-import { upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { MetastoreServiceKey, MigrationExecutionStateKey, MigrationStageKey, SourceHealthKey } from './messages';
-import type { MigrationState } from '../migration/state';
+import { patched, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  MetastoreServiceKey,
+  MigrationAttentionKey,
+  MigrationExecutionStateKey,
+  MigrationStageKey,
+  SourceHealthKey,
+} from './messages';
+import { attentionOf, type MigrationState } from '../migration/state';
+import { PATCHES } from './patches';
 
 export function publishVisibility(state: MigrationState, service: string): void {
   const current = workflowInfo().typedSearchAttributes;
@@ -12,6 +19,8 @@ export function publishVisibility(state: MigrationState, service: string): void 
     { key: MigrationExecutionStateKey, value: state.execution?.state ?? 'NONE' },
     // Only once checked: runs from before the health watch (and clusters without the attribute) never upsert it.
     ...(state.sourceHealth ? [{ key: SourceHealthKey, value: state.sourceHealth.status }] : []),
+    // Runs from before the attribute never upsert it (an upsert is a command: replay must match).
+    ...(patched(PATCHES.attentionAttribute.id) ? [{ key: MigrationAttentionKey, value: attentionOf(state) }] : []),
   ];
   const changed = wanted.filter(({ key, value }) => current.get(key) !== value);
   if (changed.length === 0) return;

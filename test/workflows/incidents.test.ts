@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { FailureType } from '../../src/migration/failure-types';
 import { MAX_REQUESTS } from '../../src/migration/state';
-import { requestCompleteUpdate } from '../../src/workflows/messages';
+import { MigrationAttentionKey, requestCompleteUpdate } from '../../src/workflows/messages';
+import { workflowIdFor } from '../../src/migration/names';
 import { admin } from '../helpers/emulator';
 import { updateRefusal, workflowFailure } from '../helpers/failures';
 import { waitFor, COMPLETE_UNREACHED } from '../helpers/migration';
@@ -31,6 +32,12 @@ const clearFaults = () => admin(h.emulator, 'faults', undefined, 'DELETE');
 async function refusedReads(): Promise<number> {
   const stats = await admin<{ faults: Record<string, number> }>(h.emulator, 'stats');
   return stats.faults['services.migrationExecutions.get'] ?? 0;
+}
+
+/** The MigrationAttention search attribute, as the Web UI filters on it. */
+async function attention(service: string): Promise<string | undefined> {
+  const described = await h.env.client.workflow.getHandle(workflowIdFor(service)).describe();
+  return described.typedSearchAttributes.get(MigrationAttentionKey);
 }
 
 async function backupsEnabled(service: string): Promise<boolean | undefined> {
@@ -58,10 +65,12 @@ describe('a refused or unreadable read while replicating', () => {
       assert.equal(failing.lastError?.type, 'PERMISSION_DENIED');
       assert.equal(failing.lastError?.resolvedAt, undefined);
       assert.ok(failing.lastError?.since && failing.lastError.since <= failing.lastError.at);
+      assert.equal(await attention(service), 'INCIDENT', 'the Web UI and the fleet gauge see that a person is needed');
       // The role is granted back: the next read works and the incident is resolved.
       await clearFaults();
       assert.equal(await backupsEnabled(service), false, 'backups stayed off through the incident');
       await waitFor('the incident resolved', async () => (await h.status(service)).lastError?.resolvedAt);
+      await waitFor('MigrationAttention NONE again', async () => (await attention(service)) === 'NONE');
       await handle.executeUpdate(requestCompleteUpdate, { args: [{ ...COMPLETE_UNREACHED, by: 'alice' }] });
       const result = await handle.result();
       assert.equal(result.outcome, 'SUCCEEDED');
@@ -146,6 +155,7 @@ describe('a decision the API refuses', () => {
       assert.equal(failure.type, FailureType.BackupRestoreFailed);
       assert.match(failure.message, /^scheduled backups left disabled: migration execution .* is still RUNNING/);
       assert.equal(await backupsEnabled(service), false, 'no backups are taken while the migration runs');
+      assert.equal(await attention(service), 'BACKUPS_OFF', 'the closed run is marked for someone to turn them on');
       const executions = await h.metastore.listAllMigrationExecutions(service);
       assert.deepEqual(
         executions.map((e) => e.state),
