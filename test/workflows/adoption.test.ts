@@ -1,0 +1,145 @@
+// Adoption on a real Temporal dev server with the emulator: a run started with `adopt` takes over the service's
+// migration execution already running — one left by a terminated run, or one started outside (gcloud) — and goes
+// on as any run; with none running it is refused and changes nothing.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FailureType } from '../../src/migration/failure-types';
+import { WORKFLOW_TYPE, workflowIdFor } from '../../src/migration/names';
+import type { Adopt } from '../../src/schemas';
+import type { managedMigration } from '../../src/workflows/managed-migration';
+import { requestCancelUpdate } from '../../src/workflows/messages';
+import { admin, startMigration, waitForState } from '../helpers/emulator';
+import { workflowFailure } from '../helpers/failures';
+import { FAST_OPTIONS, ORIGINAL_BACKUP, migrationExecutionRequest, waitFor } from '../helpers/migration';
+import { createHarness } from '../helpers/workflow-harness';
+import type { Harness } from '../helpers/workflow-harness';
+
+let h: Harness;
+
+before(async () => {
+  h = await createHarness();
+});
+after(async () => {
+  await h?.close();
+});
+
+/** The source checks the gate cannot run here (no source is reachable), accepted by name. */
+const SKIPPED_SOURCE_CHECKS = ['workloads.moved', 'hive.schemaUnchanged', 'hive.reachable'];
+
+function startAdopting(service: string, taskQueue: string, adopt: Partial<Adopt>) {
+  return h.env.client.workflow.start<typeof managedMigration>(WORKFLOW_TYPE, {
+    taskQueue,
+    workflowId: workflowIdFor(service),
+    args: [{ request: { service, migrationExecution: migrationExecutionRequest(), adopt, options: FAST_OPTIONS } }],
+    workflowIdConflictPolicy: 'FAIL',
+  });
+}
+
+/** Calls of `method` on `service` (or its executions) the emulator received since `since` (epoch ms). */
+async function received(method: string, service: string, since: number): Promise<number> {
+  const { requests } = await admin<{ requests: { resource: string }[] }>(
+    h.emulator,
+    `requests?since=${since}&method=${method}&resourcePrefix=${service}`,
+  );
+  return requests.length;
+}
+
+async function scheduledBackupOf(service: string) {
+  return (await h.metastore.getService(service)).scheduledBackup;
+}
+
+describe('adopting a running migration execution', () => {
+  it('a run terminated mid-REPLICATION, then adopt with restoreBackups: the new run finishes the same execution; backups restored once, at the end', async () => {
+    const service = await h.seedService();
+    await h.withWorker(async (taskQueue) => {
+      const first = await h.start(service, taskQueue);
+      const waiting = await h.waitForStage(service, 'REPLICATION');
+      const execution = waiting.execution?.name;
+      assert.ok(execution);
+      await first.terminate('the worker fleet moves; the migration must not');
+      // Terminated: orchestration stopped, the migration and the backup setting stay as they were.
+      const left = await scheduledBackupOf(service);
+      assert.equal(left?.enabled, false, 'the terminated run left backups off');
+      assert.equal(left?.cronSchedule, ORIGINAL_BACKUP.cronSchedule, 'disabling kept the schedule');
+
+      const adoptedAt = Date.now();
+      const handle = await startAdopting(service, taskQueue, {
+        restoreBackups: true,
+        by: 'bob',
+        reason: 'the first run was terminated',
+      });
+      const adopted = await h.waitForStage(service, 'REPLICATION');
+      assert.equal(adopted.adoption?.execution, execution);
+      assert.equal(adopted.adoption?.found.state, 'RUNNING');
+      assert.equal(adopted.adoption?.found.phase, 'REPLICATION');
+      assert.equal(adopted.adoption?.by, 'bob');
+      assert.equal(adopted.adoption?.backups, 'restore-at-end');
+      assert.equal(adopted.execution?.name, execution);
+      assert.deepEqual(
+        adopted.stageHistory.map((s) => s.stage),
+        ['PRECHECK', 'REPLICATION'],
+        'no start: from the adoption straight to REPLICATION',
+      );
+      assert.equal(adopted.sourceBaseline?.takenAt, 'adoption', 'the baseline says it was taken at adoption');
+      assert.deepEqual(adopted.savedScheduledBackup, ORIGINAL_BACKUP, "the service's own setting, turned on");
+      assert.equal(await received('services.startMigration', service, adoptedAt), 0, 'nothing started');
+      assert.equal(await received('services.patch', service, adoptedAt), 0, 'backups untouched while replicating');
+
+      await handle.signal('complete', { by: 'bob', override: SKIPPED_SOURCE_CHECKS });
+      const result = await handle.result();
+      assert.equal(result.outcome, 'SUCCEEDED');
+      assert.equal(result.execution?.name, execution, 'the same execution finished');
+      assert.equal(result.execution?.state, 'SUCCEEDED');
+      assert.equal(result.adoption?.execution, execution, 'the adoption is in the result');
+      assert.equal(result.backupsRestored, true);
+      assert.deepEqual(await scheduledBackupOf(service), ORIGINAL_BACKUP);
+      assert.equal(await received('services.patch', service, adoptedAt), 1, 'backups restored exactly once');
+      assert.equal(await received('services.startMigration', service, adoptedAt), 0);
+      const completes = await received('services.completeMigration', service, adoptedAt);
+      assert.equal(completes, 1);
+    });
+  });
+
+  it('adopts an execution started outside with backups on: disables them, and a cancel restores them as they were', async () => {
+    const service = await h.seedService();
+    // As gcloud would: the API called directly, the service's backups left on.
+    const started = await startMigration(h.emulator, service);
+    assert.equal(started.status, 200, started.text);
+    await waitForState(h.emulator, service, 'MIGRATING');
+    await h.withWorker(async (taskQueue) => {
+      const handle = await startAdopting(service, taskQueue, {});
+      const adopted = await h.waitForStage(service, 'REPLICATION');
+      assert.equal(adopted.adoption?.backups, 'disabled-at-adoption');
+      assert.deepEqual(
+        adopted.stageHistory.map((s) => s.stage),
+        ['PRECHECK', 'DISABLING_BACKUPS', 'REPLICATION'],
+      );
+      assert.equal((await scheduledBackupOf(service))?.enabled, false, 'off while the adopted migration runs');
+      await waitFor('the execution replicating', async () => {
+        const status = await h.status(service);
+        return status.execution?.state === 'RUNNING' && status.execution.phase === 'REPLICATION';
+      });
+      await handle.executeUpdate(requestCancelUpdate, { args: [{ by: 'carol' }] });
+      const result = await handle.result();
+      assert.equal(result.outcome, 'CANCELLED');
+      assert.equal(result.execution?.state, 'CANCELLED');
+      assert.equal(result.backupsRestored, true);
+      assert.deepEqual(await scheduledBackupOf(service), ORIGINAL_BACKUP);
+    });
+  });
+
+  it('is refused with AdoptionRefused, changing nothing, when no execution is active', async () => {
+    const service = await h.seedService();
+    const since = Date.now();
+    await h.withWorker(async (taskQueue) => {
+      const handle = await startAdopting(service, taskQueue, { restoreBackups: true });
+      const failure = await workflowFailure(handle.result());
+      assert.equal(failure.type, FailureType.AdoptionRefused);
+      assert.match(failure.message, /no migration execution is active/);
+    });
+    for (const method of ['services.patch', 'services.startMigration', 'services.cancelMigration']) {
+      assert.equal(await received(method, service, since), 0, `no ${method}`);
+    }
+    assert.deepEqual(await scheduledBackupOf(service), ORIGINAL_BACKUP);
+  });
+});
