@@ -101,3 +101,28 @@ export function adoptedBackupsLine(backups: AdoptedBackups, restore?: SavedSched
       return 'scheduled backups were already off: they stay off at the end (adopt with restoreBackups to turn them on)';
   }
 }
+
+/** The fields that say which source a Cloud SQL migration reads (passwords never come back from the API). */
+const SOURCE_FIELDS = {
+  cloudSqlConnectionConfig: ['instanceConnectionName', 'ipAddress', 'port', 'hiveDatabaseName', 'username'],
+  cdcConfig: ['username'],
+} as const;
+
+type ConfigSections = Partial<Record<keyof typeof SOURCE_FIELDS, Record<string, unknown> | undefined>>;
+
+/**
+ * Where the request's config names another source than the adopted execution reads: the gate, the health watch
+ * and the verification would check the wrong database. A field the API does not report is not compared.
+ */
+export function sourceMismatches(requested: ConfigSections, running: ConfigSections): string[] {
+  const mismatches: string[] = [];
+  for (const [section, fields] of Object.entries(SOURCE_FIELDS) as [keyof typeof SOURCE_FIELDS, readonly string[]][]) {
+    for (const field of fields) {
+      const there = running[section]?.[field];
+      const here = requested[section]?.[field];
+      if (there === undefined || there === null || String(there) === String(here)) continue;
+      mismatches.push(`${section}.${field} is ${String(there)} in the execution, ${String(here)} in the config`);
+    }
+  }
+  return mismatches;
+}

@@ -52,7 +52,17 @@ async function adoptable(run: MigrationRun, adopt: Adopt, rounds: number): Promi
   const snapshot = await read(run, rounds, () => run.acts.api.pollMigration({ service, execution: target.execution }));
   if ('failed' in snapshot) return { refusal: `${target.execution} could not be read: ${snapshot.failed}` };
   const refusal = snapshotRefusal(target.execution, snapshot);
-  return refusal ? { refusal } : { facts, snapshot, execution: target.execution, backups };
+  if (refusal) return { refusal };
+  // The source checks, the gate and the verification read the source the config names: it must be this one's.
+  const { migrationExecution } = run.request;
+  const mismatches = await read(run, rounds, () =>
+    run.acts.precheck.checkAdoptedSource({ execution: target.execution, migrationExecution }),
+  );
+  if ('failed' in mismatches) return { refusal: `${target.execution} could not be read: ${mismatches.failed}` };
+  if (mismatches.length > 0) {
+    return { refusal: `the config names another source than ${target.execution}: ${mismatches.join('; ')}` };
+  }
+  return { facts, snapshot, execution: target.execution, backups };
 }
 
 /** Adopts the running execution (recorded in state, told), or ends the run ADOPTION_REFUSED. */

@@ -10,7 +10,7 @@ import type { managedMigration } from '../../src/workflows/managed-migration';
 import { requestCancelUpdate } from '../../src/workflows/messages';
 import { admin, startMigration, waitForState } from '../helpers/emulator';
 import { workflowFailure } from '../helpers/failures';
-import { FAST_OPTIONS, ORIGINAL_BACKUP, migrationExecutionRequest, waitFor } from '../helpers/migration';
+import { FAST_OPTIONS, ORIGINAL_BACKUP, SECRET_ENV, migrationExecutionRequest, waitFor } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -26,11 +26,12 @@ after(async () => {
 /** The source checks the gate cannot run here (no source is reachable), accepted by name. */
 const SKIPPED_SOURCE_CHECKS = ['workloads.moved', 'hive.schemaUnchanged', 'hive.reachable'];
 
-function startAdopting(service: string, taskQueue: string, adopt: Partial<Adopt>) {
+function startAdopting(service: string, taskQueue: string, adopt: Partial<Adopt>, request = {}) {
+  const migrationExecution = migrationExecutionRequest();
   return h.env.client.workflow.start<typeof managedMigration>(WORKFLOW_TYPE, {
     taskQueue,
     workflowId: workflowIdFor(service),
-    args: [{ request: { service, migrationExecution: migrationExecutionRequest(), adopt, options: FAST_OPTIONS } }],
+    args: [{ request: { service, migrationExecution, adopt, options: FAST_OPTIONS, ...request } }],
     workflowIdConflictPolicy: 'FAIL',
   });
 }
@@ -42,6 +43,17 @@ async function received(method: string, service: string, since: number): Promise
     `requests?since=${since}&method=${method}&resourcePrefix=${service}`,
   );
   return requests.length;
+}
+
+/** migrationExecutionRequest() as gcloud sends it: the passwords themselves. */
+function plaintextConfig() {
+  const config = migrationExecutionRequest().cloudSqlMigrationConfig!;
+  return {
+    cloudSqlMigrationConfig: {
+      cloudSqlConnectionConfig: { ...config.cloudSqlConnectionConfig, password: SECRET_ENV.HIVE_DB_PASSWORD },
+      cdcConfig: { ...config.cdcConfig, password: SECRET_ENV.CDC_PASSWORD },
+    },
+  };
 }
 
 async function scheduledBackupOf(service: string) {
@@ -102,8 +114,8 @@ describe('adopting a running migration execution', () => {
 
   it('adopts an execution started outside with backups on: disables them, and a cancel restores them as they were', async () => {
     const service = await h.seedService();
-    // As gcloud would: the API called directly, the service's backups left on.
-    const started = await startMigration(h.emulator, service);
+    // As gcloud would: the API called directly (plaintext passwords), the service's backups left on.
+    const started = await startMigration(h.emulator, service, { migrationExecution: plaintextConfig() });
     assert.equal(started.status, 200, started.text);
     await waitForState(h.emulator, service, 'MIGRATING');
     await h.withWorker(async (taskQueue) => {
@@ -128,18 +140,41 @@ describe('adopting a running migration execution', () => {
     });
   });
 
-  it('is refused with AdoptionRefused, changing nothing, when no execution is active', async () => {
-    const service = await h.seedService();
+  /** Starts an adopting run that must be refused; asserts its reason and that nothing was changed. */
+  async function assertRefused(service: string, adopt: Partial<Adopt>, reason: RegExp, request = {}) {
     const since = Date.now();
+    const backupBefore = await scheduledBackupOf(service);
     await h.withWorker(async (taskQueue) => {
-      const handle = await startAdopting(service, taskQueue, { restoreBackups: true });
+      const handle = await startAdopting(service, taskQueue, adopt, request);
       const failure = await workflowFailure(handle.result());
       assert.equal(failure.type, FailureType.AdoptionRefused);
-      assert.match(failure.message, /no migration execution is active/);
+      assert.match(failure.message, reason);
     });
     for (const method of ['services.patch', 'services.startMigration', 'services.cancelMigration']) {
       assert.equal(await received(method, service, since), 0, `no ${method}`);
     }
-    assert.deepEqual(await scheduledBackupOf(service), ORIGINAL_BACKUP);
+    assert.deepEqual(await scheduledBackupOf(service), backupBefore);
+  }
+
+  it('is refused with AdoptionRefused, changing nothing, when no execution is active', async () => {
+    await assertRefused(await h.seedService(), { restoreBackups: true }, /no migration execution is active/);
+  });
+
+  it('is refused when the config names another source, another execution id, or backups it cannot turn on', async () => {
+    const service = await h.seedService({ scheduledBackup: { enabled: false } });
+    const started = await startMigration(h.emulator, service, { migrationExecution: plaintextConfig() });
+    assert.equal(started.status, 200, started.text);
+    await waitForState(h.emulator, service, 'MIGRATING');
+    const elsewhere = migrationExecutionRequest({
+      port: 3307,
+      database: 'hive',
+      hiveUser: 'hive',
+      cdcUser: 'datastream',
+    });
+    await assertRefused(service, {}, /cloudSqlConnectionConfig\.port is 1 in the execution, 3307 in the config/, {
+      migrationExecution: elsewhere,
+    });
+    await assertRefused(service, {}, /not other-id/, { migrationExecutionId: 'other-id' });
+    await assertRefused(service, { restoreBackups: true }, /no cronSchedule and backupLocation of its own/);
   });
 });
