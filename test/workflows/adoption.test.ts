@@ -10,7 +10,13 @@ import type { managedMigration } from '../../src/workflows/managed-migration';
 import { requestCancelUpdate } from '../../src/workflows/messages';
 import { admin, startMigration, waitForState } from '../helpers/emulator';
 import { workflowFailure } from '../helpers/failures';
-import { FAST_OPTIONS, ORIGINAL_BACKUP, SECRET_ENV, migrationExecutionRequest, waitFor } from '../helpers/migration';
+import {
+  FAST_OPTIONS,
+  ORIGINAL_BACKUP,
+  migrationExecutionRequest,
+  plaintextMigrationExecution,
+  waitFor,
+} from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -43,17 +49,6 @@ async function received(method: string, service: string, since: number): Promise
     `requests?since=${since}&method=${method}&resourcePrefix=${service}`,
   );
   return requests.length;
-}
-
-/** migrationExecutionRequest() as gcloud sends it: the passwords themselves. */
-function plaintextConfig() {
-  const config = migrationExecutionRequest().cloudSqlMigrationConfig!;
-  return {
-    cloudSqlMigrationConfig: {
-      cloudSqlConnectionConfig: { ...config.cloudSqlConnectionConfig, password: SECRET_ENV.HIVE_DB_PASSWORD },
-      cdcConfig: { ...config.cdcConfig, password: SECRET_ENV.CDC_PASSWORD },
-    },
-  };
 }
 
 async function scheduledBackupOf(service: string) {
@@ -115,7 +110,7 @@ describe('adopting a running migration execution', () => {
   it('adopts an execution started outside with backups on: disables them, and a cancel restores them as they were', async () => {
     const service = await h.seedService();
     // As gcloud would: the API called directly (plaintext passwords), the service's backups left on.
-    const started = await startMigration(h.emulator, service, { migrationExecution: plaintextConfig() });
+    const started = await startMigration(h.emulator, service, { migrationExecution: plaintextMigrationExecution() });
     assert.equal(started.status, 200, started.text);
     await waitForState(h.emulator, service, 'MIGRATING');
     await h.withWorker(async (taskQueue) => {
@@ -162,7 +157,7 @@ describe('adopting a running migration execution', () => {
 
   it('is refused when the config names another source, another execution id, or backups it cannot turn on', async () => {
     const service = await h.seedService({ scheduledBackup: { enabled: false } });
-    const started = await startMigration(h.emulator, service, { migrationExecution: plaintextConfig() });
+    const started = await startMigration(h.emulator, service, { migrationExecution: plaintextMigrationExecution() });
     assert.equal(started.status, 200, started.text);
     await waitForState(h.emulator, service, 'MIGRATING');
     const elsewhere = migrationExecutionRequest({
