@@ -4,19 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FailureType } from '../../src/migration/failure-types';
-import { WORKFLOW_TYPE, workflowIdFor } from '../../src/migration/names';
 import type { Adopt } from '../../src/schemas';
-import type { managedMigration } from '../../src/workflows/managed-migration';
 import { requestCancelUpdate } from '../../src/workflows/messages';
 import { admin, startMigration, waitForState } from '../helpers/emulator';
 import { workflowFailure } from '../helpers/failures';
-import {
-  FAST_OPTIONS,
-  ORIGINAL_BACKUP,
-  migrationExecutionRequest,
-  plaintextMigrationExecution,
-  waitFor,
-} from '../helpers/migration';
+import { ORIGINAL_BACKUP, migrationExecutionRequest, plaintextMigrationExecution, waitFor } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -31,16 +23,6 @@ after(async () => {
 
 /** The source checks the gate cannot run here (no source is reachable), accepted by name. */
 const SKIPPED_SOURCE_CHECKS = ['workloads.moved', 'hive.schemaUnchanged', 'hive.reachable'];
-
-function startAdopting(service: string, taskQueue: string, adopt: Partial<Adopt>, request = {}) {
-  const migrationExecution = migrationExecutionRequest();
-  return h.env.client.workflow.start<typeof managedMigration>(WORKFLOW_TYPE, {
-    taskQueue,
-    workflowId: workflowIdFor(service),
-    args: [{ request: { service, migrationExecution, adopt, options: FAST_OPTIONS, ...request } }],
-    workflowIdConflictPolicy: 'FAIL',
-  });
-}
 
 /** Calls of `method` on `service` (or its executions) the emulator received since `since` (epoch ms). */
 async function received(method: string, service: string, since: number): Promise<number> {
@@ -70,7 +52,7 @@ describe('adopting a running migration execution', () => {
       assert.equal(left?.cronSchedule, ORIGINAL_BACKUP.cronSchedule, 'disabling kept the schedule');
 
       const adoptedAt = Date.now();
-      const handle = await startAdopting(service, taskQueue, {
+      const handle = await h.adopt(service, taskQueue, {
         restoreBackups: true,
         by: 'bob',
         reason: 'the first run was terminated',
@@ -114,7 +96,7 @@ describe('adopting a running migration execution', () => {
     assert.equal(started.status, 200, started.text);
     await waitForState(h.emulator, service, 'MIGRATING');
     await h.withWorker(async (taskQueue) => {
-      const handle = await startAdopting(service, taskQueue, {});
+      const handle = await h.adopt(service, taskQueue, {});
       const adopted = await h.waitForStage(service, 'REPLICATION');
       assert.equal(adopted.adoption?.backups, 'disabled-at-adoption');
       assert.deepEqual(
@@ -140,7 +122,7 @@ describe('adopting a running migration execution', () => {
     const since = Date.now();
     const backupBefore = await scheduledBackupOf(service);
     await h.withWorker(async (taskQueue) => {
-      const handle = await startAdopting(service, taskQueue, adopt, request);
+      const handle = await h.adopt(service, taskQueue, adopt, request);
       const failure = await workflowFailure(handle.result());
       assert.equal(failure.type, FailureType.AdoptionRefused);
       assert.match(failure.message, reason);
