@@ -4,11 +4,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FailureType } from '../../src/migration/failure-types';
+import { WORKFLOW_TYPE } from '../../src/migration/names';
 import type { Adopt } from '../../src/schemas';
+import type { managedMigration } from '../../src/workflows/managed-migration';
 import { requestCancelUpdate } from '../../src/workflows/messages';
 import { admin, startMigration, waitForState } from '../helpers/emulator';
 import { workflowFailure } from '../helpers/failures';
-import { ORIGINAL_BACKUP, migrationExecutionRequest, plaintextMigrationExecution, waitFor } from '../helpers/migration';
+import {
+  FAST_OPTIONS,
+  ORIGINAL_BACKUP,
+  migrationExecutionRequest,
+  plaintextMigrationExecution,
+  waitFor,
+} from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -153,5 +161,25 @@ describe('adopting a running migration execution', () => {
     });
     await assertRefused(service, {}, /not other-id/, { migrationExecutionId: 'other-id' });
     await assertRefused(service, { restoreBackups: true }, /no cronSchedule and backupLocation of its own/);
+  });
+
+  it('is refused under another workflow id: a second workflow cannot take over the execution a run drives', async () => {
+    const service = await h.seedService();
+    await h.withWorker(async (taskQueue) => {
+      const owner = await h.start(service, taskQueue);
+      await h.waitForStage(service, 'REPLICATION');
+      const request = { service, migrationExecution: migrationExecutionRequest(), adopt: {}, options: FAST_OPTIONS };
+      const intruder = await h.env.client.workflow.start<typeof managedMigration>(WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: `intruder/${service}`,
+        args: [{ request }],
+      });
+      const failure = await workflowFailure(intruder.result());
+      assert.equal(failure.type, FailureType.AdoptionRefused);
+      assert.match(failure.message, /must have the workflow id migration\//);
+      assert.equal((await h.status(service)).stage, 'REPLICATION', 'the owner drives on');
+      await owner.executeUpdate(requestCancelUpdate, { args: [{ by: 'test' }] });
+      assert.equal((await owner.result()).outcome, 'CANCELLED');
+    });
   });
 });
