@@ -1,9 +1,10 @@
 // The managed-migration workflow, read top to bottom as the seed's flow: precheck → disable scheduled backups →
 // start → replicate (wait for the engineer, poll, watch the source) → complete | cancel → restore backups, whatever
-// the ending. The plumbing every stage uses (retried calls, polls, stage changes) is the run context in run.ts; what
-// the migration's kind adds (its source's baseline, health watch, cutover checks, reconciliation) is in
-// kind-steps.ts. Deterministic: all I/O is in activities, time comes from the SDK's Date, request ids from
-// uuid4(), jitter from the SDK's Math.random.
+// the ending. A run started with `adopt` takes over an execution already running instead (adoption.ts): its
+// PRECHECK adopts, and it goes on from DISABLING_BACKUPS or REPLICATION. The plumbing every stage uses (retried
+// calls, polls, stage changes) is the run context in run.ts; what the migration's kind adds (its source's baseline,
+// health watch, cutover checks, reconciliation) is in kind-steps.ts. Deterministic: all I/O is in activities, time
+// comes from the SDK's Date, request ids from uuid4(), jitter from the SDK's Math.random.
 import {
   ApplicationFailure,
   CancellationScope,
@@ -295,14 +296,15 @@ async function untilSettled(run: MigrationRun, expected: 'SUCCEEDED' | 'CANCELLE
 async function onWorkflowCancelled(run: MigrationRun): Promise<void> {
   const { state } = run;
   recordDecision(state, { action: 'cancel', at: now(), via: 'workflow-cancellation', reason: 'workflow cancelled' });
-  // Once adopted, the execution is this run's from the adoption on, as a started one is from the start.
-  const adoptedBeforeReplication = state.adoption !== undefined && state.stage !== 'COMPLETING';
+  // An adopted execution is this run's from the adoption on (in PRECHECK and DISABLING_BACKUPS too), as a started
+  // one is from the start.
+  const adoptedInFlight = state.adoption !== undefined && state.stage !== 'COMPLETING';
   try {
     if (
       state.stage === 'STARTING' ||
       state.stage === 'REPLICATION' ||
       state.stage === 'CANCELLING' ||
-      adoptedBeforeReplication
+      adoptedInFlight
     ) {
       run.enter('CANCELLING');
       await cancel(run);
