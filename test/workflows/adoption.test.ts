@@ -41,6 +41,14 @@ async function received(method: string, service: string, since: number): Promise
   return requests.length;
 }
 
+/** Cancel is sent once the adopted execution, found STARTING maybe, replicates. */
+function untilReplicating(service: string) {
+  return waitFor('the execution replicating', async () => {
+    const status = await h.status(service);
+    return status.execution?.state === 'RUNNING' && status.execution.phase === 'REPLICATION';
+  });
+}
+
 async function scheduledBackupOf(service: string) {
   return (await h.metastore.getService(service)).scheduledBackup;
 }
@@ -112,10 +120,7 @@ describe('adopting a running migration execution', () => {
         ['PRECHECK', 'DISABLING_BACKUPS', 'REPLICATION'],
       );
       assert.equal((await scheduledBackupOf(service))?.enabled, false, 'off while the adopted migration runs');
-      await waitFor('the execution replicating', async () => {
-        const status = await h.status(service);
-        return status.execution?.state === 'RUNNING' && status.execution.phase === 'REPLICATION';
-      });
+      await untilReplicating(service);
       await handle.executeUpdate(requestCancelUpdate, { args: [{ by: 'carol' }] });
       const result = await handle.result();
       assert.equal(result.outcome, 'CANCELLED');
@@ -123,6 +128,27 @@ describe('adopting a running migration execution', () => {
       assert.equal(result.backupsRestored, true);
       assert.deepEqual(await scheduledBackupOf(service), ORIGINAL_BACKUP);
     });
+  });
+
+  it('leaves backups found off as they are without restoreBackups, and says so', async () => {
+    const service = await h.seedService({ scheduledBackup: { ...ORIGINAL_BACKUP, enabled: false } });
+    const started = await startMigration(h.emulator, service, { migrationExecution: plaintextMigrationExecution() });
+    assert.equal(started.status, 200, started.text);
+    await waitForState(h.emulator, service, 'MIGRATING');
+    const since = Date.now();
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.adopt(service, taskQueue, {});
+      const adopted = await h.waitForStage(service, 'REPLICATION');
+      assert.equal(adopted.adoption?.backups, 'left-off');
+      assert.equal(adopted.savedScheduledBackup, undefined, 'nothing to write back');
+      await untilReplicating(service);
+      await handle.executeUpdate(requestCancelUpdate, { args: [{ by: 'carol' }] });
+      const result = await handle.result();
+      assert.equal(result.outcome, 'CANCELLED');
+      assert.equal(result.backupsRestored, false);
+    });
+    assert.equal(await received('services.patch', service, since), 0, 'the backup setting was never written');
+    assert.deepEqual(await scheduledBackupOf(service), { ...ORIGINAL_BACKUP, enabled: false });
   });
 
   /** Starts an adopting run that must be refused; asserts its reason and that nothing was changed. */
