@@ -82,6 +82,20 @@ const scenarios: Record<string, Scenario> = {
     await handle.result();
     return [handle];
   },
+  async adopted(h, taskQueue) {
+    // start --adopt --restore-backups after a run terminated mid-REPLICATION: the adoption with its baseline,
+    // REPLICATION and its health watch, a complete through the gate, the backups turned on at the end.
+    const service = await h.seedService();
+    const first = await h.start(service, taskQueue);
+    await h.waitForStage(service, 'REPLICATION');
+    await first.terminate('fixture: the run is replaced by an adopting one');
+    const handle = await h.adopt(service, taskQueue, { restoreBackups: true, by: 'recorder' });
+    await h.waitForStage(service, 'REPLICATION');
+    const override = ['workloads.moved', 'hive.schemaUnchanged', 'hive.reachable'];
+    await handle.signal('complete', { by: 'recorder', override });
+    await handle.result();
+    return [handle];
+  },
   async 'continued-as-new'(h, taskQueue) {
     const service = await h.seedService();
     const first = await h.start(service, taskQueue, { maxQuietSeconds: 0.05, maxHistoryEvents: 60 });

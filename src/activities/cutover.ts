@@ -4,6 +4,7 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { FailureType } from '../migration/failure-types';
 import type { Finding } from '../migration/findings';
+import { type BaselineTakenAt, baselineWhen } from '../migration/source';
 import type { MigrationExecutionRequest } from '../schemas';
 import type { SecretResolver } from '../secrets/resolver';
 import type { RetentionNeed } from '../source/cdc-settings';
@@ -21,8 +22,9 @@ export type SourceBaseline =
       sessions: SourceSessions['sessions'];
       seesAllUsers: boolean;
       recordedAt: string;
+      takenAt?: BaselineTakenAt;
     }
-  | { skipped: string };
+  | { skipped: string; takenAt?: BaselineTakenAt };
 
 export interface SourceCheckArgs {
   migrationExecution: MigrationExecutionRequest;
@@ -139,7 +141,11 @@ function schemaUnchangedFinding(
   if ('unreachable' in sessions)
     return { check: id, level: 'skipped', message: `not checked: ${sessions.unreachable}` };
   if (!baseline || 'skipped' in baseline) {
-    return { check: id, level: 'skipped', message: 'no VERSION was recorded at the start to compare with' };
+    return {
+      check: id,
+      level: 'skipped',
+      message: `no VERSION was recorded ${baselineWhen(baseline)} to compare with`,
+    };
   }
   if (sessions.schemaVersion === baseline.schemaVersion) {
     return { check: id, level: 'ok', message: `the Hive schema is still ${baseline.schemaVersion ?? 'unversioned'}` };
@@ -147,7 +153,7 @@ function schemaUnchangedFinding(
   return {
     check: id,
     level: 'error',
-    message: `the Hive schema VERSION changed from ${baseline.schemaVersion ?? 'none'} to ${sessions.schemaVersion ?? 'none'} since the start (schematool during CDC mis-copies rows)`,
+    message: `the Hive schema VERSION changed from ${baseline.schemaVersion ?? 'none'} to ${sessions.schemaVersion ?? 'none'} ${baseline.takenAt === 'adoption' ? 'since the adoption' : 'since the start'} (schematool during CDC mis-copies rows)`,
   };
 }
 
@@ -164,8 +170,7 @@ function workloadsCheck(
       return {
         check: 'workloads.moved',
         level: 'skipped',
-        message:
-          'no client hosts were recorded at the start and no dpmsClientCidrs are set, so old clients cannot be told from DPMS',
+        message: `no client hosts were recorded ${baselineWhen(args.baseline)} and no dpmsClientCidrs are set, so old clients cannot be told from DPMS`,
       };
     }
   }

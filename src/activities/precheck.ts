@@ -7,6 +7,7 @@ import { resolveMigrationExecution } from '../secrets/resolver';
 import { SCHEDULED_BACKUP_PATHS } from '../migration/service';
 import type { SavedScheduledBackup, ServiceFacts } from '../migration/service';
 import { isActiveExecution } from '../migration/snapshot';
+import { sourceMismatches } from '../migration/adoption';
 
 export interface PrecheckDeps {
   metastore: MetastoreClient;
@@ -33,6 +34,21 @@ export function createPrecheckActivities({ metastore, secrets }: PrecheckDeps) {
         },
         activeExecutions: executions.filter((e) => isActiveExecution(e.state)).map((e) => e.name),
       };
+    },
+
+    /**
+     * Adoption: where the request's config names another source than the execution reads (empty: the same, or
+     * the API does not say). Reads the execution; compares names, addresses and users, never passwords.
+     */
+    async checkAdoptedSource({
+      execution,
+      migrationExecution,
+    }: {
+      execution: string;
+      migrationExecution: MigrationExecutionRequest;
+    }): Promise<string[]> {
+      const running = await metastore.getMigrationExecution(execution);
+      return sourceMismatches(migrationExecution.cloudSqlMigrationConfig ?? {}, running.cloudSqlMigrationConfig ?? {});
     },
 
     /** Proves the worker can resolve both passwords before anything is changed; returns nothing secret. */

@@ -12,6 +12,14 @@ commands:
             [--notify [chat:]URL|env:NAME|worker]…
                                              plan, then start the migration workflow; refused if a check
                                              fails, unless that check is overridden by name
+  start     --adopt --config FILE [--migration-id ID] [--restore-backups] [--reason TEXT] [--by NAME] […]
+                                             take over the migration execution already running on the
+                                             service (an earlier run, gcloud, the console) instead of starting
+                                             one: refused (AdoptionRefused) unless one is active; then as any
+                                             run: REPLICATION, complete/cancel, health, verification, backups.
+                                             Backups found on are turned off and restored at the end; found
+                                             off, they stay off unless --restore-backups (then the service's
+                                             own schedule is turned on at the end)
   status    [--all]                          the workflow's stage, execution state/phase, backups, requests;
                                              --all (no --service): every running migration in one table
   watch     [--interval S]                   live view: stage timeline, execution, polls, last error, decisions;
@@ -56,6 +64,8 @@ export function parse(argv: string[]): { command: string; options: Options } {
       override: { type: 'string', multiple: true },
       notify: { type: 'string', multiple: true },
       'skip-plan': { type: 'boolean', default: false },
+      adopt: { type: 'boolean', default: false },
+      'restore-backups': { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       migration: { type: 'string' },
       'poll-interval': { type: 'string' },

@@ -74,8 +74,10 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     const client = await temporalClient(config);
     const workflowId = workflowIdFor(options.service);
     await refuseIfRunning(client, workflowId);
-    // The same prechecks the workflow runs, first, so a blocked start is refused before a workflow exists.
-    if (!options.values['skip-plan']) {
+    // The same prechecks the workflow runs, first, so a blocked start is refused before a workflow exists. An
+    // adoption has none of the start's prechecks (its "migration in flight" is what it takes over): the workflow
+    // checks what it may adopt and refuses with AdoptionRefused, changing nothing.
+    if (!options.values['skip-plan'] && !request.adopt) {
       const report = await runPlan(config, request);
       if (!report.ok) {
         print(report, formatPlan(report));
@@ -89,9 +91,12 @@ export const commands: Record<string, (config: Config, options: Options, print: 
       args: [{ request }],
       workflowIdConflictPolicy: 'FAIL',
     });
+    const adopting = request.adopt
+      ? '; adopting the running migration execution (status shows it, or AdoptionRefused if there is none)'
+      : '';
     print(
-      { workflowId, runId: handle.firstExecutionRunId },
-      `started ${workflowId} (run ${handle.firstExecutionRunId})`,
+      { workflowId, runId: handle.firstExecutionRunId, adopt: request.adopt !== undefined },
+      `started ${workflowId} (run ${handle.firstExecutionRunId})${adopting}`,
     );
   },
 
@@ -241,6 +246,7 @@ async function buildRequest(options: Options): Promise<MigrationRequest> {
     service: options.service,
     migrationExecution,
     migrationExecutionId: options.values['migration-id'],
+    adopt: adoptOf(options),
     options: {
       pollIntervalSeconds: numberFlag(options, 'poll-interval'),
       operationPollSeconds: numberFlag(options, 'operation-poll'),
@@ -250,6 +256,19 @@ async function buildRequest(options: Options): Promise<MigrationRequest> {
   });
   if (!request.success) throw new UsageError(formatIssues(request.error));
   return request.data;
+}
+
+/** `start --adopt [--restore-backups] [--reason TEXT] [--by NAME]`: who adopts (the OS user by default) and why. */
+function adoptOf(options: Options) {
+  if (options.values.adopt !== true) {
+    if (options.values['restore-backups'] === true) throw new UsageError('--restore-backups: only with --adopt');
+    return undefined;
+  }
+  return {
+    restoreBackups: options.values['restore-backups'] === true,
+    by: typeof options.values.by === 'string' ? options.values.by : userInfo().username,
+    ...(typeof options.values.reason === 'string' && { reason: options.values.reason }),
+  };
 }
 
 /** Says "already running" precisely, before a plan would report the same as a migration in flight. */

@@ -2,6 +2,7 @@
 // refused with their reasons (CutoverBlocked); `complete --dry-run` shows the checks without deciding anything.
 import { verdictLine, type CutoverReport } from '../migration/report';
 import type { MigrationStatus } from '../migration/state';
+import { baselineWhen } from '../migration/source';
 import { findingLines } from './findings';
 
 export function formatCutover(report: CutoverReport): string {
@@ -30,8 +31,8 @@ export function formatSourceHealth(s: MigrationStatus): string[] {
   if (baseline) {
     lines.push(
       'skipped' in baseline
-        ? `baseline   not recorded: ${baseline.skipped}`
-        : `baseline   schema ${baseline.schemaVersion ?? 'unversioned'}; clients at the start: ${baseline.hosts.join(', ') || 'none'}`,
+        ? `baseline   not recorded ${baselineWhen(baseline)}: ${baseline.skipped}`
+        : `baseline   schema ${baseline.schemaVersion ?? 'unversioned'}; clients ${baselineWhen(baseline)}: ${baseline.hosts.join(', ') || 'none'}`,
     );
   }
   const checks = s.cutoverChecks;

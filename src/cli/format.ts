@@ -8,6 +8,7 @@ import { EXECUTION_STATES, PHASES, SERVICE_STATES } from '../schemas';
 import type { MigrationExecution } from '../schemas';
 import type { ExecutionSnapshot } from '../migration/snapshot';
 import type { MigrationStatus } from '../migration/state';
+import { adoptedBackupsLine } from '../migration/adoption';
 
 /** An execution as `list`/`describe` read it (with its migration config) or as the workflow records it. */
 export type ExecutionView = ExecutionSnapshot & Partial<Pick<MigrationExecution, MigrationConfigMember>>;
@@ -56,6 +57,14 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): str
   lines.push(`started    ${s.startedAt}   last poll ${s.lastPollTime ?? 'never'}`);
   if (s.unknownValues?.length) {
     lines.push(`newer API  ${s.unknownValues.join(', ')}: not acted on (no cutover or cancel) until known again`);
+  }
+  const adoption = s.adoption;
+  if (adoption) {
+    const who = adoption.by ? ` by ${adoption.by}` : '';
+    const why = adoption.reason ? ` — "${adoption.reason}"` : '';
+    const found = `${adoption.found.state ?? '?'}/${adoption.found.phase ?? '?'}`;
+    lines.push(`adopted    ${adoption.execution} (${found}) at ${adoption.at}${who}${why}`);
+    lines.push(`           ${adoptedBackupsLine(adoption.backups, s.savedScheduledBackup)}`);
   }
   const backup = s.savedScheduledBackup;
   if (backup) {

@@ -52,6 +52,9 @@ export const FailureType = {
   MigrationFailed: 'MigrationFailed',
   /** The service disappeared while the migration was open. */
   ServiceGone: 'ServiceGone',
+  /** A run asked to adopt found no migration execution it may take over (none active, not the named one, the
+   * service not MIGRATING, or restoreBackups impossible); nothing was changed. */
+  AdoptionRefused: 'AdoptionRefused',
   /** Scheduled backups could not be put back as they were; the message says what to restore by hand. */
   BackupRestoreFailed: 'BackupRestoreFailed',
   // -- an update refused (the update fails; the run goes on) --

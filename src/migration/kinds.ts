@@ -56,7 +56,9 @@ export function serviceProblems(facts: ServiceFacts, kind: MigrationKind = CLOUD
     );
   }
   if (facts.activeExecutions.length > 0) {
-    problems.push(`a migration is already in flight: ${facts.activeExecutions.join(', ')}`);
+    problems.push(
+      `a migration is already in flight: ${facts.activeExecutions.join(', ')} (start --adopt takes it over)`,
+    );
   }
   return problems;
 }

@@ -12,7 +12,8 @@ export type NotificationKind =
   | 'source_health'
   | 'cutover_blocked'
   | 'decision_refused'
-  | 'backups_left_off';
+  | 'backups_left_off'
+  | 'adopted';
 
 /** What a receiver gets (as JSON, or as a chat line). Names and states only: never a secret or a reference. */
 export interface NotificationEvent {

@@ -19,8 +19,20 @@ export type SourceBaseline =
       sessions: SourceSession[];
       seesAllUsers: boolean;
       recordedAt: string;
+      takenAt?: BaselineTakenAt;
     }
-  | { skipped: string };
+  | { skipped: string; takenAt?: BaselineTakenAt };
+
+/**
+ * `adoption`: recorded when this run adopted an execution already running, not before its start: clients that
+ * connected between the start and the adoption (DPMS's or old ones) cannot be told apart. Absent: before the start.
+ */
+export type BaselineTakenAt = 'adoption';
+
+/** "at the start" or "at adoption": when the baseline was taken, for messages. */
+export function baselineWhen(baseline: { takenAt?: BaselineTakenAt } | undefined): string {
+  return baseline?.takenAt === 'adoption' ? 'at adoption' : 'at the start';
+}
 
 export type SourceHealthStatus = 'OK' | 'WARN' | 'ERROR';
 

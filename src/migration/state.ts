@@ -1,6 +1,7 @@
 // The migration's state and its transitions: the stage, the engineer's decisions with their audit trail, the
 // outcome. Plain JSON only: this state is the status query's answer and the continue-as-new payload, so it holds
 // ISO time strings and arrays, never secrets.
+import type { Adoption } from './adoption';
 import type { CutoverReport, PlanReport } from './report';
 import type { SavedScheduledBackup } from './service';
 import type { ExecutionSnapshot, MigrationSnapshot } from './snapshot';
@@ -32,7 +33,14 @@ export const STAGES = [
 ] as const satisfies readonly Stage[];
 
 /** How the migration ended. SUCCEEDED and CANCELLED end the workflow normally; the others fail it. */
-export type Outcome = 'SUCCEEDED' | 'CANCELLED' | 'FAILED' | 'SERVICE_GONE' | 'PRECHECK_FAILED';
+export type Outcome =
+  | 'SUCCEEDED'
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'SERVICE_GONE'
+  | 'PRECHECK_FAILED'
+  /** A run asked to adopt found nothing it may take over; nothing was changed. */
+  | 'ADOPTION_REFUSED';
 
 export type Action = 'complete' | 'cancel';
 
@@ -81,6 +89,8 @@ export interface MigrationState {
   savedScheduledBackup?: SavedScheduledBackup;
   /** The precheck report the start was decided on. */
   plan?: PlanReport;
+  /** Set when this run took over an execution already running instead of starting one (the audit record). */
+  adoption?: Adoption;
   backupsDisabled: boolean;
   backupsRestored: boolean;
   /** The engineer's accepted decision; later requests are kept in `requests` with a note. */
@@ -108,7 +118,7 @@ export interface MigrationState {
   verification?: Verification;
   /** The service's Hive version (hiveMetastoreConfig.version) from the precheck: the schema is judged by it. */
   hiveVersion?: string;
-  /** The source right before startMigration: Hive schema VERSION and the client hosts holding sessions. */
+  /** The source right before startMigration (or when adopting: `takenAt`): Hive schema VERSION and client hosts. */
   sourceBaseline?: SourceBaseline;
   /** Since when the execution awaits user action (its CDC stream stopped); cleared when it runs again. */
   awaitingSince?: string;
@@ -133,6 +143,8 @@ export interface MigrationResult {
   backupsRestored: boolean;
   /** The audit trail: every complete/cancel request, who, when, why, and whether it was accepted. */
   requests: DecisionRecord[];
+  /** When the run adopted a running execution: which, who, when, and what became of the backups. */
+  adoption?: Adoption;
   /** After a cutover: whether DPMS serves what the source held (a mismatch keeps the outcome SUCCEEDED). */
   verification?: Verification;
 }

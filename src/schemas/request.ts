@@ -118,12 +118,31 @@ export const MigrationOptionsSchema = strictObject('the orchestration options', 
 });
 export type MigrationOptions = z.infer<typeof MigrationOptionsSchema>;
 
+/** Who asked, and why: kept in the audit trail (bounded like a decision's). */
+const ByField = z.string({ error: expected('a string of at most 200 characters (who asked)') }).max(200);
+const ReasonField = z.string({ error: expected('a string of at most 2000 characters (why)') }).max(2000);
+
+/**
+ * Take over the service's migration execution that is already running (started by an earlier run, gcloud or the
+ * console) instead of starting one. `restoreBackups`: if scheduled backups are already off when adopting, turn
+ * them back on at the end with the service's own schedule (nothing trustworthy says they were ever on, so only when
+ * the engineer says so); if they are on, they are turned off and restored as in any run, and this is not needed.
+ */
+export const AdoptSchema = strictObject('an object { restoreBackups?, by?, reason? }', {
+  restoreBackups: z.boolean({ error: expected('true or false') }).default(false),
+  by: ByField.optional(),
+  reason: ReasonField.optional(),
+});
+export type Adopt = z.infer<typeof AdoptSchema>;
+
 export const MigrationRequestSchema = strictObject(
-  'a migration request: service, migrationExecution, optional migrationExecutionId and options',
+  'a migration request: service, migrationExecution, optional migrationExecutionId, adopt and options',
   {
     service: ServiceNameSchema,
     migrationExecution: MigrationExecutionRequestSchema,
+    /** With `adopt`: the execution to take over must have this id (else any one active execution is taken). */
     migrationExecutionId: MigrationExecutionIdSchema.optional(),
+    adopt: AdoptSchema.optional(),
     options: MigrationOptionsSchema.default(MigrationOptionsSchema.parse({})),
   },
   {
@@ -137,14 +156,8 @@ export type MigrationRequestInput = z.input<typeof MigrationRequestSchema>;
 /** A signal's or update's optional argument: who asked and why (and, for complete, cutover checks overridden). */
 export const DecisionArgsSchema = strictObject('an object { by?, reason?, override? }', {
   override: z.array(CheckIdSchema).max(50, 'at most 50 overrides').optional(),
-  by: z
-    .string({ error: expected('a string of at most 200 characters (who asked)') })
-    .max(200)
-    .optional(),
-  reason: z
-    .string({ error: expected('a string of at most 2000 characters (why)') })
-    .max(2000)
-    .optional(),
+  by: ByField.optional(),
+  reason: ReasonField.optional(),
 });
 export type DecisionArgs = z.infer<typeof DecisionArgsSchema>;
 

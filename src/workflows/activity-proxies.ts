@@ -42,7 +42,9 @@ export function activityProxies(options: MigrationOptions) {
       >
     >({ startToCloseTimeout: apiTimeout, retry: QUICK_RETRY }),
     /** The prechecks: reads only. */
-    precheck: proxyActivities<Profile<'checkService' | 'checkPermissions' | 'checkSecrets' | 'checkSource'>>({
+    precheck: proxyActivities<
+      Profile<'checkService' | 'checkPermissions' | 'checkSecrets' | 'checkSource' | 'checkAdoptedSource'>
+    >({
       startToCloseTimeout: apiTimeout,
       retry: QUICK_RETRY,
     }),

@@ -8,7 +8,7 @@ import { ActivityFailure, log, workflowInfo } from '@temporalio/workflow';
 import type { Finding } from '../migration/findings';
 import type { MigrationKind } from '../migration/kinds';
 import type { ServiceFacts } from '../migration/service';
-import type { SourceBaseline } from '../migration/source';
+import type { BaselineTakenAt, SourceBaseline } from '../migration/source';
 import type { Verification } from '../migration/verification';
 import { verificationLine } from '../migration/verification';
 import { configWarnings } from '../plan/config-warnings';
@@ -42,6 +42,8 @@ export interface KindSteps {
   prechecks: KindPrechecks;
   /** Right before startMigration (once: a retried start keeps the first). */
   beforeStart(run: MigrationRun): Promise<void>;
+  /** When adopting an execution already running, in place of beforeStart (once). */
+  atAdoption(run: MigrationRun): Promise<void>;
   /** A watch started when REPLICATION begins and stopped when it ends, if the kind has one. */
   replicationWatch(run: MigrationRun): SourceHealthWatch | undefined;
   /** The kind's cutover checks, beside the migration's own. */
@@ -73,16 +75,13 @@ const cloudSqlSteps: KindSteps = {
   },
 
   /** What the source looks like before DPMS connects: the gate tells old clients from DPMS by it. */
-  async beforeStart(run) {
-    if (run.state.sourceBaseline) return;
-    const { migrationExecution } = run.request;
-    run.state.sourceBaseline = await run.acts.sourceChecks
-      .readSourceBaseline({ migrationExecution })
-      .catch((err: unknown): SourceBaseline => {
-        rethrowBug(err);
-        return { skipped: failureLine(err) };
-      });
-  },
+  beforeStart: (run) => recordBaseline(run),
+
+  /**
+   * The same read when adopting, marked as taken then: DPMS has been connected for a while, so a client already
+   * on the source cannot be told from an old one, and the VERSION is compared from now, not from the start.
+   */
+  atAdoption: (run) => recordBaseline(run, 'adoption'),
 
   replicationWatch(run) {
     return new SourceHealthWatch(run.acts, run.request, run.state, (changes) => {
@@ -154,6 +153,18 @@ const cloudSqlSteps: KindSteps = {
     run.notifier.emit('verification', verificationLine(verification));
   },
 };
+
+async function recordBaseline(run: MigrationRun, takenAt?: BaselineTakenAt): Promise<void> {
+  if (run.state.sourceBaseline) return;
+  const { migrationExecution } = run.request;
+  const baseline = await run.acts.sourceChecks
+    .readSourceBaseline({ migrationExecution })
+    .catch((err: unknown): SourceBaseline => {
+      rethrowBug(err);
+      return { skipped: failureLine(err) };
+    });
+  run.state.sourceBaseline = takenAt ? { ...baseline, takenAt } : baseline;
+}
 
 /** The steps of `kind` (today one kind: Cloud SQL → DPMS). */
 export function kindSteps(kind: MigrationKind): KindSteps {

@@ -1,9 +1,10 @@
 // The managed-migration workflow, read top to bottom as the seed's flow: precheck → disable scheduled backups →
 // start → replicate (wait for the engineer, poll, watch the source) → complete | cancel → restore backups, whatever
-// the ending. The plumbing every stage uses (retried calls, polls, stage changes) is the run context in run.ts; what
-// the migration's kind adds (its source's baseline, health watch, cutover checks, reconciliation) is in
-// kind-steps.ts. Deterministic: all I/O is in activities, time comes from the SDK's Date, request ids from
-// uuid4(), jitter from the SDK's Math.random.
+// the ending. A run started with `adopt` takes over an execution already running instead (adoption.ts): its
+// PRECHECK adopts, and it goes on from DISABLING_BACKUPS or REPLICATION. The plumbing every stage uses (retried
+// calls, polls, stage changes) is the run context in run.ts; what the migration's kind adds (its source's baseline,
+// health watch, cutover checks, reconciliation) is in kind-steps.ts. Deterministic: all I/O is in activities, time
+// comes from the SDK's Date, request ids from uuid4(), jitter from the SDK's Math.random.
 import {
   ApplicationFailure,
   CancellationScope,
@@ -26,6 +27,7 @@ import {
 } from '../migration/snapshot';
 import { carriedState, initialState, recordDecision } from '../migration/state';
 import type { MigrationResult, Outcome, Stage } from '../migration/state';
+import { adoptExecution } from './adoption';
 import { gatePasses, runCutoverChecks } from './cutover-gate';
 import { ending, failureType, mayEndRun, rethrowBug } from './failures';
 import { installHandlers } from './handlers';
@@ -48,6 +50,7 @@ const FAILURE_TYPE_OF: Record<Exclude<Outcome, 'SUCCEEDED' | 'CANCELLED'>, Failu
   FAILED: FailureType.MigrationFailed,
   SERVICE_GONE: FailureType.ServiceGone,
   PRECHECK_FAILED: FailureType.PrecheckFailed,
+  ADOPTION_REFUSED: FailureType.AdoptionRefused,
 };
 
 export async function managedMigration(args: ManagedMigrationArgs): Promise<MigrationResult> {
@@ -101,6 +104,7 @@ async function execute(run: MigrationRun): Promise<MigrationResult> {
     backupsRestored: state.backupsRestored,
     requests: state.requests,
     ...(state.verification && { verification: state.verification }),
+    ...(state.adoption && { adoption: state.adoption }),
   };
 }
 
@@ -136,6 +140,8 @@ async function runStages(run: MigrationRun): Promise<void> {
 // ---- PRECHECK ---------------------------------------------------------------------------------------------
 
 async function precheck(run: MigrationRun): Promise<void> {
+  // Taking over a running execution replaces the start's prechecks (and the start): see adoption.ts.
+  if (run.request.adopt) return adoptExecution(run, run.request.adopt, PRECHECK_ROUNDS);
   const facts = patched(PATCHES.fullPrechecks.id)
     ? await fullPrechecks(run)
     : await legacyServicePrecheck(run, PRECHECK_ROUNDS);
@@ -166,7 +172,8 @@ async function disableBackups(run: MigrationRun): Promise<void> {
     run.retrying(() => run.acts.api.disableScheduledBackups(args)),
   );
   await run.awaitOperation(operation);
-  run.enter('STARTING');
+  // An adopted execution runs already: nothing to start.
+  run.enter(run.state.adoption ? 'REPLICATION' : 'STARTING');
 }
 
 // ---- STARTING ---------------------------------------------------------------------------------------------
@@ -289,8 +296,16 @@ async function untilSettled(run: MigrationRun, expected: 'SUCCEEDED' | 'CANCELLE
 async function onWorkflowCancelled(run: MigrationRun): Promise<void> {
   const { state } = run;
   recordDecision(state, { action: 'cancel', at: now(), via: 'workflow-cancellation', reason: 'workflow cancelled' });
+  // An adopted execution is this run's from the adoption on (in PRECHECK and DISABLING_BACKUPS too), as a started
+  // one is from the start.
+  const adoptedInFlight = state.adoption !== undefined && state.stage !== 'COMPLETING';
   try {
-    if (state.stage === 'STARTING' || state.stage === 'REPLICATION' || state.stage === 'CANCELLING') {
+    if (
+      state.stage === 'STARTING' ||
+      state.stage === 'REPLICATION' ||
+      state.stage === 'CANCELLING' ||
+      adoptedInFlight
+    ) {
       run.enter('CANCELLING');
       await cancel(run);
     } else if (state.stage === 'COMPLETING') {
@@ -347,6 +362,12 @@ async function restoreBackups(run: MigrationRun): Promise<void> {
       const message = `scheduled backups were not restored; set them back by hand to ${JSON.stringify(saved)} (${state.outcomeMessage ?? 'no outcome'})`;
       throw ending(FailureType.BackupRestoreFailed, message);
     }
+  }
+  if (state.adoption?.backups === 'left-off') {
+    const message =
+      `scheduled backups were already off when ${state.adoption.execution} was adopted and stay off: nothing ` +
+      'says they were on before it; turn them on by hand if they should be';
+    run.notifier.emit('backups_left_off', message);
   }
   run.enter('DONE');
 }

@@ -37,7 +37,8 @@ export async function validRequest(request: MigrationRequestInput, continued: bo
   throw ending(FailureType.InvalidArgument, `invalid migration request:\n${check.issues}`);
 }
 
-const REQUEST_SHAPE = 'a migration request: service, migrationExecution, optional migrationExecutionId and options';
+const REQUEST_SHAPE =
+  'a migration request: service, migrationExecution, optional migrationExecutionId, adopt and options';
 
 /**
  * The workflow's input must at least be `{ request: {…} }` before anything (handlers included) reads it; the

@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { admin, call, startMigration } from '../helpers/emulator';
-import { SECRET_ENV, snakeCaseConfigYaml, SOURCE_NOT_REACHED_FLAGS, waitFor } from '../helpers/migration';
+import {
+  SECRET_ENV,
+  plaintextMigrationExecution,
+  snakeCaseConfigYaml,
+  SOURCE_NOT_REACHED_FLAGS,
+  waitFor,
+} from '../helpers/migration';
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 import { startDevServer } from '../helpers/temporal';
@@ -168,6 +174,45 @@ describe('CLI end to end', () => {
     assert.equal(cancelled.code, 0, cancelled.stderr);
     const waited = await cli('wait', '--service', service, '--json');
     assert.equal((JSON.parse(waited.stdout) as { outcome: string }).outcome, 'CANCELLED');
+  });
+
+  it('start --adopt takes over an execution started outside, says so in status, and cancels it', async () => {
+    const service = await seedService();
+    const emulator = { url: stack.emulatorUrl };
+    // Started as gcloud would, months ago; the service's scheduled backups left on.
+    const gcloud = await startMigration(emulator, service, { migrationExecution: plaintextMigrationExecution() });
+    assert.equal(gcloud.status, 200, gcloud.text);
+    await startWorker();
+    const config = join(workDir, 'migration.yaml');
+    const misuse = await cli('start', '--service', service, '--config', config, '--restore-backups');
+    assert.equal(misuse.code, 2, 'restore-backups only with --adopt');
+    assert.match(misuse.stderr, /--restore-backups: only with --adopt/);
+
+    const adopt = ['--adopt', '--by', 'dave', '--reason', 'started with gcloud in March'];
+    const started = await cli('start', '--service', service, '--config', config, ...adopt, '--operation-poll', '0.2');
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(started.stdout, /adopting the running migration execution/);
+    const status = await waitFor('adopted and replicating', async () => {
+      const read = await cli('status', '--service', service);
+      return read.code === 0 &&
+        /state RUNNING {2}phase REPLICATION/.test(read.stdout) &&
+        /stage +REPLICATION/.test(read.stdout)
+        ? read.stdout
+        : undefined;
+    });
+    assert.match(
+      status,
+      /^adopted +projects\/.*\/migrationExecutions\/\S+ \(\w+\/\w+\) at \S+ by dave — "started with gcloud in March"$/m,
+    );
+    assert.match(status, /scheduled backups were on: disabled now, restored at the end as they were/);
+
+    const cancelled = await cli('cancel', '--service', service, '--reason', 'test over');
+    assert.equal(cancelled.code, 0, cancelled.stderr);
+    const waited = await cli('wait', '--service', service, '--json');
+    const result = JSON.parse(waited.stdout) as { outcome: string; backupsRestored: boolean; adoption: { by: string } };
+    assert.equal(result.outcome, 'CANCELLED');
+    assert.equal(result.backupsRestored, true);
+    assert.equal(result.adoption.by, 'dave');
   });
 
   it('rejects a config with a plaintext password, naming the field and starting nothing', async () => {

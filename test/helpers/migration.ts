@@ -94,6 +94,17 @@ export function migrationExecutionRequest(source: SourceLocation = UNREACHABLE_S
   };
 }
 
+/** migrationExecutionRequest() as gcloud or the console send it: with the passwords themselves (SECRET_ENV's). */
+export function plaintextMigrationExecution(source: SourceLocation = UNREACHABLE_SOURCE) {
+  const config = migrationExecutionRequest(source).cloudSqlMigrationConfig!;
+  return {
+    cloudSqlMigrationConfig: {
+      cloudSqlConnectionConfig: { ...config.cloudSqlConnectionConfig, password: SECRET_ENV.HIVE_DB_PASSWORD },
+      cdcConfig: { ...config.cdcConfig, password: SECRET_ENV.CDC_PASSWORD },
+    },
+  };
+}
+
 /** Poll intervals small enough that a test finishes in seconds. */
 export const FAST_OPTIONS: Partial<MigrationOptions> = {
   pollIntervalSeconds: 0.2,

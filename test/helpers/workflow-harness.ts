@@ -18,7 +18,7 @@ import type { WorkerSizing } from '../../src/config';
 import type { ApiBudget } from '../../src/metastore/budget';
 import { MetastoreClient } from '../../src/metastore/client';
 import type { PlanReport } from '../../src/migration/report';
-import type { MigrationExecutionRequest, MigrationOptions } from '../../src/schemas';
+import type { Adopt, MigrationExecutionRequest, MigrationOptions, MigrationRequestInput } from '../../src/schemas';
 import { createSecretManagerAccess } from '../../src/secrets/secret-manager';
 import { createSecretResolver } from '../../src/secrets/resolver';
 import type { managedMigration } from '../../src/workflows/managed-migration';
@@ -64,6 +64,13 @@ export interface Harness {
     taskQueue: string,
     options?: Partial<MigrationOptions>,
     migrationExecution?: MigrationExecutionRequest,
+  ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof managedMigration>>;
+  /** Starts a run that adopts the service's running execution (`start --adopt`); `request` overrides fields. */
+  adopt(
+    service: string,
+    taskQueue: string,
+    adopt: Partial<Adopt>,
+    request?: Partial<MigrationRequestInput>,
   ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof managedMigration>>;
   /** Runs planMigration to its report. */
   plan(
@@ -156,6 +163,15 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         taskQueue,
         workflowId: workflowIdFor(service),
         args: [{ request: { service, migrationExecution, options: { ...FAST_OPTIONS, ...options } } }],
+        workflowIdConflictPolicy: 'FAIL',
+      });
+    },
+    adopt(service, taskQueue, adopt, request = {}) {
+      const migrationExecution = migrationExecutionRequest();
+      return client.workflow.start<typeof managedMigration>(WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: workflowIdFor(service),
+        args: [{ request: { service, migrationExecution, adopt, options: FAST_OPTIONS, ...request } }],
         workflowIdConflictPolicy: 'FAIL',
       });
     },

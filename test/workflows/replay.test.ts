@@ -58,6 +58,12 @@ describe('replay of recorded histories', async () => {
       assert.ok(cutover.has(activity), activity);
       assert.ok(!(await activityTypes('v5-happy-path.binpb')).has(activity), activity);
     }
+    // An adoption (start --adopt): no start prechecks and no start; the baseline, the gate and the restore as any run.
+    const adopted = await activityTypes('adopted.binpb');
+    for (const activity of ['checkAdoptedSource', 'readSourceBaseline', 'completeMigration', 'restoreScheduledBackups'])
+      assert.ok(adopted.has(activity), activity);
+    for (const activity of ['startMigration', 'checkPermissions', 'checkSource', 'disableScheduledBackups'])
+      assert.ok(!adopted.has(activity), activity);
   });
 
   it('covers sequential (v3-) and concurrent (current) prechecks', async () => {
@@ -116,7 +122,9 @@ describe('replay of recorded histories', async () => {
   for (const file of files) {
     it(`replays ${file} deterministically`, async () => {
       const history = temporal.api.history.v1.History.decode(await readFile(join(dir, file)));
-      await Worker.runReplayHistory({ workflowBundle }, history, `replay-${file}`);
+      // The run's own workflow id where the history records it: an adopting run checks that it is the service's.
+      const recordedId = history.events[0]?.workflowExecutionStartedEventAttributes?.workflowId;
+      await Worker.runReplayHistory({ workflowBundle }, history, recordedId || `replay-${file}`);
     });
   }
 });
