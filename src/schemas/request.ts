@@ -78,6 +78,8 @@ export const SourceTlsSchema = strictObject('{ caCertificate, serverName? }', {
     .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/, {
       message: 'must be a DNS name the server certificate carries, e.g. 1a2b3c.us-central1.sql.goog',
     })
+    // An IP would not be checked as one (TLS sends no IP as server name): refused rather than half-checked.
+    .refine((name) => !/^[\d.]+$/.test(name), 'must be a DNS name, not an IP address')
     .optional(),
 });
 export type SourceTlsOption = z.infer<typeof SourceTlsSchema>;
