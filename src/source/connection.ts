@@ -142,7 +142,7 @@ export function describeSourceError(err: unknown, options: SourceConnectionOptio
     HANDSHAKE_NO_SSL_SUPPORT: () =>
       `${target} does not offer TLS, which the worker requires: refused before sending the login`,
     HANDSHAKE_SSL_ERROR: () =>
-      `TLS to ${target} failed (${err instanceof Error ? err.message : String(err)}): the server is not the one the configured CA vouches for, or serverName does not match; refused before sending the login`,
+      `TLS to ${target} failed (${err instanceof Error ? err.message : String(err)}); refused before sending the login: the server's certificate must chain to the configured CA (and carry serverName, when given)`,
   };
   const described = code === undefined ? undefined : messages[code]?.();
   const raw = err instanceof Error ? err.message : String(err);

@@ -94,7 +94,7 @@ describe('TLS to the source', () => {
     const result = await checkHiveSchema({ ...source.hive, tls: { mode: 'verify', ca: otherCa.ca } }, '3.1.2');
     assert.equal(result.ok, false);
     assert.equal(result.findings.length, 1, JSON.stringify(result));
-    assert.match(reachable(result).message, /not the one the configured CA vouches for.*\(HANDSHAKE_SSL_ERROR\)/);
+    assert.match(reachable(result).message, /must chain to the configured CA.*\(HANDSHAKE_SSL_ERROR\)/);
     await assert.rejects(
       readSourceInventory({ ...source.cdc, tls: { mode: 'verify', ca: otherCa.ca } }),
       (err: unknown) => err instanceof SourceInventoryError && /HANDSHAKE_SSL_ERROR/.test(err.message),
