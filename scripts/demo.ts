@@ -41,6 +41,19 @@ async function pickPort(preferred: number): Promise<number> {
 const DEMO_KEY_ID = `demo-${new Date().toISOString().slice(0, 10)}`;
 const codecEnv = { METASTORE_MIGRATOR_CODEC_KEYS: `${DEMO_KEY_ID}:${randomBytes(32).toString('base64')}` };
 
+/**
+ * The worker's secrets directory, as an operator would set one up: here the source's server CA, which the request
+ * names by reference (--source-ca) so the worker authenticates the source before sending a password. The demo's
+ * source address is never answered, so examples/demo-server-ca.pem stands in for Cloud SQL's server CA (a real one
+ * comes from `gcloud sql instances describe INSTANCE --format='value(serverCaCert.cert)'`; README, Security model).
+ */
+async function demoSecretsDir(): Promise<{ dir: string; caRef: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'metastore-migrator-demo-secrets-'));
+  const ca = join(dir, 'server-ca.pem');
+  await writeFile(ca, await readFile(join(root, 'examples', 'demo-server-ca.pem'), 'utf8'));
+  return { dir, caRef: `file:${ca}` };
+}
+
 async function startInfrastructure() {
   const [temporalPort, uiPort, emulatorPort, codecPort] = await Promise.all([
     pickPort(7233),
@@ -49,6 +62,7 @@ async function startInfrastructure() {
     pickPort(8888),
   ]);
   const uiUrl = `http://127.0.0.1:${uiPort}`;
+  const secrets = await demoSecretsDir();
   const codecUrl = await startCodecServer(codecPort, uiPort);
   const temporalCli = await ensureTemporalCli({ log: say });
   say(`starting Temporal dev server on 127.0.0.1:${temporalPort} (Web UI port ${uiPort}, decoding via ${codecUrl})`);
@@ -80,12 +94,14 @@ async function startInfrastructure() {
     CDC_PASSWORD: 'demo-cdc-password',
     // …and only those: a worker resolves the references its operator allows, whatever a workflow's input names.
     METASTORE_MIGRATOR_SECRET_ENV: 'HIVE_DB_PASSWORD,CDC_PASSWORD',
+    // The directory file: references may read: the source's server CA (TLS to the source is required).
+    METASTORE_MIGRATOR_SECRET_DIR: secrets.dir,
   };
   say('starting worker');
   const worker = spawnService({ name: 'worker', command: node, args: ts('src/worker.ts'), cwd: root, env });
   started.push(worker);
   await worker.waitForOutput(/worker polling/);
-  return { env, temporalAddress, uiUrl, codecUrl };
+  return { env, temporalAddress, uiUrl, codecUrl, sourceCa: ['--source-ca', secrets.caRef] };
 }
 
 /** The codec server the Web UI calls from the browser, so it allows the UI's origin under both its names. */
@@ -156,7 +172,7 @@ async function demoConfig(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const { env, temporalAddress, uiUrl, codecUrl } = await startInfrastructure();
+  const { env, temporalAddress, uiUrl, codecUrl, sourceCa } = await startInfrastructure();
   const service = ['--service', DEMO_SERVICE_NAME];
   // The demo's own status reads decrypt like the CLI's: same keys, same converter.
   const client = new Client({
@@ -165,13 +181,14 @@ async function main(): Promise<void> {
   });
   try {
     const config = await demoConfig();
-    await cli(env, 'plan', ...service, '--config', config);
+    await cli(env, 'plan', ...service, '--config', config, ...sourceCa);
     await cli(
       env,
       'start',
       ...service,
       '--config',
       config,
+      ...sourceCa,
       '--migration-id',
       'demo-migration',
       '--poll-interval',

@@ -46,6 +46,13 @@ async function main(): Promise<void> {
     authClient: target.authClient,
     timeoutMs: config.metastore.timeoutMs,
   });
+  if (config.sourceTlsPolicy === 'off') {
+    // Loud, once: every source check without a CA will send the password to whatever answers at the address.
+    console.warn(
+      'WARNING: METASTORE_MIGRATOR_SOURCE_TLS=off — source connections without a CA go WITHOUT TLS, to a server ' +
+        'nobody authenticated (lab setups only; the source.reachable findings say so)',
+    );
+  }
   const connection = await NativeConnection.connect(config.temporal.connectionOptions).catch(async (err: unknown) => {
     throw await connectError(config.temporal, err);
   });
@@ -64,6 +71,7 @@ async function main(): Promise<void> {
       metastore: client('control'),
       pollMetastore: client('poll'),
       secrets: createSecretResolver(process.env, secretManager, config.secretPolicy),
+      sourceTlsPolicy: config.sourceTlsPolicy,
       metrics,
       notifyDefaults: config.notifyDefaults,
       inventories: new InventoryStore(config.inventoryDir ?? defaultInventoryDir()),
@@ -95,7 +103,8 @@ async function main(): Promise<void> {
       (config.codec
         ? `payloads encrypted with key ${config.codec.encryptionKeyId}`
         : 'payloads NOT encrypted (set METASTORE_MIGRATOR_CODEC_KEYS)') +
-      `; secret references allowed: ${describePolicy(config.secretPolicy)}`,
+      `; secret references allowed: ${describePolicy(config.secretPolicy)}` +
+      `; TLS to sources: ${config.sourceTlsPolicy === 'off' ? 'OFF unless a request names a CA (lab opt-out)' : 'required'}`,
   );
   try {
     await workers.run();

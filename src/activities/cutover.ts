@@ -5,14 +5,12 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import { FailureType } from '../migration/failure-types';
 import type { Finding } from '../migration/findings';
 import { type BaselineTakenAt, baselineWhen } from '../migration/source';
-import type { MigrationExecutionRequest } from '../schemas';
-import type { SecretResolver } from '../secrets/resolver';
 import type { RetentionNeed } from '../source/cdc-settings';
 import { readSourceSessions, type SourceSessions, workloadsFinding } from '../source/sessions';
 import { heartbeating } from './heartbeating';
 import { sourceFindings } from './plan';
 import { unchanged } from './failures';
-import { type SourceConnections, sourceConnections } from './source-connections';
+import { type SourceArgs, type SourceConnections, type SourceDeps, sourceConnections } from './source-connections';
 
 /** What the workflow keeps of the source at the start. */
 export type SourceBaseline =
@@ -26,8 +24,7 @@ export type SourceBaseline =
     }
   | { skipped: string; takenAt?: BaselineTakenAt };
 
-export interface SourceCheckArgs {
-  migrationExecution: MigrationExecutionRequest;
+export interface SourceCheckArgs extends SourceArgs {
   hiveVersion?: string;
   baseline?: SourceBaseline;
   /** Days of binlog the CDC stream may need (options.binlogRetentionDays). */
@@ -58,16 +55,16 @@ export interface CutoverReadinessArgs extends SourceCheckArgs, WorkloadOptions {
 
 const DAY_SECONDS = 86_400;
 
-export function createCutoverActivities({ secrets }: { secrets: SecretResolver }) {
-  const connections = async (migrationExecution: MigrationExecutionRequest): Promise<SourceConnections> => {
-    const source = await sourceConnections(migrationExecution, secrets);
+export function createCutoverActivities(deps: SourceDeps) {
+  const connections = async (args: SourceArgs): Promise<SourceConnections> => {
+    const source = await sourceConnections(args, deps);
     if (!source)
       throw ApplicationFailure.nonRetryable('the migration has no Cloud SQL source', FailureType.InvalidArgument);
     return source;
   };
   /** The plan's source checks, VERSION against the start's, and the sessions (for the gate). */
   const checkSourceNow = async (args: SourceCheckArgs, now: number) => {
-    const source = await connections(args.migrationExecution);
+    const source = await connections(args);
     const findings = await sourceFindings(source, args.hiveVersion, retentionNeed(args, now));
     // After the checks, not beside them: their own session on the Hive database would be listed as a client.
     const sessions = await readSourceSessions(source.hive);
@@ -75,13 +72,9 @@ export function createCutoverActivities({ secrets }: { secrets: SecretResolver }
   };
   return {
     /** Right before startMigration: VERSION and the hosts with sessions on the Hive database. */
-    async readSourceBaseline({
-      migrationExecution,
-    }: {
-      migrationExecution: MigrationExecutionRequest;
-    }): Promise<SourceBaseline> {
+    async readSourceBaseline(args: SourceArgs): Promise<SourceBaseline> {
       return heartbeating(async () => {
-        const source = await connections(migrationExecution);
+        const source = await connections(args);
         const read = await readSourceSessions(source.hive);
         if ('unreachable' in read) return { skipped: read.unreachable };
         const cdcUser = source.cdc.user;

@@ -3,6 +3,7 @@
 import type { MetastoreClient } from '../metastore/client';
 import type { MigratorMetrics } from '../metrics/migrator-metrics';
 import type { SecretResolver } from '../secrets/resolver';
+import type { SourceTlsPolicy } from '../source';
 import { createMigrationActivities } from './migration';
 import { createNotifyActivities } from './notify';
 import { createPlanActivities } from './plan';
@@ -20,6 +21,8 @@ export interface ActivityDeps {
   /** The waiting migrations' polls, at poll priority in the API budget; default `metastore`. */
   pollMetastore?: MetastoreClient;
   secrets: SecretResolver;
+  /** METASTORE_MIGRATOR_SOURCE_TLS: 'off' is the worker's lab opt-out from TLS to the source; default 'required'. */
+  sourceTlsPolicy?: SourceTlsPolicy;
   /** Per-migration poll times (and, by the clients, API calls); none when metrics are off. */
   metrics?: MigratorMetrics;
   /** The worker's notification targets (METASTORE_MIGRATOR_NOTIFY_URLS): every migration's `worker` target. */

@@ -5,17 +5,16 @@ import { log } from '@temporalio/activity';
 import type { MetastoreClient } from '../metastore/client';
 import type { Finding } from '../migration/findings';
 import { MIGRATION_PERMISSIONS } from '../schemas';
-import type { MigrationExecutionRequest } from '../schemas';
-import type { SecretResolver } from '../secrets/resolver';
 import { checkCdcReadiness, checkHiveSchema } from '../source';
 import type { SourceCheck } from '../source';
-import { type SourceConnections, sourceConnections } from './source-connections';
+import { type SourceArgs, type SourceConnections, type SourceDeps, sourceConnections } from './source-connections';
 import type { RetentionNeed } from '../source/cdc-settings';
 
 /** Connection failures that mean "not reachable from here", as opposed to "reachable but wrong". */
 const UNREACHABLE = /\b(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)\b/;
 
-export function createPlanActivities({ metastore, secrets }: { metastore: MetastoreClient; secrets: SecretResolver }) {
+export function createPlanActivities(deps: { metastore: MetastoreClient } & SourceDeps) {
+  const { metastore } = deps;
   return {
     /** services:testIamPermissions for everything the migration will do; names whatever is missing. */
     async checkPermissions({ service }: { service: string }): Promise<Finding[]> {
@@ -39,14 +38,8 @@ export function createPlanActivities({ metastore, secrets }: { metastore: Metast
      * Connects to the source with both users. A source the worker cannot reach (a private IP seen from
      * elsewhere) is `skipped` with the reason; a reachable one with wrong credentials or settings is an error.
      */
-    async checkSource({
-      migrationExecution,
-      hiveVersion,
-    }: {
-      migrationExecution: MigrationExecutionRequest;
-      hiveVersion?: string;
-    }): Promise<Finding[]> {
-      const source = await sourceConnections(migrationExecution, secrets);
+    async checkSource({ hiveVersion, ...args }: SourceArgs & { hiveVersion?: string }): Promise<Finding[]> {
+      const source = await sourceConnections(args, deps);
       if (!source)
         return [{ check: 'source', level: 'skipped', message: 'no Cloud SQL source in this migration config' }];
       const { host, port, database } = source.hive;

@@ -9,30 +9,27 @@ import { readMetastoreInventory } from '../hive/read-inventory';
 import { type Verification } from '../migration/verification';
 import { reconcile } from '../hive/reconcile';
 import type { MetastoreClient } from '../metastore/client';
-import type { MigrationExecutionRequest } from '../schemas';
-import type { SecretResolver } from '../secrets/resolver';
 import { SourceInventoryError, readSourceInventory } from '../source/inventory';
 import { heartbeating } from './heartbeating';
-import { sourceConnections } from './source-connections';
+import { type SourceArgs, type SourceDeps, sourceConnections } from './source-connections';
 
-export interface VerificationDeps {
+export interface VerificationDeps extends SourceDeps {
   metastore: MetastoreClient;
-  secrets: SecretResolver;
   inventories: InventoryStore;
 }
 
 export type RecordedInventory = InventoryRecord | { skipped: string };
 
-interface VerifyArgs {
+interface VerifyArgs extends SourceArgs {
   service: string;
-  migrationExecution: MigrationExecutionRequest;
   /** The record taken before cutover; without it the source is read as it is now. */
   cutover?: InventoryRecord;
 }
 
-export function createVerificationActivities({ metastore, secrets, inventories }: VerificationDeps) {
-  const sourceNow = async (migrationExecution: MigrationExecutionRequest): Promise<HiveInventory | string> => {
-    const source = await sourceConnections(migrationExecution, secrets);
+export function createVerificationActivities(deps: VerificationDeps) {
+  const { metastore, inventories } = deps;
+  const sourceNow = async (args: SourceArgs): Promise<HiveInventory | string> => {
+    const source = await sourceConnections(args, deps);
     if (!source) return 'the migration has no Cloud SQL source';
     try {
       return await readSourceInventory(source.hive);
@@ -43,12 +40,10 @@ export function createVerificationActivities({ metastore, secrets, inventories }
   };
   return {
     /** One consistent read of the source's inventory, kept under a key of this migration's; idempotent. */
-    async recordSourceInventory(args: {
-      workflowId: string;
-      execution: string;
-      migrationExecution: MigrationExecutionRequest;
-    }): Promise<RecordedInventory> {
-      const inventory = await heartbeating(() => sourceNow(args.migrationExecution));
+    async recordSourceInventory(
+      args: SourceArgs & { workflowId: string; execution: string },
+    ): Promise<RecordedInventory> {
+      const inventory = await heartbeating(() => sourceNow(args));
       if (typeof inventory === 'string') return { skipped: inventory };
       const record = await inventories.save(inventoryKey(args.workflowId, args.execution), inventory);
       log.info('recorded the source inventory before cutover', { ...record.counts, key: record.key });
@@ -84,7 +79,7 @@ export function createVerificationActivities({ metastore, secrets, inventories }
       else source = loaded;
     }
     const sourceFrom = source === undefined ? 'now' : 'cutover';
-    source ??= await sourceNow(args.migrationExecution);
+    source ??= await sourceNow(args);
     if (typeof source === 'string') {
       const why = `the source could not be read: ${source}`;
       return { status: 'skipped', ok: false, checkedAt: checkedAt(), endpoint, note: why };

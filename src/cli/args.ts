@@ -7,9 +7,10 @@ import { HelpRequested, UsageError } from './errors';
 export const USAGE = `usage: metastore-migrator <command> --service projects/P/locations/L/services/S [options] [--json]
 
 commands:
-  plan      --config FILE [--override CHECK]…   run every precheck on the worker and report; changes nothing
+  plan      --config FILE [--override CHECK]… [--source-ca REF [--source-server-name NAME]]
+                                             run every precheck on the worker and report; changes nothing
   start     --config FILE [--migration-id ID] [--override CHECK]… [--poll-interval S] [--operation-poll S]
-            [--notify [chat:]URL|env:NAME|worker]…
+            [--notify [chat:]URL|env:NAME|worker]… [--source-ca REF [--source-server-name NAME]]
                                              plan, then start the migration workflow; refused if a check
                                              fails, unless that check is overridden by name
   start     --adopt --config FILE [--migration-id ID] [--restore-backups] [--reason TEXT] [--by NAME] […]
@@ -33,7 +34,8 @@ commands:
   cancel    [--reason TEXT] [--by NAME]      cancel the migration; refused once cutover is under way
   wait                                       wait for the workflow to end and print its result; exits 3
                                              when the verification after cutover found a mismatch
-  verify    [--config FILE]                  compare DPMS's Hive metastore (Thrift endpoint) with the source's,
+  verify    [--config FILE [--source-ca REF [--source-server-name NAME]]]
+                                             compare DPMS's Hive metastore (Thrift endpoint) with the source's,
                                              on the worker: exit 0 same, 3 mismatch, 1 not compared
   list                                       list the service's migration executions (Metastore API)
   describe  --migration ID                   one migration execution (Metastore API)
@@ -70,6 +72,8 @@ export function parse(argv: string[]): { command: string; options: Options } {
       migration: { type: 'string' },
       'poll-interval': { type: 'string' },
       'operation-poll': { type: 'string' },
+      'source-ca': { type: 'string' },
+      'source-server-name': { type: 'string' },
       reason: { type: 'string' },
       by: { type: 'string' },
       stage: { type: 'string' },
@@ -109,6 +113,19 @@ export function numberFlag(options: Options, name: string): number | undefined {
   if (typeof value !== 'string' || !Number.isFinite(parsed))
     throw new UsageError(`--${name}: must be a number of seconds`);
   return parsed;
+}
+
+/**
+ * options.sourceTls from --source-ca (a secret reference to the source's server CA: the worker resolves it) and
+ * --source-server-name; validated with the rest of the request.
+ */
+export function sourceTlsFlags(options: Options): { caCertificate: string; serverName?: string } | undefined {
+  const ca = options.values['source-ca'];
+  const serverName = options.values['source-server-name'];
+  if (typeof serverName === 'string' && typeof ca !== 'string')
+    throw new UsageError('--source-server-name needs --source-ca');
+  if (typeof ca !== 'string') return undefined;
+  return { caCertificate: ca, ...(typeof serverName === 'string' && { serverName }) };
 }
 
 /** --migration takes the execution id (user-chosen, or the UUID the API generated) or its full name. */

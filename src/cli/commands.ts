@@ -17,7 +17,7 @@ import { loadMigrationConfig } from './migration-config';
 import { formatVerification, runVerify, verificationExitCode } from './verification';
 import { formatCutover } from './cutover';
 import { redact } from '../secrets/redact';
-import { MigrationRequestSchema, formatIssues } from '../schemas';
+import { MigrationRequestSchema, SourceTlsSchema, formatIssues } from '../schemas';
 import type { MigrationRequest } from '../schemas';
 import type { managedMigration } from '../workflows/managed-migration';
 import type { planMigration } from '../workflows/plan-migration';
@@ -32,7 +32,7 @@ import {
 import { FailureType } from '../migration/failure-types';
 import { WORKFLOW_TYPE, workflowIdFor } from '../migration/names';
 
-import { type Options, keyword, migrationName, numberFlag, overridesOf, required } from './args';
+import { type Options, keyword, migrationName, numberFlag, overridesOf, required, sourceTlsFlags } from './args';
 
 /** A start that the plan blocks: exit 1, with the checks to fix or override. */
 class Refused extends Error {
@@ -200,7 +200,9 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     const client = await temporalClient(config);
     const fromConfig =
       typeof options.values.config === 'string' ? await loadMigrationConfig(options.values.config) : undefined;
-    const verification = await runVerify(client, config.temporal.taskQueue, options.service, fromConfig);
+    const flags = SourceTlsSchema.optional().safeParse(sourceTlsFlags(options));
+    if (!flags.success) throw new UsageError(formatIssues(flags.error, 'sourceTls'));
+    const verification = await runVerify(client, config.temporal.taskQueue, options.service, fromConfig, flags.data);
     print(verification, formatVerification(verification));
     return verificationExitCode(verification);
   },
@@ -252,6 +254,7 @@ async function buildRequest(options: Options): Promise<MigrationRequest> {
       operationPollSeconds: numberFlag(options, 'operation-poll'),
       overrides: Array.isArray(overrides) ? overrides : undefined,
       notify: Array.isArray(options.values.notify) ? options.values.notify : undefined,
+      sourceTls: sourceTlsFlags(options),
     },
   });
   if (!request.success) throw new UsageError(formatIssues(request.error));

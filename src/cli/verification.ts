@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Verification } from '../migration/verification';
 import { verificationLine } from '../migration/verification';
-import type { MigrationExecutionRequest } from '../schemas';
+import type { MigrationExecutionRequest, SourceTlsOption } from '../schemas';
 import { requestQuery, statusQuery } from '../workflows/messages';
 import { workflowIdFor } from '../migration/names';
 import type { verifyMigration } from '../workflows/verify-migration';
@@ -22,7 +22,8 @@ export function verificationExitCode(verification: Verification | undefined, { s
 }
 
 /**
- * The migration's config comes from its workflow (`request` query, open or closed), unless `--config` gave one;
+ * The migration's config and options.sourceTls come from its workflow (`request` query, open or closed), unless
+ * `--config` (and `--source-ca`) gave them;
  * after cutover the workflow's record of the source at cutover goes along.
  */
 export async function runVerify(
@@ -30,15 +31,25 @@ export async function runVerify(
   taskQueue: string,
   service: string,
   fromConfig?: MigrationExecutionRequest,
+  sourceTlsFlag?: SourceTlsOption,
 ): Promise<Verification> {
   const handle = client.workflow.getHandle(workflowIdFor(service));
-  const migrationExecution = fromConfig ?? (await handle.query(requestQuery)).migrationExecution;
+  const asked = fromConfig ? undefined : await handle.query(requestQuery);
+  const migrationExecution = fromConfig ?? asked!.migrationExecution;
+  const sourceTls = sourceTlsFlag ?? asked?.sourceTls;
   const status = fromConfig ? undefined : await handle.query(statusQuery);
   const recorded = status?.cutoverInventory;
   return client.workflow.execute<typeof verifyMigration>('verifyMigration', {
     taskQueue,
     workflowId: `verify/${service}/${randomUUID()}`,
-    args: [{ service, migrationExecution, ...(recorded && 'key' in recorded ? { cutover: recorded } : {}) }],
+    args: [
+      {
+        service,
+        migrationExecution,
+        ...(sourceTls && { sourceTls }),
+        ...(recorded && 'key' in recorded ? { cutover: recorded } : {}),
+      },
+    ],
   });
 }
 

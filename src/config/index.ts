@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ApiVersionSchema, formatIssues, notifyTargetProblem } from '../schemas';
 import { registerSecret } from '../secrets/redact';
 import type { SecretPolicy } from '../secrets/resolver';
+import type { SourceTlsPolicy } from '../source/types';
 import { type TemporalConnectionConfig, TemporalConfigError, loadTemporalConnection } from './temporal';
 
 export type { TemporalConnectionConfig } from './temporal';
@@ -141,6 +142,13 @@ const EnvSchema = z
     METASTORE_MIGRATOR_SECRET_DIR: z.string().startsWith('/', 'must be an absolute path').optional(),
     /** … and the Secret Manager projects (ids or numbers) a version may belong to. */
     METASTORE_MIGRATOR_SECRET_PROJECTS: commaList(matching(/^[a-z0-9][a-z0-9.:-]*$/, 'a project id or number')),
+    /**
+     * TLS to the source MySQL: `required` (default: a request that names no CA does not connect at all) or `off`,
+     * the lab opt-out. Here, never in workflow input: anyone with namespace access writes that.
+     */
+    METASTORE_MIGRATOR_SOURCE_TLS: z
+      .enum(['required', 'off'], { error: "must be 'required' or 'off' (the lab opt-out)" })
+      .default('required'),
     /** Where the source inventory recorded before cutover is kept for the verification after it (shared by workers). */
     METASTORE_MIGRATOR_INVENTORY_DIR: z.string().min(1).optional(),
     /** How often the worker counts running migrations by stage and execution state for the metrics. */
@@ -192,6 +200,8 @@ export interface Config {
   notifyDefaults: string[];
   /** What secret references may name on this worker (METASTORE_MIGRATOR_SECRET_ENV, _DIR, _PROJECTS). */
   secretPolicy: SecretPolicy;
+  /** METASTORE_MIGRATOR_SOURCE_TLS: 'off' lets source connections go without TLS (a lab setup only). */
+  sourceTlsPolicy: SourceTlsPolicy;
   sizing: WorkerSizing;
 }
 
@@ -236,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.METASTORE_MIGRATOR_SECRET_DIR && { dir: e.METASTORE_MIGRATOR_SECRET_DIR }),
       projects: e.METASTORE_MIGRATOR_SECRET_PROJECTS,
     },
+    sourceTlsPolicy: e.METASTORE_MIGRATOR_SOURCE_TLS,
     sizing: {
       workflowTaskSlots: e.METASTORE_MIGRATOR_WORKFLOW_TASK_SLOTS,
       controlSlots: e.METASTORE_MIGRATOR_CONTROL_SLOTS,

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { HiveInventory } from '../hive/inventory';
 import { emptyInventory } from '../hive/inventory';
 import { readSourceInventory } from '../source/inventory';
+import type { SourceConnectionOptions } from '../source/types';
 import { type HiveCatalog, inventoryCatalog, mysqlCatalog } from './hive-catalogs';
 import { type HiveThriftServer, startHiveThriftServer } from './hive-thrift-server';
 import type { Store } from './store';
@@ -180,7 +181,14 @@ function dropObject(inventory: HiveInventory, name: string): void {
   }
 }
 
-function connectionOf(config: CloudSqlMigrationConfig) {
-  const c = config.cloudSqlConnectionConfig;
-  return { host: c.ipAddress, port: c.port, user: c.username, password: c.password, database: c.hiveDatabaseName };
+function connectionOf(config: CloudSqlMigrationConfig): SourceConnectionOptions {
+  const {
+    ipAddress: host,
+    port,
+    username: user,
+    password,
+    hiveDatabaseName: database,
+  } = config.cloudSqlConnectionConfig;
+  // Google's side (see source-verifier.ts): handed the password by startMigration, a local lab tool.
+  return { host, port, user, password, database, tls: { mode: 'off' } };
 }

@@ -64,6 +64,26 @@ const CheckIdSchema = z
   .max(100, 'must be a check id of at most 100 characters')
   .regex(/^[a-zA-Z]+(\.[a-zA-Z]+)*$/, 'must be a check id such as workloads.moved or cdc.binlogRetention');
 
+/**
+ * TLS to the source MySQL: the password goes only to a server whose certificate chains to this CA (Cloud SQL's
+ * server CA, named by reference: the worker resolves it within its secret policy). The host name is checked only
+ * against `serverName` — Cloud SQL's server certificates do not name the IP. The worker requires TLS; only its own
+ * environment (METASTORE_MIGRATOR_SOURCE_TLS=off), never this input, can turn that off.
+ */
+export const SourceTlsSchema = strictObject('{ caCertificate, serverName? }', {
+  caCertificate: SecretRefSchema,
+  serverName: z
+    .string({ error: expected('a DNS name the server certificate carries') })
+    .max(253)
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/, {
+      message: 'must be a DNS name the server certificate carries, e.g. 1a2b3c.us-central1.sql.goog',
+    })
+    // An IP would not be checked as one (TLS sends no IP as server name): refused rather than half-checked.
+    .refine((name) => !/^[\d.]+$/.test(name), 'must be a DNS name, not an IP address')
+    .optional(),
+});
+export type SourceTlsOption = z.infer<typeof SourceTlsSchema>;
+
 export const MigrationOptionsSchema = strictObject('the orchestration options', {
   /** Notification targets (see NotifyTargetSchema); none by default. */
   notify: z.array(NotifyTargetSchema).max(10).optional(),
@@ -86,6 +106,8 @@ export const MigrationOptionsSchema = strictObject('the orchestration options', 
   maxQuietSeconds: seconds(0.05, 86_400).default(86_400),
   /** Precheck ids whose errors the engineer accepts (e.g. 'cdc.gtid'); they are reported as warnings. */
   overrides: z.array(CheckIdSchema).max(50, 'at most 50 overrides').default([]),
+  /** TLS to the source (see SourceTlsSchema); without it a worker that requires TLS does not connect. */
+  sourceTls: SourceTlsSchema.optional(),
   /** How often the source checks run again while replicating (their changes show in status and SourceHealth). */
   sourceCheckIntervalSeconds: seconds(0.1, 604_800).default(3600),
   /**

@@ -1,6 +1,8 @@
 // One short-lived MySQL connection per check: connect, run the check, always close. Connection problems become
-// the single finding `source.reachable`; nothing that reaches a message may contain the password.
+// the single finding `source.reachable`; nothing that reaches a message may contain the password. The password
+// goes only over a channel tls.ts accepts (TLS verified against the request's CA, or the worker's lab opt-out).
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { tlsSettings } from './tls';
 import { finding, sourceCheck, type Finding, type SourceCheck, type SourceConnectionOptions } from './types';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
@@ -25,7 +27,7 @@ export async function withSourceConnection(
 ): Promise<SourceCheck> {
   let connection: Connection;
   try {
-    connection = await createConnection(mysqlConfig(options, { useDatabase }));
+    connection = await openSourceConnection(options, { useDatabase });
   } catch (err) {
     return sourceCheck([finding('source.reachable', 'error', describeSourceError(err, options))]);
   }
@@ -45,7 +47,7 @@ export async function withSourceConnection(
     const reachable = finding(
       'source.reachable',
       'ok',
-      `connected to ${options.host}:${options.port} as ${user} (${server})`,
+      `connected to ${options.host}:${options.port} as ${user} (${server}) ${channel(options)}`,
     );
     return sourceCheck([reachable, ...(await check({ query }))]);
   } catch (err) {
@@ -60,19 +62,34 @@ export async function withSourceConnection(
   }
 }
 
-/** The mysql2 / server error code (`ER_ACCESS_DENIED_ERROR`, `ECONNREFUSED`, …), if any. */
-/** mysql2's connection settings for `options` (connect timeout included), with or without the database. */
-export function mysqlConfig(options: SourceConnectionOptions, { useDatabase }: { useDatabase: boolean }) {
-  return {
+/** How the reachable finding says the login went: the operator must see a lab opt-out in every report. */
+function channel(options: SourceConnectionOptions): string {
+  const tls = options.tls;
+  if (tls.mode !== 'verify') return 'without TLS: lab opt-out (METASTORE_MIGRATOR_SOURCE_TLS=off on the worker)';
+  const name = tls.serverName ? ` and the name ${tls.serverName}` : ' (host name not checked: no serverName)';
+  return `over TLS, the server certificate verified against the configured CA${name}`;
+}
+
+/**
+ * A connection with `options` (TLS as configured, connect timeout included), with or without the database. Throws
+ * without connecting when TLS is required and no CA is configured.
+ */
+export async function openSourceConnection(
+  options: SourceConnectionOptions,
+  { useDatabase }: { useDatabase: boolean },
+): Promise<Connection> {
+  return createConnection({
     host: options.host,
     port: options.port,
     user: options.user,
     password: options.password,
     ...(useDatabase ? { database: options.database } : {}),
     connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-  };
+    ...tlsSettings(options), // last: with a serverName it names the host mysql2 verifies
+  });
 }
 
+/** The mysql2 / server error code (`ER_ACCESS_DENIED_ERROR`, `ECONNREFUSED`, …), if any. */
 export function errorCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
@@ -120,6 +137,12 @@ export function describeSourceError(err: unknown, options: SourceConnectionOptio
     ECONNRESET: () => `${target} closed the connection`,
     EPIPE: () => `${target} closed the connection`,
     PROTOCOL_CONNECTION_LOST: () => `${target} closed the connection`,
+    SOURCE_TLS_NOT_CONFIGURED: () => (err as Error).message,
+    // TLS failures come before the login: the password was not sent.
+    HANDSHAKE_NO_SSL_SUPPORT: () =>
+      `${target} does not offer TLS, which the worker requires: refused before sending the login`,
+    HANDSHAKE_SSL_ERROR: () =>
+      `TLS to ${target} failed (${err instanceof Error ? err.message : String(err)}); refused before sending the login: the server's certificate must chain to the configured CA (and carry serverName, when given)`,
   };
   const described = code === undefined ? undefined : messages[code]?.();
   const raw = err instanceof Error ? err.message : String(err);

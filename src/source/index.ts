@@ -2,4 +2,4 @@
 export { checkCdcReadiness } from './cdc-readiness';
 export { checkHiveSchema, HIVE_CORE_TABLES } from './hive-schema';
 export { hiveSchemaCompatibility, parseHiveVersion, type HiveCompatibility, type HiveVersion } from './hive-version';
-export type { Finding, FindingLevel, SourceCheck, SourceConnectionOptions } from './types';
+export type { Finding, FindingLevel, SourceCheck, SourceConnectionOptions, SourceTls, SourceTlsPolicy } from './types';

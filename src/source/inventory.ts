@@ -2,10 +2,10 @@
 // PARTITION_KEYS, PARTITIONS, FUNCS), all read in one consistent snapshot so the tables and their partitions are
 // of the same moment. Names only, never internal ids. Databases of the default catalog ('hive') only, which is
 // what a Thrift client lists.
-import { createConnection, type RowDataPacket } from 'mysql2/promise';
+import type { RowDataPacket } from 'mysql2/promise';
 import type { HiveInventory, TableInventory } from '../hive/inventory';
 import { byName, emptyInventory } from '../hive/inventory';
-import { describeSourceError, mysqlConfig } from './connection';
+import { describeSourceError, openSourceConnection } from './connection';
 import type { SourceConnectionOptions } from './types';
 
 /** Reading 500,000 partition names takes seconds; the bound is for a server that stops answering. */
@@ -18,7 +18,7 @@ export class SourceInventoryError extends Error {
 export async function readSourceInventory(options: SourceConnectionOptions): Promise<HiveInventory> {
   let connection;
   try {
-    connection = await createConnection(mysqlConfig(options, { useDatabase: true }));
+    connection = await openSourceConnection(options, { useDatabase: true });
   } catch (err) {
     throw new SourceInventoryError(describeSourceError(err, options));
   }

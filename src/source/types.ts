@@ -29,11 +29,24 @@ export interface SourceConnectionOptions {
   password: string;
   /** The Hive metastore database (`hiveDatabaseName`). */
   database: string;
+  /** How the connection is secured; the password goes only over a channel this accepts. */
+  tls: SourceTls;
   /** Bound on TCP connect plus the MySQL handshake; default 5000 ms. */
   connectTimeoutMs?: number;
   /** Bound on each query; default 10000 ms. */
   queryTimeoutMs?: number;
 }
+
+/**
+ * `verify`: TLS whose server certificate chains to `ca` (PEM: Cloud SQL's server CA), required before anything
+ * of the login is sent; the host name is checked only against `serverName` (Cloud SQL's certificates do not name
+ * the IP). `off`: plain TCP, only by the worker's lab opt-out (METASTORE_MIGRATOR_SOURCE_TLS=off), never by
+ * workflow input. `missing`: no CA was named on a worker that requires TLS, so nothing connects at all.
+ */
+export type SourceTls = { mode: 'verify'; ca: string; serverName?: string } | { mode: 'off' } | { mode: 'missing' };
+
+/** The worker's rule (METASTORE_MIGRATOR_SOURCE_TLS), set by its operator: `off` is the lab opt-out. */
+export type SourceTlsPolicy = 'required' | 'off';
 
 export function sourceCheck(findings: Finding[]): SourceCheck {
   return { ok: findings.every((finding) => finding.level !== 'error'), findings };

@@ -39,7 +39,12 @@ export function installHandlers(
   cutover: CutoverHooks = {},
 ): void {
   const service = request.service;
-  setHandler(requestQuery, () => ({ service, migrationExecution: request.migrationExecution }));
+  const sourceTls = request.options?.sourceTls;
+  setHandler(requestQuery, () => ({
+    service,
+    migrationExecution: request.migrationExecution,
+    ...(sourceTls && { sourceTls }),
+  }));
   // Signals come from anywhere (stock CLI, Web UI) and cannot be refused, only ignored. Bare (no argument, or
   // null) is fine; a malformed argument is ignored, because complete and cancel cannot be undone and a payload
   // nobody meant to send must not start either. Runs from before this rule replay with the old reading.

@@ -17,6 +17,7 @@ import type { ActivityProxies } from './activity-proxies';
 import { failureFinding, failureLine, rethrowBug } from './failures';
 import type { MigrationRun } from './run';
 import { SourceHealthWatch } from './source-health-watch';
+import { sourceArgs } from './source-args';
 import { publishVisibility } from './visibility';
 
 /** A call retried as the caller decides (a plan gives up sooner than a migration). */
@@ -65,12 +66,10 @@ const cloudSqlSteps: KindSteps = {
         (err: unknown) => [failureFinding('secrets', err)],
       ),
     /** The source's readiness (Hive schema with the DPMS user, CDC with Datastream's), once the secrets resolve. */
-    async after(acts, { migrationExecution }, retrying, facts, alongside) {
+    async after(acts, request, retrying, facts, alongside) {
       if (alongside.some((finding) => finding.level === 'error')) return [];
-      const hiveVersion = facts?.hiveVersion;
-      return retrying(() => acts.precheck.checkSource({ migrationExecution, hiveVersion })).catch((err: unknown) => [
-        failureFinding('source', err),
-      ]);
+      const args = { ...sourceArgs(request), hiveVersion: facts?.hiveVersion };
+      return retrying(() => acts.precheck.checkSource(args)).catch((err: unknown) => [failureFinding('source', err)]);
     },
   },
 
@@ -98,7 +97,7 @@ const cloudSqlSteps: KindSteps = {
     const { request, state } = run;
     const options = request.options;
     const args = {
-      migrationExecution: request.migrationExecution,
+      ...sourceArgs(request),
       hiveVersion: state.hiveVersion,
       ...(state.sourceBaseline && { baseline: state.sourceBaseline }),
       retentionDays: options.binlogRetentionDays,
@@ -118,7 +117,7 @@ const cloudSqlSteps: KindSteps = {
     const args = {
       workflowId: workflowInfo().workflowId,
       execution: run.state.execution?.name ?? '',
-      migrationExecution: run.request.migrationExecution,
+      ...sourceArgs(run.request),
     };
     const recorded = await run.acts.inventory.recordSourceInventory(args).catch((err: unknown) => {
       rethrowBug(err);
@@ -134,7 +133,7 @@ const cloudSqlSteps: KindSteps = {
     const recorded = run.state.cutoverInventory;
     const args = {
       service: run.service,
-      migrationExecution: run.request.migrationExecution,
+      ...sourceArgs(run.request),
       ...(recorded && 'key' in recorded ? { cutover: recorded } : {}),
     };
     const verification = await run.acts.inventory.verifyMigration(args).catch((err: unknown): Verification => {
@@ -156,9 +155,8 @@ const cloudSqlSteps: KindSteps = {
 
 async function recordBaseline(run: MigrationRun, takenAt?: BaselineTakenAt): Promise<void> {
   if (run.state.sourceBaseline) return;
-  const { migrationExecution } = run.request;
   const baseline = await run.acts.sourceChecks
-    .readSourceBaseline({ migrationExecution })
+    .readSourceBaseline(sourceArgs(run.request))
     .catch((err: unknown): SourceBaseline => {
       rethrowBug(err);
       return { skipped: failureLine(err) };

@@ -4,7 +4,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey } from '@temporalio/common';
 import type { CutoverReport } from '../migration/report';
 import type { MigrationResult, MigrationState, MigrationStatus } from '../migration/state';
-import type { DecisionArgs, MigrationRequestInput } from '../schemas';
+import type { DecisionArgs, MigrationRequestInput, SourceTlsOption } from '../schemas';
 
 export interface ManagedMigrationArgs {
   request: MigrationRequestInput;
@@ -24,7 +24,10 @@ export const statusQuery = defineQuery<MigrationStatus>('status');
 
 /** The service and migration config the run was started with (passwords only as secret references; no notify
  * targets, which may be webhook URLs): what `verify` needs to read the source again. */
-export const requestQuery = defineQuery<Pick<MigrationRequestInput, 'service' | 'migrationExecution'>>('request');
+/** The request's service and config, and how the source is authenticated (for `verify`): never a secret. */
+export const requestQuery = defineQuery<
+  Pick<MigrationRequestInput, 'service' | 'migrationExecution'> & { sourceTls?: SourceTlsOption }
+>('request');
 
 /** The answer to requestComplete / requestCancel. A refusal is an update failure whose message says why. */
 export interface DecisionAnswer {

@@ -10,6 +10,7 @@ import type { MigrationState } from '../migration/state';
 import type { MigrationRequest } from '../schemas';
 import type { ActivityProxies } from './activity-proxies';
 import { failureLine } from './failures';
+import { sourceArgs } from './source-args';
 
 /**
  * The watch, in a scope of its own: start() when REPLICATION begins, stop() when it ends. Restarted when the
@@ -57,7 +58,7 @@ export class SourceHealthWatch {
       const last = this.state.sourceHealth;
       const dueAt = new Date((last ? Date.parse(last.checkedAt) : Date.now()) + intervalMs).toISOString();
       const args = {
-        migrationExecution: this.request.migrationExecution,
+        ...sourceArgs(this.request),
         hiveVersion: this.state.hiveVersion,
         ...(this.state.sourceBaseline && { baseline: this.state.sourceBaseline }),
         retentionDays: this.request.options.binlogRetentionDays,

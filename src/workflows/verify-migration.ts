@@ -3,14 +3,17 @@
 // DPMS's view and the source differ; after it, the cutover record is compared when the worker has it.
 import { FailureType } from '../migration/failure-types';
 import type { InventoryRecord, Verification } from '../migration/verification';
-import type { MigrationExecutionRequest } from '../schemas';
+import type { MigrationExecutionRequest, SourceTlsOption } from '../schemas';
 import { ending } from './failures';
 import { activityProxies } from './activity-proxies';
 import { schemas } from './schemas-on-demand';
+import { sourceArgs } from './source-args';
 
 export interface VerifyMigrationArgs {
   service: string;
   migrationExecution: MigrationExecutionRequest;
+  /** The migration's options.sourceTls (how the worker authenticates the source before sending a password). */
+  sourceTls?: SourceTlsOption;
   /** The migration's record of the source at cutover, when there was one. */
   cutover?: InventoryRecord;
 }
@@ -20,6 +23,7 @@ export async function verifyMigration(args: VerifyMigrationArgs): Promise<Verifi
   const parsed = MigrationRequestSchema.safeParse({
     service: args.service,
     migrationExecution: args.migrationExecution,
+    ...(args.sourceTls && { options: { sourceTls: args.sourceTls } }),
   });
   if (!parsed.success) {
     throw ending(
@@ -30,7 +34,7 @@ export async function verifyMigration(args: VerifyMigrationArgs): Promise<Verifi
   const acts = activityProxies(parsed.data.options);
   return acts.inventory.verifyMigration({
     service: parsed.data.service,
-    migrationExecution: parsed.data.migrationExecution,
+    ...sourceArgs(parsed.data),
     ...(args.cutover && { cutover: args.cutover }),
   });
 }

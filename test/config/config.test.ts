@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       fleetMetricsSeconds: 60,
       notifyDefaults: [],
       secretPolicy: { env: [], projects: [] },
+      sourceTlsPolicy: 'required',
       sizing: {
         workflowTaskSlots: 20,
         controlSlots: 200,
@@ -69,6 +70,7 @@ describe('loadConfig', () => {
       METASTORE_MIGRATOR_SECRET_ENV: 'HIVE_DB_PASSWORD, CDC_*',
       METASTORE_MIGRATOR_SECRET_DIR: '/run/secrets/metastore',
       METASTORE_MIGRATOR_SECRET_PROJECTS: 'secrets-prj,123456',
+      METASTORE_MIGRATOR_SOURCE_TLS: 'off',
       PATH: '/usr/bin',
     });
     assert.deepEqual(config, {
@@ -96,6 +98,7 @@ describe('loadConfig', () => {
         dir: '/run/secrets/metastore',
         projects: ['secrets-prj', '123456'],
       },
+      sourceTlsPolicy: 'off',
       sizing: {
         workflowTaskSlots: 8,
         controlSlots: 30,
@@ -114,8 +117,20 @@ describe('loadConfig', () => {
       METASTORE_EMULATOR_HOST: '',
       METASTORE_API_VERSION: '',
       METASTORE_REQUEST_TIMEOUT_MS: '',
+      METASTORE_MIGRATOR_SOURCE_TLS: '',
     });
     assert.deepEqual(config, loadConfig({}));
+  });
+
+  it('requires TLS to the source unless METASTORE_MIGRATOR_SOURCE_TLS is exactly off', () => {
+    assert.equal(loadConfig({ METASTORE_MIGRATOR_SOURCE_TLS: 'required' }).sourceTlsPolicy, 'required');
+    for (const value of ['false', 'OFF', 'no', '0']) {
+      assert.throws(
+        () => loadConfig({ METASTORE_MIGRATOR_SOURCE_TLS: value }),
+        /METASTORE_MIGRATOR_SOURCE_TLS: must be 'required' or 'off'/,
+        value,
+      );
+    }
   });
 
   it('refuses a METASTORE_EMULATOR_HOST that is not host:port, naming the variable', () => {
@@ -185,5 +200,33 @@ describe('notification targets in a migration request', () => {
     const badRef = MigrationOptionsSchema.safeParse({ notify: ['chat:env:not a name'] });
     assert.ok(!badRef.success);
     assert.match(formatIssues(badRef.error), /^notify\.0: /m);
+  });
+});
+
+describe('options.sourceTls in a migration request', () => {
+  it('takes the CA as a secret reference and an optional DNS serverName; nothing in it turns TLS off', () => {
+    const ok = MigrationOptionsSchema.parse({
+      sourceTls: { caCertificate: 'file:/secrets/server-ca.pem', serverName: 'abc123.us-central1.sql.goog' },
+    });
+    assert.deepEqual(ok.sourceTls, {
+      caCertificate: 'file:/secrets/server-ca.pem',
+      serverName: 'abc123.us-central1.sql.goog',
+    });
+    const pem = MigrationOptionsSchema.safeParse({ sourceTls: { caCertificate: '-----BEGIN CERTIFICATE-----\nMII' } });
+    assert.ok(!pem.success);
+    assert.match(formatIssues(pem.error), /^sourceTls\.caCertificate: /m);
+    // Workflow input is untrusted: the lab opt-out is the worker's environment alone.
+    for (const sourceTls of [
+      { caCertificate: 'env:CA', enabled: false },
+      { caCertificate: 'env:CA', rejectUnauthorized: false },
+      'off',
+    ]) {
+      assert.ok(!MigrationOptionsSchema.safeParse({ sourceTls }).success, JSON.stringify(sourceTls));
+    }
+    for (const serverName of ['10.0.0.5:3306', '10.0.0.5']) {
+      const name = MigrationOptionsSchema.safeParse({ sourceTls: { caCertificate: 'env:CA', serverName } });
+      assert.ok(!name.success, serverName);
+      assert.match(formatIssues(name.error), /^sourceTls\.serverName: must be a DNS name/m);
+    }
   });
 });

@@ -1,9 +1,10 @@
 // The cutover from the CLI, as an engineer runs it, against a real MariaDB source (a generated Hive 3.1
 // metastore) and the emulator's Thrift endpoint: complete --dry-run and complete refused while the old metastore
 // (127.0.0.2) holds a session, verify before cutover, an override, a cutover that loses objects, and wait's
-// distinct exit code for the mismatch. No password in any output.
+// distinct exit code for the mismatch. No password in any output. The worker requires TLS to the source: the
+// engineer names the source's CA with --source-ca, and `verify` takes it from the workflow's request.
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createConnection } from 'mysql2/promise';
@@ -19,9 +20,15 @@ let e2e: E2e;
 let db: MariaDb;
 let source: HiveSource;
 let configFile: string;
+/** --source-ca with a reference to the MariaDB's CA in the worker's secrets directory. */
+let sourceCa: string[];
 
 before(async () => {
-  [e2e, db] = await Promise.all([startE2e('cutover'), startMariaDb({ serverArgs: GOOD_CDC_SERVER_ARGS })]);
+  [e2e, db] = await Promise.all([
+    startE2e('cutover'),
+    // TLS offered, not required: the test's own sessions (the generator, the old metastore) log in without.
+    startMariaDb({ serverArgs: GOOD_CDC_SERVER_ARGS, tls: true }),
+  ]);
   source = await createHiveSource(db, {
     database: 'hive_e2e',
     hivePassword: SECRET_ENV.HIVE_DB_PASSWORD,
@@ -36,7 +43,11 @@ before(async () => {
   configFile = join(e2e.configFile, '..', 'mariadb.yaml');
   const location = { port, database: source.database, hiveUser: user, cdcUser: source.cdc.user };
   await writeFile(configFile, snakeCaseConfigYaml({ source: location }));
-  await e2e.stack.startWorker();
+  const secrets = join(e2e.configFile, '..', 'secrets');
+  await mkdir(secrets);
+  await writeFile(join(secrets, 'server-ca.pem'), db.tls!.ca);
+  sourceCa = ['--source-ca', `file:${join(secrets, 'server-ca.pem')}`];
+  await e2e.stack.startWorker({ METASTORE_MIGRATOR_SOURCE_TLS: 'required', METASTORE_MIGRATOR_SECRET_DIR: secrets });
 });
 after(async () => {
   await Promise.allSettled([e2e?.close(), db?.close()]);
@@ -50,7 +61,16 @@ describe('cutover from the CLI', () => {
     const old = await oldMetastoreSession();
     const service = await e2e.stack.seedService();
     const { stack } = e2e;
-    const started = await stack.cli('start', '--service', service, '--config', configFile, '--poll-interval', '1');
+    const started = await stack.cli(
+      'start',
+      '--service',
+      service,
+      '--config',
+      configFile,
+      ...sourceCa,
+      '--poll-interval',
+      '1',
+    );
     assert.equal(started.code, 0, started.stderr);
     await waitFor('REPLICATION', async () => {
       const run = await stack.cli('status', '--service', service, '--json');

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createConnection, type Connection } from 'mysql2/promise';
-import type { SourceConnectionOptions } from '../../src/source/types';
+import type { SourceConnectionOptions, SourceTls } from '../../src/source/types';
 import type { MariaDb } from './mariadb';
 
 /** Plaintext passwords createHiveSource() uses by default: tests grep findings to prove they never appear. */
@@ -29,7 +29,7 @@ export interface HiveSourceOptions {
 
 export interface HiveSource {
   database: string;
-  /** The DPMS connection user (ALL PRIVILEGES on the database), over TCP to 127.0.0.1. */
+  /** The DPMS connection user (ALL PRIVILEGES on the database), over TCP to 127.0.0.1 (TLS if the db has it). */
   hive: SourceConnectionOptions;
   /** The Datastream user, over TCP to 127.0.0.1. */
   cdc: SourceConnectionOptions;
@@ -65,7 +65,9 @@ export async function createHiveSource(db: MariaDb, options: HiveSourceOptions =
     await db.rootQuery('CREATE OR REPLACE USER ?@? IDENTIFIED BY ?', [cdcUser, host, cdcPassword]);
     if (cdcGrants !== '') await db.rootQuery(`GRANT ${cdcGrants} ON *.* TO ?@?`, [cdcUser, host]);
   }
-  const connection = { host: db.host, port: db.port, database, connectTimeoutMs: 2_000 };
+  // Verified TLS when the instance serves it; otherwise plain TCP, as only the worker's lab opt-out allows.
+  const tls: SourceTls = db.tls ? { mode: 'verify', ca: db.tls.ca } : { mode: 'off' };
+  const connection = { host: db.host, port: db.port, database, connectTimeoutMs: 2_000, tls };
   return {
     database,
     hive: { ...connection, user: hiveUser, password: hivePassword },

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import { reapOnExit, removedAlready, removeOnExit } from '../../scripts/lib/reaper';
 import { freePort } from './ports';
+import { createTestCa, type TestCa } from './test-ca';
 
 export interface MariaDb {
   host: '127.0.0.1';
@@ -18,6 +19,8 @@ export interface MariaDb {
   rootQuery<T = Record<string, unknown>[]>(sql: string, values?: unknown[]): Promise<T>;
   /** SIGTERM (SIGKILL after 10 s), waits for the exit, deletes the datadir. Safe to call twice. */
   close(): Promise<void>;
+  /** With `tls`: the CA that signed the server's certificate (for SERVER_NAME, not the IP, like Cloud SQL's). */
+  tls?: TestCa;
   /** How long preparing the datadir (mariadb-install-db, or a copy of its output) and the server start took. */
   startupMs: { install: number; server: number };
 }
@@ -25,6 +28,11 @@ export interface MariaDb {
 export interface StartMariaDbOptions {
   /** Extra mariadbd options, e.g. GOOD_CDC_SERVER_ARGS. */
   serverArgs?: string[];
+  /**
+   * Serve TLS with a certificate from a fresh CA made in the instance's directory (--ssl-ca/--ssl-cert/--ssl-key);
+   * `require` also refuses logins over plain TCP (require_secure_transport).
+   */
+  tls?: boolean | 'require';
 }
 
 /** Binlog and Datastream settings that pass every CDC check (GTID aside: MariaDB's are not MySQL's). */
@@ -72,12 +80,17 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<M
   removeOnExit(dir);
   try {
     const dataDir = await copyTemplate(dir);
+    const tls = options.tls ? await serverTls(dir, options.tls === 'require') : undefined;
     const install = Date.now() - started;
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       try {
-        const server = await launch(dir, dataDir, port, options.serverArgs ?? []);
-        return { ...server, startupMs: { install, server: Date.now() - started - install } };
+        const server = await launch(dir, dataDir, port, [...(tls?.args ?? []), ...(options.serverArgs ?? [])]);
+        return {
+          ...server,
+          ...(tls && { tls: tls.ca }),
+          startupMs: { install, server: Date.now() - started - install },
+        };
       } catch (err) {
         // freePort() only saw the port free; a concurrent test file may have bound it since.
         const portTaken = err instanceof Error && /address already in use/i.test(err.message);
@@ -88,6 +101,16 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<M
     await removeDir(dir);
     throw err;
   }
+}
+
+/** A CA and a server certificate in `dir`/tls, and the mariadbd options serving them. */
+async function serverTls(dir: string, require: boolean): Promise<{ ca: TestCa; args: string[] }> {
+  const tlsDir = join(dir, 'tls');
+  const ca = await createTestCa(tlsDir);
+  const { certFile, keyFile } = await ca.issueServer('server');
+  if (asRoot()) await execFileAsync('chown', ['-R', 'mysql:mysql', tlsDir]);
+  const args = [`--ssl-ca=${ca.caFile}`, `--ssl-cert=${certFile}`, `--ssl-key=${keyFile}`];
+  return { ca, args: require ? [...args, '--require-secure-transport=ON'] : args };
 }
 
 /** Runs as root: mariadbd then needs --user=mysql and a directory the mysql user owns. */

@@ -21,6 +21,7 @@ import type { PlanReport } from '../../src/migration/report';
 import type { Adopt, MigrationExecutionRequest, MigrationOptions, MigrationRequestInput } from '../../src/schemas';
 import { createSecretManagerAccess } from '../../src/secrets/secret-manager';
 import { createSecretResolver } from '../../src/secrets/resolver';
+import type { SourceTlsPolicy } from '../../src/source/types';
 import type { managedMigration } from '../../src/workflows/managed-migration';
 import type { planMigration } from '../../src/workflows/plan-migration';
 import { WORKFLOW_TYPE, workflowIdFor } from '../../src/migration/names';
@@ -86,6 +87,11 @@ export interface Harness {
 
 export interface WorkerOverrides {
   sizing?: Partial<WorkerSizing>;
+  /**
+   * METASTORE_MIGRATOR_SOURCE_TLS of this worker. Default 'off', the lab opt-out, stated here on purpose: most
+   * tests use an unreachable source or a plain MariaDB; the TLS tests set 'required' and name the CA.
+   */
+  sourceTlsPolicy?: SourceTlsPolicy;
   /** Metastore calls go through this budget (control and poll priorities), as worker.ts wires it. */
   budget?: ApiBudget;
   /** An existing task queue, e.g. to take over migrations another worker started. */
@@ -151,6 +157,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
           metastore: clientFor('control'),
           pollMetastore: clientFor('poll'),
           secrets: createSecretResolver(secretEnv, secretManager, secretPolicyFor(secretEnv)),
+          sourceTlsPolicy: overrides.sourceTlsPolicy ?? 'off',
           inventories,
         }),
         sizing: { ...loadConfig({}).sizing, ...overrides.sizing },

@@ -20,6 +20,9 @@ const MUTATING = [
   'services.cancelMigration',
 ];
 const SOURCE_SECRETS = { HIVE_DB_PASSWORD: HIVE_PASSWORD, CDC_PASSWORD };
+/** The good source's CA, named by reference as an engineer names Cloud SQL's server CA (set once it runs). */
+const SOURCE_TLS = { caCertificate: 'env:SOURCE_CA' };
+let tlsSecrets: Record<string, string>;
 
 let h: Harness;
 let good: MariaDb;
@@ -30,11 +33,13 @@ let brokenSource: HiveSource;
 before(async () => {
   [h, good, broken] = await Promise.all([
     createHarness(),
-    startMariaDb({ serverArgs: GOOD_CDC_SERVER_ARGS }),
+    // With TLS (not required by the server: the tests on a lab opt-out worker log in without).
+    startMariaDb({ serverArgs: GOOD_CDC_SERVER_ARGS, tls: true }),
     // No binary log at all: the CDC stream could not read anything.
     startMariaDb(),
   ]);
   goodSource = await createHiveSource(good);
+  tlsSecrets = { ...SOURCE_SECRETS, SOURCE_CA: good.tls!.ca };
   brokenSource = await createHiveSource(broken, { schemaVersion: '2.3.0' });
 });
 after(async () => {
@@ -84,6 +89,28 @@ describe('plan', () => {
     assert.ok(!JSON.stringify(report).includes(HIVE_PASSWORD) && !JSON.stringify(report).includes(CDC_PASSWORD));
   });
 
+  it('checks the source over TLS verified against the CA in options.sourceTls, on a worker that requires it', async () => {
+    const service = await h.seedService();
+    const required = { sourceTlsPolicy: 'required' as const };
+    const report = await h.withWorker(
+      (q) => h.plan(service, q, { sourceTls: SOURCE_TLS }, request(goodSource)),
+      tlsSecrets,
+      required,
+    );
+    assert.equal(report.ok, true, JSON.stringify(report.findings));
+    for (const check of ['hive.reachable', 'cdc.reachable']) {
+      const found = report.findings.find((f) => f.check === check);
+      assert.equal(found?.level, 'ok', check);
+      assert.match(found?.message ?? '', /over TLS, the server certificate verified against the configured CA/);
+    }
+    // Without a CA that worker does not connect: the plan blocks and says how to name one.
+    const bare = await h.withWorker((q) => h.plan(service, q, {}, request(goodSource)), tlsSecrets, required);
+    const hive = bare.findings.find((f) => f.check === 'hive.reachable');
+    assert.equal(hive?.level, 'error');
+    assert.match(hive?.message ?? '', /TLS to the source is required and no CA is configured/);
+    assert.ok(bare.blocking.includes('hive.reachable') && bare.blocking.includes('cdc.reachable'));
+  });
+
   it('names every blocking problem of a broken service and source', async () => {
     const service = await h.seedService({ databaseType: 'MYSQL' });
     const report = await h.withWorker((q) => h.plan(service, q, {}, request(brokenSource)), SOURCE_SECRETS);
@@ -131,16 +158,23 @@ describe('permissions and Secret Manager', () => {
     await admin(h.emulator, 'secrets', { secret, value: CDC_PASSWORD });
     const config = request(goodSource);
     config.cloudSqlMigrationConfig!.cdcConfig.password = `${secret}/versions/latest`;
+    // Over verified TLS on a worker that requires it: every source activity of the run gets options.sourceTls.
     await h.withWorker(
       async (q) => {
-        const report = await h.plan(service, q, {}, config);
+        const options = { sourceTls: SOURCE_TLS };
+        const report = await h.plan(service, q, options, config);
         assert.equal(report.findings.find((f) => f.check === 'cdc.reachable')?.level, 'ok', 'the CDC user logged in');
-        const handle = await h.start(service, q, {}, config);
+        const handle = await h.start(service, q, options, config);
         await h.waitForStage(service, 'REPLICATION');
         await handle.signal('complete');
-        assert.equal((await handle.result()).outcome, 'SUCCEEDED');
+        const result = await handle.result();
+        assert.equal(result.outcome, 'SUCCEEDED');
+        // The inventory recorded before cutover (over TLS) and compared after it: the source activities got the CA.
+        assert.equal(result.verification?.status, 'ok', JSON.stringify(result.verification));
+        assert.equal(result.verification?.sourceFrom, 'cutover');
       },
-      { HIVE_DB_PASSWORD: HIVE_PASSWORD },
+      { HIVE_DB_PASSWORD: HIVE_PASSWORD, SOURCE_CA: good.tls!.ca },
+      { sourceTlsPolicy: 'required' },
     );
   });
 });
