@@ -94,7 +94,8 @@ async function startCodecServer(port: number, uiPort: number): Promise<string> {
   const codec = spawnService({
     name: 'codec-server',
     command: node,
-    args: ts('src/codec/main.ts', '--port', String(port), ...origins),
+    // Local and loopback-only: the dev server's Web UI cannot be told to send the codec server credentials.
+    args: ts('src/codec/main.ts', '--port', String(port), ...origins, '--no-auth-for-local-dev'),
     cwd: root,
     env: { ...process.env, ...codecEnv },
   });

@@ -37,7 +37,17 @@ before(async () => {
   codec = spawnService({
     name: 'codec-server',
     command: process.execPath,
-    args: ['--import', 'tsx', 'src/codec/main.ts', '--port', String(codecPort), '--cors-origin', ui],
+    // The dev server's UI cannot be told to send credentials (it has no includeCredentials flag): loopback opt-out.
+    args: [
+      '--import',
+      'tsx',
+      'src/codec/main.ts',
+      '--port',
+      String(codecPort),
+      '--cors-origin',
+      ui,
+      '--no-auth-for-local-dev',
+    ],
     cwd: root,
     env: { PATH: process.env.PATH, ...codecEnv },
   });
