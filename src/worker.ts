@@ -49,12 +49,15 @@ async function main(): Promise<void> {
     throw await connectError(config.temporal, err);
   });
   const { namespace, taskQueue } = config.temporal;
+  const dataConverter = dataConverterFor(config.codec);
+  const log = (line: string) => console.log(line);
+  const workflowBundle = await prebuiltWorkflowBundle(log, undefined, dataConverter?.failureConverterPath);
   const workers = await createFleetWorkers({
     connection,
     namespace,
     taskQueue,
-    workflows: { workflowBundle: await prebuiltWorkflowBundle((line) => console.log(line)) },
-    dataConverter: dataConverterFor(config.codec),
+    workflows: { workflowBundle },
+    dataConverter,
     activities: createActivities({
       metastore: client('control'),
       pollMetastore: client('poll'),
