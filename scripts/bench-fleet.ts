@@ -29,6 +29,7 @@ import { cpuPercent, sampleProcess } from './lib/proc-stats';
 import type { ProcSample } from './lib/proc-stats';
 import { spawnService } from './lib/services';
 import { localTemporalEnv } from './lib/temporal-profile';
+import { EMULATOR_MIN_INTERVALS_ENV } from './lib/min-intervals';
 import { devServerArgs, devServerEnv, ensureTemporalCli } from './temporal-cli';
 
 const { values } = parseArgs({
@@ -119,6 +120,7 @@ async function startStack() {
       ...SECRET_ENV,
       ...SECRET_POLICY_ENV,
       METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
+      ...EMULATOR_MIN_INTERVALS_ENV,
     },
   });
   await worker.waitForOutput(/worker polling/, 60_000);

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       metrics,
       notifyDefaults: config.notifyDefaults,
       inventories: new InventoryStore(config.inventoryDir ?? defaultInventoryDir()),
+      minIntervals: config.minIntervals,
     }),
     sizing: config.sizing,
   });

@@ -39,6 +39,7 @@ import {
 import { createTestEnv } from './temporal';
 import { workflowBundleOptions } from '../../src/runtime/workflow-bundle';
 import { encryptingDataConverter } from '../../src/codec';
+import { NO_MIN_INTERVALS } from '../../scripts/lib/min-intervals';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -150,6 +151,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
           pollMetastore: clientFor('poll'),
           secrets: createSecretResolver(secretEnv, secretManager, secretPolicyFor(secretEnv)),
           inventories,
+          minIntervals: NO_MIN_INTERVALS,
         }),
         sizing: { ...loadConfig({}).sizing, ...overrides.sizing },
         identity: overrides.identity,
