@@ -138,7 +138,10 @@ async function handle(
   if (req.method === 'OPTIONS') return preflight(res, origin, origins);
   // Before routing, so that an unauthenticated caller learns nothing, not even which paths exist.
   if ('token' in options.auth && !authorized(req.headers.authorization, options.auth.token)) {
-    res.setHeader('www-authenticate', 'Basic realm="codec server", charset="UTF-8"');
+    // The challenge makes a browser opened on the server ask for the token (any user name, the token as password).
+    // Not to a page's cross-origin call: the UI's request gets a plain 401 rather than a login prompt over the UI
+    // (headless Chromium even closes the page on one).
+    if (origin === undefined) res.setHeader('www-authenticate', 'Basic realm="codec server", charset="UTF-8"');
     throw new HttpError(401, 'missing or wrong credentials');
   }
   // A browser opened on the server to enter the token lands here; its credentials are now cached for the UI.

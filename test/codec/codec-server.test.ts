@@ -140,10 +140,14 @@ describe('codec server', () => {
       const answer = await post(guarded, '/decode', { payloads }, { origin: UI_ORIGIN, ...headers });
       assert.equal(answer.response.status, 401, JSON.stringify(headers));
       assert.equal(answer.body.payloads, undefined);
-      assert.match(answer.response.headers.get('www-authenticate') ?? '', /^Basic realm=/);
-      // The Web UI can read the refusal (and say so) instead of seeing a CORS error.
+      // A page's call gets no login prompt; the Web UI can read the refusal instead of seeing a CORS error.
+      assert.equal(answer.response.headers.get('www-authenticate'), null);
       assert.equal(answer.response.headers.get('access-control-allow-origin'), UI_ORIGIN);
     }
+    // A browser opened on the server itself (no Origin) is asked for the token.
+    const login = await fetch(`${guarded.url}/`);
+    assert.equal(login.status, 401);
+    assert.match(login.headers.get('www-authenticate') ?? '', /^Basic realm=/);
     // Before routing: an unauthenticated caller does not learn which paths exist.
     assert.equal((await post(guarded, '/elsewhere', { payloads })).response.status, 401);
 
