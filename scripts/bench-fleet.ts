@@ -30,6 +30,7 @@ import { cpuPercent, sampleProcess } from './lib/proc-stats';
 import type { ProcSample } from './lib/proc-stats';
 import { spawnService } from './lib/services';
 import { localTemporalEnv } from './lib/temporal-profile';
+import { EMULATOR_MIN_INTERVALS_ENV } from './lib/min-intervals';
 import { devServerArgs, devServerEnv, ensureTemporalCli } from './temporal-cli';
 
 const { values } = parseArgs({
@@ -122,6 +123,7 @@ async function startStack() {
       // The lab opt-out, stated: the bench's sources are unreachable addresses, never connected to.
       METASTORE_MIGRATOR_SOURCE_TLS: 'off',
       METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
+      ...EMULATOR_MIN_INTERVALS_ENV,
     },
   });
   await worker.waitForOutput(/worker polling/, 60_000);

@@ -20,6 +20,7 @@ import { spawnService } from './lib/services';
 import type { ServiceProcess } from './lib/services';
 import { acceptsConnections, freePort } from './lib/ports';
 import { localTemporalEnv } from './lib/temporal-profile';
+import { EMULATOR_MIN_INTERVALS_ENV } from './lib/min-intervals';
 import { devServerArgs, devServerEnv, ensureTemporalCli } from './temporal-cli';
 
 const root = join(__dirname, '..');
@@ -89,6 +90,8 @@ async function startInfrastructure() {
     ...localTemporalEnv(temporalAddress),
     ...codecEnv,
     METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
+    // The demo's half-second operation polls, against the emulator: the worker's floors are off.
+    ...EMULATOR_MIN_INTERVALS_ENV,
     // The demo's secret references (examples/migration.yaml) resolve against the worker's environment.
     HIVE_DB_PASSWORD: 'demo-hive-password',
     CDC_PASSWORD: 'demo-cdc-password',
@@ -111,7 +114,8 @@ async function startCodecServer(port: number, uiPort: number): Promise<string> {
   const codec = spawnService({
     name: 'codec-server',
     command: node,
-    args: ts('src/codec/main.ts', '--port', String(port), ...origins),
+    // Local and loopback-only: the dev server's Web UI cannot be told to send the codec server credentials.
+    args: ts('src/codec/main.ts', '--port', String(port), ...origins, '--no-auth-for-local-dev'),
     cwd: root,
     env: { ...process.env, ...codecEnv },
   });

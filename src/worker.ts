@@ -61,12 +61,15 @@ async function main(): Promise<void> {
   if ('unchecked' in attributes)
     console.warn(`could not list the namespace's search attributes (${attributes.unchecked}); assuming registered`);
   else if (attributes.missing.length > 0) throw new Error(missingAttributesMessage(namespace, attributes.missing));
+  const dataConverter = dataConverterFor(config.codec);
+  const log = (line: string) => console.log(line);
+  const workflowBundle = await prebuiltWorkflowBundle(log, undefined, dataConverter?.failureConverterPath);
   const workers = await createFleetWorkers({
     connection,
     namespace,
     taskQueue,
-    workflows: { workflowBundle: await prebuiltWorkflowBundle((line) => console.log(line)) },
-    dataConverter: dataConverterFor(config.codec),
+    workflows: { workflowBundle },
+    dataConverter,
     activities: createActivities({
       metastore: client('control'),
       pollMetastore: client('poll'),
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
       metrics,
       notifyDefaults: config.notifyDefaults,
       inventories: new InventoryStore(config.inventoryDir ?? defaultInventoryDir()),
+      minIntervals: config.minIntervals,
     }),
     sizing: config.sizing,
   });

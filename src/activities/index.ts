@@ -1,5 +1,6 @@
 // createActivities({ metastore, pollMetastore, secrets }): the object the worker registers. Every activity maps its
 // errors through toApplicationFailure, so the workflow sees one vocabulary of failure types.
+import type { MinIntervals } from '../config';
 import type { MetastoreClient } from '../metastore/client';
 import type { MigratorMetrics } from '../metrics/migrator-metrics';
 import type { SecretResolver } from '../secrets/resolver';
@@ -14,6 +15,7 @@ import { createVerificationActivities } from './verification';
 import { createCutoverActivities } from './cutover';
 import { InventoryStore, defaultInventoryDir } from '../hive/inventory-store';
 import { withFailureMapping } from './failures';
+import { withMinIntervals } from './min-intervals';
 
 export interface ActivityDeps {
   /** Control calls (prechecks, start, complete, cancel, restore, operation checks). */
@@ -29,10 +31,12 @@ export interface ActivityDeps {
   notifyDefaults?: readonly string[];
   /** Where source inventories recorded before cutover wait for the verification; default defaultInventoryDir(). */
   inventories?: InventoryStore;
+  /** The worker's floors under the request's poll and check intervals (config.minIntervals; ./min-intervals.ts). */
+  minIntervals: MinIntervals;
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return withFailureMapping({
+  const activities = {
     ...createPrecheckActivities(deps),
     ...createMigrationActivities(deps),
     ...createPollingActivities(deps),
@@ -44,7 +48,8 @@ export function createActivities(deps: ActivityDeps) {
       ...deps,
       inventories: deps.inventories ?? new InventoryStore(defaultInventoryDir()),
     }),
-  });
+  };
+  return withFailureMapping(withMinIntervals(activities, deps.minIntervals));
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -3,7 +3,7 @@
 // of any other pending activity.
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { DefaultEncodedFailureAttributes, Payload, PayloadCodec, ProtoFailure } from '@temporalio/common';
 import { FailureType } from '../migration/failure-types';
 import type { MigrationSnapshot } from '../migration/snapshot';
 
@@ -42,10 +42,27 @@ export async function liveWatch(handle: WorkflowHandle, codecs: readonly Payload
         lastPoll: details?.last,
         nextAttemptAt: isoTime(pending.nextAttemptScheduleTime?.seconds),
         waitingBetweenPolls: unchanged,
-        lastFailure: failure?.message ?? undefined,
+        lastFailure: await failureMessage(codecs, failure ?? undefined),
       };
     }),
   );
+}
+
+/**
+ * The failure's message; an encrypting worker puts it in encodedAttributes (src/codec/failure-converter.ts) and the
+ * plain `message` says only "Encoded failure". Without the keys, that plain message is all there is.
+ */
+async function failureMessage(codecs: readonly PayloadCodec[], failure: ProtoFailure | undefined) {
+  if (failure?.encodedAttributes) {
+    try {
+      const decoded = await decode(codecs, failure.encodedAttributes);
+      const attributes = decoded && (defaultPayloadConverter.fromPayload(decoded) as DefaultEncodedFailureAttributes);
+      if (typeof attributes?.message === 'string') return attributes.message;
+    } catch {
+      // Not decodable here (no keys): the plain message below.
+    }
+  }
+  return failure?.message ?? undefined;
 }
 
 function isoTime(seconds?: { toString(): string } | number | null): string | undefined {

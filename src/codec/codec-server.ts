@@ -1,6 +1,6 @@
 // A codec server: the Temporal Web UI (--ui-codec-endpoint) and CLI (--codec-endpoint) POST payloads here to see
-// them decoded. Only someone who can reach this port (127.0.0.1 by default) and, with a token, present it, gets
-// plaintext; the keys themselves never leave this process. Protocol: POST /encode and /decode with
+// them decoded. Only someone who can reach this port (127.0.0.1 by default) and present the token gets plaintext
+// (a token-less server is for local development on loopback only); the keys themselves never leave this process. Protocol: POST /encode and /decode with
 // { payloads: [{ metadata: { key: base64 }, data: base64 }] } in and out (Temporal's JSON form of Payloads).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -17,8 +17,8 @@ export interface CodecServerOptions {
   host?: string;
   /** Browser origins allowed to call (the Web UI's, e.g. http://127.0.0.1:8233); none = no CORS headers. */
   corsOrigins?: string[];
-  /** When set, POSTs must carry `Authorization: Bearer <token>`. */
-  token?: string;
+  /** Who may call: see CodecServerAuth. Required, so that forgetting it cannot mean "anyone". */
+  auth: CodecServerAuth;
   /** Serve /encode too (a client that starts workflows through the codec server); default: /decode only. */
   encode?: boolean;
   /**
@@ -27,6 +27,20 @@ export interface CodecServerOptions {
    */
   allowedHosts?: string[];
 }
+
+/**
+ * `token`: every request but a CORS preflight carries it, as `Authorization: Bearer <token>` (the Temporal CLI's
+ * `--codec-auth`, scripts) or as the password of HTTP Basic credentials (a browser: open the server once, enter the
+ * token; with the Web UI's codec "include credentials" setting its requests then carry them). Temporal's Web UI
+ * can only forward the user's own OIDC access token (`passAccessToken`) or the browser's credentials
+ * (`includeCredentials`); it cannot add a configured header, hence Basic.
+ * `noAuthForLocalDev`: no credentials at all, refused unless the server listens on a loopback address.
+ */
+export type CodecServerAuth = { token: string } | { noAuthForLocalDev: true };
+
+/** At least 32 printable ASCII characters without spaces (`openssl rand -hex 32` gives 64). */
+export const TOKEN_PATTERN = /^[\x21-\x7e]{32,1024}$/;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export interface CodecServer {
   url: string;
@@ -56,6 +70,7 @@ class HttpError extends Error {
 }
 
 export async function startCodecServer(options: CodecServerOptions): Promise<CodecServer> {
+  checkAuth(options);
   const origins = new Set(options.corsOrigins ?? []);
   const hosts = new Set<string>(); // filled once the port is known, before any request is answered
   const server = createServer((req, res) => {
@@ -78,6 +93,17 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     port,
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
+}
+
+/** Refuses a configuration that would let anyone who reaches the port decode; never quotes the token. */
+function checkAuth({ auth, host }: CodecServerOptions): void {
+  if ('token' in auth) {
+    if (!TOKEN_PATTERN.test(auth.token)) {
+      throw new Error('the codec server token must be 32-1024 printable ASCII characters without spaces');
+    }
+  } else if (auth.noAuthForLocalDev !== true || !LOOPBACK_HOSTS.has(host ?? '127.0.0.1')) {
+    throw new Error('a codec server without a token listens on a loopback address only (127.0.0.1, ::1)');
+  }
 }
 
 /** The listening address and, for a loopback or wildcard one, the loopback names, each with the port. */
@@ -108,14 +134,22 @@ async function handle(
   const path = new URL(req.url ?? '/', 'http://codec').pathname;
   const operation =
     path === '/decode' ? 'decode' : path === '/encode' && options.encode === true ? 'encode' : undefined;
-  if (req.method === 'OPTIONS') return preflight(res, origin, origins, options.token !== undefined);
+  // A preflight carries no credentials (browsers never send them on one); it only says what the POST may send.
+  if (req.method === 'OPTIONS') return preflight(res, origin, origins);
+  // Before routing, so that an unauthenticated caller learns nothing, not even which paths exist.
+  if ('token' in options.auth && !authorized(req.headers.authorization, options.auth.token)) {
+    // The challenge makes a browser opened on the server ask for the token (any user name, the token as password).
+    // Not to a page's cross-origin call: the UI's request gets a plain 401 rather than a login prompt over the UI
+    // (headless Chromium even closes the page on one).
+    if (origin === undefined) res.setHeader('www-authenticate', 'Basic realm="codec server", charset="UTF-8"');
+    throw new HttpError(401, 'missing or wrong credentials');
+  }
+  // A browser opened on the server to enter the token lands here; its credentials are now cached for the UI.
+  if (path === '/' && req.method === 'GET') return send(res, 200, { message: 'codec server: POST /decode' });
   if (operation === undefined) {
     throw new HttpError(404, options.encode ? 'POST /encode or /decode' : 'POST /decode (this server does not encode)');
   }
   if (req.method !== 'POST') throw new HttpError(405, `${req.method} is not allowed; POST /${operation}`);
-  if (options.token !== undefined && !bearerMatches(req.headers.authorization, options.token)) {
-    throw new HttpError(401, 'missing or wrong bearer token');
-  }
   // JSON only: a form or text/plain POST is what a page may send without asking first (no CORS preflight).
   if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
     throw new HttpError(415, 'content-type must be application/json');
@@ -127,23 +161,32 @@ async function handle(
   send(res, 200, { payloads: result.map(toJson) });
 }
 
-/** Browsers ask before a cross-origin POST with JSON and an X-Namespace header; the preflight carries no token. */
-function preflight(res: ServerResponse, origin: string | undefined, origins: Set<string>, withToken: boolean): void {
+/** Browsers ask before a cross-origin POST with JSON, an X-Namespace header and maybe Authorization. */
+function preflight(res: ServerResponse, origin: string | undefined, origins: Set<string>): void {
   if (origin === undefined || !origins.has(origin)) throw new HttpError(403, 'origin not allowed');
   res.writeHead(204, {
     'access-control-allow-methods': 'POST, OPTIONS',
-    'access-control-allow-headers': ['content-type', 'x-namespace', ...(withToken ? ['authorization'] : [])].join(', '),
+    'access-control-allow-headers': 'content-type, x-namespace, authorization',
     'access-control-max-age': '600',
   });
   res.end();
 }
 
+/** `Bearer <token>`, or `Basic` with the token as password (any user name). */
+function authorized(header: string | undefined, token: string): boolean {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  if (bearer) return sameSecret(bearer[1]!, token);
+  const basic = /^Basic\s+([A-Za-z0-9+/]+=*)$/i.exec(header ?? '');
+  if (!basic) return false;
+  const credentials = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const colon = credentials.indexOf(':');
+  return colon >= 0 && sameSecret(credentials.slice(colon + 1), token);
+}
+
 /** Compares digests, so neither the length nor a prefix of the token leaks through timing. */
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  if (!match) return false;
+function sameSecret(presented: string, token: string): boolean {
   const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(match[1]!), digest(token));
+  return timingSafeEqual(digest(presented), digest(token));
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -1,18 +1,21 @@
-// `npm run codec-server -- [--port 8888] [--host 127.0.0.1] [--cors-origin URL]… [--require-token] [--allow-encode]
-// [--allowed-host host:port]…`: serves /decode (and /encode with --allow-encode) with the keys of
-// METASTORE_MIGRATOR_CODEC_KEYS until SIGINT/SIGTERM. With --require-token, callers must send `Authorization: Bearer
-// $METASTORE_MIGRATOR_CODEC_SERVER_TOKEN` (read from the environment, so the token is not in the process list).
-// Requests addressed to another Host (--allowed-host adds names) or sent from an unlisted origin are refused.
+// `npm run codec-server -- [--port 8888] [--host 127.0.0.1] [--cors-origin URL]… [--allow-encode]
+// [--allowed-host host:port]… [--no-auth-for-local-dev]`: serves /decode (and /encode with --allow-encode) with the
+// keys of METASTORE_MIGRATOR_CODEC_KEYS until SIGINT/SIGTERM. Callers present the token of
+// METASTORE_MIGRATOR_CODEC_SERVER_TOKEN_FILE or METASTORE_MIGRATOR_CODEC_SERVER_TOKEN (./token.ts); without one it
+// does not start, unless --no-auth-for-local-dev on a loopback address. Requests addressed to another Host
+// (--allowed-host adds names) or sent from an unlisted origin are refused.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { redact } from '../secrets/redact';
 import { AesGcmCodec } from './aes-gcm-codec';
 import { startCodecServer } from './codec-server';
+import { codecServerAuth } from './token';
 
 const USAGE =
   'usage: npm run codec-server -- [--port 8888] [--host 127.0.0.1] [--cors-origin http://127.0.0.1:8233]… ' +
-  '[--require-token] [--allow-encode] [--allowed-host host:port]…';
-const TOKEN_VARIABLE = 'METASTORE_MIGRATOR_CODEC_SERVER_TOKEN';
+  '[--allow-encode] [--allowed-host host:port]… [--no-auth-for-local-dev]\n' +
+  'Token: METASTORE_MIGRATOR_CODEC_SERVER_TOKEN_FILE (a file) or METASTORE_MIGRATOR_CODEC_SERVER_TOKEN; required ' +
+  'unless --no-auth-for-local-dev (loopback --host only).';
 
 function parseFlags(argv: string[]) {
   const { values } = parseArgs({
@@ -22,7 +25,7 @@ function parseFlags(argv: string[]) {
       port: { type: 'string', default: '8888' },
       host: { type: 'string', default: '127.0.0.1' },
       'cors-origin': { type: 'string', multiple: true, default: [] },
-      'require-token': { type: 'boolean', default: false },
+      'no-auth-for-local-dev': { type: 'boolean', default: false },
       'allow-encode': { type: 'boolean', default: false },
       'allowed-host': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
@@ -52,21 +55,26 @@ async function main(): Promise<void> {
   const { codec: keyring } = loadConfig();
   if (keyring === undefined)
     throw new Error('METASTORE_MIGRATOR_CODEC_KEYS is not set: there is nothing to decode with');
-  const token = process.env[TOKEN_VARIABLE];
-  if (flags['require-token'] && !token) throw new Error(`--require-token needs ${TOKEN_VARIABLE} in the environment`);
+  const auth = codecServerAuth(process.env, flags['no-auth-for-local-dev']);
+  if (!('token' in auth)) {
+    console.warn(
+      'codec server: WARNING --no-auth-for-local-dev: no token; every local user and process that reaches ' +
+        `${flags.host}:${flags.port} can decode this namespace's payloads. Never use it on a shared host.`,
+    );
+  }
   const server = await startCodecServer({
     codec: new AesGcmCodec(keyring),
     port: flags.port,
     host: flags.host,
     corsOrigins: flags['cors-origin'],
-    token: flags['require-token'] ? token : undefined,
+    auth,
     encode: flags['allow-encode'],
     ...(flags['allowed-host'] && { allowedHosts: flags['allowed-host'] }),
   });
   console.log(
     `codec server listening on ${server.url} (keys ${keyring.keys.map((k) => k.id).join(', ')}; encodes with ` +
       `${keyring.encryptionKeyId}; CORS ${flags['cors-origin'].join(', ') || 'off'}; ` +
-      `token ${flags['require-token'] ? 'required' : 'not required'}; ` +
+      `${'token' in auth ? 'token required' : 'NO AUTHENTICATION (local dev)'}; ` +
       `${flags['allow-encode'] ? 'encodes and decodes' : 'decodes only'})`,
   );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

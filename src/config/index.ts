@@ -70,6 +70,34 @@ const SIZING = {
   METASTORE_MIGRATOR_ACTIVITY_POLLERS: [4, 1, 100],
 } as const;
 
+/**
+ * The worker's floors under the intervals a request asks for, env name → default seconds (see
+ * src/activities/min-intervals.ts). Production values: the request's own defaults are 60, 5, 5 and 3600.
+ * Tests, the demo and benchmarks against the local emulator set them to 0.
+ */
+const MIN_INTERVALS = {
+  METASTORE_MIGRATOR_MIN_POLL_SECONDS: 5,
+  METASTORE_MIGRATOR_MIN_FAST_POLL_SECONDS: 1,
+  METASTORE_MIGRATOR_MIN_OPERATION_POLL_SECONDS: 1,
+  METASTORE_MIGRATOR_MIN_SOURCE_CHECK_SECONDS: 60,
+} as const;
+
+export interface MinIntervals {
+  pollMs: number;
+  fastPollMs: number;
+  operationPollMs: number;
+  sourceCheckMs: number;
+}
+
+function minIntervalsEnv() {
+  return Object.fromEntries(
+    Object.entries(MIN_INTERVALS).map(([name, fallback]) => [
+      name,
+      z.coerce.number().min(0).max(3600).default(fallback),
+    ]),
+  ) as Record<keyof typeof MIN_INTERVALS, z.ZodDefault<z.ZodCoercedNumber>>;
+}
+
 function sizingEnv() {
   return Object.fromEntries(
     Object.entries(SIZING).map(([name, [fallback, min, max]]) => [
@@ -154,6 +182,7 @@ const EnvSchema = z
     /** How often the worker counts running migrations by stage and execution state for the metrics. */
     METASTORE_MIGRATOR_FLEET_METRICS_SECONDS: z.coerce.number().min(1).max(3600).default(60),
     ...sizingEnv(),
+    ...minIntervalsEnv(),
   })
   .superRefine((env, ctx) => {
     const id = env[CODEC_KEY_ID];
@@ -203,6 +232,7 @@ export interface Config {
   /** METASTORE_MIGRATOR_SOURCE_TLS: 'off' lets source connections go without TLS (a lab setup only). */
   sourceTlsPolicy: SourceTlsPolicy;
   sizing: WorkerSizing;
+  minIntervals: MinIntervals;
 }
 
 export class ConfigError extends Error {
@@ -254,6 +284,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCachedWorkflows: e.METASTORE_MIGRATOR_MAX_CACHED_WORKFLOWS,
       workflowTaskPollers: e.METASTORE_MIGRATOR_WORKFLOW_POLLERS,
       activityTaskPollers: e.METASTORE_MIGRATOR_ACTIVITY_POLLERS,
+    },
+    minIntervals: {
+      pollMs: e.METASTORE_MIGRATOR_MIN_POLL_SECONDS * 1000,
+      fastPollMs: e.METASTORE_MIGRATOR_MIN_FAST_POLL_SECONDS * 1000,
+      operationPollMs: e.METASTORE_MIGRATOR_MIN_OPERATION_POLL_SECONDS * 1000,
+      sourceCheckMs: e.METASTORE_MIGRATOR_MIN_SOURCE_CHECK_SECONDS * 1000,
     },
   };
 }

@@ -10,8 +10,14 @@ import type { BundleOptions } from '@temporalio/worker';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
-export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath'> {
-  return { workflowsPath: WORKFLOWS_PATH };
+/**
+ * `failureConverterPath`: the worker's dataConverter's, built into the bundle, since the sandbox converts the
+ * workflow's own failures with the bundle's converter and not with the worker's.
+ */
+export function workflowBundleOptions(
+  failureConverterPath?: string,
+): Pick<BundleOptions, 'workflowsPath' | 'failureConverterPath'> {
+  return { workflowsPath: WORKFLOWS_PATH, ...(failureConverterPath !== undefined && { failureConverterPath }) };
 }
 
 /**
@@ -24,16 +30,25 @@ export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath'> {
 export async function prebuiltWorkflowBundle(
   log: (line: string) => void = () => undefined,
   cacheDir: string = bundleCacheDir(),
+  failureConverterPath?: string,
 ): Promise<{ codePath: string }> {
   privateDirectory(cacheDir);
-  const codePath = join(cacheDir, `workflows-${sourceHash()}.js`);
+  // One bundle per converter: a worker with codec keys and one without may share the cache.
+  const variant = failureConverterPath === undefined ? '' : `-${sha256(failureConverterPath).slice(0, 8)}`;
+  const codePath = join(cacheDir, `workflows-${sourceHash()}${variant}.js`);
   // Twice at most: a worker starting beside this one may have replaced the hash between our two writes.
   for (let attempt = 1; attempt <= 2; attempt++) {
     if (trustedBundle(codePath)) return { codePath };
     const started = Date.now();
     const script = join(__dirname, `bundle-workflows${extname(__filename)}`);
     await new Promise<void>((resolve, reject) => {
-      execFile(process.execPath, [...loaderArgs(), script, codePath], { maxBuffer: 16 << 20 }, (err, _out, stderr) =>
+      const args = [
+        ...loaderArgs(),
+        script,
+        codePath,
+        ...(failureConverterPath === undefined ? [] : [failureConverterPath]),
+      ];
+      execFile(process.execPath, args, { maxBuffer: 16 << 20 }, (err, _out, stderr) =>
         err ? reject(new Error(`bundling the workflows failed: ${stderr || err.message}`)) : resolve(),
       );
     });

@@ -8,6 +8,7 @@ import type { Info } from '@temporalio/activity';
 import { DefaultLogger } from '@temporalio/worker';
 import { PassThroughClient } from 'google-auth-library';
 import { type Activities, createActivities } from '../../src/activities';
+import { NO_MIN_INTERVALS } from '../../scripts/lib/min-intervals';
 import { MetastoreClient } from '../../src/metastore/client';
 import { FailureType } from '../../src/migration/failure-types';
 import { ApiBudget, projectOf } from '../../src/metastore/budget';
@@ -98,6 +99,7 @@ describe('activities against the emulator', () => {
     activities = createActivities({
       metastore,
       secrets: createSecretResolver({ ...SECRET_ENV }, undefined, secretPolicyFor(SECRET_ENV)),
+      minIntervals: NO_MIN_INTERVALS,
     });
   });
   after(() => emulator.close());
@@ -375,6 +377,7 @@ describe('activities against the emulator', () => {
         metastore,
         pollMetastore,
         secrets: createSecretResolver({ ...SECRET_ENV }, undefined, secretPolicyFor(SECRET_ENV)),
+        minIntervals: NO_MIN_INTERVALS,
       });
       const args = { service, execution, last, pollIntervalMs: 60_000, maxQuietMs: 86_400_000 };
       const poll = () =>
@@ -476,6 +479,7 @@ describe('activities against the emulator', () => {
       const service = await seed();
       const partial = createActivities({
         metastore,
+        minIntervals: NO_MIN_INTERVALS,
         secrets: createSecretResolver(
           { HIVE_DB_PASSWORD: SECRET_ENV.HIVE_DB_PASSWORD },
           undefined,

@@ -1,5 +1,5 @@
 // The codec server over real HTTP on 127.0.0.1: the JSON payload protocol the Web UI and `temporal --codec-endpoint`
-// speak, CORS for the Web UI's origin, and the optional bearer token.
+// speak, CORS for the Web UI's origin, the token (bearer or HTTP Basic) and the loopback-only opt-out.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
@@ -11,7 +11,7 @@ import { startCodecServer } from '../../src/codec/codec-server';
 import type { CodecServer } from '../../src/codec/codec-server';
 
 const UI_ORIGIN = 'http://127.0.0.1:8233';
-const TOKEN = 'codec-token-5b1f';
+const TOKEN = 'codec-token-5b1f0c9e27d4a8b3f6e1d0c9b8a7f6e5';
 const codec = new AesGcmCodec({ keys: [{ id: 'k1', key: randomBytes(32) }], encryptionKeyId: 'k1' });
 
 interface JsonPayload {
@@ -34,8 +34,8 @@ let guarded: CodecServer;
 
 before(async () => {
   [open, guarded] = await Promise.all([
-    startCodecServer({ codec, port: 0, corsOrigins: [UI_ORIGIN], encode: true }),
-    startCodecServer({ codec, port: 0, corsOrigins: [UI_ORIGIN], token: TOKEN, encode: true }),
+    startCodecServer({ codec, port: 0, corsOrigins: [UI_ORIGIN], auth: { noAuthForLocalDev: true }, encode: true }),
+    startCodecServer({ codec, port: 0, corsOrigins: [UI_ORIGIN], auth: { token: TOKEN }, encode: true }),
   ]);
 });
 after(async () => {
@@ -123,15 +123,43 @@ describe('codec server', () => {
     assert.equal(post200.headers.get('access-control-allow-origin'), null);
   });
 
-  it('requires the bearer token when configured, also allowing the authorization header in CORS', async () => {
-    const payloads = [jsonPayload('guarded')];
-    assert.equal((await post(guarded, '/encode', { payloads })).response.status, 401);
-    assert.equal(
-      (await post(guarded, '/encode', { payloads }, { authorization: 'Bearer wrong-token' })).response.status,
-      401,
-    );
-    const ok = await post(guarded, '/encode', { payloads }, { authorization: `Bearer ${TOKEN}` });
+  it('requires the token, decoding nothing without it, and allows the authorization header in CORS', async () => {
+    const [encrypted] = await codec.encode([defaultPayloadConverter.toPayload('guarded plaintext')]);
+    const payloads = [toWire(encrypted)];
+    const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    const refused: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong-token' },
+      { authorization: `Bearer ${TOKEN}x` },
+      { authorization: `Bearer ${TOKEN.slice(0, -1)}` },
+      { authorization: basic('user', 'wrong') },
+      { authorization: basic(TOKEN, '') },
+      { authorization: TOKEN },
+    ];
+    for (const headers of refused) {
+      const answer = await post(guarded, '/decode', { payloads }, { origin: UI_ORIGIN, ...headers });
+      assert.equal(answer.response.status, 401, JSON.stringify(headers));
+      assert.equal(answer.body.payloads, undefined);
+      // A page's call gets no login prompt; the Web UI can read the refusal instead of seeing a CORS error.
+      assert.equal(answer.response.headers.get('www-authenticate'), null);
+      assert.equal(answer.response.headers.get('access-control-allow-origin'), UI_ORIGIN);
+    }
+    // A browser opened on the server itself (no Origin) is asked for the token.
+    const login = await fetch(`${guarded.url}/`);
+    assert.equal(login.status, 401);
+    assert.match(login.headers.get('www-authenticate') ?? '', /^Basic realm=/);
+    // Before routing: an unauthenticated caller does not learn which paths exist.
+    assert.equal((await post(guarded, '/elsewhere', { payloads })).response.status, 401);
+
+    const ok = await post(guarded, '/decode', { payloads }, { authorization: `Bearer ${TOKEN}` });
     assert.equal(ok.response.status, 200);
+    assert.equal(JSON.parse(unb64(ok.body.payloads?.[0]?.data)), 'guarded plaintext');
+    // A browser's cached Basic credentials (what the Web UI's "include credentials" sends): any user, token as password.
+    const viaBasic = await post(guarded, '/decode', { payloads }, { authorization: basic('operator', TOKEN) });
+    assert.equal(viaBasic.response.status, 200);
+    const page = await fetch(`${guarded.url}/`, { headers: { authorization: basic('', TOKEN) } });
+    assert.equal(page.status, 200, 'the page a browser opens to enter the token');
+
     const preflight = await fetch(`${guarded.url}/encode`, {
       method: 'OPTIONS',
       headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST' },
@@ -161,10 +189,12 @@ describe('codec server against a hostile page', () => {
   const port = (server: CodecServer) => new URL(server.url).port;
 
   it('serves /decode only, unless told to encode', async () => {
-    const decodeOnly = await startCodecServer({ codec, port: 0 });
+    const decodeOnly = await startCodecServer({ codec, port: 0, auth: { token: TOKEN } });
+    const authorization = `Bearer ${TOKEN}`;
     try {
-      assert.equal((await post(decodeOnly, '/encode', { payloads: [jsonPayload('x')] })).response.status, 404);
-      assert.equal((await post(decodeOnly, '/decode', { payloads: [jsonPayload('x')] })).response.status, 200);
+      const body = { payloads: [jsonPayload('x')] };
+      assert.equal((await post(decodeOnly, '/encode', body, { authorization })).response.status, 404);
+      assert.equal((await post(decodeOnly, '/decode', body, { authorization })).response.status, 200);
     } finally {
       await decodeOnly.close();
     }
@@ -191,5 +221,24 @@ describe('codec server against a hostile page', () => {
     // text/plain is what a page may POST without a preflight: refused, even from an allowed origin.
     const simple = await rawPost(open, '/decode', { host, origin: UI_ORIGIN, 'content-type': 'text/plain' }, body());
     assert.equal(simple.status, 415);
+  });
+});
+
+describe('codec server authentication settings', () => {
+  it('refuses to start without a token except on loopback, and with a weak token', async () => {
+    for (const host of ['0.0.0.0', '::']) {
+      await assert.rejects(
+        startCodecServer({ codec, port: 0, host, auth: { noAuthForLocalDev: true } }),
+        /without a token listens on a loopback address only/,
+      );
+    }
+    for (const token of ['short-token', `${TOKEN} with spaces`, '']) {
+      const err = await startCodecServer({ codec, port: 0, auth: { token } }).then(
+        () => assert.fail('started with a weak token'),
+        (e: unknown) => e as Error,
+      );
+      assert.match(err.message, /32-1024 printable ASCII/);
+      if (token) assert.ok(!err.message.includes(token), 'the message does not quote the token');
+    }
   });
 });

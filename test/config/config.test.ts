@@ -46,6 +46,8 @@ describe('loadConfig', () => {
         workflowTaskPollers: 4,
         activityTaskPollers: 4,
       },
+      // Production floors under the request's intervals (src/activities/min-intervals.ts).
+      minIntervals: { pollMs: 5000, fastPollMs: 1000, operationPollMs: 1000, sourceCheckMs: 60_000 },
     });
   });
 
@@ -71,6 +73,10 @@ describe('loadConfig', () => {
       METASTORE_MIGRATOR_SECRET_DIR: '/run/secrets/metastore',
       METASTORE_MIGRATOR_SECRET_PROJECTS: 'secrets-prj,123456',
       METASTORE_MIGRATOR_SOURCE_TLS: 'off',
+      METASTORE_MIGRATOR_MIN_POLL_SECONDS: '0.2',
+      METASTORE_MIGRATOR_MIN_FAST_POLL_SECONDS: '0',
+      METASTORE_MIGRATOR_MIN_OPERATION_POLL_SECONDS: '2',
+      METASTORE_MIGRATOR_MIN_SOURCE_CHECK_SECONDS: '300',
       PATH: '/usr/bin',
     });
     assert.deepEqual(config, {
@@ -107,7 +113,17 @@ describe('loadConfig', () => {
         workflowTaskPollers: 2,
         activityTaskPollers: 3,
       },
+      minIntervals: { pollMs: 200, fastPollMs: 0, operationPollMs: 2000, sourceCheckMs: 300_000 },
     });
+  });
+
+  it('refuses a negative or non-numeric minimum interval, naming the variable', () => {
+    const err = configError({
+      METASTORE_MIGRATOR_MIN_POLL_SECONDS: '-1',
+      METASTORE_MIGRATOR_MIN_SOURCE_CHECK_SECONDS: 'x',
+    });
+    assert.match(err.message, /^METASTORE_MIGRATOR_MIN_POLL_SECONDS: /m);
+    assert.match(err.message, /^METASTORE_MIGRATOR_MIN_SOURCE_CHECK_SECONDS: /m);
   });
 
   it('treats empty strings as unset (docker-compose passes ${X:-} as "")', () => {

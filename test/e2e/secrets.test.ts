@@ -208,21 +208,31 @@ describe('secrets with payload encryption, end to end', () => {
     assert.match(wrongKey.stderr, /^CodecError: .*key id new-key.*METASTORE_MIGRATOR_CODEC_KEYS/);
   });
 
-  it('shows decoded payloads to the stock temporal CLI through the codec server', async () => {
+  it('shows decoded payloads to the stock temporal CLI through the codec server, with its token only', async () => {
     const codec = new AesGcmCodec(loadConfig({ METASTORE_MIGRATOR_CODEC_KEYS: KEYS }).codec!);
-    const codecServer = await startCodecServer({ codec });
+    const token = randomBytes(32).toString('hex');
+    const codecServer = await startCodecServer({ codec, auth: { token } });
     try {
-      const inputOf = async (...extra: string[]) => {
+      const inputOf = async (env: NodeJS.ProcessEnv, ...extra: string[]) => {
         const args = ['workflow', 'show', '--address', server.address, '--workflow-id', workflowId, '--output', 'json'];
-        const output = await temporalCli(...args, ...extra);
+        const output = await temporalCli([...args, ...extra], env);
         extraOutputs.push(output);
         const shown = JSON.parse(output) as { events: { workflowExecutionStartedEventAttributes?: JsonPayloads }[] };
         const input = shown.events[0]?.workflowExecutionStartedEventAttributes?.input.payloads[0];
         return { encoding: unb64(input?.metadata.encoding), data: unb64(input?.data) };
       };
-      const raw = await inputOf();
+      const raw = await inputOf({});
       assert.equal(raw.encoding, ENCRYPTED_ENCODING);
-      const decoded = await inputOf('--codec-endpoint', codecServer.url);
+      // Without the token the codec server answers 401: the CLI retries until its deadline, decoding nothing.
+      await assert.rejects(
+        inputOf({}, '--codec-endpoint', codecServer.url, '--command-timeout', '3s'),
+        (err: Error) => {
+          assert.ok(!REFERENCES.some((reference) => err.message.includes(reference)), 'nothing decoded');
+          return true;
+        },
+      );
+      // TEMPORAL_CODEC_AUTH is --codec-auth from the environment, so the token stays out of the process list.
+      const decoded = await inputOf({ TEMPORAL_CODEC_AUTH: `Bearer ${token}` }, '--codec-endpoint', codecServer.url);
       assert.equal(decoded.encoding, 'json/plain');
       for (const reference of REFERENCES) assert.ok(decoded.data.includes(reference), `decoded shows ${reference}`);
     } finally {
@@ -255,9 +265,9 @@ interface JsonPayloads {
 const unb64 = (value: string | undefined) => Buffer.from(value ?? '', 'base64').toString('utf8');
 
 /** The stock Temporal CLI, asynchronously: the codec server it calls runs in this very process. */
-async function temporalCli(...args: string[]): Promise<string> {
+async function temporalCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   const { stdout, stderr } = await promisify(execFile)(await ensureTemporalCli(), args, {
-    env: { ...process.env, TEMPORAL_VERSION_CHECK_DISABLED: '1' },
+    env: { ...process.env, TEMPORAL_VERSION_CHECK_DISABLED: '1', ...env },
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout + stderr;

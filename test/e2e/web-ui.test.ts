@@ -3,19 +3,17 @@
 // server (the history itself holds only ciphertext). Screenshots go to test-results/web-ui/.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'puppeteer-core' with { 'resolution-mode': 'import' };
 import { spawnService, type ServiceProcess } from '../../scripts/lib/services';
+import { type Browser, assertChromium, launchChromium } from '../helpers/chromium';
 import { snakeCaseConfigYaml, waitFor } from '../helpers/migration';
 import { freePort } from '../helpers/ports';
 import { type Stack, startStack } from '../helpers/stack';
 import { type DevServer, startDevServer } from '../helpers/temporal';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = join(__dirname, '..', '..');
 const shots = join(root, 'test-results', 'web-ui');
 const codecEnv = { METASTORE_MIGRATOR_CODEC_KEYS: `ui-test:${randomBytes(32).toString('base64')}` };
@@ -28,7 +26,7 @@ let workDir: string;
 let ui: string;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  assertChromium();
   workDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-web-ui-'));
   await writeFile(join(workDir, 'migration.yaml'), snakeCaseConfigYaml());
   await mkdir(shots, { recursive: true });
@@ -37,7 +35,17 @@ before(async () => {
   codec = spawnService({
     name: 'codec-server',
     command: process.execPath,
-    args: ['--import', 'tsx', 'src/codec/main.ts', '--port', String(codecPort), '--cors-origin', ui],
+    // The dev server's UI cannot be told to send credentials (it has no includeCredentials flag): loopback opt-out.
+    args: [
+      '--import',
+      'tsx',
+      'src/codec/main.ts',
+      '--port',
+      String(codecPort),
+      '--cors-origin',
+      ui,
+      '--no-auth-for-local-dev',
+    ],
     cwd: root,
     env: { PATH: process.env.PATH, ...codecEnv },
   });
@@ -48,14 +56,7 @@ before(async () => {
   });
   stack = await startStack(temporal.address, [], { env: codecEnv });
   await stack.startWorker();
-  // puppeteer-core is an ES module; this test file is CommonJS.
-  const { default: puppeteer } = await import('puppeteer-core');
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // As root (CI) Chromium needs --no-sandbox; /dev/shm is small in containers.
-    args: ['--no-sandbox', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

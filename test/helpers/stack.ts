@@ -9,6 +9,7 @@ import { removeOnExit } from '../../scripts/lib/reaper';
 import { freePort } from '../../scripts/lib/ports';
 import { spawnService } from '../../scripts/lib/services';
 import { localTemporalEnv } from '../../scripts/lib/temporal-profile';
+import { EMULATOR_MIN_INTERVALS_ENV } from '../../scripts/lib/min-intervals';
 import type { ServiceProcess } from '../../scripts/lib/services';
 import { SECRET_ENV, SECRET_POLICY_ENV, serviceSeed, uniqueServiceName } from './migration';
 
@@ -68,6 +69,8 @@ export async function startStack(
     HOME: process.env.HOME,
     ...localTemporalEnv(temporalAddress, {}),
     METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
+    // The requests' tenth-of-a-second intervals, against the emulator.
+    ...EMULATOR_MIN_INTERVALS_ENV,
     // The workers' shared inventory store (recorded before cutover, read by the verification after it).
     METASTORE_MIGRATOR_INVENTORY_DIR: inventoryDir(),
     ...options.env,

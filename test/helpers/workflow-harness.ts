@@ -39,6 +39,8 @@ import {
 } from './migration';
 import { createTestEnv } from './temporal';
 import { workflowBundleOptions } from '../../src/runtime/workflow-bundle';
+import { encryptingDataConverter } from '../../src/codec';
+import { NO_MIN_INTERVALS } from '../../scripts/lib/min-intervals';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -113,11 +115,15 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const dataConverter: DataConverter | undefined = options.codec && { payloadCodecs: [options.codec] };
+  // As worker.ts and client.ts wire it: failure messages through the codec too, in the bundle as well.
+  const dataConverter: DataConverter | undefined = options.codec && encryptingDataConverter(options.codec);
   const [env, emulator, workflowBundle] = await Promise.all([
     createTestEnv({ client: { dataConverter } }),
     startEmulator({ operationDelayMs: options.operationDelayMs ?? 100 }),
-    bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') }),
+    bundleWorkflowCode({
+      ...workflowBundleOptions(dataConverter?.failureConverterPath),
+      logger: new DefaultLogger('WARN'),
+    }),
   ]);
   const metastore = new MetastoreClient({
     baseUrl: emulator.url,
@@ -159,6 +165,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
           secrets: createSecretResolver(secretEnv, secretManager, secretPolicyFor(secretEnv)),
           sourceTlsPolicy: overrides.sourceTlsPolicy ?? 'off',
           inventories,
+          minIntervals: NO_MIN_INTERVALS,
         }),
         sizing: { ...loadConfig({}).sizing, ...overrides.sizing },
         identity: overrides.identity,

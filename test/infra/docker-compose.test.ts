@@ -13,9 +13,11 @@ interface ComposeService {
   healthcheck?: { test: string[] };
   command?: string[];
   depends_on?: Record<string, { condition: string }>;
+  secrets?: string[];
 }
 interface ComposeFile {
   services: Record<string, ComposeService>;
+  secrets?: Record<string, { file: string }>;
 }
 
 const compose = (): ComposeFile =>
@@ -54,9 +56,22 @@ describe('docker-compose.yml', () => {
     assert.deepEqual(services['codec-server']?.ports, ['127.0.0.1:8888:8888']);
     assert.equal(services['temporal-ui']?.environment?.TEMPORAL_CODEC_ENDPOINT, 'http://127.0.0.1:8888');
     assert.ok(services['codec-server']?.command?.includes('http://127.0.0.1:8080'), 'the UI origin allowed');
+    assert.ok(!services['codec-server']?.command?.includes('--no-auth-for-local-dev'), 'the token is required');
+    assert.equal(services['temporal-ui']?.environment?.TEMPORAL_CODEC_INCLUDE_CREDENTIALS, 'true');
     assert.ok(services.temporal?.healthcheck);
     for (const name of ['temporal-setup', 'temporal-ui']) {
       assert.equal(services[name]?.depends_on?.temporal?.condition, 'service_healthy', name);
     }
+  });
+});
+
+describe('docker-compose.yml codec server token', () => {
+  it('comes from a secret file, not from the environment or the command line', () => {
+    const file = compose();
+    const codec = file.services['codec-server'];
+    assert.deepEqual(codec?.secrets, ['codec_server_token']);
+    assert.equal(codec?.environment?.METASTORE_MIGRATOR_CODEC_SERVER_TOKEN_FILE, '/run/secrets/codec_server_token');
+    assert.ok(!('METASTORE_MIGRATOR_CODEC_SERVER_TOKEN' in (codec?.environment ?? {})));
+    assert.match(file.secrets?.codec_server_token?.file ?? '', /secrets\/codec-server-token/);
   });
 });

@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { ENCODING_FAILURE_CONVERTER_PATH } from '../../src/codec';
 import { bundleCacheDir, loaderArgs, prebuiltWorkflowBundle, sha256 } from '../../src/runtime/workflow-bundle';
 
 describe('loaderArgs', () => {
@@ -57,4 +58,13 @@ describe('the workflow bundle cache', () => {
       assert.doesNotMatch(readFileSync(again.codePath, 'utf8'), /tampered/);
     },
   );
+
+  it('builds an encrypting worker’s bundle apart, with its failure converter in it', { timeout: 120_000 }, async () => {
+    const dir = join(root, 'converters');
+    const plain = await prebuiltWorkflowBundle(undefined, dir);
+    const encoding = await prebuiltWorkflowBundle(undefined, dir, ENCODING_FAILURE_CONVERTER_PATH);
+    assert.notEqual(encoding.codePath, plain.codePath, 'workers with and without keys may share the cache');
+    assert.match(readFileSync(encoding.codePath, 'utf8'), /encodeCommonAttributes: true/);
+    assert.doesNotMatch(readFileSync(plain.codePath, 'utf8'), /encodeCommonAttributes: true/);
+  });
 });

@@ -3,9 +3,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { WorkflowFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { liveWatch } from '../../src/cli/live';
 import { AesGcmCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/codec';
-import { SECRET_ENV, COMPLETE_UNREACHED } from '../helpers/migration';
+import { SECRET_ENV, COMPLETE_UNREACHED, waitFor } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -44,6 +46,71 @@ describe('managed migration with encrypted payloads', () => {
       }
       const [decoded] = await codec.decode(input);
       assert.match(Buffer.from(decoded?.data ?? []).toString(), /env:HIVE_DB_PASSWORD/);
+    });
+  });
+});
+
+type Failure = temporal.api.failure.v1.IFailure;
+
+/** Every failure in the history, causes included, as stored. */
+function storedFailures(history: temporal.api.history.v1.IHistory): Failure[] {
+  const found: Failure[] = [];
+  const walk = (failure: Failure | null | undefined) => {
+    if (!failure) return;
+    found.push(failure);
+    walk(failure.cause);
+  };
+  for (const event of history.events ?? []) {
+    walk(event.activityTaskFailedEventAttributes?.failure);
+    walk(event.workflowExecutionFailedEventAttributes?.failure);
+  }
+  return found;
+}
+
+describe('failure messages with encrypted payloads', () => {
+  it('stores failure messages and stack traces encrypted, and the client still reads them', async () => {
+    const service = await h.seedService({ databaseType: 'MYSQL' });
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.start(service, taskQueue);
+      const err = await handle.result().then(
+        () => assert.fail('a MYSQL service fails the precheck'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof WorkflowFailedError);
+      // The client decodes: the message the workflow wrote, as before encryption.
+      const message = err.cause?.message ?? '';
+      assert.match(message, /SPANNER/);
+
+      const history = await handle.fetchHistory();
+      const failures = storedFailures(history);
+      assert.ok(failures.length >= 1, 'the history holds the failure');
+      for (const failure of failures) {
+        assert.equal(failure.message, 'Encoded failure');
+        assert.equal(failure.stackTrace ?? '', '');
+        const encoding = Buffer.from(failure.encodedAttributes?.metadata?.encoding ?? []).toString();
+        assert.equal(encoding, ENCRYPTED_ENCODING);
+      }
+      const stored = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
+      assert.ok(!stored.includes(message), 'the failure message is not in the stored history');
+      assert.ok(!stored.includes('SPANNER'), 'no part of it either');
+    });
+  });
+
+  it('shows the pending poll’s last failure decoded in the CLI’s live view', async () => {
+    const service = await h.seedService();
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.start(service, taskQueue);
+      await h.waitForStage(service, 'REPLICATION');
+      const raw = await waitFor('a pending activity with a last failure', async () => {
+        const pending = (await handle.describe()).raw.pendingActivities ?? [];
+        return pending.find((activity) => activity.lastFailure)?.lastFailure;
+      });
+      assert.equal(raw?.message, 'Encoded failure', 'stored encoded');
+      const live = await liveWatch(handle, [codec]);
+      const decoded = live.find((activity) => activity.lastFailure !== undefined)?.lastFailure;
+      assert.ok(decoded !== undefined && decoded !== 'Encoded failure', `decoded: ${decoded}`);
+      await handle.signal('complete', { by: 'erin' });
+      assert.equal((await handle.result()).outcome, 'SUCCEEDED');
     });
   });
 });

@@ -8,6 +8,8 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 
+import { ENCODING_FAILURE_CONVERTER_PATH } from '../../src/codec';
+import { workflowBundleOptions } from '../../src/runtime/workflow-bundle';
 import { PATCHES } from '../../src/workflows/patches';
 import type { Patch } from '../../src/workflows/patches';
 
@@ -127,4 +129,25 @@ describe('replay of recorded histories', async () => {
       await Worker.runReplayHistory({ workflowBundle }, history, recordedId || `replay-${file}`);
     });
   }
+
+  // An encrypting worker's bundle converts failures with encodeCommonAttributes (src/codec/failure-converter.ts);
+  // histories written with plain failure messages replay under it unchanged.
+  it('replays the histories holding failures with the failure converter of an encrypting worker', async () => {
+    const encodingBundle = await bundleWorkflowCode({
+      ...workflowBundleOptions(ENCODING_FAILURE_CONVERTER_PATH),
+      logger: new DefaultLogger('WARN'),
+    });
+    const dataConverter = { failureConverterPath: ENCODING_FAILURE_CONVERTER_PATH };
+    let replayed = 0;
+    for (const file of files) {
+      const history = temporal.api.history.v1.History.decode(await readFile(join(dir, file)));
+      const hasFailure = history.events.some(
+        (e) => e.activityTaskFailedEventAttributes || e.workflowExecutionFailedEventAttributes,
+      );
+      if (!hasFailure) continue;
+      await Worker.runReplayHistory({ workflowBundle: encodingBundle, dataConverter }, history, `encoded-${file}`);
+      replayed++;
+    }
+    assert.ok(replayed >= 5, `only ${replayed} fixtures hold a failure`);
+  });
 });

@@ -15,6 +15,7 @@ import { requestCompleteUpdate } from '../../src/workflows/messages';
 import { workflowIdFor } from '../../src/migration/names';
 import { admin } from '../helpers/emulator';
 import { SECRET_ENV, waitFor, COMPLETE_UNREACHED } from '../helpers/migration';
+import { NO_MIN_INTERVALS } from '../../scripts/lib/min-intervals';
 import type { RequestLogEntry } from '../../src/emulator/stats';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
@@ -69,7 +70,11 @@ async function legacyWorker(taskQueue: string): Promise<Worker> {
       workflowsPath: join(legacyDir, 'src', 'workflows'),
       logger: new DefaultLogger('WARN'),
     }),
-    activities: createActivities({ metastore, secrets: createSecretResolver(SECRET_ENV) }),
+    activities: createActivities({
+      metastore,
+      secrets: createSecretResolver(SECRET_ENV),
+      minIntervals: NO_MIN_INTERVALS,
+    }),
     maxHeartbeatThrottleInterval: '2s',
   });
 }
