@@ -24,7 +24,7 @@ export const PATCHES = {
     id: 'full-prechecks',
     guards:
       'every precheck (permissions, secrets, the source) before the start; before: service facts and secrets only',
-    marked: [...of('v2-'), ...of('v5-'), ...of('')],
+    marked: [...of('v2-'), ...of('v5-'), ...of('v6-'), ...of('')],
     before: of('v1-'),
   },
   strictRequest: {
@@ -48,20 +48,20 @@ export const PATCHES = {
     guards:
       'waits by retry-as-poll (pollMigrationChange on the poll queue, checkOperation); before: the long ' +
       'heartbeating watchMigration and awaitOperation activities',
-    marked: [...of('v3-'), ...of('v4-'), ...of('v5-'), ...of('')],
+    marked: [...of('v3-'), ...of('v4-'), ...of('v5-'), ...of('v6-'), ...of('')],
     before: [...of('v1-'), ...of('v2-')],
   },
   parallelPrechecks: {
     id: 'parallel-prechecks',
     guards: 'service, permission and secret prechecks run together; before: one after another',
-    marked: [...of('v4-'), ...of('v5-'), ...of('')],
+    marked: [...of('v4-'), ...of('v5-'), ...of('v6-'), ...of('')],
     before: of('v3-'),
   },
   requestCheckActivity: {
     id: 'request-check-activity',
     guards:
       'the request is checked by the checkRequest activity (zod stays out of the sandbox); before: in the workflow',
-    marked: [...of('v5-'), ...of(''), 'notified', 'cutover-checked'],
+    marked: [...of('v5-'), ...of('v6-'), ...of(''), 'notified', 'cutover-checked'],
     before: of('v4-'),
   },
   notifications: {
@@ -75,20 +75,20 @@ export const PATCHES = {
     guards:
       'the source baseline before the start and the cutover checks before complete; before: complete is acted on ' +
       'as soon as it is accepted',
-    marked: [...of(''), 'cutover-checked'],
+    marked: [...of('v6-'), ...of(''), 'cutover-checked'],
     before: [...of('v5-'), 'notified'],
   },
   sourceHealth: {
     id: 'source-health',
     guards: 'the source checks rerun while replicating (watchSourceHealth); before: no health watch',
-    marked: [...of(''), 'cutover-checked'],
+    marked: [...of('v6-'), ...of(''), 'cutover-checked'],
     before: [...of('v5-'), 'notified'],
   },
   cutoverVerification: {
     id: 'cutover-verification',
     guards:
       'the source inventory recorded before completeMigration and DPMS reconciled after SUCCEEDED; before: neither',
-    marked: ['happy-path', 'cutover-checked'],
+    marked: ['v6-happy-path', 'happy-path', 'cutover-checked'],
     before: [...of('v5-'), 'notified'],
   },
   incidents: {
@@ -130,17 +130,15 @@ export const PATCHES = {
     guards:
       'a cutover check of the source that could not run (hive.reachable, hive.schemaUnchanged, workloads.moved ' +
       'skipped) blocks complete unless overridden by name; before: a skipped check passed',
-    marked: [],
-    before: [...of('v5-'), 'happy-path', 'cutover-checked'],
-    unmarkedBecause: 'fixtures recorded with it are owed; every cutover check consults it',
+    marked: ['happy-path'],
+    before: [...of('v5-'), ...of('v6-'), 'cutover-checked', 'notified', 'adopted'],
   },
   attentionAttribute: {
     id: 'attention-attribute',
     guards:
       'the MigrationAttention search attribute (INCIDENT while an API error is unresolved, BACKUPS_OFF after an ' +
       'ending with backups still off, else NONE) is upserted with the others; before: it was not',
-    marked: [],
-    before: [...of('v5-'), 'happy-path', 'cutover-checked'],
-    unmarkedBecause: 'fixtures recorded with it are owed; every visibility update consults it',
+    marked: of(''),
+    before: [...of('v5-'), ...of('v6-'), 'cutover-checked', 'notified', 'adopted'],
   },
 } as const satisfies Record<string, Patch>;
