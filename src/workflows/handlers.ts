@@ -72,8 +72,11 @@ export function installHandlers(
     (action: Action) =>
     (args?: DecisionArgs): DecisionAnswer => {
       const alreadyRequested = state.decision?.action === action;
+      // The overrides are kept: a complete accepted before the run's request is checked (right after a
+      // continue-as-new) meets the gate later, which must honour the checks the engineer accepted by name.
+      const override = action === 'complete' && args?.override?.length ? { override: args.override } : {};
       if (!alreadyRequested)
-        recordDecision(state, { action, by: args?.by, reason: args?.reason, at: now(), via: 'update' });
+        recordDecision(state, { action, by: args?.by, reason: args?.reason, at: now(), via: 'update', ...override });
       decisions().add(1, { action, result: 'accepted', via: 'update' });
       onDecision();
       return { accepted: true, action, alreadyRequested, stage: state.stage, at: now() };
