@@ -208,14 +208,24 @@ async function follow(client: Client, until: (s: MigrationStatus) => boolean): P
 
 /**
  * examples/migration.yaml with the source's port. Without a source, a closed loopback port: there is no Cloud SQL
- * here, so the source checks report "not reachable, skipped" — even on a machine that runs its own MySQL on 3306.
+ * here, so the source checks report "not reachable, skipped" — 3306 unless this machine runs its own MySQL there.
  */
 async function demoConfig(): Promise<string> {
   const text = await readFile(join(root, 'examples', 'migration.yaml'), 'utf8');
   const file = join(demoDir, 'migration.yaml');
-  const port = source?.port ?? (await freePort());
+  const port = source?.port ?? (await closedPort());
   await writeFile(file, port === CLOUD_SQL_PORT ? text : text.replace(/port: 3306/, `port: ${port}`));
   return file;
+}
+
+/** 3306 when nothing answers there (so plan has no config.port warning to give), else any closed port. */
+async function closedPort(): Promise<number> {
+  if (!(await acceptsConnections(CLOUD_SQL_PORT))) return CLOUD_SQL_PORT;
+  const port = await freePort();
+  say(
+    `${CLOUD_SQL_PORT} answers here (a MySQL of this machine's): the config names ${port}, so plan warns config.port`,
+  );
+  return port;
 }
 
 async function main(): Promise<void> {
