@@ -1,22 +1,27 @@
 // `npm run demo`: one whole managed migration on the embedded default, with nothing configured.
-// Starts a Temporal dev server (with Web UI), the Metastore emulator with a demo service, a codec server and a
-// worker, drives the migration through the real CLI (start → REPLICATION → complete), prints each stage as it
-// happens and the final migration execution, then stops everything it started. Payloads are encrypted with a
-// key made for this run, as production should run: the history holds ciphertext, the Web UI decodes it.
+// Starts a throw-away MariaDB source (a Hive 3.1 metastore behind TLS, standing in for Cloud SQL), a Temporal dev
+// server (with Web UI), the Metastore emulator with a demo service, a codec server and a worker, drives the
+// migration through the real CLI (plan → start → REPLICATION → cutover gate → complete → verification), prints each
+// stage as it happens and the final migration execution, then stops everything it started and removes its folder.
+// Payloads are encrypted with a key made for this run, as production should run: the history holds ciphertext, the
+// Web UI decodes it. Without MariaDB's server binary the source is a closed port and the source checks cannot run.
 import { Client, Connection } from '@temporalio/client';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { dataConverterFor } from '../src/codec';
 import { loadConfig } from '../src/config';
 import { loadTemporalConnection } from '../src/config/temporal';
-import { DEMO_SERVICE_NAME } from '../src/emulator/server';
+import { DEMO_SERVICE_NAME, demoService } from '../src/emulator/server';
 import { statusQuery } from '../src/workflows/messages';
 import { workflowIdFor } from '../src/migration/names';
 import { MUST_RUN_CUTOVER_CHECKS } from '../src/migration/cutover';
 import type { MigrationStatus } from '../src/migration/state';
 import { spawnService } from './lib/services';
+import { removeOnExit } from './lib/reaper';
+import { CLOUD_SQL_PORT, type DemoSource, canRunSource, startDemoSource } from './lib/demo-source';
+import { writeEnvFile } from './lib/demo-env';
 import type { ServiceProcess } from './lib/services';
 import { acceptsConnections, freePort } from './lib/ports';
 import { localTemporalEnv } from './lib/temporal-profile';
@@ -26,6 +31,10 @@ import { devServerArgs, devServerEnv, ensureTemporalCli } from './temporal-cli';
 const root = join(__dirname, '..');
 /** --keep: leave the Web UI (and everything behind it) up after the migration, until Ctrl-C. */
 const keep = process.argv.slice(2).includes('--keep');
+/** The one folder the demo writes (config, secrets, inventories, the --keep env file); removed when it exits. */
+let demoDir = '';
+/** The throw-away MariaDB source, when this machine has MariaDB's server binary. */
+let source: DemoSource | undefined;
 // node --import tsx rather than the tsx binary, so each service is one process we can stop by its pid.
 const node = process.execPath;
 const ts = (...args: string[]) => ['--import', 'tsx', ...args];
@@ -42,17 +51,47 @@ async function pickPort(preferred: number): Promise<number> {
 const DEMO_KEY_ID = `demo-${new Date().toISOString().slice(0, 10)}`;
 const codecEnv = { METASTORE_MIGRATOR_CODEC_KEYS: `${DEMO_KEY_ID}:${randomBytes(32).toString('base64')}` };
 
+/** The demo's secret references (examples/migration.yaml) resolve against the worker's environment. */
+const SOURCE_PASSWORDS = { HIVE_DB_PASSWORD: 'demo-hive-password', CDC_PASSWORD: 'demo-cdc-password' };
+
+/**
+ * The source, when MariaDB is installed: users and database as examples/migration.yaml names them, passwords as
+ * the worker resolves them.
+ */
+async function prepareSource(): Promise<void> {
+  if (!canRunSource()) {
+    say(
+      'no /usr/sbin/mariadbd here (apt-get install mariadb-server): the source is a closed port, so its checks cannot run',
+    );
+    return;
+  }
+  say(`starting a throw-away MariaDB source on 127.0.0.1 (Hive 3.1 schema, sample tables, TLS)`);
+  source = await startDemoSource({
+    database: 'hive',
+    hiveUser: 'hive',
+    hivePassword: SOURCE_PASSWORDS.HIVE_DB_PASSWORD,
+    cdcUser: 'datastream',
+    cdcPassword: SOURCE_PASSWORDS.CDC_PASSWORD,
+  });
+  say(
+    `source listening on 127.0.0.1:${source.port}` +
+      (source.port === CLOUD_SQL_PORT ? '' : ` (${CLOUD_SQL_PORT} is taken here, so plan warns config.port)`),
+  );
+}
+
 /**
  * The worker's secrets directory, as an operator would set one up: here the source's server CA, which the request
- * names by reference (--source-ca) so the worker authenticates the source before sending a password. The demo's
- * source address is never answered, so examples/demo-server-ca.pem stands in for Cloud SQL's server CA (a real one
- * comes from `gcloud sql instances describe INSTANCE --format='value(serverCaCert.cert)'`; README, Security model).
+ * names by reference (--source-ca) so the worker authenticates the source before sending a password — the CA made
+ * for the MariaDB source, with the name its certificate carries (--source-server-name). Without a source,
+ * examples/demo-server-ca.pem stands in for Cloud SQL's server CA (a real one comes from
+ * `gcloud sql instances describe INSTANCE --format='value(serverCaCert.cert)'`; README, Security model).
  */
-async function demoSecretsDir(): Promise<{ dir: string; caRef: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'metastore-migrator-demo-secrets-'));
+async function demoSecrets(): Promise<string[]> {
+  const dir = join(demoDir, 'secrets');
+  await mkdir(dir, { mode: 0o700 });
   const ca = join(dir, 'server-ca.pem');
-  await writeFile(ca, await readFile(join(root, 'examples', 'demo-server-ca.pem'), 'utf8'));
-  return { dir, caRef: `file:${ca}` };
+  await writeFile(ca, source?.caPem ?? (await readFile(join(root, 'examples', 'demo-server-ca.pem'), 'utf8')));
+  return ['--source-ca', `file:${ca}`, ...(source ? ['--source-server-name', source.serverName] : [])];
 }
 
 async function startInfrastructure() {
@@ -63,7 +102,6 @@ async function startInfrastructure() {
     pickPort(8888),
   ]);
   const uiUrl = `http://127.0.0.1:${uiPort}`;
-  const secrets = await demoSecretsDir();
   const codecUrl = await startCodecServer(codecPort, uiPort);
   const temporalCli = await ensureTemporalCli({ log: say });
   say(`starting Temporal dev server on 127.0.0.1:${temporalPort} (Web UI port ${uiPort}, decoding via ${codecUrl})`);
@@ -78,7 +116,12 @@ async function startInfrastructure() {
   const emulator = spawnService({
     name: 'emulator',
     command: node,
-    args: ts('src/emulator/main.ts', '--port', String(emulatorPort), '--operation-delay-ms', '1500', '--seed-demo'),
+    args: ts(
+      'src/emulator/main.ts',
+      ...['--port', String(emulatorPort), '--operation-delay-ms', '1500', '--seed-demo'],
+      // Like Google, check the source at the start, when there is one to check.
+      ...(canRunSource() ? ['--verify-source'] : []),
+    ),
     cwd: root,
   });
   started.push(emulator);
@@ -92,19 +135,19 @@ async function startInfrastructure() {
     METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
     // The demo's half-second operation polls, against the emulator: the worker's floors are off.
     ...EMULATOR_MIN_INTERVALS_ENV,
-    // The demo's secret references (examples/migration.yaml) resolve against the worker's environment.
-    HIVE_DB_PASSWORD: 'demo-hive-password',
-    CDC_PASSWORD: 'demo-cdc-password',
+    ...SOURCE_PASSWORDS,
     // …and only those: a worker resolves the references its operator allows, whatever a workflow's input names.
     METASTORE_MIGRATOR_SECRET_ENV: 'HIVE_DB_PASSWORD,CDC_PASSWORD',
     // The directory file: references may read: the source's server CA (TLS to the source is required).
-    METASTORE_MIGRATOR_SECRET_DIR: secrets.dir,
+    METASTORE_MIGRATOR_SECRET_DIR: join(demoDir, 'secrets'),
+    // The source inventory recorded at cutover, for the verification after it: in the demo's folder, not ~/.local.
+    METASTORE_MIGRATOR_INVENTORY_DIR: join(demoDir, 'inventories'),
   };
   say('starting worker');
   const worker = spawnService({ name: 'worker', command: node, args: ts('src/worker.ts'), cwd: root, env });
   started.push(worker);
   await worker.waitForOutput(/worker polling/);
-  return { env, temporalAddress, uiUrl, codecUrl, sourceCa: ['--source-ca', secrets.caRef] };
+  return { env, temporalAddress, uiUrl, codecUrl, emulatorPort };
 }
 
 /** The codec server the Web UI calls from the browser, so it allows the UI's origin under both its names. */
@@ -164,19 +207,35 @@ async function follow(client: Client, until: (s: MigrationStatus) => boolean): P
 }
 
 /**
- * examples/migration.yaml with the source pointed at a closed loopback port: there is no Cloud SQL here, so the
- * source checks report "not reachable, skipped" — even on a machine that runs its own MySQL on 3306.
+ * examples/migration.yaml with the source's port. Without a source, a closed loopback port: there is no Cloud SQL
+ * here, so the source checks report "not reachable, skipped" — 3306 unless this machine runs its own MySQL there.
  */
 async function demoConfig(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'metastore-migrator-demo-'));
   const text = await readFile(join(root, 'examples', 'migration.yaml'), 'utf8');
-  const file = join(dir, 'migration.yaml');
-  await writeFile(file, text.replace(/port: 3306/, `port: ${await freePort()}`));
+  const file = join(demoDir, 'migration.yaml');
+  const port = source?.port ?? (await closedPort());
+  await writeFile(file, port === CLOUD_SQL_PORT ? text : text.replace(/port: 3306/, `port: ${port}`));
   return file;
 }
 
+/** 3306 when nothing answers there (so plan has no config.port warning to give), else any closed port. */
+async function closedPort(): Promise<number> {
+  if (!(await acceptsConnections(CLOUD_SQL_PORT))) return CLOUD_SQL_PORT;
+  const port = await freePort();
+  say(
+    `${CLOUD_SQL_PORT} answers here (a MySQL of this machine's): the config names ${port}, so plan warns config.port`,
+  );
+  return port;
+}
+
 async function main(): Promise<void> {
-  const { env, temporalAddress, uiUrl, codecUrl, sourceCa } = await startInfrastructure();
+  demoDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-demo-'));
+  removeOnExit(demoDir);
+  const [{ env, temporalAddress, uiUrl, codecUrl, emulatorPort }] = await Promise.all([
+    startInfrastructure(),
+    prepareSource(),
+  ]);
+  const sourceTls = await demoSecrets();
   const service = ['--service', DEMO_SERVICE_NAME];
   // The demo's own status reads decrypt like the CLI's: same keys, same converter.
   const client = new Client({
@@ -185,14 +244,14 @@ async function main(): Promise<void> {
   });
   try {
     const config = await demoConfig();
-    await cli(env, 'plan', ...service, '--config', config, ...sourceCa);
+    await cli(env, 'plan', ...service, '--config', config, ...sourceTls);
     await cli(
       env,
       'start',
       ...service,
       '--config',
       config,
-      ...sourceCa,
+      ...sourceTls,
       '--migration-id',
       'demo-migration',
       '--poll-interval',
@@ -210,34 +269,19 @@ async function main(): Promise<void> {
     await follow(client, (s) => s.stage === 'REPLICATION');
     say('replicating: Cloud SQL is still the source of truth; workloads move to the Dataproc Metastore endpoint');
     await cli(env, 'status', ...service);
-    // The cutover gate: the demo's source is a closed port, so the checks that prove the old metastore's clients
-    // are gone cannot run, and a check that did not run blocks complete. A real worker reaches the Cloud SQL
-    // instance; here the demo engineer accepts the three by name, and the audit trail keeps that.
-    const gate = await cli(env, 'complete', ...service, '--dry-run').then(
-      () => 'ready',
-      (err: unknown) => String(err),
-    );
-    say(`cutover gate: ${gate === 'ready' ? 'ready' : 'blocked, as above: the source checks did not run'}`);
-    const overrides = MUST_RUN_CUTOVER_CHECKS.flatMap((check) => ['--override', check]);
-    await cli(
-      env,
-      'complete',
-      ...service,
-      ...overrides,
-      '--by',
-      'demo-engineer',
-      '--reason',
-      'all workloads use the DPMS endpoint (no source to check in the demo)',
-    );
+    await cutover(env, service);
     await follow(client, (s) => s.stage === 'DONE');
-    await cli(env, 'wait', ...service);
+    const waited = await cli(env, 'wait', ...service);
+    const verified = /^verified +(.*)$/m.exec(waited)?.[1];
     const described = await cli(env, 'describe', ...service, '--migration', 'demo-migration');
     if (!/state SUCCEEDED/.test(described)) throw new Error('the migration execution did not end SUCCEEDED');
     say(`migration execution SUCCEEDED in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    if (verified) say(`after cutover, DPMS against the source: ${verified}`);
     if (!keep) {
       say(`(the Web UI at ${uiUrl} stops with the demo; 'npm run demo -- --keep' keeps it up)`);
       return;
     }
+    await printTryIt({ env, temporalAddress, emulatorPort, uiUrl, codecUrl, config, sourceTls });
     say(`keeping the Web UI up: ${uiUrl}/namespaces/default/workflows — Ctrl-C stops everything the demo started`);
     await new Promise<never>(() => undefined); // until SIGINT/SIGTERM (handled below)
   } finally {
@@ -245,8 +289,93 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * The cutover gate, then complete. With the source running, the gate passes on its own (the old metastore has no
+ * clients left: there never was one) and complete needs no override; a gate that blocks is a failure of the demo.
+ * Without it the checks that prove the old metastore's clients are gone cannot run, and a check that did not run
+ * blocks complete: the demo engineer accepts the three by name, as an engineer whose worker cannot reach the
+ * source would, and the audit trail keeps that.
+ */
+async function cutover(env: NodeJS.ProcessEnv, service: string[]): Promise<void> {
+  const gate = await cli(env, 'complete', ...service, '--dry-run').then(
+    () => 'ready',
+    (err: unknown) => String(err),
+  );
+  if (source && gate !== 'ready') throw new Error('the cutover gate blocked with the source running (see above)');
+  say(`cutover gate: ${gate === 'ready' ? 'ready' : 'blocked, as above: the source checks did not run'}`);
+  const overrides = source ? [] : MUST_RUN_CUTOVER_CHECKS.flatMap((check) => ['--override', check]);
+  const reason = source
+    ? 'all workloads use the DPMS endpoint'
+    : 'all workloads use the DPMS endpoint (no source to check in the demo)';
+  await cli(env, 'complete', ...service, ...overrides, '--by', 'demo-engineer', '--reason', reason);
+}
+
+interface KeptStack {
+  env: NodeJS.ProcessEnv;
+  temporalAddress: string;
+  emulatorPort: number;
+  uiUrl: string;
+  codecUrl: string;
+  config: string;
+  sourceTls: string[];
+}
+
+/** --keep: the CLI's environment for the running stack, as a file to `source`, and commands to try with it. */
+async function printTryIt(stack: KeptStack): Promise<void> {
+  const vars: Record<string, string> = {
+    // The demo's own Temporal profile (envconfig, as the worker reads it), and the same as plain variables for the
+    // stock temporal CLI.
+    TEMPORAL_CONFIG_FILE: stack.env.TEMPORAL_CONFIG_FILE ?? '',
+    TEMPORAL_PROFILE: stack.env.TEMPORAL_PROFILE ?? '',
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    METASTORE_EMULATOR_HOST: `127.0.0.1:${stack.emulatorPort}`,
+    ...codecEnv,
+    METASTORE_MIGRATOR_CODEC_KEY_ID: DEMO_KEY_ID,
+  };
+  const file = join(demoDir, 'demo.env');
+  await writeEnvFile(file, vars, [
+    `The CLI's environment for the stack of 'npm run demo -- --keep' (pid ${process.pid}); valid until it stops.`,
+    `Holds the demo's payload key, made for this run only (mode 0600). Use: . ${file}`,
+  ]);
+  const shown = Object.entries(vars).map(([name, value]) =>
+    // The key goes to the file only, never to the terminal or a log.
+    name === 'METASTORE_MIGRATOR_CODEC_KEYS' ? `${name}=<this run's key: in the file>` : `${name}=${value}`,
+  );
+  const svc = `--service ${DEMO_SERVICE_NAME}`;
+  const second = DEMO_SERVICE_NAME.replace(/[^/]+$/, 'second-metastore');
+  const seed = JSON.stringify({ ...demoService(), name: second });
+  const tls = stack.sourceTls.join(' ');
+  console.log(
+    [
+      '',
+      `the CLI's environment for this stack (in ${file}, mode 0600, with the run's payload key):`,
+      ...shown.map((line) => `  ${line}`),
+      '',
+      `try it yourself, in another shell, from ${root}:`,
+      `  . ${file}`,
+      `  npm run -s cli -- status ${svc}`,
+      `  npm run -s cli -- watch ${svc}`,
+      `  npm run -s cli -- list-workflows --all`,
+      `  npm run -s cli -- verify ${svc}`,
+      ...(source
+        ? [
+            `  # a second service, migrated from the same source (the emulator's admin API creates it):`,
+            `  curl -s -X POST "http://$METASTORE_EMULATOR_HOST/_emulator/services" -H 'content-type: application/json' -d '${seed}'`,
+            `  npm run -s cli -- plan --service ${second} --config ${stack.config} ${tls}`,
+            `  npm run -s cli -- start --service ${second} --config ${stack.config} ${tls} --poll-interval 5 --operation-poll 0.5`,
+            `  npm run -s cli -- watch --service ${second}`,
+          ]
+        : []),
+      `  the Web UI: ${stack.uiUrl} (payloads decoded by ${stack.codecUrl})`,
+      '',
+    ].join('\n'),
+  );
+  say(`CLI environment written to ${file}`);
+}
+
 async function stopAll(): Promise<void> {
-  await Promise.allSettled([...started].reverse().map((service) => service.stop()));
+  await Promise.allSettled([...[...started].reverse().map((service) => service.stop()), source?.db.close()]);
 }
 
 main().then(

@@ -33,6 +33,8 @@ export interface StartMariaDbOptions {
    * `require` also refuses logins over plain TCP (require_secure_transport).
    */
   tls?: boolean | 'require';
+  /** Try this port first (the demo's 3306, what Cloud SQL listens on); a free one if it is taken. */
+  preferredPort?: number;
 }
 
 /** Binlog and Datastream settings that pass every CDC check (GTID aside: MariaDB's are not MySQL's). */
@@ -67,7 +69,8 @@ function leanArgs(dir: string): string[] {
     '--innodb-buffer-pool-dump-at-shutdown=0',
   ];
 }
-const MARIADBD = '/usr/sbin/mariadbd';
+/** The server binary these instances run (Debian's mariadb-server). */
+export const MARIADBD = '/usr/sbin/mariadbd';
 const START_DEADLINE_MS = 30_000;
 const STOP_GRACE_MS = 10_000;
 const PORT_ATTEMPTS = 3;
@@ -83,7 +86,7 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<M
     const tls = options.tls ? await serverTls(dir, options.tls === 'require') : undefined;
     const install = Date.now() - started;
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
+      const port = attempt === 1 && options.preferredPort !== undefined ? options.preferredPort : await freePort();
       try {
         const server = await launch(dir, dataDir, port, [...(tls?.args ?? []), ...(options.serverArgs ?? [])]);
         return {
@@ -92,7 +95,8 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<M
           startupMs: { install, server: Date.now() - started - install },
         };
       } catch (err) {
-        // freePort() only saw the port free; a concurrent test file may have bound it since.
+        // freePort() only saw the port free; a concurrent test file may have bound it since (or the preferred
+        // port was taken to begin with).
         const portTaken = err instanceof Error && /address already in use/i.test(err.message);
         if (!portTaken || attempt >= PORT_ATTEMPTS) throw err;
       }

@@ -47,6 +47,18 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/** One run of the CLI (`src/client.ts`) with exactly `env`, to its end. */
+export async function cliProcess(env: NodeJS.ProcessEnv, args: string[]): Promise<CliRun> {
+  const child = spawn(node, ts('src/client.ts', ...args), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // 'close', not 'exit': output still buffered in the pipes when the process exits would otherwise be lost.
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  return { code, stdout, stderr };
+}
+
 export async function startStack(
   temporalAddress: string,
   emulatorArgs: string[] = [],
@@ -78,18 +90,7 @@ export async function startStack(
   const workers: ServiceProcess[] = [];
   const cliRuns: CliRun[] = [];
   const runCli = async (cliEnv: NodeJS.ProcessEnv, args: string[]): Promise<CliRun> => {
-    const child = spawn(node, ts('src/client.ts', ...args), {
-      cwd: root,
-      env: cliEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // 'close', not 'exit': output still buffered in the pipes when the process exits would otherwise be lost.
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    const run = { code, stdout, stderr };
+    const run = await cliProcess(cliEnv, args);
     cliRuns.push(run);
     return run;
   };
