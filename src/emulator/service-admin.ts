@@ -23,7 +23,16 @@ export const SETTABLE_STATES = [
 ] as const;
 export type SettableState = (typeof SETTABLE_STATES)[number];
 
-/** Adds a service at once, ACTIVE unless the seed asks for SUSPENDED or ERROR: the admin API and scenarios. */
+/**
+ * What a seed leaves out: a service a managed migration can start on (SPANNER; ACTIVE and Hive 3.1.2 come with
+ * it). services.create keeps the API's own default, MYSQL; a seed is a rehearsal's fixture, not the public API.
+ */
+const SEED_DEFAULTS: Partial<Service> = { databaseType: 'SPANNER' };
+
+/**
+ * Adds a service at once, ACTIVE unless the seed asks for SUSPENDED or ERROR: the admin API, scenarios and the
+ * emulator's `services` option. Fields the seed gives win over SEED_DEFAULTS.
+ */
 export function seedService(core: EmulatorCore, body: Service): Service {
   if (!SERVICE_NAME.test(body.name)) {
     throw invalidArgument(`name: must be projects/PROJECT/locations/LOCATION/services/SERVICE.`);
@@ -31,7 +40,7 @@ export function seedService(core: EmulatorCore, body: Service): Service {
   const state = body.state ?? 'ACTIVE';
   if (!SEED_STATES.includes(state)) throw invalidArgument(`state: a seeded service may be ${SEED_STATES.join(', ')}.`);
   assertAbsent(core, body.name);
-  const service = withDefaults(body.name, body, core.now(), state);
+  const service = withDefaults(body.name, { ...SEED_DEFAULTS, ...body }, core.now(), state);
   if (body.stateMessage !== undefined && state !== 'ACTIVE') service.stateMessage = body.stateMessage;
   validateUpdatedService(service);
   core.store.services.set(service.name, { service });
