@@ -4,7 +4,7 @@ import { SERVICE_NAME } from '../migration/names';
 import { type Service, type ServiceState } from '../schemas/api';
 import type { EmulatorCore } from './core';
 import { failedPrecondition, invalidArgument } from './errors';
-import { assertAbsent, withDefaults } from './service-lifecycle';
+import { assertAbsent, forgetService, withDefaults } from './service-lifecycle';
 import { failExecution } from './state-machine';
 import { iso } from './store';
 import { validateUpdatedService } from './update-mask';
@@ -31,7 +31,8 @@ const SEED_DEFAULTS: Partial<Service> = { databaseType: 'SPANNER' };
 
 /**
  * Adds a service at once, ACTIVE unless the seed asks for SUSPENDED or ERROR: the admin API, scenarios and the
- * emulator's `services` option. Fields the seed gives win over SEED_DEFAULTS.
+ * emulator's `services` option. Fields the seed gives win over SEED_DEFAULTS. Its endpointUri follows once its
+ * Thrift listener is bound (`core.hive.open`, which the caller may await).
  */
 export function seedService(core: EmulatorCore, body: Service): Service {
   if (!SERVICE_NAME.test(body.name)) {
@@ -84,7 +85,7 @@ export function setServiceState(core: EmulatorCore, name: string, state: Settabl
  */
 export function removeService(core: EmulatorCore, name: string): void {
   core.store.service(name);
-  core.store.removeService(name);
+  forgetService(core, name);
   const under = (link: string) => link === name || link.startsWith(`${name}/`);
   core.operations.failPending(under, core.now(), 'NOT_FOUND', `Service "${name}" no longer exists.`);
 }
