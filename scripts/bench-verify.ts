@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     await admin(api, 'services', { name: service, databaseType: 'SPANNER', hiveMetastoreConfig: { version: '3.1.2' } });
     const { endpointUri } = await until(
       () => getResource(api, service),
-      (s) => !String(s.endpointUri).endsWith(':9083'),
+      (s) => /^thrift:\/\//.test(s.endpointUri ?? ''),
       { what: 'the Thrift endpoint' },
     );
     const request = validStartRequest();

@@ -102,7 +102,12 @@ const ROUTES: Record<string, AdminHandler> = {
     core.secrets.clear();
     return {};
   },
-  'POST services': ({ core }, body) => seedService(core, parseBody(ServiceSchema, body)),
+  // Answered once the service's Thrift listener is bound, so the answer carries its endpointUri.
+  'POST services': async ({ core }, body) => {
+    const { name } = seedService(core, parseBody(ServiceSchema, body));
+    await core.hive?.open(name);
+    return structuredClone(core.store.service(name).service);
+  },
   'POST services:remove': action('removeService', 'service'),
   'POST services:error': action('serviceError', 'service'),
   'POST services:setState': action('setServiceState', 'service'),
@@ -165,7 +170,7 @@ export async function handleAdminRequest(deps: ApiDeps, req: IncomingMessage, ur
   }
   deps.core.scheduler.advance();
   try {
-    const body = handler(deps, parseJson(raw), url.searchParams);
+    const body: unknown = await handler(deps, parseJson(raw), url.searchParams);
     if (req.method !== 'GET') deps.core.changed();
     return { status: 200, body };
   } catch (error) {

@@ -59,6 +59,8 @@ interface Endpoint {
 export class HiveEndpoints {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly faults: CopyFault[] = [];
+  /** Listeners of released endpoints still closing: close() waits for them too. */
+  private readonly releasing = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -66,12 +68,21 @@ export class HiveEndpoints {
     private readonly hosts: { bind: string; advertised: string } = { bind: '127.0.0.1', advertised: '127.0.0.1' },
   ) {}
 
-  /** Opens the service's listener and points its endpointUri at it. Safe to call again. */
+  /**
+   * Opens the service's listener (a port of its own) and points its endpointUri at it. Safe to call again. Until
+   * it is bound the service has no endpointUri at all: a placeholder would name one port for every service.
+   */
   open(service: string): Promise<void> {
-    const endpoint = this.endpoint(service);
     if (this.closed) return Promise.resolve();
+    const endpoint = this.endpoint(service);
     endpoint.opening ??= startHiveThriftServer(() => this.catalog(service), { host: this.hosts.bind }).then(
-      (server) => {
+      async (server) => {
+        // Released (the service deleted, perhaps re-created under its name) or closed while binding: this
+        // listener belongs to nobody, and must not hand its URI to a newer service of the same name.
+        if (this.closed || this.endpoints.get(service) !== endpoint) {
+          await server.close();
+          return;
+        }
         endpoint.server = server;
         const record = this.core.store.services.get(service);
         if (record) record.service.endpointUri = `thrift://${this.hosts.advertised}:${server.port}`;
@@ -79,6 +90,23 @@ export class HiveEndpoints {
       },
     );
     return endpoint.opening;
+  }
+
+  /**
+   * The service is gone: its listener closes and its endpoint (source, copy) is forgotten, so a service created
+   * again under the same name gets a listener and a metastore of its own.
+   */
+  release(service: string): void {
+    const endpoint = this.endpoints.get(service);
+    if (!endpoint) return;
+    this.endpoints.delete(service);
+    const closing = (async () => {
+      await endpoint.opening?.catch(() => undefined);
+      await endpoint.server?.close();
+      await endpoint.live?.catalog.close();
+    })();
+    this.releasing.add(closing);
+    void closing.finally(() => this.releasing.delete(closing));
   }
 
   /** startMigration accepted: keep the source's credentials for the live answers and the copy. */
@@ -110,13 +138,14 @@ export class HiveEndpoints {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(
-      [...this.endpoints.values()].map(async (e) => {
+    await Promise.all([
+      ...[...this.endpoints.values()].map(async (e) => {
         await e.opening?.catch(() => undefined);
         await e.server?.close();
         await e.live?.catalog.close();
       }),
-    );
+      ...this.releasing,
+    ]);
   }
 
   private endpoint(service: string): Endpoint {

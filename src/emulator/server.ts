@@ -102,6 +102,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     stateFile.flush();
   }
   // Listeners for services from the state file (new ports: the endpointUri moves, as after a DPMS restart).
+  // Without Thrift endpoints no service has one: a saved endpointUri would name a port nobody serves.
+  if (!core.hive) for (const { service } of core.store.services.values()) delete service.endpointUri;
   await Promise.all([...core.store.services.keys()].map((name) => core.hive?.open(name)));
   const wakers = new Set<() => void>();
   const deps = createDeps(core, events, options.requireToken, wakers);

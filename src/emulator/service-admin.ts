@@ -4,7 +4,7 @@ import { SERVICE_NAME } from '../migration/names';
 import { type Service, type ServiceState } from '../schemas/api';
 import type { EmulatorCore } from './core';
 import { failedPrecondition, invalidArgument } from './errors';
-import { assertAbsent, withDefaults } from './service-lifecycle';
+import { assertAbsent, forgetService, withDefaults } from './service-lifecycle';
 import { failExecution } from './state-machine';
 import { iso } from './store';
 import { validateUpdatedService } from './update-mask';
@@ -23,7 +23,17 @@ export const SETTABLE_STATES = [
 ] as const;
 export type SettableState = (typeof SETTABLE_STATES)[number];
 
-/** Adds a service at once, ACTIVE unless the seed asks for SUSPENDED or ERROR: the admin API and scenarios. */
+/**
+ * What a seed leaves out: a service a managed migration can start on (SPANNER; ACTIVE and Hive 3.1.2 come with
+ * it). services.create keeps the API's own default, MYSQL; a seed is a rehearsal's fixture, not the public API.
+ */
+const SEED_DEFAULTS: Partial<Service> = { databaseType: 'SPANNER' };
+
+/**
+ * Adds a service at once, ACTIVE unless the seed asks for SUSPENDED or ERROR: the admin API, scenarios and the
+ * emulator's `services` option. Fields the seed gives win over SEED_DEFAULTS. Its endpointUri follows once its
+ * Thrift listener is bound (`core.hive.open`, which the caller may await).
+ */
 export function seedService(core: EmulatorCore, body: Service): Service {
   if (!SERVICE_NAME.test(body.name)) {
     throw invalidArgument(`name: must be projects/PROJECT/locations/LOCATION/services/SERVICE.`);
@@ -31,7 +41,7 @@ export function seedService(core: EmulatorCore, body: Service): Service {
   const state = body.state ?? 'ACTIVE';
   if (!SEED_STATES.includes(state)) throw invalidArgument(`state: a seeded service may be ${SEED_STATES.join(', ')}.`);
   assertAbsent(core, body.name);
-  const service = withDefaults(body.name, body, core.now(), state);
+  const service = withDefaults(body.name, { ...SEED_DEFAULTS, ...body }, core.now(), state);
   if (body.stateMessage !== undefined && state !== 'ACTIVE') service.stateMessage = body.stateMessage;
   validateUpdatedService(service);
   core.store.services.set(service.name, { service });
@@ -75,7 +85,7 @@ export function setServiceState(core: EmulatorCore, name: string, state: Settabl
  */
 export function removeService(core: EmulatorCore, name: string): void {
   core.store.service(name);
-  core.store.removeService(name);
+  forgetService(core, name);
   const under = (link: string) => link === name || link.startsWith(`${name}/`);
   core.operations.failPending(under, core.now(), 'NOT_FOUND', `Service "${name}" no longer exists.`);
 }

@@ -21,11 +21,15 @@ const OUTPUT_ONLY = [
   'artifactGcsUri',
 ] as const;
 
-/** A new Service with every output field the contract lists filled in. */
+/**
+ * A new Service with the output fields the contract lists filled in, and the API's defaults for the rest (MYSQL,
+ * as services.create documents). `endpointUri` comes later, from the service's own Thrift listener
+ * (hive-endpoints.ts): every service here is on 127.0.0.1, so `port` (9083 by default, as on DPMS) cannot tell
+ * two of them apart.
+ */
 export function withDefaults(name: string, body: Partial<Service>, at: number, state: ServiceState): Service {
   const input: Partial<Service> = { ...structuredClone(body) };
   for (const field of OUTPUT_ONLY) delete input[field];
-  const port = input.port ?? 9083;
   const uid = randomUUID();
   return {
     ...input,
@@ -38,8 +42,7 @@ export function withDefaults(name: string, body: Partial<Service>, at: number, s
     tier: input.tier ?? 'DEVELOPER',
     releaseChannel: input.releaseChannel ?? 'STABLE',
     hiveMetastoreConfig: { version: '3.1.2', ...input.hiveMetastoreConfig },
-    port,
-    endpointUri: `thrift://127.0.0.1:${port}`,
+    port: input.port ?? 9083,
     artifactGcsUri: `gs://gcs-bucket-${name.split('/').pop()}-${uid}/hive-warehouse`,
   };
 }
@@ -91,7 +94,7 @@ export function finishServiceCreate(core: EmulatorCore, t: TransitionOf<'service
 
 /** A cancelled create leaves nothing behind. */
 export function cancelServiceCreate(core: EmulatorCore, t: TransitionOf<'service.create'>, at: number): void {
-  if (core.store.services.get(t.service)?.service.state === 'CREATING') core.store.removeService(t.service);
+  if (core.store.services.get(t.service)?.service.state === 'CREATING') forgetService(core, t.service);
   core.operations.fail(t.op, at, 'CANCELLED', 'The operation was cancelled; the service was not created.');
 }
 
@@ -179,7 +182,7 @@ export function finishServiceDelete(core: EmulatorCore, t: TransitionOf<'service
     cancelServiceDelete(core, t, at, t.failWith);
     return;
   }
-  core.store.removeService(t.service);
+  forgetService(core, t.service);
   core.operations.succeed(t.op, at, { type: 'google.protobuf.Empty', value: {} });
 }
 
@@ -195,6 +198,12 @@ export function cancelServiceDelete(
   const service = core.store.services.get(t.service)?.service;
   if (service?.state === 'DELETING') service.state = t.previousState;
   core.operations.fail(t.op, at, failure.status, failure.message);
+}
+
+/** The service and its executions are gone, and so is its Thrift listener (its port is not reused by name). */
+export function forgetService(core: EmulatorCore, name: string): void {
+  core.store.removeService(name);
+  core.hive?.release(name);
 }
 
 export function assertAbsent(core: EmulatorCore, name: string): void {

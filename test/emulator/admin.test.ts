@@ -44,6 +44,37 @@ describe('admin API', () => {
     assert.equal((await call(emulator, 'POST', '/_emulator/services', { name: 'services/x' })).status, 400);
   });
 
+  it('seeds from a name alone a service a migration can start on; explicit fields win; services.create keeps MYSQL', async () => {
+    const name = 'projects/admin-project/locations/us-central1/services/name-only';
+    const seeded = await admin(emulator, 'services', { name });
+    assert.deepEqual(
+      [seeded.state, seeded.databaseType, seeded.hiveMetastoreConfig?.version],
+      ['ACTIVE', 'SPANNER', '3.1.2'],
+    );
+    const started = await startMigration(emulator, name);
+    assert.equal(started.status, 200, started.text);
+
+    const mysqlName = 'projects/admin-project/locations/us-central1/services/explicit-mysql';
+    const explicit = await admin(emulator, 'services', {
+      name: mysqlName,
+      databaseType: 'MYSQL',
+      hiveMetastoreConfig: { version: '2.3.6' },
+      tier: 'ENTERPRISE',
+    });
+    assert.deepEqual(
+      [explicit.databaseType, explicit.hiveMetastoreConfig.version, explicit.tier],
+      ['MYSQL', '2.3.6', 'ENTERPRISE'],
+    );
+    const refused = await startMigration(emulator, mysqlName);
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.details[0].reason, 'DATABASE_TYPE_NOT_SPANNER');
+
+    // The public API keeps Google's default: a service created with an empty body is MYSQL.
+    const parent = 'projects/admin-project/locations/us-central1';
+    const created = await call(emulator, 'POST', `/v1/${parent}/services?serviceId=rest-default`, {});
+    assert.equal((await waitForOperation(emulator, created.body.name)).response.databaseType, 'MYSQL');
+  });
+
   it('fails an execution: FAILED with stateMessage and endTime, service ACTIVE', async () => {
     const { service, execution } = await running();
     await admin(emulator, 'executions:fail', { name: execution, stateMessage: 'Datastream lost the binlog' });

@@ -10,34 +10,20 @@ import {
   seedSpannerService,
   startEmulator,
   startMigration,
-  validStartRequest,
   waitForOperation,
 } from '../helpers/emulator';
-import { CDC_PASSWORD, HIVE_PASSWORD, type HiveSource, createHiveSource } from '../helpers/hive-source';
+import {
+  CDC_PASSWORD,
+  HIVE_PASSWORD,
+  type HiveSource,
+  createHiveSource,
+  startRequestFor,
+} from '../helpers/hive-source';
 import { GOOD_CDC_SERVER_ARGS, type MariaDb, startMariaDb } from '../helpers/mariadb';
 import { freePort } from '../helpers/ports';
 
 const WRONG_PASSWORD = 'wrong-Secret-1e6a0b93';
 const TIMEOUT = { timeoutMs: 15_000 };
-
-/** A valid start request whose Cloud SQL config points at `source` (its users and passwords unless overridden). */
-function startRequestFor(
-  source: Pick<HiveSource, 'hive' | 'cdc'>,
-  overrides: { hivePassword?: string } = {},
-): StartMigrationRequest {
-  const request = validStartRequest();
-  const config = request.migrationExecution.cloudSqlMigrationConfig;
-  assert.ok(config);
-  Object.assign(config.cloudSqlConnectionConfig, {
-    ipAddress: source.hive.host,
-    port: source.hive.port,
-    hiveDatabaseName: source.hive.database,
-    username: source.hive.user,
-    password: overrides.hivePassword ?? source.hive.password,
-  });
-  Object.assign(config.cdcConfig, { username: source.cdc.user, password: source.cdc.password });
-  return request;
-}
 
 interface Outcome {
   operation: Json;

@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createConnection, type Connection } from 'mysql2/promise';
+import type { StartMigrationRequest } from '../../src/schemas';
 import type { SourceConnectionOptions, SourceTls } from '../../src/source/types';
+import { validStartRequest } from './emulator';
 import type { MariaDb } from './mariadb';
 
 /** Plaintext passwords createHiveSource() uses by default: tests grep findings to prove they never appear. */
@@ -83,4 +85,23 @@ export function connectFrom(source: HiveSource, localAddress: string): Promise<C
   const { host, port, user, password } = source.hive;
   const stream = connect({ host, port, localAddress });
   return createConnection({ user, password, database: source.database, stream });
+}
+
+/** validStartRequest() (./emulator.ts) with its Cloud SQL config pointing at `source`: its users and passwords unless overridden. */
+export function startRequestFor(
+  source: Pick<HiveSource, 'hive' | 'cdc'>,
+  overrides: { hivePassword?: string } = {},
+): StartMigrationRequest {
+  const request = validStartRequest();
+  const config = request.migrationExecution.cloudSqlMigrationConfig;
+  if (!config) throw new Error('validStartRequest() has no cloudSqlMigrationConfig');
+  Object.assign(config.cloudSqlConnectionConfig, {
+    ipAddress: source.hive.host,
+    port: source.hive.port,
+    hiveDatabaseName: source.hive.database,
+    username: source.hive.user,
+    password: overrides.hivePassword ?? source.hive.password,
+  });
+  Object.assign(config.cdcConfig, { username: source.cdc.user, password: source.cdc.password });
+  return request;
 }
