@@ -17,7 +17,7 @@ import { loadMigrationConfig } from './migration-config';
 import { formatVerification, runVerify, verificationExitCode } from './verification';
 import { formatCutover } from './cutover';
 import { redact } from '../secrets/redact';
-import { MigrationRequestSchema, SourceTlsSchema, formatIssues } from '../schemas';
+import { MigrationRequestSchema, SourceTlsSchema, formatIssues, inputIssues } from '../schemas';
 import type { MigrationRequest } from '../schemas';
 import type { managedMigration } from '../workflows/managed-migration';
 import type { planMigration } from '../workflows/plan-migration';
@@ -257,7 +257,8 @@ async function buildRequest(options: Options): Promise<MigrationRequest> {
       sourceTls: sourceTlsFlags(options),
     },
   });
-  if (!request.success) throw new UsageError(formatIssues(request.error));
+  if (!request.success)
+    throw new UsageError(`invalid arguments:\n${formatIssues(request.error)}`, inputIssues(request.error));
   return request.data;
 }
 

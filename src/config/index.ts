@@ -1,7 +1,8 @@
 // Environment → validated Config, parsed once by worker.ts and client.ts. The Temporal connection comes from
 // envconfig (./temporal.ts), so this tool and the temporal CLI share one configuration.
 import { z } from 'zod';
-import { ApiVersionSchema, formatIssues, notifyTargetProblem } from '../schemas';
+import { ApiVersionSchema, formatIssues, inputIssues, notifyTargetProblem } from '../schemas';
+import type { InputIssue } from '../schemas';
 import { registerSecret } from '../secrets/redact';
 import type { SecretPolicy } from '../secrets/resolver';
 import type { SourceTlsPolicy } from '../source/types';
@@ -235,15 +236,23 @@ export interface Config {
   minIntervals: MinIntervals;
 }
 
+/** `issues`: one per variable, for the CLI's --json. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  constructor(
+    message: string,
+    readonly issues?: InputIssue[],
+  ) {
+    super(message);
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Treat empty variables as unset (docker-compose passes `${X:-}` as an empty string).
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) throw new ConfigError(`invalid environment:\n${formatIssues(parsed.error)}`);
+  if (!parsed.success)
+    throw new ConfigError(`invalid environment:\n${formatIssues(parsed.error)}`, inputIssues(parsed.error));
   const e = parsed.data;
   const keys = e[CODEC_KEYS];
   let temporal: TemporalConnectionConfig;

@@ -65,7 +65,7 @@ function unknownFields(keys: readonly string[], known: readonly string[], hints:
 }
 
 /** The known key within edit distance 2 of `key`, or that `key` abbreviates (pollInterval), case-insensitive. */
-function nearestKey(key: string, known: readonly string[]): string | undefined {
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
   let best: { key: string; distance: number } | undefined;
   for (const candidate of known) {
     const [a, b] = [key.toLowerCase(), candidate.toLowerCase()];
@@ -225,7 +225,8 @@ export const MysqlDatabaseSchema = ruledString('a MySQL database name', mysqlDat
 // ---- secret references ------------------------------------------------------------------------------------
 
 const PLAINTEXT =
-  'must be a secret reference, env:NAME or file:/ABSOLUTE/PATH (plaintext passwords are refused so they never reach ' +
+  'must be a secret reference: env:NAME, file:/ABSOLUTE/PATH or a Secret Manager version ' +
+  'projects/PROJECT/secrets/SECRET/versions/VERSION (plaintext passwords are refused so they never reach ' +
   'Temporal history)';
 
 function secretRefProblem(value: string): Problem {
