@@ -6,6 +6,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ENCRYPTED_ENCODING } from '../codec';
+import { refusalStep } from './next-steps';
 
 /** One field's problem, for --json: its path and what is wrong. */
 export interface Issue {
@@ -50,7 +51,7 @@ export function describeError(err: unknown): DescribedError {
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
     return {
       type: 'AlreadyRunning',
-      message: `a migration workflow for this service is already running: ${err.workflowId}`,
+      message: `a migration workflow for this service is already running: ${err.workflowId}; ${refusalStep.alreadyRunning(err.workflowId)}`,
     };
   }
   if (err instanceof WorkflowUpdateFailedError) {
@@ -60,11 +61,14 @@ export function describeError(err: unknown): DescribedError {
   if (err instanceof WorkflowNotFoundError && /already completed/.test(err.message)) {
     return {
       type: 'Ended',
-      message: `the migration workflow has already ended (${err.workflowId ?? ''}); see 'status'`,
+      message: `the migration workflow has already ended (${err.workflowId ?? ''}); ${refusalStep.ended(err.workflowId)}`,
     };
   }
   if (err instanceof WorkflowNotFoundError)
-    return { type: 'NotFound', message: `no migration workflow: ${err.workflowId ?? err.message}` };
+    return {
+      type: 'NotFound',
+      message: `no migration workflow: ${err.workflowId ?? err.message}; ${refusalStep.notFound(err.workflowId)}`,
+    };
   if (err instanceof Error) return { type: err.name, message: err.message, ...issuesOf(err) };
   return { type: 'Error', message: String(err) };
 }

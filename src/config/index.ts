@@ -140,6 +140,8 @@ const EnvSchema = z
     /** A bearer token for an emulator started with --require-token (never used against Google). */
     METASTORE_EMULATOR_TOKEN: z.string().min(1).optional(),
     METASTORE_ENDPOINT: z.url().default('https://metastore.googleapis.com'),
+    /** The Temporal Web UI's base URL (http://127.0.0.1:8233, https://cloud.temporal.io): `start` links to the run. */
+    METASTORE_MIGRATOR_TEMPORAL_UI: z.url({ protocol: /^https?$/ }).optional(),
     METASTORE_API_VERSION: ApiVersionSchema.default('v1'),
     METASTORE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
     /** Payload encryption keys; unset = payloads are stored in plain JSON (production should set them). */
@@ -223,6 +225,8 @@ export interface Config {
   budgetShareSeconds: number;
   /** Where the worker serves /metrics; absent = off. */
   metricsAddress?: string;
+  /** The Temporal Web UI's base URL, for the CLI's links to a workflow; absent = no link. */
+  temporalUiUrl?: string;
   fleetMetricsSeconds: number;
   /** METASTORE_MIGRATOR_INVENTORY_DIR; absent = defaultInventoryDir() (~/.local/state/metastore-migrator/inventories). */
   inventoryDir?: string;
@@ -277,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiBudgetPerProject: e.METASTORE_MIGRATOR_API_BUDGET,
     budgetShareSeconds: e.METASTORE_MIGRATOR_BUDGET_SHARE_SECONDS,
     ...(e.METASTORE_MIGRATOR_METRICS_ADDRESS && { metricsAddress: e.METASTORE_MIGRATOR_METRICS_ADDRESS }),
+    ...(e.METASTORE_MIGRATOR_TEMPORAL_UI && { temporalUiUrl: e.METASTORE_MIGRATOR_TEMPORAL_UI }),
     fleetMetricsSeconds: e.METASTORE_MIGRATOR_FLEET_METRICS_SECONDS,
     ...(e.METASTORE_MIGRATOR_INVENTORY_DIR && { inventoryDir: e.METASTORE_MIGRATOR_INVENTORY_DIR }),
     notifyDefaults: e.METASTORE_MIGRATOR_NOTIFY_URLS,
