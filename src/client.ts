@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The engineers' CLI: parse arguments, call Temporal (or the Metastore API for housekeeping), print
 // text or --json, set the exit code. No business rules here: the workflow decides; the commands are in src/cli/.
-import { parse, USAGE } from './cli/args';
+import { parse } from './cli/args';
 import { commands, type Printer } from './cli/commands';
 import { HelpRequested, UsageError, describeError, errorJson } from './cli/errors';
 import { loadConfig } from './config';
@@ -13,7 +13,7 @@ async function main(argv: string[]): Promise<number> {
     const { command, options } = parse(argv);
     json = options.json;
     const run = commands[command];
-    if (!run) throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
+    if (!run) throw new UsageError(`unknown command: ${command}`);
     // Results hold no secrets by design; redact() is the net for a config or API message that quotes one.
     const print: Printer = (value, text) =>
       console.log(forTerminal(redact(json ? JSON.stringify(value, null, 2) : text)));

@@ -19,7 +19,7 @@ import { formatCutover } from './cutover';
 import { requireWorker } from './worker-check';
 import { afterStart, formatNextSteps, workflowUiLink } from './next-steps';
 import { redact } from '../secrets/redact';
-import { MigrationRequestSchema, SourceTlsSchema, formatIssues, inputIssues } from '../schemas';
+import { EXECUTION_STATES, MigrationRequestSchema, SourceTlsSchema, formatIssues, inputIssues } from '../schemas';
 import type { MigrationRequest } from '../schemas';
 import type { managedMigration } from '../workflows/managed-migration';
 import type { planMigration } from '../workflows/plan-migration';
@@ -34,7 +34,9 @@ import {
 import { FailureType } from '../migration/failure-types';
 import { WORKFLOW_TYPE, workflowIdFor } from '../migration/names';
 
-import { type Options, keyword, migrationName, numberFlag, overridesOf, required, sourceTlsFlags } from './args';
+import { enumFlag } from './help';
+import { STAGES } from '../migration/state';
+import { type Options, migrationName, numberFlag, overridesOf, required, sourceTlsFlags } from './args';
 
 /** A start that the plan blocks: exit 1, with the checks to fix or override. */
 class Refused extends Error {
@@ -178,8 +180,9 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     if (!options.values.all) clauses.push(`ExecutionStatus = 'Running'`);
     const stage = options.values.stage;
     const state = options.values.state;
-    if (typeof stage === 'string') clauses.push(`${MigrationStageKey.name} = '${keyword('stage', stage)}'`);
-    if (typeof state === 'string') clauses.push(`${MigrationExecutionStateKey.name} = '${keyword('state', state)}'`);
+    if (typeof stage === 'string') clauses.push(`${MigrationStageKey.name} = '${enumFlag('stage', stage, STAGES)}'`);
+    if (typeof state === 'string')
+      clauses.push(`${MigrationExecutionStateKey.name} = '${enumFlag('state', state, EXECUTION_STATES)}'`);
     const rows = [];
     for await (const wf of (await temporalClient(config)).workflow.list({ query: clauses.join(' AND ') })) {
       rows.push({
