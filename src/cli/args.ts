@@ -33,6 +33,7 @@ const OPTIONS = {
   state: { type: 'string' },
   all: { type: 'boolean', default: false },
   interval: { type: 'string' },
+  yes: { type: 'boolean', short: 'y', default: false },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;

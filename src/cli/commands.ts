@@ -17,6 +17,7 @@ import { loadMigrationConfig } from './migration-config';
 import { formatVerification, runVerify, verificationExitCode } from './verification';
 import { formatCutover } from './cutover';
 import { requireWorker } from './worker-check';
+import { confirmOnTerminal, needsConfirmation } from './confirm';
 import { afterStart, formatNextSteps, workflowUiLink } from './next-steps';
 import { redact } from '../secrets/redact';
 import { EXECUTION_STATES, MigrationRequestSchema, SourceTlsSchema, formatIssues, inputIssues } from '../schemas';
@@ -321,6 +322,9 @@ async function requestDecision(config: Config, options: Options, print: Printer,
   const workflowId = workflowIdFor(options.service);
   const client = await temporalClient(config);
   await requireWorker(client, config, action);
+  const terminal = { stdinIsTTY: process.stdin.isTTY === true, stdoutIsTTY: process.stdout.isTTY === true };
+  if (needsConfirmation({ yes: options.values.yes === true, ...terminal }))
+    await confirmOnTerminal(action, options.service);
   const handle = client.workflow.getHandle(workflowId);
   const update = action === 'complete' ? requestCompleteUpdate : requestCancelUpdate;
   const override = action === 'complete' ? overridesOf(options) : [];

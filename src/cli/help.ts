@@ -25,12 +25,15 @@ commands:
   watch     [--interval S]                   live view: stage timeline, execution, polls, last error, decisions;
                                              without --service every running migration; redraws on a terminal,
                                              one line per change on a pipe or with --json
-  complete  [--reason TEXT] [--by NAME] [--override CHECK]… [--dry-run]
+  complete  [--reason TEXT] [--by NAME] [--override CHECK]… [--dry-run] [--yes]
                                              ask for cutover: the cutover checks run first (execution, API
                                              errors, source health, schema VERSION, workloads.moved); refused
                                              with the reasons unless those checks are overridden by name;
-                                             --dry-run shows the checks and decides nothing
-  cancel    [--reason TEXT] [--by NAME]      cancel the migration; refused once cutover is under way
+                                             --dry-run shows the checks and decides nothing. On a terminal it
+                                             asks y/N first (a cutover cannot be undone); --yes skips that
+  cancel    [--reason TEXT] [--by NAME] [--yes]
+                                             cancel the migration; refused once cutover is under way; asks
+                                             y/N first on a terminal, as complete does
   wait                                       wait for the workflow to end and print its result; exits 3
                                              when the verification after cutover found a mismatch
   verify    [--config FILE [--source-ca REF [--source-server-name NAME]]]
