@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The engineers' CLI: parse arguments, call Temporal (or the Metastore API for housekeeping), print
 // text or --json, set the exit code. No business rules here: the workflow decides; the commands are in src/cli/.
-import { parse, USAGE } from './cli/args';
+import { parse } from './cli/args';
 import { commands, type Printer } from './cli/commands';
-import { HelpRequested, UsageError, describeError } from './cli/errors';
+import { HelpRequested, UsageError, describeError, errorJson } from './cli/errors';
 import { loadConfig } from './config';
 import { forTerminal, redact } from './secrets/redact';
 
@@ -13,7 +13,7 @@ async function main(argv: string[]): Promise<number> {
     const { command, options } = parse(argv);
     json = options.json;
     const run = commands[command];
-    if (!run) throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
+    if (!run) throw new UsageError(`unknown command: ${command}`);
     // Results hold no secrets by design; redact() is the net for a config or API message that quotes one.
     const print: Printer = (value, text) =>
       console.log(forTerminal(redact(json ? JSON.stringify(value, null, 2) : text)));
@@ -23,9 +23,10 @@ async function main(argv: string[]): Promise<number> {
       console.log(err.message);
       return 0;
     }
-    const { type, message: raw } = describeError(err);
-    const message = redact(raw);
-    if (json) console.error(JSON.stringify({ error: { type, message } }));
+    const described = describeError(err);
+    const { type } = described;
+    const message = redact(described.message);
+    if (json) console.error(JSON.stringify(errorJson(described, redact)));
     else console.error(forTerminal(type === 'Usage' ? message : `${type}: ${message}`));
     return type === 'Usage' ? 2 : 1;
   }

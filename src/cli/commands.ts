@@ -16,8 +16,11 @@ import { MetastoreClient } from '../metastore/client';
 import { loadMigrationConfig } from './migration-config';
 import { formatVerification, runVerify, verificationExitCode } from './verification';
 import { formatCutover } from './cutover';
+import { requireWorker } from './worker-check';
+import { confirmOnTerminal, needsConfirmation } from './confirm';
+import { afterStart, formatNextSteps, workflowUiLink } from './next-steps';
 import { redact } from '../secrets/redact';
-import { MigrationRequestSchema, SourceTlsSchema, formatIssues } from '../schemas';
+import { EXECUTION_STATES, MigrationRequestSchema, SourceTlsSchema, formatIssues, inputIssues } from '../schemas';
 import type { MigrationRequest } from '../schemas';
 import type { managedMigration } from '../workflows/managed-migration';
 import type { planMigration } from '../workflows/plan-migration';
@@ -32,7 +35,9 @@ import {
 import { FailureType } from '../migration/failure-types';
 import { WORKFLOW_TYPE, workflowIdFor } from '../migration/names';
 
-import { type Options, keyword, migrationName, numberFlag, overridesOf, required, sourceTlsFlags } from './args';
+import { enumFlag } from './help';
+import { STAGES } from '../migration/state';
+import { type Options, migrationName, numberFlag, overridesOf, required, sourceTlsFlags } from './args';
 
 /** A start that the plan blocks: exit 1, with the checks to fix or override. */
 class Refused extends Error {
@@ -64,7 +69,10 @@ export type Printer = (value: unknown, text: string) => void;
 /** A command resolves to its exit code (0 when it returns nothing). */
 export const commands: Record<string, (config: Config, options: Options, print: Printer) => Promise<number | void>> = {
   async plan(config, options, print) {
-    const report = await runPlan(config, await buildRequest(options));
+    const request = await buildRequest(options);
+    const client = await temporalClient(config);
+    await requireWorker(client, config, 'plan');
+    const report = await runPlan(client, config, request);
     print(report, formatPlan(report));
     return report.ok ? 0 : 1;
   },
@@ -74,11 +82,12 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     const client = await temporalClient(config);
     const workflowId = workflowIdFor(options.service);
     await refuseIfRunning(client, workflowId);
+    await requireWorker(client, config, 'start');
     // The same prechecks the workflow runs, first, so a blocked start is refused before a workflow exists. An
     // adoption has none of the start's prechecks (its "migration in flight" is what it takes over): the workflow
     // checks what it may adopt and refuses with AdoptionRefused, changing nothing.
     if (!options.values['skip-plan'] && !request.adopt) {
-      const report = await runPlan(config, request);
+      const report = await runPlan(client, config, request);
       if (!report.ok) {
         print(report, formatPlan(report));
         const overrides = report.blocking.map((check) => `--override ${check}`).join(' ');
@@ -94,9 +103,11 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     const adopting = request.adopt
       ? '; adopting the running migration execution (status shows it, or AdoptionRefused if there is none)'
       : '';
+    const ui = config.temporalUiUrl;
+    const next = afterStart(options.service, ui && workflowUiLink(ui, config.temporal.namespace, workflowId));
     print(
-      { workflowId, runId: handle.firstExecutionRunId, adopt: request.adopt !== undefined },
-      `started ${workflowId} (run ${handle.firstExecutionRunId})${adopting}`,
+      { workflowId, runId: handle.firstExecutionRunId, adopt: request.adopt !== undefined, next },
+      `started ${workflowId} (run ${handle.firstExecutionRunId})${adopting}\n${formatNextSteps(next)}`,
     );
   },
 
@@ -150,7 +161,9 @@ export const commands: Record<string, (config: Config, options: Options, print: 
 
   async complete(config, options, print) {
     if (options.values['dry-run'] === true) {
-      const handle = (await temporalClient(config)).workflow.getHandle(workflowIdFor(options.service));
+      const client = await temporalClient(config);
+      await requireWorker(client, config, 'complete --dry-run');
+      const handle = client.workflow.getHandle(workflowIdFor(options.service));
       const report = await handle.executeUpdate(checkCutoverUpdate, { args: [{ override: overridesOf(options) }] });
       print(report, formatCutover(report));
       return report.ok ? 0 : 1;
@@ -168,8 +181,9 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     if (!options.values.all) clauses.push(`ExecutionStatus = 'Running'`);
     const stage = options.values.stage;
     const state = options.values.state;
-    if (typeof stage === 'string') clauses.push(`${MigrationStageKey.name} = '${keyword('stage', stage)}'`);
-    if (typeof state === 'string') clauses.push(`${MigrationExecutionStateKey.name} = '${keyword('state', state)}'`);
+    if (typeof stage === 'string') clauses.push(`${MigrationStageKey.name} = '${enumFlag('stage', stage, STAGES)}'`);
+    if (typeof state === 'string')
+      clauses.push(`${MigrationExecutionStateKey.name} = '${enumFlag('state', state, EXECUTION_STATES)}'`);
     const rows = [];
     for await (const wf of (await temporalClient(config)).workflow.list({ query: clauses.join(' AND ') })) {
       rows.push({
@@ -197,11 +211,12 @@ export const commands: Record<string, (config: Config, options: Options, print: 
   },
 
   async verify(config, options, print) {
-    const client = await temporalClient(config);
     const fromConfig =
       typeof options.values.config === 'string' ? await loadMigrationConfig(options.values.config) : undefined;
     const flags = SourceTlsSchema.optional().safeParse(sourceTlsFlags(options));
     if (!flags.success) throw new UsageError(formatIssues(flags.error, 'sourceTls'));
+    const client = await temporalClient(config);
+    await requireWorker(client, config, 'verify');
     const verification = await runVerify(client, config.temporal.taskQueue, options.service, fromConfig, flags.data);
     print(verification, formatVerification(verification));
     return verificationExitCode(verification);
@@ -257,7 +272,8 @@ async function buildRequest(options: Options): Promise<MigrationRequest> {
       sourceTls: sourceTlsFlags(options),
     },
   });
-  if (!request.success) throw new UsageError(formatIssues(request.error));
+  if (!request.success)
+    throw new UsageError(`invalid arguments:\n${formatIssues(request.error)}`, inputIssues(request.error));
   return request.data;
 }
 
@@ -291,8 +307,7 @@ async function refuseIfRunning(client: Client, workflowId: string): Promise<void
 }
 
 /** planMigration on the worker (where secrets resolve and the source is reachable); changes nothing. */
-async function runPlan(config: Config, request: MigrationRequest): Promise<PlanReport> {
-  const client = await temporalClient(config);
+async function runPlan(client: Client, config: Config, request: MigrationRequest): Promise<PlanReport> {
   return client.workflow.execute<typeof planMigration>('planMigration', {
     taskQueue: config.temporal.taskQueue,
     workflowId: `plan/${request.service}/${randomUUID()}`,
@@ -305,7 +320,12 @@ async function requestDecision(config: Config, options: Options, print: Printer,
   const by = typeof options.values.by === 'string' ? options.values.by : userInfo().username;
   const reason = typeof options.values.reason === 'string' ? options.values.reason : undefined;
   const workflowId = workflowIdFor(options.service);
-  const handle = (await temporalClient(config)).workflow.getHandle(workflowId);
+  const client = await temporalClient(config);
+  await requireWorker(client, config, action);
+  const terminal = { stdinIsTTY: process.stdin.isTTY === true, stdoutIsTTY: process.stdout.isTTY === true };
+  if (needsConfirmation({ yes: options.values.yes === true, ...terminal }))
+    await confirmOnTerminal(action, options.service);
+  const handle = client.workflow.getHandle(workflowId);
   const update = action === 'complete' ? requestCompleteUpdate : requestCancelUpdate;
   const override = action === 'complete' ? overridesOf(options) : [];
   const answer = await handle.executeUpdate(update, {

@@ -9,6 +9,7 @@ import type { MigrationExecution } from '../schemas';
 import type { ExecutionSnapshot } from '../migration/snapshot';
 import type { MigrationStatus } from '../migration/state';
 import { adoptedBackupsLine } from '../migration/adoption';
+import { formatDuration, withRelative } from './duration';
 
 /** An execution as `list`/`describe` read it (with its migration config) or as the workflow records it. */
 export type ExecutionView = ExecutionSnapshot & Partial<Pick<MigrationExecution, MigrationConfigMember>>;
@@ -42,11 +43,12 @@ function migrationKind(e: ExecutionView): string | undefined {
   return `outgoing to BigLake Metastore (biglakeMetastoreMigrationConfig${detail}); not driven by this tool`;
 }
 
-export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): string {
+/** `now`: the time the durations beside times ("for 41 d 3 h", "12 s ago") are counted to. */
+export function formatStatus(s: MigrationStatus, live: LiveActivity[] = [], now = Date.now()): string {
   const lines = [
     `workflow   ${s.workflowId} (run ${s.runId})`,
     `service    ${s.service} — ${s.serviceState ? labelled(s.serviceState, SERVICE_STATES) : s.lastSnapshot && !s.lastSnapshot.serviceFound ? 'GONE' : 'unknown'}`,
-    `stage      ${s.stage}${s.outcome ? ` — outcome ${s.outcome}` : ''}`,
+    `stage      ${s.stage}${s.outcome ? ` — outcome ${s.outcome}` : stageFor(s.stageHistory, now)}`,
   ];
   if (s.outcomeMessage) lines.push(`           ${s.outcomeMessage}`);
   lines.push(
@@ -54,7 +56,8 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): str
       ? `execution  ${formatExecution(s.execution).replace(/\n {2}/g, '\n           ')}`
       : 'execution  (none yet)',
   );
-  lines.push(`started    ${s.startedAt}   last poll ${s.lastPollTime ?? 'never'}`);
+  const lastPoll = s.lastPollTime ? withRelative(s.lastPollTime, now) : 'never';
+  lines.push(`started    ${withRelative(s.startedAt, now)}   last poll ${lastPoll}`);
   if (s.unknownValues?.length) {
     lines.push(`newer API  ${s.unknownValues.join(', ')}: not acted on (no cutover or cancel) until known again`);
   }
@@ -88,8 +91,8 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): str
     lines.push(`last error ${e.type}: ${e.message} (${seen}${resolved})`);
   }
   for (const activity of live) {
-    const poll = activity.lastPoll ? `; last poll ${activity.lastPoll.polledAt}` : '';
-    const next = activity.nextAttemptAt ? `; next ${activity.nextAttemptAt}` : '';
+    const poll = activity.lastPoll ? `; last poll ${withRelative(activity.lastPoll.polledAt, now)}` : '';
+    const next = activity.nextAttemptAt ? `; next ${withRelative(activity.nextAttemptAt, now)}` : '';
     const retry =
       activity.attempt > 1 && !activity.waitingBetweenPolls
         ? `; attempt ${activity.attempt}, last failure: ${activity.lastFailure ?? '?'}`
@@ -110,6 +113,12 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): str
     `history    ${s.historyLength} events in this run${s.continuedAsNew ? `, ${s.continuedAsNew} earlier runs` : ''}`,
   );
   return lines.join('\n');
+}
+
+/** " for 41 d 3 h": how long the migration has been in its stage, from the stage history's last entry. */
+export function stageFor(history: readonly { at: string }[], now: number): string {
+  const since = Date.parse(history.at(-1)?.at ?? '');
+  return Number.isNaN(since) ? '' : ` for ${formatDuration(now - since)}`;
 }
 
 export interface WorkflowRow {

@@ -2,11 +2,18 @@
 // camelCase or in the snake_case of Google's curl example, optionally wrapped in { migrationExecution }.
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { MigrationExecutionRequestSchema, formatIssues } from '../schemas';
-import type { MigrationExecutionRequest } from '../schemas';
+import { MigrationExecutionRequestSchema, inputIssues } from '../schemas';
+import type { InputIssue, MigrationExecutionRequest } from '../schemas';
 
+/** `issues`: one per field, for --json (the message holds them too, one `path: message` line each). */
 export class MigrationConfigError extends Error {
   override readonly name = 'MigrationConfigError';
+  constructor(
+    message: string,
+    readonly issues?: InputIssue[],
+  ) {
+    super(message);
+  }
 }
 
 export async function loadMigrationConfig(path: string): Promise<MigrationExecutionRequest> {
@@ -29,7 +36,9 @@ export function parseMigrationConfig(text: string, source = 'config'): Migration
     throw new MigrationConfigError(`${source}: not valid YAML or JSON: ${reason}`);
   }
   if (raw === null || raw === undefined) {
-    throw invalid(source, '(root): the file is empty; expected the migrationExecution body (cloudSqlMigrationConfig)');
+    throw invalid(source, [
+      { path: '(root)', message: 'the file is empty; expected the migrationExecution body (cloudSqlMigrationConfig)' },
+    ]);
   }
   const body = camelCaseKeys(raw);
   const isWrapped = isRecord(body) && 'migrationExecution' in body;
@@ -39,16 +48,17 @@ export function parseMigrationConfig(text: string, source = 'config'): Migration
     const extra = Object.keys(body).filter((key) => key !== 'migrationExecution');
     throw invalid(
       source,
-      extra.map((key) => `(root): unknown field ${JSON.stringify(key)}: ${wrapperHint(key)}`).join('\n'),
+      extra.map((key) => ({ path: '(root)', message: `unknown field ${JSON.stringify(key)}: ${wrapperHint(key)}` })),
     );
   }
   const parsed = MigrationExecutionRequestSchema.safeParse(execution);
-  if (!parsed.success) throw invalid(source, formatIssues(parsed.error, root));
+  if (!parsed.success) throw invalid(source, inputIssues(parsed.error, root));
   return parsed.data;
 }
 
-function invalid(source: string, issues: string): MigrationConfigError {
-  return new MigrationConfigError(`${source}: invalid migration config:\n${issues}`);
+function invalid(source: string, issues: InputIssue[]): MigrationConfigError {
+  const lines = issues.map((issue) => `${issue.path}: ${issue.message}`).join('\n');
+  return new MigrationConfigError(`${source}: invalid migration config:\n${lines}`, issues);
 }
 
 /** Why a field next to the { migrationExecution } wrapper is refused: the rest of the request is not the file's. */

@@ -4,6 +4,8 @@
 import { forTerminal } from '../secrets/redact';
 import type { MigrationStatus } from '../migration/state';
 import type { LiveActivity } from './live';
+import { relativeTime } from './duration';
+import { stageFor } from './format';
 
 export interface MigrationView {
   service: string;
@@ -55,14 +57,19 @@ export function migrationView(status: MigrationStatus, live: LiveActivity[], clo
 
 const time = (iso?: string) => (iso ? iso.slice(11, 19) : '—');
 
-export function formatMigrationView(v: MigrationView): string {
+/** `now`: the time the durations ("for 3 h 5 min", "12 s ago") are counted to. */
+export function formatMigrationView(v: MigrationView, now = Date.now()): string {
   const execution = v.executionState ? `${v.executionState}/${v.phase ?? '-'}` : '(none yet)';
+  const relative = (iso?: string) => {
+    const span = relativeTime(iso, now);
+    return span ? ` (${span})` : '';
+  };
   const lines = [
     `service    ${v.service}`,
-    `stage      ${v.stage}${v.outcome ? ` — ${v.outcome}: ${v.outcomeMessage ?? ''}` : ''}`,
+    `stage      ${v.stage}${v.outcome ? ` — ${v.outcome}: ${v.outcomeMessage ?? ''}` : stageFor(v.timeline, now)}`,
     `execution  ${execution}`,
     `timeline   ${v.timeline.map((t) => `${t.stage} ${time(t.at)}`).join(' → ')}`,
-    `polls      last ${time(v.lastPoll)}   next ${time(v.nextPoll)}`,
+    `polls      last ${time(v.lastPoll)}${relative(v.lastPoll)}   next ${time(v.nextPoll)}${relative(v.nextPoll)}`,
   ];
   if (v.lastError) lines.push(`last error ${v.lastError}`);
   for (const decision of v.decisions) lines.push(`decision   ${decision}`);

@@ -1,7 +1,8 @@
 // Environment → validated Config, parsed once by worker.ts and client.ts. The Temporal connection comes from
 // envconfig (./temporal.ts), so this tool and the temporal CLI share one configuration.
 import { z } from 'zod';
-import { ApiVersionSchema, formatIssues, notifyTargetProblem } from '../schemas';
+import { ApiVersionSchema, formatIssues, inputIssues, notifyTargetProblem } from '../schemas';
+import type { InputIssue } from '../schemas';
 import { registerSecret } from '../secrets/redact';
 import type { SecretPolicy } from '../secrets/resolver';
 import type { SourceTlsPolicy } from '../source/types';
@@ -139,6 +140,8 @@ const EnvSchema = z
     /** A bearer token for an emulator started with --require-token (never used against Google). */
     METASTORE_EMULATOR_TOKEN: z.string().min(1).optional(),
     METASTORE_ENDPOINT: z.url().default('https://metastore.googleapis.com'),
+    /** The Temporal Web UI's base URL (http://127.0.0.1:8233, https://cloud.temporal.io): `start` links to the run. */
+    METASTORE_MIGRATOR_TEMPORAL_UI: z.url({ protocol: /^https?$/ }).optional(),
     METASTORE_API_VERSION: ApiVersionSchema.default('v1'),
     METASTORE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
     /** Payload encryption keys; unset = payloads are stored in plain JSON (production should set them). */
@@ -222,6 +225,8 @@ export interface Config {
   budgetShareSeconds: number;
   /** Where the worker serves /metrics; absent = off. */
   metricsAddress?: string;
+  /** The Temporal Web UI's base URL, for the CLI's links to a workflow; absent = no link. */
+  temporalUiUrl?: string;
   fleetMetricsSeconds: number;
   /** METASTORE_MIGRATOR_INVENTORY_DIR; absent = defaultInventoryDir() (~/.local/state/metastore-migrator/inventories). */
   inventoryDir?: string;
@@ -235,15 +240,23 @@ export interface Config {
   minIntervals: MinIntervals;
 }
 
+/** `issues`: one per variable, for the CLI's --json. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  constructor(
+    message: string,
+    readonly issues?: InputIssue[],
+  ) {
+    super(message);
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Treat empty variables as unset (docker-compose passes `${X:-}` as an empty string).
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) throw new ConfigError(`invalid environment:\n${formatIssues(parsed.error)}`);
+  if (!parsed.success)
+    throw new ConfigError(`invalid environment:\n${formatIssues(parsed.error)}`, inputIssues(parsed.error));
   const e = parsed.data;
   const keys = e[CODEC_KEYS];
   let temporal: TemporalConnectionConfig;
@@ -268,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiBudgetPerProject: e.METASTORE_MIGRATOR_API_BUDGET,
     budgetShareSeconds: e.METASTORE_MIGRATOR_BUDGET_SHARE_SECONDS,
     ...(e.METASTORE_MIGRATOR_METRICS_ADDRESS && { metricsAddress: e.METASTORE_MIGRATOR_METRICS_ADDRESS }),
+    ...(e.METASTORE_MIGRATOR_TEMPORAL_UI && { temporalUiUrl: e.METASTORE_MIGRATOR_TEMPORAL_UI }),
     fleetMetricsSeconds: e.METASTORE_MIGRATOR_FLEET_METRICS_SECONDS,
     ...(e.METASTORE_MIGRATOR_INVENTORY_DIR && { inventoryDir: e.METASTORE_MIGRATOR_INVENTORY_DIR }),
     notifyDefaults: e.METASTORE_MIGRATOR_NOTIFY_URLS,

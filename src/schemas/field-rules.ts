@@ -65,7 +65,7 @@ function unknownFields(keys: readonly string[], known: readonly string[], hints:
 }
 
 /** The known key within edit distance 2 of `key`, or that `key` abbreviates (pollInterval), case-insensitive. */
-function nearestKey(key: string, known: readonly string[]): string | undefined {
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
   let best: { key: string; distance: number } | undefined;
   for (const candidate of known) {
     const [a, b] = [key.toLowerCase(), candidate.toLowerCase()];
@@ -75,14 +75,20 @@ function nearestKey(key: string, known: readonly string[]): string | undefined {
   return best?.key;
 }
 
+/** Edit distance counting a swap of two neighbours as one edit (stauts → status), as typos usually are. */
 function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i += 1) {
     const current = [i];
     for (let j = 1; j <= b.length; j += 1) {
       const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+      let best = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, (before[j - 2] ?? 0) + 1);
+      current.push(best);
     }
+    before = previous;
     previous = current;
   }
   return previous[b.length] ?? 0;
@@ -225,7 +231,8 @@ export const MysqlDatabaseSchema = ruledString('a MySQL database name', mysqlDat
 // ---- secret references ------------------------------------------------------------------------------------
 
 const PLAINTEXT =
-  'must be a secret reference, env:NAME or file:/ABSOLUTE/PATH (plaintext passwords are refused so they never reach ' +
+  'must be a secret reference: env:NAME, file:/ABSOLUTE/PATH or a Secret Manager version ' +
+  'projects/PROJECT/secrets/SECRET/versions/VERSION (plaintext passwords are refused so they never reach ' +
   'Temporal history)';
 
 function secretRefProblem(value: string): Problem {

@@ -2,7 +2,7 @@
 // references, plus our own options. This is the workflow's input, so it must never hold a secret.
 import { z } from 'zod';
 import { migrationExecutionInputSchema } from './api';
-import { MigrationExecutionIdSchema, SecretRefSchema, expected, strictObject } from './field-rules';
+import { MigrationExecutionIdSchema, SecretRefSchema, expected, nearestKey, strictObject } from './field-rules';
 import { ServiceNameSchema } from './resource-name-schemas';
 import { parseIpv4 } from './ipv4';
 
@@ -183,13 +183,40 @@ export const DecisionArgsSchema = strictObject('an object { by?, reason?, overri
 });
 export type DecisionArgs = z.infer<typeof DecisionArgsSchema>;
 
-/** Formats zod issues as `path: message` lines; never includes the offending value (it may be a secret). */
+/** One problem of an input: the dotted path of the field ((root) for the whole) and what is wrong with it. */
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * zod issues as InputIssues, the cause first and once: an unknown field (a typo, ipAdress) comes before the rest,
+ * and the "is required" of the field it is a typo of (ipAddress) is left out, since it says the same again.
+ * Never includes the offending value (it may be a secret).
+ */
+export function inputIssues(error: z.ZodError, root = ''): InputIssue[] {
+  const pathOf = (parts: readonly PropertyKey[]) =>
+    [root, ...parts.map(String)].filter((part) => part !== '').join('.') || '(root)';
+  type Issue = (typeof error.issues)[number];
+  const isUnknown = (issue: Issue): issue is Extract<Issue, { code: 'unrecognized_keys' }> =>
+    issue.code === 'unrecognized_keys';
+  const unknown = error.issues.filter(isUnknown);
+  const typoOf = (issue: Issue) => {
+    const field = issue.path.at(-1);
+    if (typeof field !== 'string' || !issue.message.startsWith('is required')) return false;
+    const parent = pathOf(issue.path.slice(0, -1));
+    return unknown.some((u) => pathOf(u.path) === parent && u.keys.some((key) => nearestKey(key, [field]) === field));
+  };
+  return [...unknown, ...error.issues.filter((issue) => !isUnknown(issue) && !typoOf(issue))].map((issue) => ({
+    path: pathOf(issue.path),
+    message: issue.message,
+  }));
+}
+
+/** Formats zod issues as `path: message` lines (inputIssues: the cause first, once); never the offending value. */
 export function formatIssues(error: z.ZodError, root = ''): string {
-  return error.issues
-    .map((issue) => {
-      const path = [root, ...issue.path.map(String)].filter((part) => part !== '').join('.');
-      return `${path || '(root)'}: ${issue.message}`;
-    })
+  return inputIssues(error, root)
+    .map((issue) => `${issue.path}: ${issue.message}`)
     .join('\n');
 }
 

@@ -236,8 +236,13 @@ describe('CLI end to end', () => {
     await writeFile(bad, snakeCaseConfigYaml().replace('10.0.0.0/29', '10.0.0.0/30'));
     const run = await cli('start', '--service', service, '--config', bad, '--json');
     assert.equal(run.code, 1);
-    const error = (JSON.parse(run.stderr) as { error: { message: string } }).error;
-    assert.match(error.message, /cloudSqlMigrationConfig\.cdcConfig\.subnetIpRange/);
+    // The fields' problems as a list (issue 20), the message its headline.
+    const error = (JSON.parse(run.stderr) as { error: { message: string; issues: { path: string }[] } }).error;
+    assert.match(error.message, /bad-range\.yaml: invalid migration config$/);
+    assert.deepEqual(
+      error.issues.map((issue) => issue.path),
+      ['cloudSqlMigrationConfig.cdcConfig.subnetIpRange'],
+    );
   });
 
   it('answers a malformed --service with a usage error (exit 2)', async () => {
