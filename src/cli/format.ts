@@ -3,6 +3,7 @@ import { formatSourceHealth } from './cutover';
 import { findingLines } from './findings';
 import { formatVerification } from './verification';
 import type { LiveActivity } from './live';
+import { executionWords, pollsLine, progressOf } from './progress';
 import { verdictLine, type PlanReport } from '../migration/report';
 import { EXECUTION_STATES, PHASES, SERVICE_STATES } from '../schemas';
 import type { MigrationExecution } from '../schemas';
@@ -42,19 +43,23 @@ function migrationKind(e: ExecutionView): string | undefined {
   return `outgoing to BigLake Metastore (biglakeMetastoreMigrationConfig${detail}); not driven by this tool`;
 }
 
-export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): string {
+/** `now`: what "today" is for the times shown (tests fix it). */
+export function formatStatus(s: MigrationStatus, live: LiveActivity[] = [], now?: Date): string {
+  const progress = progressOf(s, live, now);
   const lines = [
     `workflow   ${s.workflowId} (run ${s.runId})`,
-    `service    ${s.service} — ${s.serviceState ? labelled(s.serviceState, SERVICE_STATES) : s.lastSnapshot && !s.lastSnapshot.serviceFound ? 'GONE' : 'unknown'}`,
+    `service    ${s.service} — ${s.serviceState ? labelled(s.serviceState, SERVICE_STATES) : s.lastSnapshot && !s.lastSnapshot.serviceFound ? 'GONE' : 'not read yet'}`,
     `stage      ${s.stage}${s.outcome ? ` — outcome ${s.outcome}` : ''}`,
   ];
   if (s.outcomeMessage) lines.push(`           ${s.outcomeMessage}`);
   lines.push(
     s.execution
       ? `execution  ${formatExecution(s.execution).replace(/\n {2}/g, '\n           ')}`
-      : 'execution  (none yet)',
+      : 'execution  no execution yet',
   );
-  lines.push(`started    ${s.startedAt}   last poll ${s.lastPollTime ?? 'never'}`);
+  lines.push(`started    ${s.startedAt}`);
+  lines.push(`polls      ${pollsLine(progress, s.outcome !== undefined, now)}`);
+  if (progress.doing.length > 0) lines.push(`now        ${progress.doing.join('; ')}`);
   if (s.unknownValues?.length) {
     lines.push(`newer API  ${s.unknownValues.join(', ')}: not acted on (no cutover or cancel) until known again`);
   }
@@ -62,7 +67,7 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): str
   if (adoption) {
     const who = adoption.by ? ` by ${adoption.by}` : '';
     const why = adoption.reason ? ` — "${adoption.reason}"` : '';
-    const found = `${adoption.found.state ?? '?'}/${adoption.found.phase ?? '?'}`;
+    const found = executionWords(adoption.found.state, adoption.found.phase);
     lines.push(`adopted    ${adoption.execution} (${found}) at ${adoption.at}${who}${why}`);
     lines.push(`           ${adoptedBackupsLine(adoption.backups, s.savedScheduledBackup)}`);
   }
@@ -87,15 +92,6 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): str
     const seen = e.count && e.count > 1 ? `${e.count} times since ${e.since ?? e.at}, last ${e.at}` : e.at;
     lines.push(`last error ${e.type}: ${e.message} (${seen}${resolved})`);
   }
-  for (const activity of live) {
-    const poll = activity.lastPoll ? `; last poll ${activity.lastPoll.polledAt}` : '';
-    const next = activity.nextAttemptAt ? `; next ${activity.nextAttemptAt}` : '';
-    const retry =
-      activity.attempt > 1 && !activity.waitingBetweenPolls
-        ? `; attempt ${activity.attempt}, last failure: ${activity.lastFailure ?? '?'}`
-        : '';
-    lines.push(`${activity.waitingBetweenPolls ? 'polling' : 'running'}    ${activity.activity}${poll}${next}${retry}`);
-  }
   const inventory = s.cutoverInventory;
   if (inventory) {
     lines.push(
@@ -104,7 +100,7 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = []): str
         : `cutover    source inventory recorded ${inventory.recordedAt}: ${inventory.counts.databases} databases, ${inventory.counts.tables} tables, ${inventory.counts.partitions} partitions, ${inventory.counts.functions} functions`,
     );
   }
-  lines.push(...formatSourceHealth(s));
+  lines.push(...formatSourceHealth(s, progress.sourceCheck, now));
   if (s.verification) lines.push(formatVerification(s.verification));
   lines.push(
     `history    ${s.historyLength} events in this run${s.continuedAsNew ? `, ${s.continuedAsNew} earlier runs` : ''}`,
@@ -125,7 +121,7 @@ export function formatWorkflowList(rows: WorkflowRow[]): string {
   return rows
     .map(
       (r) =>
-        `${r.workflowId}\n  ${r.status}  stage ${r.stage ?? '?'}  execution ${r.executionState ?? '?'}  since ${r.startTime}`,
+        `${r.workflowId}\n  ${r.status}  stage ${r.stage ?? 'not recorded yet'}  execution ${executionWords(r.executionState)}  since ${r.startTime}`,
     )
     .join('\n');
 }
