@@ -38,6 +38,15 @@ const scenarios: Record<string, Scenario> = {
     await handle.result();
     return [handle];
   },
+  /** A cancel ending that holds the outcome-attribute marker (MigrationOutcome CANCELLED upserted). */
+  async 'outcome-cancelled'(h, taskQueue) {
+    const service = await h.seedService();
+    const handle = await h.start(service, taskQueue);
+    await h.waitForStage(service, 'REPLICATION');
+    await handle.executeUpdate(requestCancelUpdate, { args: [{ by: 'recorder', reason: 'fixture' }] });
+    await handle.result();
+    return [handle];
+  },
   async 'external-failure'(h, taskQueue) {
     const service = await h.seedService();
     const handle = await h.start(service, taskQueue);

@@ -95,8 +95,10 @@ export function createCutoverActivities(deps: SourceDeps) {
       const { findings } = await checkSourceNow(args, now);
       const changed =
         findings.some((f) => args.last[f.check] !== f.level) || Object.keys(args.last).length !== findings.length;
-      if (changed) return { checkedAt: new Date(now).toISOString(), findings };
-      throw unchanged(args.intervalMs, 'source health unchanged');
+      const checkedAt = new Date(now).toISOString();
+      if (changed) return { checkedAt, findings };
+      // The state records a check only when a level changed: `status` reads when it last ran from here.
+      throw unchanged(args.intervalMs, 'source health unchanged', { checkedAt });
     },
 
     /** The source side of the cutover gate: the source checks, VERSION unchanged, and the workloads moved. */

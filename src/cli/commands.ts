@@ -10,6 +10,7 @@ import type { Config } from '../config';
 import { formatExecution, formatPlan, formatStatus, formatWorkflowList } from './format';
 import type { PlanReport } from '../migration/report';
 import { liveWatch } from './live';
+import { progressOf } from './progress';
 import { type FleetRow, formatFleet, formatMigrationView, migrationView, watchLoop } from './watch';
 import { createMetastoreTarget } from '../metastore/auth';
 import { MetastoreClient } from '../metastore/client';
@@ -34,6 +35,7 @@ import {
 } from '../workflows/messages';
 import { FailureType } from '../migration/failure-types';
 import { WORKFLOW_TYPE, workflowIdFor } from '../migration/names';
+import { migrationStaticDetails, migrationSummary, planSummary } from '../migration/summary';
 
 import { enumFlag } from './help';
 import { STAGES } from '../migration/state';
@@ -99,6 +101,9 @@ export const commands: Record<string, (config: Config, options: Options, print: 
       workflowId,
       args: [{ request }],
       workflowIdConflictPolicy: 'FAIL',
+      // The Web UI's summary and details at a glance (the workflow keeps its current details itself).
+      staticSummary: migrationSummary(request.service),
+      staticDetails: migrationStaticDetails(request.service),
     });
     const adopting = request.adopt
       ? '; adopting the running migration execution (status shows it, or AdoptionRefused if there is none)'
@@ -120,7 +125,8 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     const handle = client.workflow.getHandle(workflowIdFor(options.service));
     const status = await handle.query(statusQuery);
     const live = await liveWatch(handle, client.options.loadedDataConverter.payloadCodecs);
-    print({ ...status, live }, formatStatus(status, live));
+    // --json carries the same story as the text: the migration's polls, the source check, what runs now.
+    print({ ...status, live, progress: progressOf(status, live) }, formatStatus(status, live));
   },
 
   async watch(config, options) {
@@ -312,6 +318,7 @@ async function runPlan(client: Client, config: Config, request: MigrationRequest
     taskQueue: config.temporal.taskQueue,
     workflowId: `plan/${request.service}/${randomUUID()}`,
     args: [{ request }],
+    staticSummary: planSummary(request.service),
   });
 }
 

@@ -4,6 +4,7 @@ import { verdictLine, type CutoverReport } from '../migration/report';
 import type { MigrationStatus } from '../migration/state';
 import { baselineWhen } from '../migration/source';
 import { findingLines } from './findings';
+import { type Progress, sourceCheckLine } from './progress';
 
 export function formatCutover(report: CutoverReport): string {
   const lines = [
@@ -18,12 +19,12 @@ export function formatCutover(report: CutoverReport): string {
   return lines.join('\n');
 }
 
-/** status lines: source health (with its last changes) and the last cutover check. */
-export function formatSourceHealth(s: MigrationStatus): string[] {
+/** status lines: source checks (the last and next, and the last changes) and the last cutover check. */
+export function formatSourceHealth(s: MigrationStatus, check?: Progress['sourceCheck'], now?: Date): string[] {
   const lines: string[] = [];
+  if (check) lines.push(`source     ${sourceCheckLine(check, now)}`);
   const health = s.sourceHealth;
   if (health) {
-    lines.push(`source     ${health.status} (checked ${health.checkedAt})`);
     for (const c of health.changes.slice(-5))
       lines.push(`           ${c.at} ${c.check} ${c.from ?? 'new'} → ${c.to}: ${c.message}`);
   }

@@ -3,6 +3,7 @@ import { formatSourceHealth } from './cutover';
 import { findingLines } from './findings';
 import { formatVerification } from './verification';
 import type { LiveActivity } from './live';
+import { executionWords, pollsLine, progressOf } from './progress';
 import { verdictLine, type PlanReport } from '../migration/report';
 import { EXECUTION_STATES, PHASES, SERVICE_STATES } from '../schemas';
 import type { MigrationExecution } from '../schemas';
@@ -43,21 +44,23 @@ function migrationKind(e: ExecutionView): string | undefined {
   return `outgoing to BigLake Metastore (biglakeMetastoreMigrationConfig${detail}); not driven by this tool`;
 }
 
-/** `now`: the time the durations beside times ("for 41 d 3 h", "12 s ago") are counted to. */
-export function formatStatus(s: MigrationStatus, live: LiveActivity[] = [], now = Date.now()): string {
+/** `now`: what "today" is for the times shown (tests fix it). */
+export function formatStatus(s: MigrationStatus, live: LiveActivity[] = [], now?: Date): string {
+  const progress = progressOf(s, live, now);
   const lines = [
     `workflow   ${s.workflowId} (run ${s.runId})`,
-    `service    ${s.service} — ${s.serviceState ? labelled(s.serviceState, SERVICE_STATES) : s.lastSnapshot && !s.lastSnapshot.serviceFound ? 'GONE' : 'unknown'}`,
-    `stage      ${s.stage}${s.outcome ? ` — outcome ${s.outcome}` : stageFor(s.stageHistory, now)}`,
+    `service    ${s.service} — ${s.serviceState ? labelled(s.serviceState, SERVICE_STATES) : s.lastSnapshot && !s.lastSnapshot.serviceFound ? 'GONE' : 'not read yet'}`,
+    `stage      ${s.stage}${s.outcome ? ` — outcome ${s.outcome}` : stageFor(s.stageHistory, (now ?? new Date()).getTime())}`,
   ];
   if (s.outcomeMessage) lines.push(`           ${s.outcomeMessage}`);
   lines.push(
     s.execution
       ? `execution  ${formatExecution(s.execution).replace(/\n {2}/g, '\n           ')}`
-      : 'execution  (none yet)',
+      : 'execution  no execution yet',
   );
-  const lastPoll = s.lastPollTime ? withRelative(s.lastPollTime, now) : 'never';
-  lines.push(`started    ${withRelative(s.startedAt, now)}   last poll ${lastPoll}`);
+  lines.push(`started    ${withRelative(s.startedAt, (now ?? new Date()).getTime())}`);
+  lines.push(`polls      ${pollsLine(progress, s.outcome !== undefined, now)}`);
+  if (progress.doing.length > 0) lines.push(`now        ${progress.doing.join('; ')}`);
   if (s.unknownValues?.length) {
     lines.push(`newer API  ${s.unknownValues.join(', ')}: not acted on (no cutover or cancel) until known again`);
   }
@@ -65,7 +68,7 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = [], now 
   if (adoption) {
     const who = adoption.by ? ` by ${adoption.by}` : '';
     const why = adoption.reason ? ` — "${adoption.reason}"` : '';
-    const found = `${adoption.found.state ?? '?'}/${adoption.found.phase ?? '?'}`;
+    const found = executionWords(adoption.found.state, adoption.found.phase);
     lines.push(`adopted    ${adoption.execution} (${found}) at ${adoption.at}${who}${why}`);
     lines.push(`           ${adoptedBackupsLine(adoption.backups, s.savedScheduledBackup)}`);
   }
@@ -90,15 +93,6 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = [], now 
     const seen = e.count && e.count > 1 ? `${e.count} times since ${e.since ?? e.at}, last ${e.at}` : e.at;
     lines.push(`last error ${e.type}: ${e.message} (${seen}${resolved})`);
   }
-  for (const activity of live) {
-    const poll = activity.lastPoll ? `; last poll ${withRelative(activity.lastPoll.polledAt, now)}` : '';
-    const next = activity.nextAttemptAt ? `; next ${withRelative(activity.nextAttemptAt, now)}` : '';
-    const retry =
-      activity.attempt > 1 && !activity.waitingBetweenPolls
-        ? `; attempt ${activity.attempt}, last failure: ${activity.lastFailure ?? '?'}`
-        : '';
-    lines.push(`${activity.waitingBetweenPolls ? 'polling' : 'running'}    ${activity.activity}${poll}${next}${retry}`);
-  }
   const inventory = s.cutoverInventory;
   if (inventory) {
     lines.push(
@@ -107,7 +101,7 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = [], now 
         : `cutover    source inventory recorded ${inventory.recordedAt}: ${inventory.counts.databases} databases, ${inventory.counts.tables} tables, ${inventory.counts.partitions} partitions, ${inventory.counts.functions} functions`,
     );
   }
-  lines.push(...formatSourceHealth(s));
+  lines.push(...formatSourceHealth(s, progress.sourceCheck, now));
   if (s.verification) lines.push(formatVerification(s.verification));
   lines.push(
     `history    ${s.historyLength} events in this run${s.continuedAsNew ? `, ${s.continuedAsNew} earlier runs` : ''}`,
@@ -134,7 +128,7 @@ export function formatWorkflowList(rows: WorkflowRow[]): string {
   return rows
     .map(
       (r) =>
-        `${r.workflowId}\n  ${r.status}  stage ${r.stage ?? '?'}  execution ${r.executionState ?? '?'}  since ${r.startTime}`,
+        `${r.workflowId}\n  ${r.status}  stage ${r.stage ?? 'not recorded yet'}  execution ${executionWords(r.executionState)}  since ${r.startTime}`,
     )
     .join('\n');
 }

@@ -1,6 +1,6 @@
 // What the workflow's history cannot show, read from DescribeWorkflowExecution: the pending poll's last read
-// (carried in its benign `Unchanged` failure, or an old watcher's heartbeat) and next attempt, and the retries
-// of any other pending activity.
+// (carried in its benign `Unchanged` failure, or an old watcher's heartbeat) and next attempt, the source check's
+// last run (the state records it only when a level changed), and the retries of any other pending activity.
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { DefaultEncodedFailureAttributes, Payload, PayloadCodec, ProtoFailure } from '@temporalio/common';
@@ -13,6 +13,8 @@ export interface LiveActivity {
   lastHeartbeatTime?: string;
   /** The poll's most recent read. */
   lastPoll?: MigrationSnapshot;
+  /** The source check's most recent run that found nothing changed (workers from before it carry none). */
+  lastCheck?: string;
   /** When the server runs the next attempt (a poll waiting between reads holds no worker slot). */
   nextAttemptAt?: string;
   /** True while the attempts are polls finding nothing new, not failures. */
@@ -33,13 +35,14 @@ export async function liveWatch(handle: WorkflowHandle, codecs: readonly Payload
         : pending.heartbeatDetails?.payloads?.[0];
       const payload = await decode(codecs, carried ?? undefined);
       const details = payload
-        ? (defaultPayloadConverter.fromPayload(payload) as { last?: MigrationSnapshot })
+        ? (defaultPayloadConverter.fromPayload(payload) as { last?: MigrationSnapshot; checkedAt?: string })
         : undefined;
       return {
         activity: pending.activityType?.name ?? 'unknown',
         attempt: pending.attempt ?? 1,
         lastHeartbeatTime: isoTime(pending.lastHeartbeatTime?.seconds),
         lastPoll: details?.last,
+        ...(typeof details?.checkedAt === 'string' && { lastCheck: details.checkedAt }),
         nextAttemptAt: isoTime(pending.nextAttemptScheduleTime?.seconds),
         waitingBetweenPolls: unchanged,
         lastFailure: await failureMessage(codecs, failure ?? undefined),

@@ -7,6 +7,7 @@ import { verificationLine } from '../migration/verification';
 import type { MigrationExecutionRequest, SourceTlsOption } from '../schemas';
 import { requestQuery, statusQuery } from '../workflows/messages';
 import { workflowIdFor } from '../migration/names';
+import { verifySummary } from '../migration/summary';
 import type { verifyMigration } from '../workflows/verify-migration';
 
 /** `wait` and `verify` exit with this when DPMS does not serve what the source held. */
@@ -42,6 +43,7 @@ export async function runVerify(
   return client.workflow.execute<typeof verifyMigration>('verifyMigration', {
     taskQueue,
     workflowId: `verify/${service}/${randomUUID()}`,
+    staticSummary: verifySummary(service),
     args: [
       {
         service,

@@ -1,11 +1,12 @@
-// `watch`: a live view of one migration (stage timeline, execution state and phase, last and next poll, last
-// error, decisions) or of every running one. On a terminal it redraws in place; on a pipe, or with --json, it
-// prints one line per change, so a script can follow it. One migration's view ends when its workflow has.
+// `watch`: a live view of one migration (stage timeline, execution state and phase, the migration's last and next
+// poll, the source check, what it is doing now, last error, decisions) or of every running one. On a terminal it
+// redraws in place; on a pipe, or with --json, it prints one line per change, so a script can follow it. One
+// migration's view ends when its workflow has.
 import { forTerminal } from '../secrets/redact';
 import type { MigrationStatus } from '../migration/state';
 import type { LiveActivity } from './live';
-import { relativeTime } from './duration';
 import { stageFor } from './format';
+import { type Progress, clock, executionWords, pollsLine, progressOf, sourceCheckLine } from './progress';
 
 export interface MigrationView {
   service: string;
@@ -15,8 +16,13 @@ export interface MigrationView {
   executionState?: string;
   phase?: string;
   timeline: { stage: string; at: string }[];
+  /** The migration's own polls (never the source check's): see src/cli/progress.ts. */
   lastPoll?: string;
+  /** An ISO time, or "now" while the read runs. */
   nextPoll?: string;
+  sourceCheck?: Progress['sourceCheck'];
+  /** What the workflow is doing now, in words. */
+  doing: string[];
   lastError?: string;
   decisions: string[];
   ended: boolean;
@@ -30,8 +36,13 @@ export interface FleetRow {
 }
 
 /** `closed`: the workflow is no longer running (describe()), whatever its state says. */
-export function migrationView(status: MigrationStatus, live: LiveActivity[], closed: boolean): MigrationView {
-  const poll = live.find((activity) => activity.waitingBetweenPolls);
+export function migrationView(
+  status: MigrationStatus,
+  live: LiveActivity[],
+  closed: boolean,
+  now?: Date,
+): MigrationView {
+  const progress = progressOf(status, live, now);
   const error = status.lastError && !status.lastError.resolvedAt ? status.lastError : undefined;
   return {
     service: status.service,
@@ -40,10 +51,10 @@ export function migrationView(status: MigrationStatus, live: LiveActivity[], clo
     ...(status.execution?.state && { executionState: status.execution.state }),
     ...(status.execution?.phase && { phase: status.execution.phase }),
     timeline: status.stageHistory,
-    ...((poll?.lastPoll?.polledAt ?? status.lastPollTime) && {
-      lastPoll: poll?.lastPoll?.polledAt ?? status.lastPollTime,
-    }),
-    ...(poll?.nextAttemptAt && { nextPoll: poll.nextAttemptAt }),
+    ...(progress.lastPoll && { lastPoll: progress.lastPoll }),
+    ...(progress.nextPoll && { nextPoll: progress.nextPoll }),
+    ...(progress.sourceCheck && { sourceCheck: progress.sourceCheck }),
+    doing: progress.doing,
     ...(error && {
       lastError: `${error.type}: ${error.message} (since ${error.since ?? error.at}${error.count && error.count > 1 ? `, ${error.count} times` : ''})`,
     }),
@@ -55,22 +66,17 @@ export function migrationView(status: MigrationStatus, live: LiveActivity[], clo
   };
 }
 
-const time = (iso?: string) => (iso ? iso.slice(11, 19) : '—');
-
-/** `now`: the time the durations ("for 3 h 5 min", "12 s ago") are counted to. */
-export function formatMigrationView(v: MigrationView, now = Date.now()): string {
-  const execution = v.executionState ? `${v.executionState}/${v.phase ?? '-'}` : '(none yet)';
-  const relative = (iso?: string) => {
-    const span = relativeTime(iso, now);
-    return span ? ` (${span})` : '';
-  };
+/** `now`: what "today" is for the times shown (tests fix it). */
+export function formatMigrationView(v: MigrationView, now?: Date): string {
   const lines = [
     `service    ${v.service}`,
-    `stage      ${v.stage}${v.outcome ? ` — ${v.outcome}: ${v.outcomeMessage ?? ''}` : stageFor(v.timeline, now)}`,
-    `execution  ${execution}`,
-    `timeline   ${v.timeline.map((t) => `${t.stage} ${time(t.at)}`).join(' → ')}`,
-    `polls      last ${time(v.lastPoll)}${relative(v.lastPoll)}   next ${time(v.nextPoll)}${relative(v.nextPoll)}`,
+    `stage      ${v.stage}${v.outcome ? ` — ${v.outcome}${v.outcomeMessage ? `: ${v.outcomeMessage}` : ''}` : stageFor(v.timeline, (now ?? new Date()).getTime())}`,
+    `execution  ${executionWords(v.executionState, v.phase)}`,
+    `timeline   ${v.timeline.map((t) => `${t.stage} ${clock(t.at, now)}`).join(' → ')}`,
+    `polls      ${pollsLine(v, v.ended, now)}`,
   ];
+  if (v.sourceCheck) lines.push(`source     ${sourceCheckLine(v.sourceCheck, now)}`);
+  if (!v.ended && v.doing.length > 0) lines.push(`now        ${v.doing.join('; ')}`);
   if (v.lastError) lines.push(`last error ${v.lastError}`);
   for (const decision of v.decisions) lines.push(`decision   ${decision}`);
   return lines.join('\n');
@@ -81,8 +87,8 @@ export function formatFleet(rows: FleetRow[]): string {
   const header = ['SERVICE', 'STAGE', 'EXECUTION', 'STARTED'];
   const table = rows.map((r) => [
     r.workflowId.replace(/^migration\//, ''),
-    r.stage ?? '?',
-    r.executionState ?? '?',
+    r.stage ?? 'not recorded yet',
+    executionWords(r.executionState),
     r.startTime,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));

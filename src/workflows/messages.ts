@@ -58,6 +58,12 @@ export const MigrationExecutionStateKey = defineSearchAttributeKey('MigrationExe
 export const SourceHealthKey = defineSearchAttributeKey('SourceHealth', 'KEYWORD');
 /** INCIDENT / BACKUPS_OFF / NONE: whether a person is needed (src/migration/state.ts attentionOf). */
 export const MigrationAttentionKey = defineSearchAttributeKey('MigrationAttention', 'KEYWORD');
+/**
+ * SUCCEEDED / CANCELLED / FAILED / SERVICE_GONE / PRECHECK_FAILED / ADOPTION_REFUSED, once the migration ended
+ * (absent while it runs): the Web UI's status badge says "Completed" for a cancelled migration too, since the
+ * workflow ends normally; this column and filter say how the migration itself ended.
+ */
+export const MigrationOutcomeKey = defineSearchAttributeKey('MigrationOutcome', 'KEYWORD');
 /** Every search attribute the workflow upserts: each must be registered (Keyword) in the namespace. */
 export const SEARCH_ATTRIBUTE_KEYS = [
   MetastoreServiceKey,
@@ -65,4 +71,5 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   MigrationExecutionStateKey,
   SourceHealthKey,
   MigrationAttentionKey,
+  MigrationOutcomeKey,
 ] as const;

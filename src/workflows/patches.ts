@@ -141,4 +141,12 @@ export const PATCHES = {
     marked: of(''),
     before: [...of('v5-'), ...of('v6-'), 'cutover-checked', 'notified', 'adopted'],
   },
+  outcomeAttribute: {
+    id: 'outcome-attribute',
+    guards:
+      'once the migration ended, the MigrationOutcome search attribute (SUCCEEDED, CANCELLED, FAILED …) is upserted ' +
+      "with the others, so the Web UI's list tells a cancelled migration from a completed one; before: it was not",
+    marked: ['outcome-cancelled'],
+    before: [...of(''), ...of('v5-'), ...of('v6-'), 'cutover-checked', 'notified', 'adopted'],
+  },
 } as const satisfies Record<string, Patch>;

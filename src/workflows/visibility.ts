@@ -1,17 +1,23 @@
 // Search attributes and memo kept current, so the Web UI and `list-workflows` can filter migrations by
 // stage or execution state. Upserted only when a value changes: each upsert is a history event.
-import { patched, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+// The current details (the Web UI's "Current Details") are set on every call: setCurrentDetails() only keeps a
+// string in the workflow's memory, served by the __temporal_workflow_metadata query — no command, no history
+// event, so replay is unaffected and no patch is needed.
+import { patched, setCurrentDetails, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   MetastoreServiceKey,
   MigrationAttentionKey,
   MigrationExecutionStateKey,
+  MigrationOutcomeKey,
   MigrationStageKey,
   SourceHealthKey,
 } from './messages';
 import { attentionOf, type MigrationState } from '../migration/state';
+import { migrationDetails } from '../migration/summary';
 import { PATCHES } from './patches';
 
 export function publishVisibility(state: MigrationState, service: string): void {
+  setCurrentDetails(migrationDetails(state));
   const current = workflowInfo().typedSearchAttributes;
   const wanted = [
     { key: MetastoreServiceKey, value: service },
@@ -21,6 +27,10 @@ export function publishVisibility(state: MigrationState, service: string): void 
     ...(state.sourceHealth ? [{ key: SourceHealthKey, value: state.sourceHealth.status }] : []),
     // Runs from before the attribute never upsert it (an upsert is a command: replay must match).
     ...(patched(PATCHES.attentionAttribute.id) ? [{ key: MigrationAttentionKey, value: attentionOf(state) }] : []),
+    // Only once ended (consulted then only): runs that ended before the attribute never upsert it.
+    ...(state.outcome !== undefined && patched(PATCHES.outcomeAttribute.id)
+      ? [{ key: MigrationOutcomeKey, value: state.outcome }]
+      : []),
   ];
   const changed = wanted.filter(({ key, value }) => current.get(key) !== value);
   if (changed.length === 0) return;

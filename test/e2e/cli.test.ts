@@ -202,7 +202,7 @@ describe('CLI end to end', () => {
     });
     assert.match(
       status,
-      /^adopted +projects\/.*\/migrationExecutions\/\S+ \(\w+\/\w+\) at \S+ by dave — "started with gcloud in March"$/m,
+      /^adopted +projects\/.*\/migrationExecutions\/\S+ \(\w+ in \w+\) at \S+ by dave — "started with gcloud in March"$/m,
     );
     assert.match(status, /scheduled backups were on: disabled now, restored at the end as they were/);
 

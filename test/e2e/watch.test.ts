@@ -31,6 +31,11 @@ describe('watch and status --all', () => {
     assert.equal(all.code, 0, all.stderr);
     assert.match(all.stdout, /^SERVICE\s+STAGE\s+EXECUTION\s+STARTED$/m);
     assert.match(all.stdout, new RegExp(`${service.replace(/\//g, '\\/')}\\s+REPLICATION\\s+RUNNING`));
+    // status in words: the migration's own polls, no activity type names.
+    const status = await stack.cli('status', '--service', service);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^polls {6}(last \S+|not read yet), (next ~\S+|reading now|next after .+)$/m);
+    assert.doesNotMatch(status.stdout, /pollMigrationChange|watchSourceHealth|checkOperation|^polling|^running/m);
     assert.equal(
       (await stack.cli('complete', '--service', service, ...SOURCE_NOT_REACHED_FLAGS, '--by', 'carol')).code,
       0,
@@ -57,6 +62,12 @@ describe('watch and status --all', () => {
       last.decisions.join('\n'),
     );
     assert.ok(views.some((v) => v.executionState === 'RUNNING' && v.phase === 'REPLICATION' && v.lastPoll));
+    // What it does is said in words, and the next poll is the migration's, never the source check's.
+    const doing = views.flatMap((v) => v.doing);
+    assert.ok(doing.includes('watching the migration'), doing.join('\n'));
+    for (const words of doing) assert.doesNotMatch(words, /\b[a-z]+[A-Z]\w*\b/, 'an activity type name');
+    for (const v of views.filter((view) => view.nextPoll && view.sourceCheck?.next))
+      assert.notEqual(v.nextPoll, v.sourceCheck!.next, 'the next poll is the source check');
 
     const fleet = await stack.cli('watch', '--json');
     assert.equal(fleet.code, 0);

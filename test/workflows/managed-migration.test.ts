@@ -14,6 +14,7 @@ import {
   COMPLETE_UNREACHED,
 } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
+import { MigrationOutcomeKey } from '../../src/workflows/messages';
 import type { Harness } from '../helpers/workflow-harness';
 
 let h: Harness;
@@ -111,6 +112,15 @@ describe('managed migration workflow', () => {
       // A complete after the end is recorded as refused, and changes nothing.
       const status = await h.status(service);
       assert.equal(status.outcome, 'CANCELLED');
+      // The Web UI's list: the workflow completed, the migration was cancelled; its details say the same.
+      const described = await handle.describe();
+      assert.equal(described.status.name, 'COMPLETED');
+      assert.equal(described.typedSearchAttributes.get(MigrationOutcomeKey), 'CANCELLED');
+      const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      assert.match(
+        metadata.currentDetails ?? '',
+        /^DPMS migration · CANCELLED · ended \S+ \S+ UTC · execution CANCELLED$/,
+      );
     });
   });
 

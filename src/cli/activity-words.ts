@@ -1,0 +1,39 @@
+// What a pending activity means to the engineer: `status` and `watch` say what the migration is doing in these
+// words, never the activity's type name. Keyed by every activity the worker registers, so a new activity without
+// words does not compile.
+import type { Activities } from '../activities';
+
+const WORDS: Record<keyof Activities, string> = {
+  checkRequest: 'checking the request',
+  checkService: 'checking the service',
+  checkPermissions: 'checking the permissions',
+  checkSecrets: 'checking the secrets',
+  checkSource: 'checking the source',
+  checkAdoptedSource: 'checking the source of the migration it adopts',
+  disableScheduledBackups: 'turning scheduled backups off',
+  restoreScheduledBackups: 'turning scheduled backups back on',
+  readSourceBaseline: 'recording the source before the start',
+  startMigration: 'starting the migration',
+  completeMigration: 'asking Google to complete the migration',
+  cancelMigration: 'asking Google to cancel the migration',
+  awaitOperation: "waiting for Google's operation",
+  checkOperation: "waiting for Google's operation",
+  pollMigration: 'reading the migration',
+  pollMigrationChange: 'watching the migration',
+  watchMigration: 'watching the migration',
+  watchSourceHealth: 'checking the source',
+  checkCutoverReadiness: 'running the cutover checks',
+  recordSourceInventory: 'recording the source before cutover',
+  verifyMigration: 'comparing DPMS with the source',
+  notify: 'sending a notification',
+};
+
+/** The migration's own polls: what its last and next poll are read from (not the source check's). */
+export const MIGRATION_POLLS: readonly string[] = ['pollMigrationChange', 'watchMigration'];
+/** The source check while replicating: shown apart from the migration's polls. */
+export const SOURCE_CHECK = 'watchSourceHealth';
+
+/** An activity type a newer worker registers and this CLI does not know is said as such, not by its name alone. */
+export function activityWords(type: string): string {
+  return (WORDS as Record<string, string | undefined>)[type] ?? `working (step "${type}", not known to this tool)`;
+}
