@@ -133,6 +133,8 @@ async function startInfrastructure() {
     ...localTemporalEnv(temporalAddress),
     ...codecEnv,
     METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
+    // So that the CLI's start prints the link to the workflow in this Web UI.
+    METASTORE_MIGRATOR_TEMPORAL_UI: uiUrl,
     // The demo's half-second operation polls, against the emulator: the worker's floors are off.
     ...EMULATOR_MIN_INTERVALS_ENV,
     ...SOURCE_PASSWORDS,
@@ -330,6 +332,7 @@ async function printTryIt(stack: KeptStack): Promise<void> {
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_NAMESPACE: 'default',
     METASTORE_EMULATOR_HOST: `127.0.0.1:${stack.emulatorPort}`,
+    METASTORE_MIGRATOR_TEMPORAL_UI: stack.uiUrl,
     ...codecEnv,
     METASTORE_MIGRATOR_CODEC_KEY_ID: DEMO_KEY_ID,
   };

@@ -47,8 +47,8 @@ const INTERNAL = /pollMigrationChange|watchSourceHealth|checkOperation|polling|r
 describe('status and watch tell one story', () => {
   it('status: the migration poll last and next, the source check apart, what runs now in words', () => {
     const text = formatStatus(replicating(), waiting, now);
-    assert.match(text, /^polls {6}last 12:00:05, next ~12:00:35$/m);
-    assert.match(text, /^source {5}OK, checked 12:00:00, next ~13:00:00$/m);
+    assert.match(text, /^polls {6}last 12:00:05 \(25 s ago\), next ~12:00:35 \(in 5 s\)$/m);
+    assert.match(text, /^source {5}OK, checked 12:00:00 \(30 s ago\), next ~13:00:00$/m);
     assert.match(text, /^now {8}checking the source; watching the migration$/m);
     assert.equal(text.match(/last/g)?.length, 1, `one "last poll" only:\n${text}`);
     assert.doesNotMatch(text, INTERNAL, text);
@@ -61,8 +61,8 @@ describe('status and watch tell one story', () => {
     assert.deepEqual(view.sourceCheck, { status: 'OK', last: '2026-12-04T12:00:00Z', next: '2026-12-04T13:00:00Z' });
     const text = formatMigrationView(view, now);
     assert.match(text, /^execution {2}RUNNING in REPLICATION$/m);
-    assert.match(text, /^polls {6}last 12:00:05, next ~12:00:35$/m);
-    assert.match(text, /^source {5}OK, checked 12:00:00, next ~13:00:00$/m);
+    assert.match(text, /^polls {6}last 12:00:05 \(25 s ago\), next ~12:00:35 \(in 5 s\)$/m);
+    assert.match(text, /^source {5}OK, checked 12:00:00 \(30 s ago\), next ~13:00:00$/m);
     assert.match(text, /^timeline {3}PRECHECK 09:00:00 → REPLICATION 09:05:00$/m);
     assert.doesNotMatch(text, INTERNAL, text);
   });
@@ -86,7 +86,10 @@ describe('status and watch tell one story', () => {
       },
     ];
     const text = formatStatus(status, live, now);
-    assert.match(text, /^polls {6}last 11:58:00, next after waiting for Google's operation and recording/m);
+    assert.match(
+      text,
+      /^polls {6}last 11:58:00 \(2 min 30 s ago\), next after waiting for Google's operation and recording/m,
+    );
     assert.match(
       text,
       /^now {8}waiting for Google's operation; recording the source before cutover \(attempt 2: connect ETIMEDOUT, next try 12:01:00\)$/m,
@@ -124,7 +127,7 @@ describe('status and watch tell one story', () => {
     const view = migrationView(status, [], true);
     const text = formatMigrationView(view, now);
     assert.match(text, /^stage {6}DONE — CANCELLED: cancelled by carol$/m);
-    assert.match(text, /^polls {6}last 11:58:00; no more polls \(the workflow has ended\)$/m);
+    assert.match(text, /^polls {6}last 11:58:00 \(2 min 30 s ago\); no more polls \(the workflow has ended\)$/m);
     assert.doesNotMatch(formatStatus(status, [], now), INTERNAL);
   });
 
