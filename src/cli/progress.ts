@@ -95,7 +95,11 @@ export function pollsLine(p: Progress, ended: boolean, now?: Date): string {
 /** "OK, checked 12:00:00, next ~13:00:00": the source checks while replicating. */
 export function sourceCheckLine(check: NonNullable<Progress['sourceCheck']>, now?: Date): string {
   const last = check.last ? `checked ${clock(check.last, now)}${ago(check.last, now)}` : 'not checked yet';
-  const next = check.next ? (check.next === NOW ? ', checking now' : `, next ~${clock(check.next, now)}`) : '';
+  const next = check.next
+    ? check.next === NOW
+      ? ', checking now'
+      : `, next ~${clock(check.next, now)}${ago(check.next, now)}`
+    : '';
   return `${check.status ? `${check.status}, ` : ''}${last}${next}`;
 }
 

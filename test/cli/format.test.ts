@@ -48,7 +48,7 @@ describe('status and watch tell one story', () => {
   it('status: the migration poll last and next, the source check apart, what runs now in words', () => {
     const text = formatStatus(replicating(), waiting, now);
     assert.match(text, /^polls {6}last 12:00:05 \(25 s ago\), next ~12:00:35 \(in 5 s\)$/m);
-    assert.match(text, /^source {5}OK, checked 12:00:00 \(30 s ago\), next ~13:00:00$/m);
+    assert.match(text, /^source {5}OK, checked 12:00:00 \(30 s ago\), next ~13:00:00 \(in 59 min 30 s\)$/m);
     assert.match(text, /^now {8}checking the source; watching the migration$/m);
     assert.equal(text.match(/last/g)?.length, 1, `one "last poll" only:\n${text}`);
     assert.doesNotMatch(text, INTERNAL, text);
@@ -62,7 +62,7 @@ describe('status and watch tell one story', () => {
     const text = formatMigrationView(view, now);
     assert.match(text, /^execution {2}RUNNING in REPLICATION$/m);
     assert.match(text, /^polls {6}last 12:00:05 \(25 s ago\), next ~12:00:35 \(in 5 s\)$/m);
-    assert.match(text, /^source {5}OK, checked 12:00:00 \(30 s ago\), next ~13:00:00$/m);
+    assert.match(text, /^source {5}OK, checked 12:00:00 \(30 s ago\), next ~13:00:00 \(in 59 min 30 s\)$/m);
     assert.match(text, /^timeline {3}PRECHECK 09:00:00 → REPLICATION 09:05:00$/m);
     assert.doesNotMatch(text, INTERNAL, text);
   });

@@ -34,7 +34,10 @@ describe('watch and status --all', () => {
     // status in words: the migration's own polls, no activity type names.
     const status = await stack.cli('status', '--service', service);
     assert.equal(status.code, 0, status.stderr);
-    assert.match(status.stdout, /^polls {6}(last \S+|not read yet), (next ~\S+|reading now|next after .+)$/m);
+    assert.match(
+      status.stdout,
+      /^polls {6}(last \S+ \([^)]+\)|not read yet), (next ~\S+ \([^)]+\)|reading now|next after .+)$/m,
+    );
     assert.doesNotMatch(status.stdout, /pollMigrationChange|watchSourceHealth|checkOperation|^polling|^running/m);
     assert.equal(
       (await stack.cli('complete', '--service', service, ...SOURCE_NOT_REACHED_FLAGS, '--by', 'carol')).code,
