@@ -12,7 +12,7 @@ import { validateUpdatedService } from './update-mask';
 /** States a seed may ask for: settled ones only (transient states need an operation behind them). */
 const SEED_STATES: readonly ServiceState[] = ['ACTIVE', 'SUSPENDED', 'ERROR'];
 
-/** States the admin API may set directly; the others come from API calls (see the README's table). */
+/** States the admin API may set directly; the others come from API calls (see the table in docs/emulator.md). */
 export const SETTABLE_STATES = [
   'STATE_UNSPECIFIED',
   'ACTIVE',

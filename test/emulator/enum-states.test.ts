@@ -1,5 +1,5 @@
 // Every Service.State and MigrationExecution.State value can be served, through the API or the admin API
-// (the README's table lists how). Only MigrationExecution STATE_UNSPECIFIED is never served: it is the
+// (docs/emulator.md's table lists how). Only MigrationExecution STATE_UNSPECIFIED is never served: it is the
 // proto default, which a server does not return for a real execution.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

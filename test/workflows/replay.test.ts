@@ -1,5 +1,5 @@
 // Replays every recorded history (test/fixtures/histories) against the current workflow code. A change that
-// would make a running migration non-deterministic fails here: guard it with patched() (see README).
+// would make a running migration non-deterministic fails here: guard it with patched() (see CONTRIBUTING.md).
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
