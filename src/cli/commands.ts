@@ -137,7 +137,7 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     if (!options.service) {
       return watchLoop({
         read: () => runningMigrations(client),
-        render: formatFleet,
+        render: (rows) => formatFleet(rows),
         done: (rows) => rows.length === 0,
         write,
         redraw,

@@ -5,6 +5,7 @@
 import { forTerminal } from '../secrets/redact';
 import type { MigrationStatus } from '../migration/state';
 import type { LiveActivity } from './live';
+import { formatDuration } from './duration';
 import { stageFor } from './format';
 import { type Progress, clock, executionWords, pollsLine, progressOf, sourceCheckLine } from './progress';
 
@@ -82,14 +83,16 @@ export function formatMigrationView(v: MigrationView, now?: Date): string {
   return lines.join('\n');
 }
 
-export function formatFleet(rows: FleetRow[]): string {
+/** `now`: what the RUNNING FOR column counts to (tests fix it). */
+export function formatFleet(rows: FleetRow[], now = Date.now()): string {
   if (rows.length === 0) return 'no running migrations';
-  const header = ['SERVICE', 'STAGE', 'EXECUTION', 'STARTED'];
+  const header = ['SERVICE', 'STAGE', 'EXECUTION', 'STARTED', 'RUNNING FOR'];
   const table = rows.map((r) => [
     r.workflowId.replace(/^migration\//, ''),
     r.stage ?? 'not recorded yet',
     executionWords(r.executionState),
     r.startTime,
+    Number.isNaN(Date.parse(r.startTime)) ? '' : formatDuration(now - Date.parse(r.startTime)),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>

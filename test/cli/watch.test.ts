@@ -39,22 +39,27 @@ describe('watch loop', () => {
   });
 
   it('lays the fleet out as an aligned table', () => {
-    const table = formatFleet([
-      {
-        workflowId: 'migration/projects/p/locations/us-central1/services/a',
-        stage: 'REPLICATION',
-        executionState: 'RUNNING',
-        startTime: 't1',
-      },
-      {
-        workflowId: 'migration/projects/p/locations/us-central1/services/bb',
-        stage: 'PRECHECK',
-        executionState: 'NONE',
-        startTime: 't2',
-      },
-    ]).split('\n');
+    const table = formatFleet(
+      [
+        {
+          workflowId: 'migration/projects/p/locations/us-central1/services/a',
+          stage: 'REPLICATION',
+          executionState: 'RUNNING',
+          startTime: '2026-10-24T09:00:00.000Z',
+        },
+        {
+          workflowId: 'migration/projects/p/locations/us-central1/services/bb',
+          stage: 'PRECHECK',
+          executionState: 'NONE',
+          startTime: '2026-12-04T11:59:48.000Z',
+        },
+      ],
+      Date.parse('2026-12-04T12:00:00.000Z'),
+    ).split('\n');
     assert.equal(table.length, 3);
-    assert.match(table[0]!, /^SERVICE\s+STAGE\s+EXECUTION\s+STARTED$/);
+    assert.match(table[0]!, /^SERVICE\s+STAGE\s+EXECUTION\s+STARTED\s+RUNNING FOR$/);
+    assert.match(table[1]!, /2026-10-24T09:00:00\.000Z\s+41 d 3 h$/);
+    assert.match(table[2]!, /\s12 s$/);
     assert.equal(table[1]!.indexOf('REPLICATION'), table[2]!.indexOf('PRECHECK'));
     assert.equal(formatFleet([]), 'no running migrations');
   });

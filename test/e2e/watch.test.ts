@@ -29,7 +29,7 @@ describe('watch and status --all', () => {
     });
     const all = await stack.cli('status', '--all');
     assert.equal(all.code, 0, all.stderr);
-    assert.match(all.stdout, /^SERVICE\s+STAGE\s+EXECUTION\s+STARTED$/m);
+    assert.match(all.stdout, /^SERVICE\s+STAGE\s+EXECUTION\s+STARTED\s+RUNNING FOR$/m);
     assert.match(all.stdout, new RegExp(`${service.replace(/\//g, '\\/')}\\s+REPLICATION\\s+RUNNING`));
     // status in words: the migration's own polls, no activity type names.
     const status = await stack.cli('status', '--service', service);
