@@ -30,8 +30,6 @@ after(async () => {
   await h?.close();
 });
 
-/** The source checks the gate cannot run here (no source is reachable), accepted by name. */
-
 /** Calls of `method` on `service` (or its executions) the emulator received since `since` (epoch ms). */
 async function received(method: string, service: string, since: number): Promise<number> {
   const { requests } = await admin<{ requests: { resource: string }[] }>(
