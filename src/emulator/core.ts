@@ -13,6 +13,7 @@ import { Store } from './store';
 import type { Transition } from './transition-types';
 import type { VerifyStart } from './verify-start';
 import type { HiveEndpoints } from './hive-endpoints';
+import { LakehouseStore, type ReportSink } from './lakehouse/store';
 
 export interface EmulatorCore {
   readonly durations: Durations;
@@ -31,6 +32,10 @@ export interface EmulatorCore {
   readonly verifyStart: VerifyStart | undefined;
   /** The services' Hive Thrift endpoints (hive-endpoints.ts); absent when the emulator serves none. */
   hive: HiveEndpoints | undefined;
+  /** The Lakehouse runtime catalog's catalogs: the outgoing migration's targets (lakehouse/). */
+  readonly lakehouse: LakehouseStore;
+  /** Where migration reports are written (Cloud Storage stand-in); absent = reports are not written. */
+  reports: ReportSink | undefined;
   now(): number;
   /** Schedules an operation's completion after its method's duration, unless an operation fault intervenes. */
   finishLater(method: LroMethod, transition: Transition): void;
@@ -70,6 +75,8 @@ export function createCore(options: CoreOptions): EmulatorCore {
     secrets: new SecretStore(),
     verifyStart: options.verifyStart,
     hive: undefined,
+    lakehouse: new LakehouseStore(),
+    reports: undefined,
     now,
     finishLater(method, transition) {
       const effect = core.faults.forOperation(method);
