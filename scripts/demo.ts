@@ -18,6 +18,7 @@ import { statusQuery } from '../src/workflows/messages';
 import { workflowIdFor } from '../src/migration/names';
 import { MUST_RUN_CUTOVER_CHECKS } from '../src/migration/cutover';
 import type { MigrationStatus } from '../src/migration/state';
+import { executionWords } from '../src/cli/progress';
 import { spawnService } from './lib/services';
 import { removeOnExit } from './lib/reaper';
 import { CLOUD_SQL_PORT, type DemoSource, canRunSource, startDemoSource } from './lib/demo-source';
@@ -201,7 +202,9 @@ async function follow(client: Client, until: (s: MigrationStatus) => boolean): P
   let seen = '';
   for (;;) {
     const status = await handle.query(statusQuery);
-    const line = `stage ${status.stage}; service ${status.serviceState ?? '?'}; execution ${status.execution?.state ?? '-'}/${status.execution?.phase ?? '-'}`;
+    // In the user's words, as status prints them: no placeholder for what has not been read yet.
+    const service = status.serviceState ? `service ${status.serviceState}` : 'service not read yet';
+    const line = `stage ${status.stage}; ${service}; execution ${executionWords(status.execution?.state, status.execution?.phase)}`;
     if (line !== seen) say((seen = line));
     if (until(status)) return status;
     await new Promise((resolve) => setTimeout(resolve, 200));

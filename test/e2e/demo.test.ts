@@ -42,6 +42,9 @@ describe('npm run demo -- --keep', () => {
     assert.match(out, /cutover checks for \S+ \([^)]+\): ready for cutover/);
     assert.match(out, /^ {4}ok {4}workloads\.moved /m);
     assert.match(out, /cutover gate: ready/);
+    // The progress lines in words, no placeholders for what has not been read yet.
+    assert.match(out, /stage REPLICATION; service MIGRATING; execution RUNNING in REPLICATION/);
+    assert.doesNotMatch(out, /service \?|execution -\/-/);
     assert.doesNotMatch(out, /--override/);
     assert.match(out, /complete accepted for \S+ by demo-engineer/);
     assert.match(out, /^ {2}verified {3}verified: DPMS serves what the source held \(/m);
