@@ -24,7 +24,9 @@ import {
   SERVICE_STATES,
   TIERS,
 } from '../migration/vocabulary';
-import type { ApiVersion, OpenEnum } from '../migration/vocabulary';
+import type { ApiVersion } from '../migration/vocabulary';
+import { openEnum } from './open-enum';
+import { BiglakeMetastoreMigrationConfigOutputSchema, LakehouseProxyConfigSchema } from './migration-summary';
 import { MIGRATION_EXECUTION_NAME, OPERATION_NAME } from '../migration/names';
 
 export * from '../migration/vocabulary';
@@ -41,15 +43,8 @@ export const RequestIdSchema = z
   .refine((id) => !/^[0-]+$/.test(id), 'must not be the all-zero UUID');
 
 // ---- enums ----------------------------------------------------------------------------------------------
-// Response enums are open: see vocabulary.ts. Requests are still checked against the known values.
-
-/**
- * A response enum: the known values, or any other string kept as is (a number, proto's ordinal, as its digits).
- * `_known` only types the result: at run time every value is accepted.
- */
-export function openEnum<const T extends readonly [string, ...string[]]>(_known: T) {
-  return z.union([z.string(), z.number().int()]).transform((value) => String(value) as OpenEnum<T[number]>);
-}
+// Response enums are open (open-enum.ts). Requests are still checked against the known values.
+export { openEnum } from './open-enum';
 
 export const ServiceStateSchema = openEnum(SERVICE_STATES);
 export const DatabaseTypeSchema = openEnum(DATABASE_TYPES);
@@ -95,6 +90,8 @@ export const ServiceSchema = z.object({
   artifactGcsUri: z.string().optional(),
   scheduledBackup: ScheduledBackupSchema.optional(),
   deletionProtection: z.boolean().optional(),
+  /** Set while the service is in PROXY: the Iceberg REST catalog it forwards to and the namespaces moved so far. */
+  lakehouseProxyConfig: LakehouseProxyConfigSchema.optional(),
 });
 export type Service = z.infer<typeof ServiceSchema>;
 
@@ -276,7 +273,7 @@ export const MigrationExecutionSchema = z.object({
   cloudSqlMigrationConfig: z
     .object({ cloudSqlConnectionConfig: OutputConfigSchema.optional(), cdcConfig: OutputConfigSchema.optional() })
     .optional(),
-  biglakeMetastoreMigrationConfig: OutputConfigSchema.optional(),
+  biglakeMetastoreMigrationConfig: BiglakeMetastoreMigrationConfigOutputSchema.optional(),
 });
 export type MigrationExecution = z.infer<typeof MigrationExecutionSchema>;
 

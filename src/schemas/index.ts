@@ -5,6 +5,7 @@ export * from './api';
 export * from './biglake-config';
 export * from './field-rules';
 export * from './ipv4';
+export * from './migration-summary';
 export * from './request';
 export * from './resource-name-schemas';
 export * from './resource-names';
