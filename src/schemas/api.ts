@@ -160,13 +160,14 @@ export type MigrationConfigKind = (typeof MIGRATION_CONFIG_KINDS)[number];
 export const ALL_MIGRATION_CONFIG_KINDS = ['cloudSqlMigrationConfig', 'biglakeMetastoreMigrationConfig'] as const;
 
 /**
- * Why the public request still refuses the outgoing kind. Its rules are ready (migrationExecutionUnionSchema,
- * src/schemas/biglake-config.ts); its workflow steps are not, so admitting it is one switch in request.ts
- * (MigrationExecutionRequestSchema) once they are.
+ * Why the public request still refuses the outgoing kind. Its rules are ready (MigrationExecutionUnionRequestSchema
+ * over src/schemas/biglake-config.ts); its workflow steps are not, so admitting it is one switch in request.ts
+ * (MigrationExecutionRequestSchema built from that schema) once they are.
  */
 export const OUTGOING_NOT_YET =
   'the outgoing migration (DPMS to the Lakehouse runtime catalog) is coming to this tool but is not driven yet ' +
-  '(its request schema is migrationExecutionUnionSchema in src/schemas/api.ts); set only cloudSqlMigrationConfig';
+  '(the schema that will take it: MigrationExecutionUnionRequestSchema, src/schemas/request.ts); set only ' +
+  'cloudSqlMigrationConfig';
 
 /** Top-level fields people put in the body by mistake, and where each belongs. */
 const EXECUTION_HINTS: Record<string, string> = {
