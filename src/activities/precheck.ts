@@ -33,6 +33,8 @@ export function createPrecheckActivities({ metastore, secrets }: PrecheckDeps) {
           backupLocation: backup.backupLocation,
         },
         activeExecutions: executions.filter((e) => isActiveExecution(e.state)).map((e) => e.name),
+        // Only when the service has one (PROXY): the facts of every other service stay as they were.
+        ...(found.lakehouseProxyConfig ? { lakehouseProxyConfig: found.lakehouseProxyConfig } : {}),
       };
     },
 

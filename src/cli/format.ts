@@ -37,7 +37,7 @@ function migrationKind(e: ExecutionView): string | undefined {
   if (e.cloudSqlMigrationConfig) return 'incoming from Cloud SQL for MySQL (cloudSqlMigrationConfig)';
   const biglake = e.biglakeMetastoreMigrationConfig;
   if (!biglake) return undefined;
-  const settings = ['mode', 'conflictPolicy', 'dryRun']
+  const settings = (['mode', 'conflictPolicy', 'dryRun'] as const)
     .filter((key) => biglake[key] !== undefined)
     .map((key) => `${key} ${JSON.stringify(biglake[key])}`);
   const detail = settings.length ? `; ${settings.join(', ')}` : '';

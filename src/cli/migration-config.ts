@@ -1,9 +1,11 @@
 // Reads an engineer's migration config file (YAML or JSON): the API's migrationExecution body, in
 // camelCase or in the snake_case of Google's curl example, optionally wrapped in { migrationExecution }.
+// parseMigrationConfig takes what the tool drives today (the incoming kind); parseMigrationConfigOfEitherKind the
+// outgoing kind too, ready for when the request admits it.
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { MigrationExecutionRequestSchema, inputIssues } from '../schemas';
-import type { InputIssue, MigrationExecutionRequest } from '../schemas';
+import { MigrationExecutionRequestSchema, inputIssues, validateMigrationExecution } from '../schemas';
+import type { ApiVersion, InputIssue, MigrationExecutionRequest, MigrationExecutionUnionRequest } from '../schemas';
 
 /** `issues`: one per field, for --json (the message holds them too, one `path: message` line each). */
 export class MigrationConfigError extends Error {
@@ -27,6 +29,30 @@ export async function loadMigrationConfig(path: string): Promise<MigrationExecut
 }
 
 export function parseMigrationConfig(text: string, source = 'config'): MigrationExecutionRequest {
+  const { execution, root } = readBody(text, source, 'cloudSqlMigrationConfig');
+  const parsed = MigrationExecutionRequestSchema.safeParse(execution);
+  if (!parsed.success) throw invalid(source, inputIssues(parsed.error, root));
+  return parsed.data;
+}
+
+/**
+ * A config of either kind, the outgoing one (biglakeMetastoreMigrationConfig) checked against `apiVersion` (the
+ * worker's config.metastore.apiVersion: INCREMENTAL_SYNC only where it exists). What parseMigrationConfig becomes
+ * once the public request admits the outgoing kind; until then the CLI does not call it.
+ */
+export function parseMigrationConfigOfEitherKind(
+  text: string,
+  apiVersion: ApiVersion,
+  source = 'config',
+): MigrationExecutionUnionRequest {
+  const { execution, root } = readBody(text, source, 'cloudSqlMigrationConfig or biglakeMetastoreMigrationConfig');
+  const checked = validateMigrationExecution(execution, apiVersion, root);
+  if (!checked.ok) throw invalid(source, checked.issues);
+  return checked.value;
+}
+
+/** The file's migrationExecution body (YAML or JSON, either case, wrapped or not) and the path it sits at. */
+function readBody(text: string, source: string, members: string): { execution: unknown; root: string } {
   let raw: unknown;
   try {
     raw = parseYaml(text); // YAML is a superset of JSON
@@ -37,7 +63,7 @@ export function parseMigrationConfig(text: string, source = 'config'): Migration
   }
   if (raw === null || raw === undefined) {
     throw invalid(source, [
-      { path: '(root)', message: 'the file is empty; expected the migrationExecution body (cloudSqlMigrationConfig)' },
+      { path: '(root)', message: `the file is empty; expected the migrationExecution body (${members})` },
     ]);
   }
   const body = camelCaseKeys(raw);
@@ -51,9 +77,7 @@ export function parseMigrationConfig(text: string, source = 'config'): Migration
       extra.map((key) => ({ path: '(root)', message: `unknown field ${JSON.stringify(key)}: ${wrapperHint(key)}` })),
     );
   }
-  const parsed = MigrationExecutionRequestSchema.safeParse(execution);
-  if (!parsed.success) throw invalid(source, inputIssues(parsed.error, root));
-  return parsed.data;
+  return { execution, root };
 }
 
 function invalid(source: string, issues: InputIssue[]): MigrationConfigError {

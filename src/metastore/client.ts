@@ -15,6 +15,8 @@ import {
 } from '../schemas';
 import type { ApiVersion, MigrationExecution, Operation, Service, StartMigrationRequest } from '../schemas';
 import { resourcePathProblem } from '../migration/names';
+import { biglakeStartMigrationBody } from './biglake-start';
+import type { BiglakeStartInput } from './biglake-start';
 import type { BudgetGate } from './budget';
 import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from './errors';
 
@@ -136,6 +138,28 @@ export class MetastoreClient {
       resource: service,
       path: `${service}:startMigration`,
       data: request,
+      schema: OperationSchema,
+    });
+  }
+
+  /**
+   * `POST /v1/{service}:startMigration` for the outgoing kind (biglakeMetastoreMigrationConfig): the body is built
+   * and checked against the contract at this client's API version first; a bad one is refused before anything is
+   * sent (biglakeStartMigrationBody).
+   */
+  async startBiglakeMigration(
+    service: string,
+    input: BiglakeStartInput,
+    options: CallOptions = {},
+  ): Promise<Operation> {
+    const body = biglakeStartMigrationBody(input, this.apiVersion, service);
+    return this.call({
+      ...options,
+      method: 'services.startMigration',
+      verb: 'POST',
+      resource: service,
+      path: `${service}:startMigration`,
+      data: body,
       schema: OperationSchema,
     });
   }

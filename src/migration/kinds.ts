@@ -3,18 +3,24 @@
 // worker reads. The shell — precheck, scheduled backups off, start, wait for the engineer, complete | cancel,
 // backups back — is the same for every kind; a kind adds its config (src/schemas/request.ts), its service
 // requirements (here) and its steps around start and cutover (src/workflows/kind-steps.ts).
+import type { LakehouseProxyConfig } from './migration-summary';
 import type { ServiceFacts } from './service';
 import { SERVICE_STATES, isKnownValue } from './vocabulary';
 
 export interface MigrationKind {
   /** The member of migration_config this kind sends and reads. */
-  configField: 'cloudSqlMigrationConfig';
+  configField: 'cloudSqlMigrationConfig' | 'biglakeMetastoreMigrationConfig';
   /** For people: from where to where. */
   title: string;
   /** The database type the service must have, if the kind needs one. */
   requiredDatabaseType?: string;
   /** Why a service in PROXY (after an outgoing migration) cannot take this kind, if it cannot. */
   proxyRefusal?: string;
+  /**
+   * A service in PROXY takes this kind as a further batch of Iceberg namespaces (proxyBatchProblem says when): a
+   * phased outgoing migration moves namespaces in batches, and the service stays in PROXY between them.
+   */
+  proxyTakesFurtherBatch?: boolean;
   /** Its source is a MySQL database the worker reads: baseline, health watch, cutover checks, reconciliation. */
   readsSourceDatabase: boolean;
 }
@@ -29,7 +35,18 @@ export const CLOUD_SQL_KIND: MigrationKind = {
   readsSourceDatabase: true,
 };
 
-export const MIGRATION_KINDS: readonly MigrationKind[] = [CLOUD_SQL_KIND];
+/**
+ * Dataproc Metastore → the Lakehouse runtime catalog (BigLake Hive and Iceberg REST catalogs): the outgoing kind.
+ * The service is its source and the API reads it, so the worker reads no database; any database type will do.
+ */
+export const BIGLAKE_KIND: MigrationKind = {
+  configField: 'biglakeMetastoreMigrationConfig',
+  title: 'Dataproc Metastore → Lakehouse runtime catalog (BigLake)',
+  proxyTakesFurtherBatch: true,
+  readsSourceDatabase: false,
+};
+
+export const MIGRATION_KINDS: readonly MigrationKind[] = [CLOUD_SQL_KIND, BIGLAKE_KIND];
 
 /**
  * The kind of a migration config. The request schema admits only configs of a known kind, so this never has to
@@ -40,11 +57,28 @@ export function kindOf(migrationExecution: Partial<Record<MigrationKind['configF
   return MIGRATION_KINDS.find((kind) => migrationExecution[kind.configField] !== undefined) ?? CLOUD_SQL_KIND;
 }
 
-/** What stops `kind` from starting on this service; empty when nothing does. */
-export function serviceProblems(facts: ServiceFacts, kind: MigrationKind = CLOUD_SQL_KIND): string[] {
+/** The outgoing kind's targets, as its request names them (what a further PROXY batch is judged on). */
+export interface LakehouseTargets {
+  hiveConfig?: { catalog: string; databases: readonly string[] };
+  icebergConfig?: { catalog: string; namespaces: readonly string[] };
+}
+
+/**
+ * What stops `kind` from starting on this service; empty when nothing does. `targets`: the outgoing kind's, which
+ * decide whether a service in PROXY may take it (without them it may not).
+ */
+export function serviceProblems(
+  facts: ServiceFacts,
+  kind: MigrationKind = CLOUD_SQL_KIND,
+  targets?: LakehouseTargets,
+): string[] {
   const problems: string[] = [];
+  const proxyBatch = facts.state === 'PROXY' && kind.proxyTakesFurtherBatch;
   if (facts.state === 'PROXY' && kind.proxyRefusal) {
     problems.push(`service state is PROXY: ${kind.proxyRefusal}`);
+  } else if (proxyBatch) {
+    const problem = proxyBatchProblem(facts.lakehouseProxyConfig, targets);
+    if (problem) problems.push(`service state is PROXY: ${problem}`);
   } else if (facts.state !== undefined && !isKnownValue(SERVICE_STATES, facts.state)) {
     problems.push(`service state is ${facts.state}, a value this tool does not know; must be ACTIVE`);
   } else if (facts.state !== 'ACTIVE') {
@@ -61,4 +95,36 @@ export function serviceProblems(facts: ServiceFacts, kind: MigrationKind = CLOUD
     );
   }
   return problems;
+}
+
+/**
+ * Whether a service in PROXY may take an outgoing migration of `targets`: only as a further batch of Iceberg
+ * namespaces, to the catalog it already forwards to, none of them forwarded yet. Anything else is refused, since
+ * the contract documents only namespace batches in PROXY: a Hive target ("is a Hive backfill allowed beside the
+ * proxy?"), "*" (it would take the forwarded namespaces again) and another catalog (the proxy forwards to one).
+ */
+export function proxyBatchProblem(
+  proxy: LakehouseProxyConfig | undefined,
+  targets: LakehouseTargets | undefined,
+): string | undefined {
+  const batchOnly = 'a service in PROXY takes only a further batch of Iceberg namespaces';
+  if (!proxy) {
+    return `${batchOnly}, and it does not say which namespaces it forwards (no lakehouseProxyConfig), so a further batch cannot be told from a repeat`;
+  }
+  const iceberg = targets?.icebergConfig;
+  if (!iceberg) return `${batchOnly}; this migration has no icebergConfig`;
+  if (targets.hiveConfig)
+    return `${batchOnly}; leave hiveConfig out (a Hive backfill beside the proxy is undocumented)`;
+  if (proxy.catalog !== undefined && iceberg.catalog !== proxy.catalog) {
+    return `it forwards to ${proxy.catalog}; a further batch must go to that catalog, not ${iceberg.catalog}`;
+  }
+  const forwarded = proxy.namespaces ?? [];
+  if (iceberg.namespaces.includes('*')) {
+    return `"*" would migrate again the namespaces it already forwards (${forwarded.join(', ') || 'none listed'}): name the next batch`;
+  }
+  const again = iceberg.namespaces.filter((namespace) => forwarded.includes(namespace));
+  if (again.length > 0) {
+    return `it already forwards ${again.join(', ')} (lakehouseProxyConfig.namespaces); a further batch names only others`;
+  }
+  return undefined;
 }

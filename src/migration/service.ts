@@ -1,5 +1,6 @@
 // The service as the migration sees it: the facts a precheck decides on, and its scheduled-backup setting, which
 // the migration turns off and writes back exactly as it was.
+import type { LakehouseProxyConfig } from './migration-summary';
 import type { ServiceState } from './vocabulary';
 
 export interface SavedScheduledBackup {
@@ -17,6 +18,8 @@ export interface ServiceFacts {
   hiveVersion?: string;
   scheduledBackup: SavedScheduledBackup;
   activeExecutions: string[];
+  /** In PROXY: the catalog it forwards to and the namespaces forwarded so far (absent when the API does not say). */
+  lakehouseProxyConfig?: LakehouseProxyConfig;
 }
 
 /** The patch paths that make up a scheduled-backup setting; restoring writes all of them back. */

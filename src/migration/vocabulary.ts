@@ -65,3 +65,40 @@ export const TERMINAL_EXECUTION_STATES: readonly MigrationExecutionState[] = [
   'CANCELLED',
   'ROLLED_BACK',
 ];
+
+// ---- the outgoing kind (DPMS → Lakehouse runtime catalog): biglakeMetastoreMigrationConfig ------------------
+
+/** The API versions; each has the same resource and verbs, but not the same enum values (MIGRATION_MODES). */
+export const API_VERSIONS = ['v1', 'v1beta', 'v1alpha'] as const;
+export type ApiVersion = (typeof API_VERSIONS)[number];
+
+export const MIGRATION_MODES = ['MIGRATION_MODE_UNSPECIFIED', 'BACKFILL', 'INCREMENTAL_SYNC'] as const;
+export type MigrationMode = OpenEnum<(typeof MIGRATION_MODES)[number]>;
+/** The modes a request may choose (UNSPECIFIED is the proto default, not a choice). */
+export const CHOSEN_MIGRATION_MODES = ['BACKFILL', 'INCREMENTAL_SYNC'] as const;
+/** INCREMENTAL_SYNC exists in v1beta and v1alpha only: v1's discovery has BACKFILL alone (rev 20260825). */
+export const INCREMENTAL_SYNC_VERSIONS: readonly ApiVersion[] = ['v1beta', 'v1alpha'];
+
+export const CONFLICT_POLICIES = ['CONFLICT_POLICY_UNSPECIFIED', 'SKIP', 'OVERWRITE'] as const;
+export type ConflictPolicy = OpenEnum<(typeof CONFLICT_POLICIES)[number]>;
+export const CHOSEN_CONFLICT_POLICIES = ['SKIP', 'OVERWRITE'] as const;
+
+/** BackfillStatus.state: PENDING → RUNNING → SUCCEEDED (report available) | FAILED (details in the report). */
+export const BACKFILL_STATES = ['STATE_UNSPECIFIED', 'PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const;
+export type BackfillState = OpenEnum<(typeof BACKFILL_STATES)[number]>;
+
+export const CATALOG_TYPES = ['CATALOG_TYPE_UNSPECIFIED', 'HIVE', 'ICEBERG'] as const;
+export type CatalogType = OpenEnum<(typeof CATALOG_TYPES)[number]>;
+
+/** ExecutionPlan.action and DatabaseSummary.planAction; also the keys of TableSummary.planCounts. */
+export const PLAN_ACTIONS = ['ACTION_UNSPECIFIED', 'CREATE', 'UPDATE', 'SKIP', 'DEPENDENCY_FAILURE', 'ERROR'] as const;
+export type KnownPlanAction = (typeof PLAN_ACTIONS)[number];
+export type PlanAction = OpenEnum<KnownPlanAction>;
+
+/** ExecutionResult.state and DatabaseSummary.resultStatus; also the keys of TableSummary.resultCounts. */
+export const RESULT_STATUSES = ['STATE_UNSPECIFIED', 'SUCCEEDED', 'FAILED', 'SKIPPED'] as const;
+export type KnownResultStatus = (typeof RESULT_STATUSES)[number];
+export type ResultStatus = OpenEnum<KnownResultStatus>;
+
+export const PARTITION_REPORT_STATES = ['STATE_UNSPECIFIED', 'SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED'] as const;
+export type PartitionReportState = OpenEnum<(typeof PARTITION_REPORT_STATES)[number]>;

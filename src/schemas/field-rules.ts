@@ -162,6 +162,11 @@ function bucketProblem(value: string): Problem {
   if (value.startsWith('gs://'))
     return 'must be the bucket name without the gs:// prefix (a path inside the bucket goes in rootPath)';
   if (value.includes('/')) return 'must be a bucket name only, without a path (the path goes in rootPath)';
+  return bucketNameProblem(value);
+}
+
+/** Cloud Storage's bucket naming rules, for a name already taken out of its field (cdcConfig.bucket, a gs:// URL). */
+function bucketNameProblem(value: string): Problem {
   if (/[A-Z]/.test(value)) return 'must be lowercase: bucket names use lowercase letters, digits, -, _ and .';
   if (!/^[a-z0-9._-]*$/.test(value)) return 'may contain only lowercase letters, digits, -, _ and .';
   const parts = value.split('.');
@@ -192,6 +197,36 @@ function rootPathProblem(value: string): Problem {
   if (/[\u0000-\u001f\u007f]/.test(value)) return 'must not contain control characters or line breaks';
   return undefined;
 }
+
+/** GCS object names stop at 1024 bytes; the service writes its report object below the folder. */
+export const MAX_REPORT_PATH = 1024;
+
+/**
+ * biglakeMetastoreMigrationConfig.reportPath: a Cloud Storage folder `gs://BUCKET[/FOLDER…]` where the service
+ * writes the backfill's or dry run's report. Checked here because a wrong one fails only after the backfill ran,
+ * when the report cannot be written.
+ */
+function reportPathProblem(value: string): Problem {
+  if (!value.startsWith('gs://')) {
+    return /^https?:\/\//.test(value)
+      ? 'must be a gs://BUCKET/FOLDER URL, not an https:// link to the console or the JSON API'
+      : 'must be a Cloud Storage folder gs://BUCKET or gs://BUCKET/FOLDER';
+  }
+  if (value.length > MAX_REPORT_PATH) return `must be at most ${MAX_REPORT_PATH} characters`;
+  const [bucket = '', ...folder] = value.slice('gs://'.length).split('/');
+  if (bucket === '') return 'must name a bucket after gs:// (gs://BUCKET/FOLDER)';
+  const problem = bucketNameProblem(bucket);
+  if (problem) return `has a bucket name that is not valid: it ${problem}`;
+  // One trailing slash is how people write a folder; an empty segment anywhere else is a typo ('a//b').
+  const segments = folder.at(-1) === '' ? folder.slice(0, -1) : folder;
+  if (segments.some((segment) => segment === '')) return "must not contain empty segments ('//')";
+  if (segments.some((segment) => segment === '.' || segment === '..')) return "must not contain '.' or '..' segments";
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) return 'must not contain control characters or line breaks';
+  return undefined;
+}
+
+export const ReportPathSchema = ruledString('a Cloud Storage folder gs://BUCKET[/FOLDER]', reportPathProblem);
 
 export const RootPathSchema = ruledString(
   "a path inside the bucket starting with '/', e.g. /migration",

@@ -1,9 +1,11 @@
 // The resource-name fields of the request as zod schemas, over the rules in resource-names.ts.
 import { ruledString } from './field-rules';
 import {
+  CATALOG_FORM,
   NETWORK_FORM,
   SERVICE_FORM,
   SUBNETWORK_FORM,
+  catalogProblem,
   instanceConnectionNameProblem,
   networkProblem,
   serviceProblem,
@@ -20,3 +22,5 @@ export const InstanceConnectionNameSchema = ruledString(
   'the Cloud SQL instance connection name, PROJECT_ID:REGION:INSTANCE_ID or PROJECT_ID/LOCATION/INSTANCE_ID',
   instanceConnectionNameProblem,
 );
+
+export const CatalogNameSchema = ruledString(`a Lakehouse catalog resource name ${CATALOG_FORM}`, catalogProblem);

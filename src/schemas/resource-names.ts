@@ -171,3 +171,45 @@ export function instanceConnectionNameProblem(value: string): Problem {
     return 'is too long: project ID and instance id together must be at most 98 characters';
   return undefined;
 }
+
+// ---- Lakehouse runtime catalogs (the outgoing kind's targets) -----------------------------------------------
+
+export interface CatalogName {
+  project: string;
+  catalog: string;
+}
+
+export const CATALOG_FORM = 'projects/PROJECT/catalogs/CATALOG';
+
+/**
+ * A catalog id: letters, digits, -, _ and . (an Iceberg REST catalog is often named after its bucket), at most
+ * 1024 characters. [inf] BigLake documents no tighter rule; the server has the last word, this only catches typos.
+ */
+const CATALOG_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,1023}$/;
+
+/** projects/P/catalogs/C taken apart, or undefined when it is not of that form. */
+export function parseCatalogName(value: string): CatalogName | undefined {
+  const parts = value.split('/');
+  if (parts.length !== 4 || parts[0] !== 'projects' || parts[2] !== 'catalogs') return undefined;
+  const [, project = '', , catalog = ''] = parts;
+  return { project, catalog };
+}
+
+/**
+ * hiveConfig.catalog, icebergConfig.catalog and lakehouseProxyConfig.catalog: project-scoped, with no location
+ * (the contract's R4). A name with /locations/ in it is the older location-scoped BigLake API's, a different
+ * resource tree the migration does not write to, so it gets a message of its own.
+ */
+export function catalogProblem(value: string): Problem {
+  if (/^https?:\/\//.test(value)) return `must be the relative name ${CATALOG_FORM}, not a URL`;
+  if (value.includes('/locations/'))
+    return (
+      `must not name a location: Lakehouse catalogs are project-scoped, ${CATALOG_FORM} ` +
+      '(projects/P/locations/L/catalogs/C is the older location-scoped BigLake API)'
+    );
+  const name = parseCatalogName(value);
+  if (!name) return `must be a catalog resource name ${CATALOG_FORM}`;
+  if (!CATALOG_ID.test(name.catalog))
+    return `has a catalog id that is not 1-1024 letters, digits, -, _ or . starting with a letter or digit: ${CATALOG_FORM}`;
+  return projectProblem(name.project, CATALOG_FORM);
+}

@@ -169,5 +169,8 @@ export function kindSteps(kind: MigrationKind): KindSteps {
   switch (kind.configField) {
     case 'cloudSqlMigrationConfig':
       return cloudSqlSteps;
+    case 'biglakeMetastoreMigrationConfig':
+      // Unreachable: the request refuses the outgoing kind until its steps exist (OUTGOING_NOT_YET).
+      throw new Error('the outgoing kind (biglakeMetastoreMigrationConfig) has no workflow steps yet');
   }
 }

@@ -122,6 +122,15 @@ describe('activities against the emulator', () => {
       assert.deepEqual(during.activeExecutions, [execution]);
     });
 
+    it('checkService reports a service in PROXY with what it forwards (lakehouseProxyConfig)', async () => {
+      const service = await seed();
+      const lakehouseProxyConfig = { catalog: 'projects/corp-lake/catalogs/iceberg-main', namespaces: ['web'] };
+      await admin(emulator, 'newer-api', { name: service, fields: { state: 'PROXY', lakehouseProxyConfig } });
+      const facts = await run(activities.checkService, { service });
+      assert.equal(facts.state, 'PROXY');
+      assert.deepEqual(facts.lakehouseProxyConfig, lakehouseProxyConfig);
+    });
+
     it('disableScheduledBackups turns backups off and leaves the schedule in place', async () => {
       const service = await seed();
       const { operation } = await run(activities.disableScheduledBackups, { service, requestId: randomUUID() });
