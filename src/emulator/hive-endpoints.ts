@@ -124,6 +124,20 @@ export class HiveEndpoints {
     endpoint.copy = { execution, inventory };
   }
 
+  /**
+   * Replaces the service's own metastore (what it serves outside a running incoming migration) with
+   * `inventory`: the admin API's way to give a service metadata for an outgoing migration to copy.
+   */
+  seed(service: string, inventory: HiveInventory): void {
+    this.endpoint(service).copy = { execution: '', inventory: Promise.resolve(inventory) };
+  }
+
+  /** The service's own metastore as its endpoint serves it outside a running migration (empty before any). */
+  async ownInventory(service: string): Promise<HiveInventory> {
+    const copy = this.endpoints.get(service)?.copy;
+    return copy ? structuredClone(await copy.inventory) : emptyInventory();
+  }
+
   addFault(fault: CopyFault): void {
     this.faults.push(fault);
   }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { EmulatorCore } from './core';
 import type { OperationRecord } from './operations';
 import type { TransitionTask } from './scheduler';
+import type { LakehouseCatalogRecord } from './lakehouse/store';
 import type { ExecutionRecord, ServiceRecord } from './store';
 import { iso } from './store';
 import { TRANSITION_KINDS } from './transitions';
@@ -33,6 +34,8 @@ const StateSchema = z.object({
   }),
   requestIds: z.array(z.tuple([z.string(), z.object({ operation: z.string(), at: z.number() })])),
   transitions: z.array(z.object({ dueAt: z.number().nullable(), seq: z.number(), transition: TransitionSchema })),
+  /** The Lakehouse catalogs (what outgoing migrations wrote); absent in files from before the outgoing kind. */
+  lakehouse: z.array(z.object({ catalog: z.object({ name: z.string() }).loose() }).loose()).optional(),
 });
 
 export class StateFile {
@@ -68,6 +71,7 @@ export class StateFile {
     core.operations.restore(state.operations as unknown as { records: OperationRecord[]; seq: number });
     core.requestIds.restore(state.requestIds);
     core.scheduler.restore(state.transitions as unknown as TransitionTask[]);
+    core.lakehouse.restore((state.lakehouse ?? []) as unknown as LakehouseCatalogRecord[]);
     failInterruptedVerifications(core);
     this.lastWritten = this.content();
     return true;
@@ -117,6 +121,7 @@ export class StateFile {
       operations: core.operations.dump(),
       requestIds: core.requestIds.dump(),
       transitions: core.scheduler.transitions(),
+      lakehouse: core.lakehouse.dump(),
     };
     // Belt and braces: passwords are dropped before anything is stored, and a key named password never
     // reaches the disk even if that ever changed.
