@@ -19,6 +19,7 @@ import { createSourceVerifier } from './source-verifier';
 import { StateFile } from './state-file';
 import { runTransition } from './transitions';
 import type { VerifyStart } from './verify-start';
+import type { OutgoingSettings } from './outgoing/controls';
 
 export { DEMO_SERVICE_NAME, demoService, type SeedService } from './seed';
 export type { VerifyStart, VerifyStartInput, VerifyStartResult } from './verify-start';
@@ -56,6 +57,8 @@ export interface EmulatorOptions {
   hiveThrift?: boolean;
   /** The host named in each endpointUri; default `host` (127.0.0.1 when that is 0.0.0.0). Listeners bind `host`. */
   thriftHost?: string;
+  /** The outgoing kind's undocumented choices (outgoing/controls.ts); they win over a scenario's `outgoing`. */
+  outgoing?: Partial<OutgoingSettings>;
   /** Called once per request with a line like `POST /v1/… 200 services.startMigration` (no bodies). */
   log?: (line: string) => void;
 }
@@ -97,6 +100,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   stateFile?.load();
   seedAll(core, options.services ?? []);
   if (scenario) applyScenario(core, events, scenario, true);
+  if (options.outgoing) core.outgoing.startWith(options.outgoing);
   if (stateFile) {
     core.changed = () => stateFile.markDirty();
     stateFile.flush();

@@ -50,8 +50,16 @@ export const BackfillFaultSchema = z
 export type BackfillFault = z.output<typeof BackfillFaultSchema>;
 
 export class OutgoingControls {
+  /** What a reset (DELETE outgoing-settings) returns to: the defaults, with the start-up flags and scenario over them. */
+  private initial: OutgoingSettings = { ...DEFAULT_OUTGOING_SETTINGS };
   private current: OutgoingSettings = { ...DEFAULT_OUTGOING_SETTINGS };
   private faults: BackfillFault[] = [];
+
+  /** Start-up settings (flags, a scenario applied at start): current, and what a reset restores. */
+  startWith(settings: Partial<OutgoingSettings>): void {
+    this.initial = { ...this.initial, ...definedOnly(settings) };
+    this.current = { ...this.initial };
+  }
 
   get settings(): OutgoingSettings {
     return { ...this.current };
@@ -63,7 +71,7 @@ export class OutgoingControls {
   }
 
   reset(): OutgoingSettings {
-    this.current = { ...DEFAULT_OUTGOING_SETTINGS };
+    this.current = { ...this.initial };
     return this.settings;
   }
 
