@@ -217,6 +217,30 @@ describe('outgoing lifecycle', () => {
     }
   });
 
+  it('admin executions:fail during the backfill: execution and backfill FAILED, nothing written, the service ACTIVE', async () => {
+    await admin(emulator, 'durations', { backfill: 3_600_000 });
+    try {
+      const { service, iceberg } = await icebergService();
+      const execution = await start(service, { icebergConfig: { catalog: iceberg, namespaces: ['*'] } }, 'ext-fail');
+      await until(
+        () => backfillState(execution),
+        (state) => state === 'RUNNING',
+        { what: 'backfill RUNNING' },
+      );
+      await admin(emulator, 'executions:fail', { name: execution, stateMessage: 'The service agent lost its role' });
+      const failed = await get(execution);
+      assert.deepEqual(
+        [failed.state, failed.biglakeMetastoreMigrationConfig.backfillStatus.state],
+        ['FAILED', 'FAILED'],
+      );
+      assert.equal(failed.stateMessage, 'The service agent lost its role');
+      assert.equal((await get(service)).state, 'ACTIVE');
+      assert.deepEqual((await lakehouseCatalog(emulator, iceberg)).namespaces, {});
+    } finally {
+      await admin(emulator, 'durations', undefined, 'DELETE');
+    }
+  });
+
   it('named tables fail (partial success): their results FAILED, the execution still SUCCEEDED', async () => {
     const { service, iceberg } = await icebergService();
     await admin(emulator, 'backfill-faults', { service, failTables: ['sales.events'] });

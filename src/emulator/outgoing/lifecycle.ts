@@ -187,6 +187,17 @@ function endOutgoing(
   setProxyConfig(service, serviceState === 'PROXY' ? proxy : undefined);
 }
 
+/**
+ * A failure from outside the backfill (admin `executions:fail`, a scheduled event, the service in ERROR): an
+ * unfinished backfill is FAILED too, and the service returns to where the migration started.
+ */
+export function failOutgoing(core: EmulatorCore, record: ExecutionRecord, at: number, stateMessage: string): void {
+  const status = configOf(record).backfillStatus;
+  if (status && (status.state === 'PENDING' || status.state === 'RUNNING')) status.state = 'FAILED';
+  const book = record.outgoing;
+  endOutgoing(core, record, 'FAILED', at, stateMessage, book?.fromState ?? 'ACTIVE', book?.proxyBefore);
+}
+
 // ---- completeMigration ----------------------------------------------------------------------------------
 
 export function completeOutgoing(core: EmulatorCore, record: ExecutionRecord, apiVersion: ApiVersion): OperationRecord {
