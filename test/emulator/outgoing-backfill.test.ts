@@ -18,6 +18,7 @@ import {
   hiveTable,
   icebergTable,
   lakehouseCatalog,
+  MemoryReportSink,
   reportAt,
   seedMetastore,
   startOutgoing,
@@ -40,11 +41,13 @@ const ORDERS = hiveTable({
 
 describe('outgoing BACKFILL', () => {
   let emulator: Emulator;
+  // The test's own report sink: what a Cloud Storage stand-in would have received.
+  const reports = new MemoryReportSink();
   const get = async (name: string) => (await call(emulator, 'GET', `/v1/${name}`)).body;
 
   before(async () => {
     // Operations take 50 ms; each test sets the start's and the backfill's durations it needs (POST durations).
-    emulator = await startEmulator({ operationDelayMs: 50 });
+    emulator = await startEmulator({ operationDelayMs: 50, reports });
   });
   after(() => emulator.close());
 
@@ -161,7 +164,7 @@ describe('outgoing BACKFILL', () => {
     assert.deepEqual(icebergNow.namespaces.web.clicks.properties, {});
 
     // The report: the summary, and per database and table the plan and the result.
-    const report = await reportAt(emulator, status.reportPath);
+    const report = reportAt(reports, status.reportPath);
     assert.equal(report.contentType, 'application/json');
     assert.deepEqual(report.body.summary, summary);
     const [hiveReport, icebergReport] = report.body.catalogReports;
@@ -201,7 +204,7 @@ describe('outgoing BACKFILL', () => {
     assert.equal(db.planAction, 'UPDATE', 'the strongest of CREATE (same) and UPDATE (orders)');
     assert.deepEqual(db.tableSummary.planCounts, { UPDATE: '1', CREATE: '1' });
 
-    const report = await reportAt(emulator, status.reportPath);
+    const report = reportAt(reports, status.reportPath);
     const plan = report.body.catalogReports[0].databaseReports.sales.tableReports.orders.executionPlan;
     assert.equal(plan.action, 'UPDATE');
     assert.deepEqual(plan.diffs.columns, { sourceValue: 'id bigint, name string', targetValue: 'id bigint' });
@@ -258,12 +261,12 @@ describe('outgoing BACKFILL', () => {
     const target = await lakehouseCatalog(emulator, hive);
     assert.deepEqual(Object.keys(target.databases).sort(), ['kept'], 'fresh was not created');
     assert.deepEqual(Object.keys(target.databases.kept).sort(), ['good', 'older']);
-    const report = await reportAt(emulator, status.reportPath);
-    const reports = report.body.catalogReports[0].databaseReports;
-    assert.match(reports.fresh.tableReports.bad.executionPlan.reason, /do not cover gs:\/\/other\/bad/);
-    assert.equal(reports.fresh.tableReports.good.executionPlan.action, 'DEPENDENCY_FAILURE');
-    assert.match(reports.kept.tableReports.bad.executionResult.remediation, /locations/);
-    assert.match(reports.ghost.executionPlan.reason, /ghost does not exist in the service's metastore/);
+    const report = reportAt(reports, status.reportPath);
+    const databases = report.body.catalogReports[0].databaseReports;
+    assert.match(databases.fresh.tableReports.bad.executionPlan.reason, /do not cover gs:\/\/other\/bad/);
+    assert.equal(databases.fresh.tableReports.good.executionPlan.action, 'DEPENDENCY_FAILURE');
+    assert.match(databases.kept.tableReports.bad.executionResult.remediation, /locations/);
+    assert.match(databases.ghost.executionPlan.reason, /ghost does not exist in the service's metastore/);
   });
 
   it('a dry run plans only: nothing written, planAction/planCounts only, a report, the service ACTIVE', async () => {
@@ -292,7 +295,7 @@ describe('outgoing BACKFILL', () => {
     ]);
     assert.deepEqual((await lakehouseCatalog(emulator, hive)).databases, {});
     assert.deepEqual((await lakehouseCatalog(emulator, iceberg)).namespaces, {});
-    const report = await reportAt(emulator, status.reportPath);
+    const report = reportAt(reports, status.reportPath);
     assert.equal(report.body.summary.dryRun, true);
     const orders = report.body.catalogReports[0].databaseReports.sales.tableReports.orders;
     assert.equal(orders.executionResult, undefined);
@@ -334,4 +337,25 @@ describe('outgoing BACKFILL', () => {
     const started = await startOutgoing(emulator, helper, { hiveConfig: { catalog, databases: [db] } });
     await waitForEnd(started.body.metadata.target);
   }
+});
+
+describe('outgoing reports with the default sink', () => {
+  it('keeps them in memory, readable through GET /_emulator/reports', async () => {
+    const emulator = await startEmulator({ operationDelayMs: 20 });
+    try {
+      const hive = 'projects/test-project/catalogs/default-sink';
+      await createCatalog(emulator, hive, 'HIVE');
+      const service = await seedSpannerService(emulator);
+      await seedMetastore(emulator, service, { sales: { orders: ORDERS } });
+      const started = await startOutgoing(emulator, service, { hiveConfig: { catalog: hive, databases: ['*'] } });
+      const done = await waitForState(emulator, started.body.metadata.target, 'SUCCEEDED');
+      const { reports } = await admin(emulator, 'reports');
+      assert.deepEqual(
+        reports.map((r: Json) => [r.uri, r.contentType, r.body.summary.service]),
+        [[done.biglakeMetastoreMigrationConfig.backfillStatus.reportPath, 'application/json', service]],
+      );
+    } finally {
+      await emulator.close();
+    }
+  });
 });

@@ -22,6 +22,7 @@ import {
   hiveTable,
   icebergTable,
   lakehouseCatalog,
+  MemoryReportSink,
   reportAt,
   seedMetastore,
   startOutgoing,
@@ -40,11 +41,12 @@ const SOURCE = {
 
 describe('outgoing lifecycle', () => {
   let emulator: Emulator;
+  const reports = new MemoryReportSink();
   const get = async (name: string) => (await call(emulator, 'GET', `/v1beta/${name}`)).body;
   const post = (path: string) => call(emulator, 'POST', `/v1beta/${path}`, {});
 
   before(async () => {
-    emulator = await startEmulator({ operationDelayMs: 20, durations: { backfill: 20 } });
+    emulator = await startEmulator({ operationDelayMs: 20, durations: { backfill: 20 }, reports });
   });
   after(() => emulator.close());
 
@@ -252,7 +254,7 @@ describe('outgoing lifecycle', () => {
     assert.equal(sales.resultStatus, 'FAILED');
     assert.deepEqual(sales.tableSummary.resultCounts, { FAILED: '1', SKIPPED: '1' }, 'orders is Hive: SKIP (R1)');
     assert.equal(web.resultStatus, 'SUCCEEDED');
-    const report = await reportAt(emulator, status.reportPath);
+    const report = reportAt(reports, status.reportPath);
     const events = report.body.catalogReports[0].databaseReports.sales.tableReports.events;
     assert.equal(events.executionResult.state, 'FAILED');
     assert.match(events.executionResult.errorMessage, /sales\.events could not be written/);
@@ -275,7 +277,7 @@ describe('outgoing lifecycle', () => {
       `The backfill failed: the metastore read timed out See the report at ${status.reportPath}.`,
     );
     assert.deepEqual((await lakehouseCatalog(emulator, iceberg)).namespaces, {});
-    const report = await reportAt(emulator, status.reportPath);
+    const report = reportAt(reports, status.reportPath);
     const web = report.body.catalogReports[0].databaseReports.web;
     assert.equal(web.executionResult.state, 'FAILED');
     assert.equal(web.tableReports.clicks.executionResult.state, 'FAILED');
@@ -294,7 +296,7 @@ describe('outgoing lifecycle', () => {
       const failed = await waitForState(emulator, execution, 'FAILED');
       assert.match(failed.stateMessage, new RegExp(`^The backfill failed: catalog ${iceberg} was not found`));
       assert.equal((await get(service)).state, 'ACTIVE');
-      const report = await reportAt(emulator, failed.biglakeMetastoreMigrationConfig.backfillStatus.reportPath);
+      const report = reportAt(reports, failed.biglakeMetastoreMigrationConfig.backfillStatus.reportPath);
       assert.match(report.body.catalogReports[0].databaseReports.web.executionPlan.reason, /was not found/);
 
       await admin(emulator, 'durations', { backfill: 20 });

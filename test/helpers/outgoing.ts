@@ -1,6 +1,9 @@
 // The outgoing kind (DPMS → Lakehouse) in emulator tests: Lakehouse catalogs, a service's own metastore, the
 // start request, and reads of what the target catalogs hold and which reports were written.
+import { MemoryReportSink } from '../../src/emulator/lakehouse/memory-report-sink';
 import { type Emulator, type Json, admin, call } from './emulator';
+
+export { MemoryReportSink };
 
 export const HIVE_CATALOG = 'projects/test-project/catalogs/lake-hive';
 export const ICEBERG_CATALOG = 'projects/test-project/catalogs/lake-iceberg';
@@ -64,8 +67,8 @@ export async function lakehouseCatalog(emulator: Pick<Emulator, 'url'>, name: st
   return catalogs.find((record) => record.catalog.name === name);
 }
 
-/** The report written at `uri` (parsed), or undefined. */
-export async function reportAt(emulator: Pick<Emulator, 'url'>, uri: string): Promise<Json> {
-  const { reports } = await admin<{ reports: Json[] }>(emulator, 'reports');
-  return reports.find((report) => report.uri === uri);
+/** The report object written at `uri` to the test's own sink, its body parsed; undefined if none was. */
+export function reportAt(sink: MemoryReportSink, uri: string): Json {
+  const stored = sink.read(uri);
+  return stored && { ...stored, body: JSON.parse(stored.body) as Json };
 }
