@@ -319,7 +319,7 @@ describe('outgoing kind across a restart', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('keeps the Lakehouse catalogs, the execution and the PROXY service', async () => {
+  it('keeps the Lakehouse catalogs, the seeded metastore, the execution and the PROXY service', async () => {
     const stateFile = join(dir, 'state.json');
     const first = await startEmulator({ stateFile, operationDelayMs: 20, durations: { backfill: 20 } });
     const iceberg = 'projects/test-project/catalogs/restart';
@@ -333,13 +333,21 @@ describe('outgoing kind across a restart', () => {
     } finally {
       await first.close();
     }
-    const second = await startEmulator({ stateFile, operationDelayMs: 20 });
+    const second = await startEmulator({ stateFile, operationDelayMs: 20, durations: { backfill: 20 } });
     try {
       const serviceNow = (await call(second, 'GET', `/v1/${service}`)).body as Json;
       assert.equal(serviceNow.state, 'PROXY');
       assert.deepEqual(serviceNow.lakehouseProxyConfig, { catalog: iceberg, namespaces: ['sales', 'web'] });
       const target = await lakehouseCatalog(second, iceberg);
       assert.deepEqual(Object.keys(target.namespaces.web), ['clicks']);
+      // The seeded metastore came back too: a further batch finds the service's tables.
+      const batch = await startOutgoing(second, service, {
+        icebergConfig: { catalog: iceberg, namespaces: ['sales'] },
+      });
+      const ended = await waitForState(second, batch.body.metadata.target, 'SUCCEEDED');
+      const [sales] =
+        ended.biglakeMetastoreMigrationConfig.backfillStatus.migrationSummary.catalogSummaries[0].databaseSummaries;
+      assert.deepEqual(sales.tableSummary.planCounts, { SKIP: '2' }, 'events exists already; orders is Hive');
       // The rollback still works on the restored execution.
       const rolled = await call(second, 'POST', `/v1/${service}:cancelMigration`, {});
       await waitForOperation(second, rolled.body.name);
