@@ -3,6 +3,8 @@
 // conflict policies, the migrationSummary and the report written to the report sink.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { connectHiveMetastore } from '../../src/hive/metastore-client';
+import { readMetastoreInventory } from '../../src/hive/read-inventory';
 import {
   type Emulator,
   type Json,
@@ -337,6 +339,33 @@ describe('outgoing BACKFILL', () => {
     const started = await startOutgoing(emulator, helper, { hiveConfig: { catalog, databases: [db] } });
     await waitForEnd(started.body.metadata.target);
   }
+});
+
+describe("a service's own metastore", () => {
+  it('is what its Hive Thrift endpoint serves: the seed, with Iceberg parameters and locations', async () => {
+    const emulator = await startEmulator({ operationDelayMs: 20 });
+    try {
+      const service = await seedSpannerService(emulator);
+      await seedMetastore(emulator, service, {
+        sales: { orders: ORDERS, events: icebergTable('gs://wh/sales/events') },
+      });
+      const { endpointUri } = (await call(emulator, 'GET', `/v1/${service}`)).body;
+      const served = await readMetastoreInventory(endpointUri, { connections: 1 });
+      assert.deepEqual(Object.keys(served.databases.sales ?? {}).sort(), ['events', 'orders']);
+      assert.deepEqual(served.databases.sales?.orders?.partitions, ['dt=2026-01-01', 'dt=2026-01-02', 'dt=2026-01-03']);
+      const client = await connectHiveMetastore(endpointUri);
+      try {
+        const events = await client.getTable('sales', 'events');
+        assert.equal(events.parameters?.table_type, 'ICEBERG');
+        assert.equal(events.parameters?.metadata_location, 'gs://wh/sales/events/metadata/00001.metadata.json');
+        assert.equal(events.sd?.location, 'gs://wh/sales/events');
+      } finally {
+        client.close();
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
 });
 
 describe('outgoing reports with the default sink', () => {
