@@ -271,6 +271,35 @@ describe('outgoing BACKFILL', () => {
     assert.match(databases.ghost.executionPlan.reason, /ghost does not exist in the service's metastore/);
   });
 
+  it('failed partitions: the table SUCCEEDED with partitionReport PARTIALLY_SUCCEEDED, only the rest registered', async () => {
+    await admin(emulator, 'durations', { 'services.startMigration': 20, backfill: 20 });
+    const { hive } = catalogNames();
+    await createCatalog(emulator, hive, 'HIVE');
+    const service = await seedSpannerService(emulator);
+    await seedMetastore(emulator, service, { sales: { orders: ORDERS } });
+    await admin(emulator, 'backfill-faults', { service, failPartitions: ['sales.orders/dt=2026-01-02'] });
+    const done = await startAndWait(service, { hiveConfig: { catalog: hive, databases: ['*'] } }, 'parts-1');
+    const status = done.biglakeMetastoreMigrationConfig.backfillStatus;
+    const [sales] = status.migrationSummary.catalogSummaries[0].databaseSummaries;
+    assert.equal(sales.resultStatus, 'SUCCEEDED');
+    assert.deepEqual(sales.tableSummary, {
+      partitionDiscoveredCount: '3',
+      partitionSuccessCount: '2',
+      partitionFailedCount: '1',
+      planCounts: { CREATE: '1' },
+      resultCounts: { SUCCEEDED: '1' },
+    });
+    const orders = reportAt(reports, status.reportPath).body.catalogReports[0].databaseReports.sales.tableReports
+      .orders;
+    assert.deepEqual(orders.partitionReport, {
+      state: 'PARTIALLY_SUCCEEDED',
+      partitionSuccessCount: '2',
+      partitionFailedCount: '1',
+    });
+    const target = (await lakehouseCatalog(emulator, hive)).databases.sales.orders;
+    assert.deepEqual(target.partitions, ['dt=2026-01-01', 'dt=2026-01-03']);
+  });
+
   it('a dry run plans only: nothing written, planAction/planCounts only, a report, the service ACTIVE', async () => {
     await admin(emulator, 'durations', { 'services.startMigration': 20, backfill: 20 });
     const { hive, iceberg } = catalogNames();

@@ -41,6 +41,11 @@ export const BackfillFaultSchema = z
     service: z.string().min(1).optional(),
     /** 'db.table' (the source's names): those tables fail; the rest of the backfill carries on. */
     failTables: z.array(z.string().regex(/^[^.]+\.[^.]+$/, "must be 'database.table'")).default([]),
+    /**
+     * 'db.table/partition' (e.g. 'sales.orders/dt=2026-01-01'): those partitions are not registered; their table
+     * still succeeds with partitionReport PARTIALLY_SUCCEEDED (FAILED, and the table too, when none is left).
+     */
+    failPartitions: z.array(z.string().regex(/^[^./]+\.[^./]+\/.+$/, "must be 'database.table/partition'")).default([]),
     /** The whole backfill fails with this message: backfillStatus FAILED, the execution FAILED. */
     failBackfill: z.string().min(1).optional(),
     /** Catalogs the backfill finds missing (as if deleted after the start). */

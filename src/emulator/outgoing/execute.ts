@@ -8,6 +8,8 @@ import type { ExecutionResult, WrittenObject } from './types';
 
 export interface ExecutedTable extends PlannedTable {
   result?: ExecutionResult;
+  /** Partitions of a SUCCEEDED table that could not be registered (a failPartitions fault). */
+  partitionsFailed?: number;
 }
 
 export interface ExecutedDatabase extends Omit<PlannedDatabase, 'tables'> {
@@ -23,6 +25,8 @@ export interface ExecuteOptions {
   dryRun: boolean;
   /** 'db.table' names (source names) that fail with an injected error. */
   failTables: readonly string[];
+  /** 'db.table/partition' names whose partitions fail with an injected error. */
+  failPartitions?: readonly string[];
   /** Set: the whole backfill failed with this message. */
   wholeFailure?: string | undefined;
 }
@@ -49,15 +53,17 @@ function executeDatabase(
   options: ExecuteOptions,
   written: WrittenObject[],
 ): ExecutedDatabase {
-  const tables: ExecutedTable[] = db.tables.map((table) => ({
-    ...table,
-    result: options.wholeFailure
-      ? failed(
-          `The backfill failed: ${options.wholeFailure}`,
-          'See the execution stateMessage, fix it and start again.',
-        )
-      : tableResult(db.name, table, options.failTables),
-  }));
+  const tables: ExecutedTable[] = db.tables.map((table) =>
+    options.wholeFailure
+      ? {
+          ...table,
+          result: failed(
+            `The backfill failed: ${options.wholeFailure}`,
+            'See the execution stateMessage, fix it and start again.',
+          ),
+        }
+      : withPartitionFaults(db.name, { ...table, result: tableResult(db.name, table, options.failTables) }, options),
+  );
   const record = catalog.record;
   const writable = !options.wholeFailure && record !== undefined && db.plan.action !== 'DEPENDENCY_FAILURE';
   const createsDatabase = !db.exists && db.plan.action !== 'ERROR';
@@ -85,6 +91,24 @@ function container(
   return (
     type === 'HIVE' ? lakehouse.hiveDatabase(record, name, true) : lakehouse.icebergNamespace(record, name, true)
   ) as Record<string, unknown>;
+}
+
+/** Drops the faulted partitions from what is written; a table left with none fails as a whole. */
+function withPartitionFaults(db: string, table: ExecutedTable, options: ExecuteOptions): ExecutedTable {
+  const target = table.target;
+  if (table.result?.state !== 'SUCCEEDED' || target?.kind !== 'HIVE') return table;
+  const prefix = `${db}.${table.name}/`;
+  const failing = new Set(
+    (options.failPartitions ?? []).filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length)),
+  );
+  const lost = target.table.partitions.filter((partition) => failing.has(partition));
+  if (lost.length === 0) return table;
+  const remaining = target.table.partitions.filter((partition) => !failing.has(partition));
+  const message = `Injected failure: ${lost.length} partition(s) of ${db}.${table.name} could not be registered (${lost.join(', ')}).`;
+  if (remaining.length === 0)
+    return { ...table, result: failed(message, 'Migrate again with conflictPolicy OVERWRITE.') };
+  const kept: ExecutedTable['target'] = { kind: 'HIVE', table: { ...target.table, partitions: remaining } };
+  return { ...table, target: kept, partitionsFailed: lost.length };
 }
 
 function tableResult(db: string, table: PlannedTable, failTables: readonly string[]): ExecutionResult {

@@ -96,6 +96,7 @@ function applyBackfill(core: EmulatorCore, name: string, inventory: HiveInventor
   const { catalogs, written } = execute(core.lakehouse, planned, {
     dryRun,
     failTables: fault?.failTables ?? [],
+    failPartitions: fault?.failPartitions ?? [],
     wholeFailure,
   });
   const createTime = book.backfillStart ?? record.execution.createTime ?? iso(at);

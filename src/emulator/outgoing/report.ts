@@ -47,14 +47,22 @@ export function buildReport(input: ReportInput): MigrationReport {
 }
 
 function databaseSummary(db: ExecutedDatabase): DatabaseSummary {
-  const hive = db.tables.filter((t) => t.partitions !== undefined);
-  const sum = (tables: ExecutedTable[]) => tables.reduce((total, t) => total + (t.partitions ?? 0), 0);
+  const sum = (count: (t: ExecutedTable) => number) => db.tables.reduce((total, t) => total + count(t), 0);
   const tableSummary: TableSummary = {
-    ...int64('partitionDiscoveredCount', sum(hive)),
+    ...int64(
+      'partitionDiscoveredCount',
+      sum((t) => t.partitions ?? 0),
+    ),
     ...(db.result
       ? {
-          ...int64('partitionSuccessCount', sum(hive.filter((t) => t.result?.state === 'SUCCEEDED'))),
-          ...int64('partitionFailedCount', sum(hive.filter((t) => t.result?.state === 'FAILED'))),
+          ...int64(
+            'partitionSuccessCount',
+            sum((t) => partitionCounts(t).success),
+          ),
+          ...int64(
+            'partitionFailedCount',
+            sum((t) => partitionCounts(t).failed),
+          ),
         }
       : {}),
     planCounts: counts(db.tables.map((t) => t.plan.action)),
@@ -77,10 +85,22 @@ function databaseReport(db: ExecutedDatabase): DatabaseReport {
   };
 }
 
+/** A partitioned Hive table's partitions registered and not: all of a FAILED table's count as failed. */
+function partitionCounts(table: ExecutedTable): { success: number; failed: number } {
+  const partitions = table.partitions ?? 0;
+  const state = table.result?.state;
+  if (state === 'FAILED') return { success: 0, failed: partitions };
+  if (state !== 'SUCCEEDED') return { success: 0, failed: 0 };
+  const failed = table.partitionsFailed ?? 0;
+  return { success: partitions - failed, failed };
+}
+
 function tableReport(table: ExecutedTable): TableReport {
   const partitions = table.partitions;
   const state = table.result?.state;
   const moved = state === 'SUCCEEDED' || state === 'FAILED';
+  const { success, failed } = partitionCounts(table);
+  const partitionState = state === 'FAILED' ? 'FAILED' : failed > 0 ? 'PARTIALLY_SUCCEEDED' : 'SUCCEEDED';
   return {
     table: table.name,
     executionPlan: table.plan,
@@ -89,9 +109,9 @@ function tableReport(table: ExecutedTable): TableReport {
     ...(partitions !== undefined && moved
       ? {
           partitionReport: {
-            state,
-            ...int64('partitionSuccessCount', state === 'SUCCEEDED' ? partitions : 0),
-            ...int64('partitionFailedCount', state === 'FAILED' ? partitions : 0),
+            state: partitionState,
+            ...int64('partitionSuccessCount', success),
+            ...int64('partitionFailedCount', failed),
           },
         }
       : {}),
