@@ -20,7 +20,7 @@ import { NewerApiOverlaySchema } from './newer-api';
 import { SETTABLE_STATES, seedService } from './service-admin';
 import { cancelExecution } from './state-machine';
 import { isActive } from './store';
-import { cancelOutgoing } from './outgoing/lifecycle';
+import { cancelOutgoing } from './outgoing/user-actions';
 import { OUTGOING_ADMIN_ROUTES } from './outgoing/admin-routes';
 
 export const ADMIN_PREFIX = '/_emulator/';

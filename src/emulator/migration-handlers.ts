@@ -9,7 +9,7 @@ import { RequestIdCache } from './request-ids';
 import type { MethodId } from './routes';
 import { startMigration } from './migration-start';
 import { cancelMigration, completeMigration, deleteExecution, publicExecution } from './state-machine';
-import { cancelOutgoing, completeOutgoing, rollbackOutgoing } from './outgoing/lifecycle';
+import { cancelOutgoing, completeOutgoing, rollbackOutgoing } from './outgoing/user-actions';
 import { isOutgoingRequest, parseOutgoingStart } from './outgoing/request';
 import { startOutgoingMigration } from './outgoing/start';
 

@@ -15,13 +15,8 @@ import {
   finishServicePatch,
 } from './service-lifecycle';
 import type { Transition, TransitionKind, TransitionOf } from './transition-types';
-import {
-  finishOutgoingBackfill,
-  finishOutgoingCancel,
-  finishOutgoingComplete,
-  finishOutgoingRollback,
-  finishOutgoingStart,
-} from './outgoing/lifecycle';
+import { finishOutgoingBackfill, finishOutgoingStart } from './outgoing/lifecycle';
+import { finishOutgoingCancel, finishOutgoingComplete, finishOutgoingRollback } from './outgoing/user-actions';
 
 type Step<K extends TransitionKind> = (core: EmulatorCore, transition: TransitionOf<K>, at: number) => void;
 

@@ -15,14 +15,11 @@
 // - a listed database missing from the source is ERROR.
 import type { HiveInventory, TableInventory } from '../../hive/inventory';
 import { entryOf, sortedNames } from '../../hive/inventory';
-import type {
-  LakehouseCatalogRecord,
-  LakehouseColumn,
-  LakehouseHiveTable,
-  LakehouseIcebergTable,
-  LakehouseStore,
-} from '../lakehouse/store';
-import type { BiglakeConfig, CatalogType, ExecutionPlan, FieldDiff, PlanAction } from './types';
+import type { LakehouseCatalogRecord, LakehouseStore } from '../lakehouse/store';
+import { type TargetTable, comparable, covered, diff, hiveTarget, icebergTarget, locationsOf } from './target-tables';
+import type { BiglakeConfig, CatalogType, ExecutionPlan, PlanAction } from './types';
+
+export type { TargetTable } from './target-tables';
 
 export interface PlannedTable {
   name: string;
@@ -32,9 +29,6 @@ export interface PlannedTable {
   /** The table as it would be written; absent for tables that are not written (SKIP of the other kind, ERROR). */
   target?: TargetTable;
 }
-
-export type TargetTable =
-  { kind: 'HIVE'; table: LakehouseHiveTable } | { kind: 'ICEBERG'; table: LakehouseIcebergTable };
 
 export interface PlannedDatabase {
   name: string;
@@ -222,83 +216,4 @@ function partitionsOf(entry: TableInventory, kind: CatalogType): { partitions?: 
   return kind === 'HIVE' && !isIcebergTable(entry) && entry.partitionKeys.length > 0
     ? { partitions: entry.partitions.length }
     : {};
-}
-
-/** BigLake's Hive catalog holds external tables only (§8: tableType EXTERNAL): a managed table arrives external. */
-function hiveTarget(name: string, entry: TableInventory, updateTime: string): TargetTable {
-  const table: LakehouseHiveTable = {
-    name,
-    tableType: entry.type === 'MANAGED_TABLE' ? 'EXTERNAL_TABLE' : entry.type,
-    columns: entry.columns.map(column),
-    partitionKeys: entry.partitionKeys.map(column),
-    ...(entry.location !== undefined ? { location: entry.location } : {}),
-    parameters: { ...entry.parameters },
-    partitions: entry.partitions.slice(),
-    updateTime,
-  };
-  return { kind: 'HIVE', table };
-}
-
-function icebergTarget(name: string, entry: TableInventory, updateTime: string): TargetTable {
-  const { table_type: _type, metadata_location: metadataLocation = '', ...properties } = entry.parameters ?? {};
-  const table: LakehouseIcebergTable = {
-    name,
-    metadataLocation,
-    ...(entry.location !== undefined ? { location: entry.location } : {}),
-    columns: entry.columns.map(column),
-    properties,
-    updateTime,
-  };
-  return { kind: 'ICEBERG', table };
-}
-
-function column(value: string): LakehouseColumn {
-  const space = value.indexOf(' ');
-  return { name: value.slice(0, space), type: value.slice(space + 1) };
-}
-
-function locationsOf(target: TargetTable): string[] {
-  const uris = [target.table.location, target.kind === 'ICEBERG' ? target.table.metadataLocation : undefined];
-  return uris.filter((uri): uri is string => uri !== undefined && uri !== '');
-}
-
-/** Empty locations cover everything (the store's lenient default); a prefix covers itself and what is below it. */
-function covered(uri: string, locations: readonly string[]): boolean {
-  if (locations.length === 0) return true;
-  return locations.some((prefix) => {
-    const folder = prefix.endsWith('/') ? prefix : `${prefix}/`;
-    return uri === prefix || uri.startsWith(folder);
-  });
-}
-
-/** The fields a diff reports, as the strings the report carries (updateTime is the target's own). */
-function comparable(table: LakehouseHiveTable | LakehouseIcebergTable): Record<string, string> {
-  const columns = (list: LakehouseColumn[] | undefined) => (list ?? []).map((c) => `${c.name} ${c.type}`).join(', ');
-  const sorted = (record: Record<string, string> | undefined) =>
-    JSON.stringify(Object.fromEntries(Object.entries(record ?? {}).sort(([a], [b]) => a.localeCompare(b))));
-  if ('metadataLocation' in table) {
-    return {
-      metadataLocation: table.metadataLocation,
-      location: table.location ?? '',
-      columns: columns(table.columns),
-      properties: sorted(table.properties),
-    };
-  }
-  return {
-    tableType: table.tableType,
-    location: table.location ?? '',
-    columns: columns(table.columns),
-    partitionKeys: columns(table.partitionKeys),
-    parameters: sorted(table.parameters),
-    partitions: String(table.partitions.length),
-  };
-}
-
-function diff(source: Record<string, string>, target: Record<string, string>): Record<string, FieldDiff> {
-  const diffs: Record<string, FieldDiff> = {};
-  for (const [field, sourceValue] of Object.entries(source)) {
-    const targetValue = target[field] ?? '';
-    if (sourceValue !== targetValue) diffs[field] = { sourceValue, targetValue };
-  }
-  return diffs;
 }
