@@ -12,6 +12,7 @@ import {
   call,
   seedSpannerService,
   startEmulator,
+  until,
   waitForOperation,
   waitForState,
 } from '../helpers/emulator';
@@ -412,6 +413,36 @@ describe('outgoing reports with the default sink', () => {
         reports.map((r: Json) => [r.uri, r.contentType, r.body.summary.service]),
         [[done.biglakeMetastoreMigrationConfig.backfillStatus.reportPath, 'application/json', service]],
       );
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe('an outgoing report that cannot be written', () => {
+  it('leaves the execution as the backfill ended, its stateMessage saying why', async () => {
+    const refusing = { write: () => Promise.reject(new Error('bucket gs://nowhere does not exist')) };
+    const emulator = await startEmulator({ operationDelayMs: 20, reports: refusing });
+    try {
+      const hive = 'projects/test-project/catalogs/no-bucket';
+      await createCatalog(emulator, hive, 'HIVE');
+      const service = await seedSpannerService(emulator);
+      await seedMetastore(emulator, service, { sales: { orders: ORDERS } });
+      const config = { hiveConfig: { catalog: hive, databases: ['*'] }, reportPath: 'gs://nowhere/reports' };
+      const started = await startOutgoing(emulator, service, config, { extra: { migrationExecutionId: 'nb-1' } });
+      const execution = `${service}/migrationExecutions/nb-1`;
+      const ended = await until(
+        () => call(emulator, 'GET', `/v1/${execution}`).then((r) => r.body),
+        (body) => typeof body.stateMessage === 'string',
+        { what: 'the stateMessage' },
+      );
+      assert.equal(started.status, 200);
+      assert.equal(ended.state, 'SUCCEEDED');
+      assert.equal(
+        ended.stateMessage,
+        'The report could not be written to gs://nowhere/reports/migration-reports/nb-1.json: bucket gs://nowhere does not exist',
+      );
+      assert.equal(ended.biglakeMetastoreMigrationConfig.backfillStatus.state, 'SUCCEEDED');
     } finally {
       await emulator.close();
     }
