@@ -88,6 +88,29 @@ describe('outgoing lifecycle', () => {
     assert.match(syncing.stateMessage, /until completeMigration or cancelMigration/);
     assert.equal((await get(service)).state, 'MIGRATING');
     assert.deepEqual(Object.keys((await lakehouseCatalog(emulator, iceberg)).namespaces), ['web']);
+    // A write to the source while syncing reaches the target: a new table, a new metadata file.
+    const written = await admin(emulator, 'services:metastore', {
+      name: service,
+      databases: {
+        ...SOURCE,
+        web: {
+          clicks: icebergTable('gs://wh/web/clicks', {
+            metadata_location: 'gs://wh/web/clicks/metadata/00002.metadata.json',
+          }),
+          views: icebergTable('gs://wh/web/views'),
+        },
+      },
+    });
+    assert.equal(written.replicated, 2);
+    const synced = (await lakehouseCatalog(emulator, iceberg)).namespaces.web;
+    assert.deepEqual(Object.keys(synced).sort(), ['clicks', 'views']);
+    assert.equal(synced.clicks.metadataLocation, 'gs://wh/web/clicks/metadata/00002.metadata.json');
+    assert.deepEqual(
+      (await get(execution)).biglakeMetastoreMigrationConfig.backfillStatus.migrationSummary.catalogSummaries[0]
+        .databaseSummaries[0].tableSummary.planCounts,
+      { CREATE: '1' },
+      'the backfill summary stays as it was',
+    );
 
     const completed = await post(`${service}:completeMigration`);
     assert.equal(completed.status, 200, completed.text);

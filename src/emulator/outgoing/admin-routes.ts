@@ -10,6 +10,7 @@ import { MemoryReportSink } from '../lakehouse/memory-report-sink';
 import { iso } from '../store';
 import { BackfillFaultSchema, OutgoingSettingsUpdateSchema } from './controls';
 import { CATALOG_NAME } from './request';
+import { replicateChanges } from './sync';
 
 type Route = (deps: ApiDeps, body: unknown, query: URLSearchParams) => unknown;
 
@@ -90,7 +91,9 @@ export const OUTGOING_ADMIN_ROUTES: Record<string, Route> = {
     const inventory = toInventory(parsed);
     core.hive.seed(parsed.name, inventory);
     const tables = Object.values(inventory.databases).reduce((n, t) => n + Object.keys(t).length, 0);
-    return { name: parsed.name, databases: Object.keys(inventory.databases).length, tables };
+    // A source write while an INCREMENTAL_SYNC replicates: it reaches the target catalog (sync.ts).
+    const replicated = replicateChanges(core, parsed.name, inventory);
+    return { name: parsed.name, databases: Object.keys(inventory.databases).length, tables, replicated };
   },
   'GET outgoing-settings': ({ core }) => core.outgoing.settings,
   'POST outgoing-settings': ({ core }, body) =>
