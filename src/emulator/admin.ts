@@ -19,12 +19,15 @@ import { ScenarioSchema, applyScenario } from './scenario';
 import { NewerApiOverlaySchema } from './newer-api';
 import { SETTABLE_STATES, seedService } from './service-admin';
 import { cancelExecution } from './state-machine';
+import { isActive } from './store';
+import { cancelOutgoing } from './outgoing/user-actions';
+import { OUTGOING_ADMIN_ROUTES } from './outgoing/admin-routes';
 
 export const ADMIN_PREFIX = '/_emulator/';
 
 const IamBodySchema = z.object({ denied: z.array(z.string().regex(/^[a-z]+\.[a-zA-Z]+\.[a-zA-Z]+$/)) }).strict();
 
-type AdminHandler = (deps: ApiDeps, body: unknown, query: URLSearchParams) => unknown;
+export type AdminHandler = (deps: ApiDeps, body: unknown, query: URLSearchParams) => unknown;
 
 const ActionBodySchema = z
   .object({
@@ -117,7 +120,8 @@ const ROUTES: Record<string, AdminHandler> = {
   // As if someone pressed Cancel in the Cloud console: the same rules and operation as cancelMigration.
   'POST executions:cancel': ({ core }, body) => {
     const record = core.store.execution(parseBody(z.object({ name: z.string().min(1) }).strict(), body).name);
-    return renderOperation(cancelExecution(core, record, 'v1'), 'v1');
+    const cancel = record.outgoing && isActive(record.execution) ? cancelOutgoing : cancelExecution;
+    return renderOperation(cancel(core, record, 'v1'), 'v1');
   },
   ...collection('faults', FaultSchema, ({ core }) => ({
     add: (fault) => core.faults.add(fault),
@@ -155,6 +159,8 @@ const ROUTES: Record<string, AdminHandler> = {
     core.durations.reset();
     return core.durations.snapshot();
   },
+  // The outgoing kind: Lakehouse catalogs, a service's own metastore, settings, backfill faults, reports.
+  ...OUTGOING_ADMIN_ROUTES,
   'POST scenario': (deps, body) => {
     applyScenario(deps.core, deps.events, parseBody(ScenarioSchema, body));
     return {};

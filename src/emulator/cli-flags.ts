@@ -23,6 +23,14 @@ export const USAGE = `usage: npm run emulator -- [options]
   --thrift-host NAME        the host in each service's endpointUri (default: --host, or 127.0.0.1 for 0.0.0.0)
   --no-hive-thrift          serve no Hive Metastore Thrift endpoints (by default each service has one,
                             at its endpointUri, answering from the source while replicating)
+  --rollback-window-ms N    outgoing kind: how long after a migration SUCCEEDED cancelMigration may still
+                            roll it back (default 604800000, 7 days)
+  --hive-only-backfill-ends-in ACTIVE|PROXY
+                            outgoing kind: where a BACKFILL that moved no Iceberg namespace leaves the
+                            service (default ACTIVE)
+  --cancel-leaves-written keep|revert
+                            outgoing kind: whether a cancelled migration's writes to the Lakehouse
+                            catalogs stay (default keep) or are undone
   --seed-demo               create ${demoService().name}
   --verbose                 log one line per request
   --help                    print this text`;
@@ -57,6 +65,8 @@ export function parseFlags(argv: string[]): Flags {
   if (values['no-hive-thrift']) options.hiveThrift = false;
   if (values['thrift-host'] !== undefined) options.thriftHost = nonEmpty('--thrift-host', values['thrift-host']);
   if (values['seed-demo']) options.services = [demoService()];
+  const outgoing = outgoingFlags(values);
+  if (Object.keys(outgoing).length > 0) options.outgoing = outgoing;
   return {
     port: integer('--port', values.port ?? String(DEFAULT_PORT), 0, 65_535),
     verbose: values.verbose,
@@ -84,6 +94,9 @@ function parse(argv: string[]) {
         'seed-demo': { type: 'boolean', default: false },
         'no-hive-thrift': { type: 'boolean', default: false },
         'thrift-host': { type: 'string' },
+        'rollback-window-ms': { type: 'string' },
+        'hive-only-backfill-ends-in': { type: 'string' },
+        'cancel-leaves-written': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -91,6 +104,25 @@ function parse(argv: string[]) {
   } catch (error) {
     throw new FlagError((error as Error).message);
   }
+}
+
+function outgoingFlags(values: ReturnType<typeof parse>['values']): NonNullable<EmulatorOptions['outgoing']> {
+  const outgoing: NonNullable<EmulatorOptions['outgoing']> = {};
+  const window = values['rollback-window-ms'];
+  if (window !== undefined) outgoing.rollbackWindowMs = integer('--rollback-window-ms', window, 0, 365 * 86_400_000);
+  const endsIn = values['hive-only-backfill-ends-in'];
+  if (endsIn !== undefined)
+    outgoing.hiveOnlyBackfillEndsIn = oneOf('--hive-only-backfill-ends-in', endsIn, ['ACTIVE', 'PROXY'] as const);
+  const cancel = values['cancel-leaves-written'];
+  if (cancel !== undefined)
+    outgoing.cancelLeavesWritten = oneOf('--cancel-leaves-written', cancel, ['keep', 'revert'] as const);
+  return outgoing;
+}
+
+function oneOf<const T extends string>(flag: string, raw: string, values: readonly T[]): T {
+  const found = values.find((value) => value === raw);
+  if (found === undefined) throw new FlagError(`${flag} must be one of ${values.join(', ')}, got "${raw}"`);
+  return found;
 }
 
 function integer(flag: string, raw: string, min: number, max: number): number {

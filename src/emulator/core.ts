@@ -14,6 +14,8 @@ import type { Transition } from './transition-types';
 import type { VerifyStart } from './verify-start';
 import type { HiveEndpoints } from './hive-endpoints';
 import { LakehouseStore, type ReportSink } from './lakehouse/store';
+import { MemoryReportSink } from './lakehouse/memory-report-sink';
+import { OutgoingControls } from './outgoing/controls';
 
 export interface EmulatorCore {
   readonly durations: Durations;
@@ -34,8 +36,13 @@ export interface EmulatorCore {
   hive: HiveEndpoints | undefined;
   /** The Lakehouse runtime catalog's catalogs: the outgoing migration's targets (lakehouse/). */
   readonly lakehouse: LakehouseStore;
-  /** Where migration reports are written (Cloud Storage stand-in); absent = reports are not written. */
+  /**
+   * Where migration reports are written (Cloud Storage stand-in); an in-memory sink until another is plugged in,
+   * absent = reports are not written.
+   */
   reports: ReportSink | undefined;
+  /** The outgoing kind's undocumented choices and its backfill faults (outgoing/controls.ts). */
+  readonly outgoing: OutgoingControls;
   now(): number;
   /** Schedules an operation's completion after its method's duration, unless an operation fault intervenes. */
   finishLater(method: LroMethod, transition: Transition): void;
@@ -76,7 +83,8 @@ export function createCore(options: CoreOptions): EmulatorCore {
     verifyStart: options.verifyStart,
     hive: undefined,
     lakehouse: new LakehouseStore(),
-    reports: undefined,
+    reports: new MemoryReportSink(),
+    outgoing: new OutgoingControls(),
     now,
     finishLater(method, transition) {
       const effect = core.faults.forOperation(method);

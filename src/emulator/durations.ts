@@ -2,10 +2,11 @@
 // (--delay METHOD=MS, a scenario's `durations`, POST /_emulator/durations). `replication` is the time from
 // STARTING to RUNNING, the usual knob for a slow initial copy; the start operation ends when RUNNING is
 // reached, so for startMigration `replication` wins over `services.startMigration` when both are set.
+// `backfill` is the outgoing kind's time from RUNNING until its backfill (or dry run) ends.
 import { z } from 'zod';
 import { LRO_METHODS, type LroMethod } from './fault-schemas';
 
-export const DURATION_KEYS = [...LRO_METHODS, 'replication'] as const;
+export const DURATION_KEYS = [...LRO_METHODS, 'replication', 'backfill'] as const;
 export type DurationKey = (typeof DURATION_KEYS)[number];
 
 const Milliseconds = z
@@ -35,6 +36,11 @@ export class Durations {
     const own =
       method === 'services.startMigration' ? (this.overrides.replication ?? this.overrides[method]) : undefined;
     return own ?? this.overrides[method] ?? this.defaultMs;
+  }
+
+  /** The outgoing kind's backfill: from RUNNING until the backfill (or dry run) ends. */
+  backfill(): number {
+    return this.overrides.backfill ?? this.defaultMs;
   }
 
   update(update: z.infer<typeof DurationsUpdateSchema>): void {

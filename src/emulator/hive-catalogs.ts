@@ -11,6 +11,9 @@ export interface CatalogTable {
   type: string;
   columns: { name: string; type: string }[];
   partitionKeys: { name: string; type: string }[];
+  /** Table parameters and storage location, where the metastore keeps them (a seeded one; Iceberg tables). */
+  parameters?: Record<string, string>;
+  location?: string;
 }
 
 /** `undefined` = no such object (the endpoint answers NoSuchObjectException). */
@@ -46,6 +49,8 @@ export function inventoryCatalog(inventory: HiveInventory): HiveCatalog {
         type: entry.type,
         columns: entry.columns.map(splitNameType),
         partitionKeys: entry.partitionKeys.map(splitNameType),
+        ...(entry.parameters ? { parameters: { ...entry.parameters } } : {}),
+        ...(entry.location !== undefined ? { location: entry.location } : {}),
       };
     },
     partitionNames: async (database, name) => {

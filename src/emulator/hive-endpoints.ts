@@ -3,7 +3,8 @@
 // user) it answers from the source's MySQL with the start's credentials; at cutover it copies the source's
 // inventory (standing in for Spanner) and serves that copy after SUCCEEDED; otherwise its own metadata (the last
 // copy, or empty). Copy faults (admin API `copy-faults`) drop or alter chosen objects in the copy, so a test can
-// show the reconciliation catching them. Credentials and copies live in memory only, never in the state file.
+// show the reconciliation catching them. Credentials and copies live in memory only, never in the state file;
+// a metastore the admin API seeded (`services:metastore`, for the outgoing kind's backfill) is kept there.
 import { z } from 'zod';
 import type { HiveInventory } from '../hive/inventory';
 import { emptyInventory } from '../hive/inventory';
@@ -59,6 +60,11 @@ interface Endpoint {
 export class HiveEndpoints {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly faults: CopyFault[] = [];
+  /**
+   * Metastores given by the admin API (not read from a source, no credentials): the state file keeps them, so a
+   * rehearsal's outgoing migration still finds its service's metadata after a restart. A cutover replaces one.
+   */
+  private readonly seeded = new Map<string, HiveInventory>();
   /** Listeners of released endpoints still closing: close() waits for them too. */
   private readonly releasing = new Set<Promise<void>>();
   private closed = false;
@@ -98,6 +104,7 @@ export class HiveEndpoints {
    */
   release(service: string): void {
     const endpoint = this.endpoints.get(service);
+    this.seeded.delete(service);
     if (!endpoint) return;
     this.endpoints.delete(service);
     const closing = (async () => {
@@ -119,9 +126,34 @@ export class HiveEndpoints {
     const endpoint = this.endpoint(service);
     const source = endpoint.source;
     if (source?.execution !== execution) return;
+    this.seeded.delete(service);
     const inventory = readSourceInventory(connectionOf(source.config)).then((read) => this.withFaults(service, read));
     inventory.catch(() => undefined); // answered as a MetaException when asked
     endpoint.copy = { execution, inventory };
+  }
+
+  /**
+   * Replaces the service's own metastore (what it serves outside a running incoming migration) with
+   * `inventory`: the admin API's way to give a service metadata for an outgoing migration to copy.
+   */
+  seed(service: string, inventory: HiveInventory): void {
+    this.seeded.set(service, inventory);
+    this.endpoint(service).copy = { execution: '', inventory: Promise.resolve(inventory) };
+  }
+
+  /** The seeded metastores, for the state file. */
+  dumpSeeded(): [string, HiveInventory][] {
+    return structuredClone([...this.seeded]);
+  }
+
+  restoreSeeded(entries: readonly [string, HiveInventory][]): void {
+    for (const [service, inventory] of structuredClone(entries)) this.seed(service, inventory);
+  }
+
+  /** The service's own metastore as its endpoint serves it outside a running migration (empty before any). */
+  async ownInventory(service: string): Promise<HiveInventory> {
+    const copy = this.endpoints.get(service)?.copy;
+    return copy ? structuredClone(await copy.inventory) : emptyInventory();
   }
 
   addFault(fault: CopyFault): void {

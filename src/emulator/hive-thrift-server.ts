@@ -101,9 +101,12 @@ function toTable(table: CatalogTable): ttypes.Table {
     tableName: table.name,
     dbName: table.database,
     tableType: table.type,
-    sd: new ttypes.StorageDescriptor({ cols: table.columns.map(field) } as ttypes.StorageDescriptor),
+    sd: new ttypes.StorageDescriptor({
+      cols: table.columns.map(field),
+      ...(table.location !== undefined ? { location: table.location } : {}),
+    } as ttypes.StorageDescriptor),
     partitionKeys: table.partitionKeys.map(field),
-    parameters: {},
+    parameters: { ...table.parameters },
   } as ttypes.Table);
 }
 

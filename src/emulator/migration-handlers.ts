@@ -9,6 +9,9 @@ import { RequestIdCache } from './request-ids';
 import type { MethodId } from './routes';
 import { startMigration } from './migration-start';
 import { cancelMigration, completeMigration, deleteExecution, publicExecution } from './state-machine';
+import { cancelOutgoing, completeOutgoing, rollbackOutgoing } from './outgoing/user-actions';
+import { isOutgoingRequest, parseOutgoingStart } from './outgoing/request';
+import { startOutgoingMigration } from './outgoing/start';
 
 const EXECUTION_FIELDS: FieldSpecs<MigrationExecution> = {
   name: { read: (e) => e.name, sortable: true },
@@ -22,6 +25,13 @@ const EXECUTION_FIELDS: FieldSpecs<MigrationExecution> = {
  * accepted start gets its original operation even though the service is MIGRATING by now.
  */
 const start: Handler = ({ core, method, resource, body, version }) => {
+  if (isOutgoingRequest(body)) {
+    // The outgoing kind is validated by the emulator's own rules (outgoing/request.ts), as Google's side would.
+    const outgoing = parseOutgoingStart(body, version);
+    const key = { method, resource, requestId: outgoing.requestId };
+    const op = idempotent(core, key, () => startOutgoingMigration(core, resource, outgoing, version));
+    return renderOperation(op, version);
+  }
   const request = parseBody(StartMigrationRequestSchema, body);
   const config = request.migrationExecution.cloudSqlMigrationConfig;
   if (!config) throw invalidArgument('migrationExecution.cloudSqlMigrationConfig: is required.');
@@ -39,11 +49,18 @@ const start: Handler = ({ core, method, resource, body, version }) => {
 
 const complete: Handler = ({ core, resource, body, version }) => {
   requireEmptyBody(body);
+  const active = core.store.service(resource) && core.store.activeExecution(resource);
+  if (active?.outgoing) return renderOperation(completeOutgoing(core, active, version), version);
   return renderOperation(completeMigration(core, resource, version), version);
 };
 
 const cancel: Handler = ({ core, resource, body, version }) => {
   requireEmptyBody(body);
+  const { service } = core.store.service(resource);
+  const active = core.store.activeExecution(resource);
+  if (active?.outgoing) return renderOperation(cancelOutgoing(core, active, version), version);
+  // Nothing in flight on a PROXY service: cancel rolls the completed outgoing migration back (ROLLED_BACK).
+  if (!active && service.state === 'PROXY') return renderOperation(rollbackOutgoing(core, resource, version), version);
   return renderOperation(cancelMigration(core, resource, version), version);
 };
 

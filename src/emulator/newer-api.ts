@@ -9,7 +9,7 @@ export const NewerApiOverlaySchema = z
     /** A service, migration execution or operation name. */
     name: z.string().regex(/^projects\/[^/]+\/locations\/[^/]+\/.+/, 'must be a resource name'),
     /**
-     * Top-level fields served over the real ones, e.g. { state: 'PROXY', lakehouseCatalog: {…} }; a null value
+     * Top-level fields served over the real ones, e.g. { state: 'PAUSED', lakehouseSync: {…} }; a null value
      * leaves the field out (a newer revision dropping a deprecated one); {} removes the overlay.
      */
     fields: z.record(z.string(), z.unknown()),

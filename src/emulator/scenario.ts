@@ -10,6 +10,7 @@ import { DurationsUpdateSchema } from './durations';
 import { type Events, ScheduledEventSchema } from './events';
 import { FaultSchema, OperationFaultSchema } from './fault-schemas';
 import { seedService } from './service-admin';
+import { BackfillFaultSchema, OutgoingSettingsUpdateSchema } from './outgoing/controls';
 
 export const ScenarioSchema = z
   .object({
@@ -27,6 +28,10 @@ export const ScenarioSchema = z
     faults: z.array(FaultSchema).optional(),
     operationFaults: z.array(OperationFaultSchema).optional(),
     events: z.array(ScheduledEventSchema).optional(),
+    /** The outgoing kind's undocumented choices (outgoing/controls.ts). */
+    outgoing: OutgoingSettingsUpdateSchema.strict().optional(),
+    /** One-shot faults of the next backfills. */
+    backfillFaults: z.array(BackfillFaultSchema).optional(),
   })
   .strict();
 export type Scenario = z.output<typeof ScenarioSchema>;
@@ -67,4 +72,9 @@ export function applyScenario(core: EmulatorCore, events: Events, scenario: Scen
   for (const fault of scenario.faults ?? []) core.faults.add(fault);
   for (const fault of scenario.operationFaults ?? []) core.faults.addOperationFault(fault);
   for (const event of scenario.events ?? []) events.arm(event);
+  if (scenario.outgoing) {
+    if (atStartUp) core.outgoing.startWith(scenario.outgoing);
+    else core.outgoing.update(scenario.outgoing);
+  }
+  for (const fault of scenario.backfillFaults ?? []) core.outgoing.addFault(fault);
 }

@@ -19,6 +19,8 @@ import { createSourceVerifier } from './source-verifier';
 import { StateFile } from './state-file';
 import { runTransition } from './transitions';
 import type { VerifyStart } from './verify-start';
+import type { OutgoingSettings } from './outgoing/controls';
+import type { ReportSink } from './lakehouse/store';
 
 export { DEMO_SERVICE_NAME, demoService, type SeedService } from './seed';
 export type { VerifyStart, VerifyStartInput, VerifyStartResult } from './verify-start';
@@ -56,6 +58,10 @@ export interface EmulatorOptions {
   hiveThrift?: boolean;
   /** The host named in each endpointUri; default `host` (127.0.0.1 when that is 0.0.0.0). Listeners bind `host`. */
   thriftHost?: string;
+  /** Where migration reports are written (lakehouse/store.ts's ReportSink); default an in-memory one. */
+  reports?: ReportSink;
+  /** The outgoing kind's undocumented choices (outgoing/controls.ts); they win over a scenario's `outgoing`. */
+  outgoing?: Partial<OutgoingSettings>;
   /** Called once per request with a line like `POST /v1/… 200 services.startMigration` (no bodies). */
   log?: (line: string) => void;
 }
@@ -97,6 +103,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   stateFile?.load();
   seedAll(core, options.services ?? []);
   if (scenario) applyScenario(core, events, scenario, true);
+  if (options.outgoing) core.outgoing.startWith(options.outgoing);
+  if (options.reports) core.reports = options.reports;
   if (stateFile) {
     core.changed = () => stateFile.markDirty();
     stateFile.flush();

@@ -1,14 +1,17 @@
 // --state-file PATH: the API's state (services, executions, operations, the requestId cache, and pending
 // transitions with their due times) survives restarts, so a rehearsal can run for days and a migration that
 // was STARTING when the emulator stopped carries on afterwards. The file is rewritten atomically (temp file,
-// fsync, rename) shortly after every change and on close. Faults, durations and scheduled events are not
-// kept: they belong to the scenario, which is re-applied from its file on every start.
+// fsync, rename) shortly after every change and on close. The outgoing kind adds the Lakehouse catalogs and the
+// services' seeded metastores. Faults, durations and scheduled events are not kept: they belong to the
+// scenario, which is re-applied from its file on every start.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { EmulatorCore } from './core';
 import type { OperationRecord } from './operations';
 import type { TransitionTask } from './scheduler';
+import type { LakehouseCatalogRecord } from './lakehouse/store';
+import type { HiveInventory } from '../hive/inventory';
 import type { ExecutionRecord, ServiceRecord } from './store';
 import { iso } from './store';
 import { TRANSITION_KINDS } from './transitions';
@@ -33,6 +36,12 @@ const StateSchema = z.object({
   }),
   requestIds: z.array(z.tuple([z.string(), z.object({ operation: z.string(), at: z.number() })])),
   transitions: z.array(z.object({ dueAt: z.number().nullable(), seq: z.number(), transition: TransitionSchema })),
+  /** The Lakehouse catalogs (what outgoing migrations wrote); absent in files from before the outgoing kind. */
+  lakehouse: z.array(z.object({ catalog: z.object({ name: z.string() }).loose() }).loose()).optional(),
+  /** Services' metastores seeded through the admin API (never a copy read from a source). */
+  metastores: z
+    .array(z.tuple([z.string(), z.object({ databases: z.record(z.string(), z.unknown()) }).loose()]))
+    .optional(),
 });
 
 export class StateFile {
@@ -68,6 +77,8 @@ export class StateFile {
     core.operations.restore(state.operations as unknown as { records: OperationRecord[]; seq: number });
     core.requestIds.restore(state.requestIds);
     core.scheduler.restore(state.transitions as unknown as TransitionTask[]);
+    core.lakehouse.restore((state.lakehouse ?? []) as unknown as LakehouseCatalogRecord[]);
+    core.hive?.restoreSeeded((state.metastores ?? []) as unknown as [string, HiveInventory][]);
     failInterruptedVerifications(core);
     this.lastWritten = this.content();
     return true;
@@ -117,6 +128,8 @@ export class StateFile {
       operations: core.operations.dump(),
       requestIds: core.requestIds.dump(),
       transitions: core.scheduler.transitions(),
+      lakehouse: core.lakehouse.dump(),
+      metastores: core.hive?.dumpSeeded() ?? [],
     };
     // Belt and braces: passwords are dropped before anything is stored, and a key named password never
     // reaches the disk even if that ever changed.

@@ -9,6 +9,7 @@ import { failedPrecondition } from './errors';
 import type { OperationRecord } from './operations';
 import { type ExecutionRecord, isActive, iso } from './store';
 import type { TransitionOf } from './transition-types';
+import { failOutgoing } from './outgoing/lifecycle';
 
 export function completeMigration(core: EmulatorCore, serviceName: string, apiVersion: ApiVersion): OperationRecord {
   core.store.service(serviceName);
@@ -102,7 +103,8 @@ export function failExecution(core: EmulatorCore, name: string, stateMessage: st
     throw failedPrecondition(`The migration is already ${record.execution.state}.`, 'NO_ACTIVE_MIGRATION');
   }
   const at = core.now();
-  endExecution(core, record, 'FAILED', at, stateMessage);
+  if (record.outgoing) failOutgoing(core, record, at, stateMessage);
+  else endExecution(core, record, 'FAILED', at, stateMessage);
   core.operations.failPending((link) => link === name, at, 'INTERNAL', `The migration failed: ${stateMessage}`);
   return publicExecution(record);
 }

@@ -2,6 +2,7 @@
 // plus the bookkeeping the state machine needs. Names are kept exactly as the caller spelled them.
 import { ACTIVE_EXECUTION_STATES, type MigrationExecution, type Service } from '../schemas/api';
 import { notFound } from './errors';
+import type { OutgoingBookkeeping } from './outgoing/types';
 
 export interface ServiceRecord {
   service: Service;
@@ -16,6 +17,8 @@ export interface ExecutionRecord {
   seq: number;
   /** The source check (verify-start.ts) has not answered yet; 'due' = the start's duration has passed. */
   verification?: 'pending' | 'due';
+  /** The outgoing kind (biglakeMetastoreMigrationConfig) only: outgoing/lifecycle.ts's bookkeeping. */
+  outgoing?: OutgoingBookkeeping;
 }
 
 export class Store {

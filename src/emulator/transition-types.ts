@@ -23,6 +23,13 @@ export type Transition = Base &
     | { kind: 'migration.complete'; execution: string }
     | { kind: 'migration.cancel'; execution: string; previousState: MigrationExecutionState }
     | { kind: 'execution.delete'; execution: string; previousState: MigrationExecutionState }
+    // The outgoing kind (outgoing/lifecycle.ts). `outgoing.backfill` ends no operation of its own: `op` is the
+    // start's, already done by then.
+    | { kind: 'outgoing.start'; execution: string }
+    | { kind: 'outgoing.backfill'; execution: string }
+    | { kind: 'outgoing.complete'; execution: string }
+    | { kind: 'outgoing.cancel'; execution: string; previousState: MigrationExecutionState }
+    | { kind: 'outgoing.rollback'; execution: string }
   );
 export type TransitionKind = Transition['kind'];
 export type TransitionOf<K extends TransitionKind> = Extract<Transition, { kind: K }>;

@@ -15,6 +15,8 @@ import {
   finishServicePatch,
 } from './service-lifecycle';
 import type { Transition, TransitionKind, TransitionOf } from './transition-types';
+import { finishOutgoingBackfill, finishOutgoingStart } from './outgoing/lifecycle';
+import { finishOutgoingCancel, finishOutgoingComplete, finishOutgoingRollback } from './outgoing/user-actions';
 
 type Step<K extends TransitionKind> = (core: EmulatorCore, transition: TransitionOf<K>, at: number) => void;
 
@@ -26,6 +28,11 @@ const RUNNERS: { [K in TransitionKind]: { finish: Step<K>; cancel?: Step<K> } } 
   'migration.complete': { finish: finishMigrationComplete },
   'migration.cancel': { finish: finishMigrationCancel },
   'execution.delete': { finish: finishExecutionDelete },
+  'outgoing.start': { finish: finishOutgoingStart },
+  'outgoing.backfill': { finish: finishOutgoingBackfill },
+  'outgoing.complete': { finish: finishOutgoingComplete },
+  'outgoing.cancel': { finish: finishOutgoingCancel },
+  'outgoing.rollback': { finish: finishOutgoingRollback },
 };
 
 /** Every kind, for checking a state file. */

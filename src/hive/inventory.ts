@@ -13,6 +13,13 @@ export interface TableInventory {
   partitionKeys: string[];
   /** Partition names as Hive lists them ('dt=2026-01-01/hr=00'), sorted. */
   partitions: string[];
+  /**
+   * Table parameters (TABLE_PARAMS), when the reader keeps them: Hive marks an Iceberg table with
+   * `table_type=ICEBERG` and `metadata_location=gs://…`. Optional, and not compared by the reconciliation.
+   */
+  parameters?: Record<string, string>;
+  /** The storage location (SDS.LOCATION), when the reader keeps it. Not compared by the reconciliation. */
+  location?: string;
 }
 
 export interface HiveInventory {

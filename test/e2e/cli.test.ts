@@ -5,7 +5,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { admin, call, startMigration } from '../helpers/emulator';
+import { admin, call, startMigration, waitForOperation, waitForState } from '../helpers/emulator';
+import { createCatalog, icebergTable, seedMetastore, startOutgoing } from '../helpers/outgoing';
 import {
   SECRET_ENV,
   plaintextMigrationExecution,
@@ -127,23 +128,17 @@ describe('CLI end to end', () => {
   it('lists and describes executions of a newer API: unknown states marked, the outgoing kind shown', async () => {
     const service = await seedService();
     const emulator = { url: stack.emulatorUrl };
-    assert.equal((await startMigration(emulator, service)).status, 200);
-    const listing = await call<{ migrationExecutions: { name: string }[] }>(
-      emulator,
-      'GET',
-      `/v1/${service}/migrationExecutions`,
-    );
-    const [incoming] = listing.body.migrationExecutions;
-    await admin(emulator, 'newer-api', {
-      name: incoming!.name,
-      fields: {
-        state: 'BACKFILLING',
-        phase: null,
-        cloudSqlMigrationConfig: null,
-        biglakeMetastoreMigrationConfig: { mode: 'BACKFILL', conflictPolicy: 'SKIP' },
-        backfillStatus: { tablesSucceeded: 3 },
-      },
-    });
+    // A real outgoing migration (DPMS → Lakehouse), which this tool lists but does not drive.
+    const catalog = `projects/cli-e2e/catalogs/${service.split('/').pop()}`;
+    await createCatalog(emulator, catalog, 'ICEBERG');
+    await seedMetastore(emulator, service, { web: { clicks: icebergTable('gs://wh/web/clicks') } });
+    const config = { conflictPolicy: 'SKIP', icebergConfig: { catalog, namespaces: ['*'] } };
+    const started = await startOutgoing(emulator, service, config);
+    assert.equal(started.status, 200, started.text);
+    const name = started.body.metadata.target as string;
+    await waitForState(emulator, name, 'SUCCEEDED');
+    // A state and a field no revision has published yet: the overlay plays them over the real execution.
+    await admin(emulator, 'newer-api', { name, fields: { state: 'BACKFILLING', lakehouseSync: { lagSeconds: 3 } } });
     const listed = await cli('list', '--service', service);
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, /state BACKFILLING \(not known to this tool\) {2}phase PHASE_UNSPECIFIED/);
@@ -151,13 +146,18 @@ describe('CLI end to end', () => {
       listed.stdout,
       /kind outgoing to BigLake Metastore .*mode "BACKFILL", conflictPolicy "SKIP".*not driven by this tool/,
     );
-    const id = incoming!.name.split('/').pop()!;
-    await admin(emulator, 'newer-api', { name: incoming!.name, fields: { state: 'ROLLED_BACK' } });
+    const id = name.split('/').pop()!;
+    const overlaid = await cli('describe', '--service', service, '--migration', id, '--json');
+    assert.ok(!('lakehouseSync' in (JSON.parse(overlaid.stdout) as object)), 'an unknown field is not passed through');
+    await admin(emulator, 'newer-api', { name, fields: {} });
+    // cancelMigration on the completed migration of a PROXY service rolls it back.
+    const rollback = await call(emulator, 'POST', `/v1/${service}:cancelMigration`, {});
+    await waitForOperation(emulator, rollback.body.name);
     const described = await cli('describe', '--service', service, '--migration', id, '--json');
     assert.equal(described.code, 0, described.stderr);
     const json = JSON.parse(described.stdout) as { state: string; biglakeMetastoreMigrationConfig?: unknown };
     assert.equal(json.state, 'ROLLED_BACK');
-    assert.ok(!('backfillStatus' in json), 'an unknown field is not passed through');
+    assert.ok(json.biglakeMetastoreMigrationConfig);
     const text = await cli('describe', '--service', service, '--migration', id);
     assert.match(text.stdout, /state ROLLED_BACK {2}/);
   });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EXECUTION_STATES, SERVICE_STATES } from '../../src/schemas';
 
+import { createCatalog, icebergTable, seedMetastore, startOutgoing } from '../helpers/outgoing';
 import {
   type Emulator,
   admin,
@@ -18,7 +19,7 @@ import {
 } from '../helpers/emulator';
 
 const SLOW = 60_000;
-/** Values of the outgoing kind (DPMS to Lakehouse): the state machine never reaches them; newer-api serves them. */
+/** Values only the outgoing kind (DPMS to Lakehouse) reaches: the last test below. */
 const OUTGOING_ONLY: readonly string[] = ['PROXY', 'ROLLED_BACK'];
 
 describe('enum values reachable', () => {
@@ -103,5 +104,20 @@ describe('enum values reachable', () => {
       (state) => state !== 'STATE_UNSPECIFIED' && !OUTGOING_ONLY.includes(state),
     );
     assert.deepEqual([...seen.execution].sort(), [...expected].sort());
+  });
+
+  it('serves PROXY and ROLLED_BACK through the outgoing kind: every value of both enums is then served', async () => {
+    await admin(emulator, 'durations', { 'services.cancelMigration': 20 });
+    const catalog = 'projects/enum-project/catalogs/lake';
+    await createCatalog(emulator, catalog, 'ICEBERG');
+    const service = await seedSpannerService(emulator);
+    await seedMetastore(emulator, service, { web: { clicks: icebergTable('gs://wh/web/clicks') } });
+    const started = await startOutgoing(emulator, service, { icebergConfig: { catalog, namespaces: ['*'] } });
+    await waitForState(emulator, started.body.metadata.target, 'SUCCEEDED');
+    assert.equal(await observe('service', service), 'PROXY');
+    await waitForOperation(emulator, (await call(emulator, 'POST', `/v1/${service}:cancelMigration`, {})).body.name);
+    assert.equal(await observe('execution', started.body.metadata.target), 'ROLLED_BACK');
+    assert.deepEqual([...seen.service].sort(), [...SERVICE_STATES].sort());
+    assert.deepEqual([...seen.execution].sort(), EXECUTION_STATES.filter((s) => s !== 'STATE_UNSPECIFIED').sort());
   });
 });
