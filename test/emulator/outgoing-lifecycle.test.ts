@@ -310,8 +310,9 @@ describe('outgoing lifecycle', () => {
   });
 
   it('a catalog deleted after the start fails the backfill, naming it; so does the missingCatalogs fault', async () => {
-    // 400 ms from the start to the backfill's end: the deletion, the next request, comes well before.
-    await admin(emulator, 'durations', { backfill: 400 });
+    // 3 s from the start to the backfill's end: the deletion is the very next request, so it comes long before
+    // even on a loaded machine; the wait below ends as soon as the execution FAILED.
+    await admin(emulator, 'durations', { backfill: 3_000 });
     try {
       const { service, iceberg } = await icebergService();
       const execution = await start(service, { icebergConfig: { catalog: iceberg, namespaces: ['*'] } }, 'gone-1');
