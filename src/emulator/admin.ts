@@ -11,6 +11,7 @@ import { ApiError } from './errors';
 import { SecretVersionBodySchema } from './iam-and-secrets';
 import { type EventAction, ScheduledEventSchema, applyAction } from './events';
 import { FaultSchema, OperationFaultSchema } from './fault-schemas';
+import { GCS_ADMIN_ROUTES } from './gcs/admin-routes';
 import { CopyFaultSchema } from './hive-endpoints';
 import { parseJson, readBody } from './http';
 import { renderOperation } from './operations';
@@ -155,6 +156,7 @@ const ROUTES: Record<string, AdminHandler> = {
     core.durations.reset();
     return core.durations.snapshot();
   },
+  ...GCS_ADMIN_ROUTES,
   'POST scenario': (deps, body) => {
     applyScenario(deps.core, deps.events, parseBody(ScenarioSchema, body));
     return {};

@@ -14,6 +14,7 @@ import type { Transition } from './transition-types';
 import type { VerifyStart } from './verify-start';
 import type { HiveEndpoints } from './hive-endpoints';
 import { LakehouseStore, type ReportSink } from './lakehouse/store';
+import { GcsStore } from './gcs/store';
 
 export interface EmulatorCore {
   readonly durations: Durations;
@@ -36,6 +37,8 @@ export interface EmulatorCore {
   readonly lakehouse: LakehouseStore;
   /** Where migration reports are written (Cloud Storage stand-in); absent = reports are not written. */
   reports: ReportSink | undefined;
+  /** The Cloud Storage stand-in's buckets and objects (gcs/), served by its JSON API subset. */
+  readonly storage: GcsStore;
   now(): number;
   /** Schedules an operation's completion after its method's duration, unless an operation fault intervenes. */
   finishLater(method: LroMethod, transition: Transition): void;
@@ -77,6 +80,7 @@ export function createCore(options: CoreOptions): EmulatorCore {
     hive: undefined,
     lakehouse: new LakehouseStore(),
     reports: undefined,
+    storage: new GcsStore(now),
     now,
     finishLater(method, transition) {
       const effect = core.faults.forOperation(method);

@@ -1,6 +1,7 @@
-// --state-file PATH: the API's state (services, executions, operations, the requestId cache, and pending
-// transitions with their due times) survives restarts, so a rehearsal can run for days and a migration that
-// was STARTING when the emulator stopped carries on afterwards. The file is rewritten atomically (temp file,
+// --state-file PATH: the API's state (services, executions, operations, the requestId cache, pending
+// transitions with their due times, the Lakehouse catalogs and the Cloud Storage buckets and objects) survives
+// restarts, so a rehearsal can run for days and a migration that was STARTING when the emulator stopped carries
+// on afterwards. The file is rewritten atomically (temp file,
 // fsync, rename) shortly after every change and on close. Faults, durations and scheduled events are not
 // kept: they belong to the scenario, which is re-applied from its file on every start.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
@@ -10,6 +11,8 @@ import type { EmulatorCore } from './core';
 import type { OperationRecord } from './operations';
 import type { TransitionTask } from './scheduler';
 import type { ExecutionRecord, ServiceRecord } from './store';
+import type { GcsDump } from './gcs/store';
+import type { LakehouseCatalogRecord } from './lakehouse/store';
 import { iso } from './store';
 import { TRANSITION_KINDS } from './transitions';
 import { failInterruptedVerifications } from './start-verification';
@@ -33,6 +36,14 @@ const StateSchema = z.object({
   }),
   requestIds: z.array(z.tuple([z.string(), z.object({ operation: z.string(), at: z.number() })])),
   transitions: z.array(z.object({ dueAt: z.number().nullable(), seq: z.number(), transition: TransitionSchema })),
+  // Optional: files written before the Lakehouse and Cloud Storage stand-ins existed have neither.
+  lakehouse: z.array(z.object({ catalog: z.object({ name: z.string() }).loose() }).loose()).optional(),
+  storage: z
+    .object({
+      buckets: z.array(z.object({ name: z.string() }).loose()),
+      objects: z.array(z.object({ bucket: z.string(), name: z.string(), data: z.string() }).loose()),
+    })
+    .optional(),
 });
 
 export class StateFile {
@@ -68,6 +79,8 @@ export class StateFile {
     core.operations.restore(state.operations as unknown as { records: OperationRecord[]; seq: number });
     core.requestIds.restore(state.requestIds);
     core.scheduler.restore(state.transitions as unknown as TransitionTask[]);
+    if (state.lakehouse) core.lakehouse.restore(state.lakehouse as unknown as LakehouseCatalogRecord[]);
+    if (state.storage) core.storage.restore(state.storage as unknown as GcsDump);
     failInterruptedVerifications(core);
     this.lastWritten = this.content();
     return true;
@@ -117,6 +130,8 @@ export class StateFile {
       operations: core.operations.dump(),
       requestIds: core.requestIds.dump(),
       transitions: core.scheduler.transitions(),
+      lakehouse: core.lakehouse.dump(),
+      storage: core.storage.dump(),
     };
     // Belt and braces: passwords are dropped before anything is stored, and a key named password never
     // reaches the disk even if that ever changed.
