@@ -12,6 +12,7 @@ import { SecretVersionBodySchema } from './iam-and-secrets';
 import { type EventAction, ScheduledEventSchema, applyAction } from './events';
 import { FaultSchema, OperationFaultSchema } from './fault-schemas';
 import { GCS_ADMIN_ROUTES } from './gcs/admin-routes';
+import { LAKEHOUSE_ADMIN_ROUTES } from './lakehouse/admin-routes';
 import { CopyFaultSchema } from './hive-endpoints';
 import { parseJson, readBody } from './http';
 import { renderOperation } from './operations';
@@ -157,6 +158,7 @@ const ROUTES: Record<string, AdminHandler> = {
     return core.durations.snapshot();
   },
   ...GCS_ADMIN_ROUTES,
+  ...LAKEHOUSE_ADMIN_ROUTES,
   'POST scenario': (deps, body) => {
     applyScenario(deps.core, deps.events, parseBody(ScenarioSchema, body));
     return {};
