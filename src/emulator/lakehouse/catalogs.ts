@@ -8,7 +8,7 @@ import type { LakehouseCatalog, LakehouseCatalogRecord, LakehouseCatalogType } f
 
 // Project ids may be domain-scoped (example.com:proj); a catalog id of a Cloud Storage bucket catalog is the
 // bucket's name, so dots are allowed.
-const PROJECT = '[a-z0-9][a-z0-9.:-]{0,61}[a-z0-9]';
+const PROJECT = '[a-z0-9](?:[a-z0-9.:-]{0,61}[a-z0-9])?';
 const CATALOG_ID = '[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}';
 export const CATALOG_NAME = new RegExp(`^projects/(${PROJECT})/catalogs/(${CATALOG_ID})$`);
 export const CATALOG_ID_PATTERN = new RegExp(`^${CATALOG_ID}$`);
@@ -16,7 +16,7 @@ export const CATALOG_ID_PATTERN = new RegExp(`^${CATALOG_ID}$`);
 /** A Cloud Storage prefix a catalog covers: gs://bucket or gs://bucket/path (no trailing slash needed). */
 export const GcsPrefixSchema = z
   .string()
-  .regex(/^gs:\/\/[a-z0-9][a-z0-9._-]{1,220}(\/.*)?$/, 'must be gs://bucket[/path]');
+  .regex(/^gs:\/\/[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](\/.*)?$/, 'must be gs://bucket[/path]');
 
 export const CatalogBodySchema = z
   .object({

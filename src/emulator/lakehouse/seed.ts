@@ -1,6 +1,7 @@
 // Seeding a catalog's contents through the admin API (`POST /_emulator/catalogs:seed`): what a target already holds
 // before a backfill (for SKIP / OVERWRITE), or a table shaped as the backfill writes it, for the read APIs' tests.
 import { z } from 'zod';
+import { byName } from '../../hive/inventory';
 import type { EmulatorCore } from '../core';
 import { failedPrecondition } from '../errors';
 import { iso } from '../store';
@@ -39,11 +40,33 @@ const IcebergTableSeedSchema = z
   })
   .strict();
 
+/**
+ * An object keyed by Hive object names, into a prototype-less record: z.record assigns keys on a plain object,
+ * where a database called `__proto__` would vanish (it would set the prototype). Issues keep their paths.
+ */
+function namedRecord<T>(item: z.ZodType<T>) {
+  return z.unknown().transform((raw, ctx) => {
+    const out = byName<T>();
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an object keyed by name' });
+      return out;
+    }
+    for (const [key, value] of Object.entries(raw)) {
+      const parsed = item.safeParse(value);
+      if (parsed.success) out[key] = parsed.data;
+      else
+        for (const issue of parsed.error.issues)
+          ctx.addIssue({ code: 'custom', message: issue.message, path: [key, ...issue.path] });
+    }
+    return out;
+  });
+}
+
 export const CatalogSeedSchema = z
   .object({
     catalog: z.string().min(1),
-    databases: z.record(z.string().min(1), z.record(z.string().min(1), HiveTableSeedSchema)).optional(),
-    namespaces: z.record(z.string().min(1), z.record(z.string().min(1), IcebergTableSeedSchema)).optional(),
+    databases: namedRecord(namedRecord(HiveTableSeedSchema)).optional(),
+    namespaces: namedRecord(namedRecord(IcebergTableSeedSchema)).optional(),
   })
   .strict();
 export type CatalogSeed = z.infer<typeof CatalogSeedSchema>;
