@@ -83,6 +83,26 @@ describe('Cloud Storage stand-in: the official client', () => {
     assert.deepEqual(await file.exists(), [false]);
   });
 
+  it('serves a client configured by STORAGE_EMULATOR_HOST (JSON API calls at the root, no /storage/v1)', async () => {
+    // The client reads the variable in its constructor only: set it around that one call.
+    process.env.STORAGE_EMULATOR_HOST = emulator.url;
+    let viaEnv: Storage;
+    try {
+      viaEnv = new Storage({ projectId: 'lake-project', retryOptions: { autoRetry: false } });
+    } finally {
+      delete process.env.STORAGE_EMULATOR_HOST;
+    }
+    const file = viaEnv.bucket('reports-bucket').file('env/report.json');
+    await file.save('{"via":"env"}', { contentType: 'application/json' });
+    const [body] = await file.download();
+    assert.equal(body.toString('utf8'), '{"via":"env"}');
+    const [files] = await viaEnv.bucket('reports-bucket').getFiles({ prefix: 'env/' });
+    assert.deepEqual(
+      files.map((f) => f.name),
+      ['env/report.json'],
+    );
+  });
+
   it('creates a bucket through the JSON API and refuses a bad name naming the field', async () => {
     const [bucket] = await storage.createBucket('made-by-client');
     assert.equal(bucket.name, 'made-by-client');

@@ -9,8 +9,10 @@ import { type UploadMetadata, UploadError, UploadMetadataSchema, parseContentRan
 
 const DEFAULT_MAX_RESULTS = 1000;
 
+// `/b/…` too: with STORAGE_EMULATOR_HOST set, the official Node client sends JSON API calls to that host's root,
+// without the /storage/v1 prefix (its uploads keep /upload/storage/v1).
 export function isStoragePath(pathname: string): boolean {
-  return /^\/(storage|upload\/storage|download\/storage)\/v1\//.test(pathname);
+  return /^\/((storage|upload\/storage|download\/storage)\/v1\/|b(\/|$))/.test(pathname);
 }
 
 /** Cloud Storage's error body: `{error: {code, message, errors: [{domain, reason, message}]}}`. */
@@ -32,7 +34,11 @@ export function handleStorageRequest(request: SurfaceRequest): SurfaceReply {
     return invalid('The request path has a malformed percent-escape.');
   }
   const [api, ...rest] =
-    decoded[0] === 'storage' ? ['storage', ...decoded.slice(2)] : [decoded[0], ...decoded.slice(3)];
+    decoded[0] === 'b'
+      ? ['storage', ...decoded]
+      : decoded[0] === 'storage'
+        ? ['storage', ...decoded.slice(2)]
+        : [decoded[0], ...decoded.slice(3)];
   // rest: ['b'] | ['b', bucket] | ['b', bucket, 'o'] | ['b', bucket, 'o', object]
   if (rest[0] !== 'b' || rest.length > 4 || (rest.length >= 3 && rest[2] !== 'o')) {
     return notFound(`No Cloud Storage method ${method} ${url.pathname}`);
