@@ -68,6 +68,15 @@ describe('Cloud Storage stand-in: the official client', () => {
       ['list/top.json'],
     );
     assert.deepEqual((response as { prefixes?: string[] }).prefixes, ['list/x/', 'list/y/']);
+    // Paging by one entry with a delimiter: a prefix counts once and is not listed again on the next page.
+    const entries: string[] = [];
+    let byOne: object | null = { prefix: 'list/', delimiter: '/', maxResults: 1, autoPaginate: false };
+    while (byOne) {
+      const [files, next, raw]: [{ name: string }[], object | null, unknown] = await bucket.getFiles(byOne);
+      entries.push(...files.map((f) => f.name), ...((raw as { prefixes?: string[] }).prefixes ?? []));
+      byOne = next;
+    }
+    assert.deepEqual(entries, ['list/top.json', 'list/x/', 'list/y/']);
   });
 
   it('answers 404 for a missing bucket or object and deletes objects', async () => {

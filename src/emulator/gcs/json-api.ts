@@ -112,21 +112,26 @@ function listObjects(store: GcsStore, bucket: string, query: URLSearchParams, or
   const maxRaw = query.get('maxResults');
   if (maxRaw !== null && !/^\d+$/.test(maxRaw)) return invalid('maxResults: must be a non-negative integer.');
   const max = maxRaw === null || maxRaw === '0' ? DEFAULT_MAX_RESULTS : Math.min(Number(maxRaw), DEFAULT_MAX_RESULTS);
-  // The page token is the last name of the previous page: names are unique and listed in order.
+  // The page token is the name of the last object the previous page consumed (listed, or folded into one of its
+  // prefixes): names are unique and listed in byte order, so the next page starts right after it.
   const token = query.get('pageToken');
-  const after = token ? Buffer.from(token, 'base64url').toString('utf8') : undefined;
+  const after = token ? Buffer.from(token, 'base64url') : undefined;
   const items: GcsObject[] = [];
   const prefixes = new Set<string>();
+  let lastConsumed: string | undefined;
   let next: string | undefined;
   for (const object of all) {
-    if (!object.name.startsWith(prefix) || (after !== undefined && object.name <= after)) continue;
-    if (items.length + prefixes.size >= max) {
-      next = Buffer.from(items.at(-1)?.name ?? [...prefixes].at(-1) ?? '').toString('base64url');
+    if (!object.name.startsWith(prefix) || (after && Buffer.compare(Buffer.from(object.name), after) <= 0)) continue;
+    const cut = delimiter ? object.name.indexOf(delimiter, prefix.length) : -1;
+    const folded = cut === -1 ? undefined : object.name.slice(0, cut + delimiter.length);
+    const isNewEntry = folded === undefined || !prefixes.has(folded);
+    if (isNewEntry && items.length + prefixes.size >= max) {
+      next = Buffer.from(lastConsumed ?? '').toString('base64url');
       break;
     }
-    const cut = delimiter ? object.name.indexOf(delimiter, prefix.length) : -1;
-    if (cut === -1) items.push(object);
-    else prefixes.add(object.name.slice(0, cut + delimiter.length));
+    if (folded === undefined) items.push(object);
+    else prefixes.add(folded);
+    lastConsumed = object.name;
   }
   return {
     status: 200,
