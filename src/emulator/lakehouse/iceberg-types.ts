@@ -164,12 +164,13 @@ class TypeParser {
       this.expect('>');
       return { kind: 'struct', fields };
     }
+    // Before any peek: a peek skips the space a multi-word name (`double precision`) is matched with.
+    const multiWord = this.multiWord(name);
     const args = this.peek('(') ? this.args() : [];
     if (name === 'decimal' || name === 'numeric') {
       // Hive's decimal without precision is decimal(10,0).
       return { kind: 'primitive', iceberg: `decimal(${args[0] ?? '10'}, ${args[1] ?? '0'})` };
     }
-    const multiWord = this.multiWord(name);
     // char(n), varchar(n) and anything without a counterpart are strings.
     return { kind: 'primitive', iceberg: PRIMITIVES[multiWord] ?? 'string' };
   }
