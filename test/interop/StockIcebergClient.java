@@ -26,6 +26,8 @@ public class StockIcebergClient {
     // Loading a table reads no file (the metadata comes in the answer); an in-memory FileIO keeps Hadoop and
     // cloud SDKs off the classpath.
     properties.put(CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.inmemory.InMemoryFileIO");
+    // One entry a page: every list follows next-page-token to the end.
+    properties.put("rest-page-size", "1");
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();
     try (RESTCatalog catalog = new RESTCatalog()) {

@@ -19,10 +19,11 @@ const CATALOG = 'projects/lake-project/catalogs/lake_iceberg';
 describe('a stock Iceberg REST client (iceberg-core RESTCatalog)', () => {
   let emulator: Emulator;
   let classes: string;
+  const requests: string[] = [];
   const classpath = () => [classes, ...STOCK_ICEBERG_CLIENT_JARS].join(':');
 
   before(async () => {
-    emulator = await startEmulator();
+    emulator = await startEmulator({ log: (line) => requests.push(line) });
     await admin(emulator, 'catalogs', { name: CATALOG, type: 'ICEBERG', locations: ['gs://lake-warehouse'] });
     await admin(emulator, 'catalogs:seed', {
       catalog: CATALOG,
@@ -39,6 +40,7 @@ describe('a stock Iceberg REST client (iceberg-core RESTCatalog)', () => {
             metadataLocation: 'gs://lake-warehouse/sales/orders/metadata/00003-abc.metadata.json',
             properties: { 'write.format.default': 'parquet' },
           },
+          returns: { columns: [{ name: 'order_id', type: 'bigint' }] },
         },
       },
     });
@@ -65,6 +67,12 @@ describe('a stock Iceberg REST client (iceberg-core RESTCatalog)', () => {
     assert.equal(seen.missingTableExists, false);
     assert.equal(seen.missingTableError, 'NoSuchTableException');
 
+    // Listed one a page (the client's rest-page-size is 1): two requests for the two tables of sales.
+    assert.deepEqual(Object.keys(seen.tables.sales), ['orders', 'returns']);
+    const salesPages = requests.filter(
+      (line) => line === `GET /iceberg/v1/restcatalog/v1/${CATALOG}/namespaces/sales/tables 200`,
+    );
+    assert.equal(salesPages.length, 2);
     const orders = seen.tables.sales.orders;
     assert.equal(orders.exists, true);
     assert.equal(orders.formatVersion, 2);
