@@ -11,6 +11,8 @@ import { ApiError } from './errors';
 import { SecretVersionBodySchema } from './iam-and-secrets';
 import { type EventAction, ScheduledEventSchema, applyAction } from './events';
 import { FaultSchema, OperationFaultSchema } from './fault-schemas';
+import { GCS_ADMIN_ROUTES } from './gcs/admin-routes';
+import { LAKEHOUSE_ADMIN_ROUTES } from './lakehouse/admin-routes';
 import { CopyFaultSchema } from './hive-endpoints';
 import { parseJson, readBody } from './http';
 import { renderOperation } from './operations';
@@ -161,6 +163,8 @@ const ROUTES: Record<string, AdminHandler> = {
   },
   // The outgoing kind: Lakehouse catalogs, a service's own metastore, settings, backfill faults, reports.
   ...OUTGOING_ADMIN_ROUTES,
+  ...GCS_ADMIN_ROUTES,
+  ...LAKEHOUSE_ADMIN_ROUTES,
   'POST scenario': (deps, body) => {
     applyScenario(deps.core, deps.events, parseBody(ScenarioSchema, body));
     return {};

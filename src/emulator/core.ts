@@ -14,8 +14,8 @@ import type { Transition } from './transition-types';
 import type { VerifyStart } from './verify-start';
 import type { HiveEndpoints } from './hive-endpoints';
 import { LakehouseStore, type ReportSink } from './lakehouse/store';
-import { MemoryReportSink } from './lakehouse/memory-report-sink';
 import { OutgoingControls } from './outgoing/controls';
+import { GcsStore } from './gcs/store';
 
 export interface EmulatorCore {
   readonly durations: Durations;
@@ -43,6 +43,8 @@ export interface EmulatorCore {
   reports: ReportSink | undefined;
   /** The outgoing kind's undocumented choices and its backfill faults (outgoing/controls.ts). */
   readonly outgoing: OutgoingControls;
+  /** The Cloud Storage stand-in's buckets and objects (gcs/), served by its JSON API subset. */
+  readonly storage: GcsStore;
   now(): number;
   /** Schedules an operation's completion after its method's duration, unless an operation fault intervenes. */
   finishLater(method: LroMethod, transition: Transition): void;
@@ -83,8 +85,9 @@ export function createCore(options: CoreOptions): EmulatorCore {
     verifyStart: options.verifyStart,
     hive: undefined,
     lakehouse: new LakehouseStore(),
-    reports: new MemoryReportSink(),
     outgoing: new OutgoingControls(),
+    reports: undefined,
+    storage: new GcsStore(now),
     now,
     finishLater(method, transition) {
       const effect = core.faults.forOperation(method);

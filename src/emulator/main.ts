@@ -31,6 +31,10 @@ async function main(): Promise<void> {
     process.exit(code);
   }
   console.log(`Metastore emulator listening on ${emulator.host} (METASTORE_EMULATOR_HOST=${emulator.host})`);
+  // The other stand-ins share the port (surfaces.ts); say how a client finds them.
+  console.log(
+    `Cloud Storage (STORAGE_EMULATOR_HOST=${emulator.url}), BigLake Hive ${emulator.url}/hive/v1, Iceberg REST ${emulator.url}/iceberg/v1/restcatalog`,
+  );
   if (flags.verbose) console.log(`fault-rate seed ${emulator.seed}`);
   const stop = () => {
     void emulator.close().then(() => process.exit(0));

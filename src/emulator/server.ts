@@ -17,6 +17,8 @@ import { seedService } from './service-admin';
 import { HiveEndpoints } from './hive-endpoints';
 import { createSourceVerifier } from './source-verifier';
 import { StateFile } from './state-file';
+import { GcsReportSink } from './gcs/store';
+import { serveSurface } from './surfaces';
 import { runTransition } from './transitions';
 import type { VerifyStart } from './verify-start';
 import type { OutgoingSettings } from './outgoing/controls';
@@ -92,6 +94,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         : undefined),
     runTransition,
   });
+  // Reports land in the Cloud Storage stand-in that the same port serves (gcs/json-api.ts).
+  core.reports = new GcsReportSink(core.storage, () => core.changed());
   if (options.hiveThrift ?? true) {
     const bind = options.host ?? '127.0.0.1';
     const advertised = options.thriftHost ?? (bind === '0.0.0.0' ? '127.0.0.1' : bind);
@@ -203,6 +207,11 @@ function onSocketClose(req: IncomingMessage): (wake: () => void) => (() => void)
 
 async function respond(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, log?: (line: string) => void) {
   const url = new URL(req.url ?? '/', 'http://emulator');
+  const served = await serveSurface(deps.core, req, res, url);
+  if (served !== undefined) {
+    log?.(`${req.method} ${url.pathname} ${served}`);
+    return;
+  }
   let reply: Reply;
   try {
     reply = url.pathname.startsWith(ADMIN_PREFIX)

@@ -1,8 +1,8 @@
 // --state-file PATH: the API's state (services, executions, operations, the requestId cache, and pending
 // transitions with their due times) survives restarts, so a rehearsal can run for days and a migration that
 // was STARTING when the emulator stopped carries on afterwards. The file is rewritten atomically (temp file,
-// fsync, rename) shortly after every change and on close. The outgoing kind adds the Lakehouse catalogs and the
-// services' seeded metastores. Faults, durations and scheduled events are not kept: they belong to the
+// fsync, rename) shortly after every change and on close. The outgoing kind adds the Lakehouse catalogs, the
+// services' seeded metastores and the Cloud Storage stand-in's buckets and objects (its reports). Faults, durations and scheduled events are not kept: they belong to the
 // scenario, which is re-applied from its file on every start.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -10,9 +10,10 @@ import { z } from 'zod';
 import type { EmulatorCore } from './core';
 import type { OperationRecord } from './operations';
 import type { TransitionTask } from './scheduler';
-import type { LakehouseCatalogRecord } from './lakehouse/store';
 import type { HiveInventory } from '../hive/inventory';
 import type { ExecutionRecord, ServiceRecord } from './store';
+import type { GcsDump } from './gcs/store';
+import type { LakehouseCatalogRecord } from './lakehouse/store';
 import { iso } from './store';
 import { TRANSITION_KINDS } from './transitions';
 import { failInterruptedVerifications } from './start-verification';
@@ -41,6 +42,13 @@ const StateSchema = z.object({
   /** Services' metastores seeded through the admin API (never a copy read from a source). */
   metastores: z
     .array(z.tuple([z.string(), z.object({ databases: z.record(z.string(), z.unknown()) }).loose()]))
+    .optional(),
+  /** The Cloud Storage stand-in's buckets and objects (the reports); absent in files from before it. */
+  storage: z
+    .object({
+      buckets: z.array(z.object({ name: z.string() }).loose()),
+      objects: z.array(z.object({ bucket: z.string(), name: z.string(), data: z.string() }).loose()),
+    })
     .optional(),
 });
 
@@ -79,6 +87,7 @@ export class StateFile {
     core.scheduler.restore(state.transitions as unknown as TransitionTask[]);
     core.lakehouse.restore((state.lakehouse ?? []) as unknown as LakehouseCatalogRecord[]);
     core.hive?.restoreSeeded((state.metastores ?? []) as unknown as [string, HiveInventory][]);
+    if (state.storage) core.storage.restore(state.storage as unknown as GcsDump);
     failInterruptedVerifications(core);
     this.lastWritten = this.content();
     return true;
@@ -130,6 +139,7 @@ export class StateFile {
       transitions: core.scheduler.transitions(),
       lakehouse: core.lakehouse.dump(),
       metastores: core.hive?.dumpSeeded() ?? [],
+      storage: core.storage.dump(),
     };
     // Belt and braces: passwords are dropped before anything is stored, and a key named password never
     // reaches the disk even if that ever changed.

@@ -2,6 +2,7 @@
 // into the Lakehouse catalogs (Hive tables to the Hive catalog, Iceberg tables to the Iceberg catalog), the
 // conflict policies, the migrationSummary and the report written to the report sink.
 import assert from 'node:assert/strict';
+import { Storage } from '@google-cloud/storage';
 import { after, before, describe, it } from 'node:test';
 import { connectHiveMetastore } from '../../src/hive/metastore-client';
 import { readMetastoreInventory } from '../../src/hive/read-inventory';
@@ -39,7 +40,7 @@ function catalogNames() {
 
 const ORDERS = hiveTable({
   partitions: ['dt=2026-01-01', 'dt=2026-01-02', 'dt=2026-01-03'],
-  location: 'gs://wh/sales/orders',
+  location: 'gs://warehouse/sales/orders',
 });
 
 describe('outgoing BACKFILL', () => {
@@ -68,9 +69,9 @@ describe('outgoing BACKFILL', () => {
       sales: {
         orders: ORDERS,
         customers: hiveTable({ columns: ['id bigint', 'email string'] }),
-        events: icebergTable('gs://wh/sales/events'),
+        events: icebergTable('gs://warehouse/sales/events'),
       },
-      web: { clicks: icebergTable('gs://wh/web/clicks'), sessions: hiveTable() },
+      web: { clicks: icebergTable('gs://warehouse/web/clicks'), sessions: hiveTable() },
       hr: { staff: hiveTable() },
     });
     // The target already holds sales.customers (other columns): SKIP, the default policy, leaves it alone.
@@ -157,13 +158,13 @@ describe('outgoing BACKFILL', () => {
     const orders = hiveNow.databases.sales.orders;
     assert.equal(orders.tableType, 'EXTERNAL_TABLE', 'BigLake Hive catalogs hold external tables');
     assert.deepEqual(orders.partitions, ['dt=2026-01-01', 'dt=2026-01-02', 'dt=2026-01-03']);
-    assert.equal(orders.location, 'gs://wh/sales/orders');
+    assert.equal(orders.location, 'gs://warehouse/sales/orders');
     assert.deepEqual(hiveNow.databases.sales.customers.columns[1], { name: 'email_address', type: 'string' });
     assert.equal(hiveNow.databases.sales.events, undefined, 'an Iceberg table never goes to the Hive catalog');
     const icebergNow = await lakehouseCatalog(emulator, iceberg);
     assert.deepEqual(Object.keys(icebergNow.namespaces).sort(), ['sales', 'web']);
     assert.deepEqual(Object.keys(icebergNow.namespaces.web), ['clicks']);
-    assert.equal(icebergNow.namespaces.web.clicks.metadataLocation, 'gs://wh/web/clicks/metadata/00001.metadata.json');
+    assert.equal(icebergNow.namespaces.web.clicks.metadataLocation, 'gs://warehouse/web/clicks/metadata/00001.metadata.json');
     assert.deepEqual(icebergNow.namespaces.web.clicks.properties, {});
 
     // The report: the summary, and per database and table the plan and the result.
@@ -196,7 +197,7 @@ describe('outgoing BACKFILL', () => {
     await createCatalog(emulator, hive, 'HIVE');
     const service = await seedSpannerService(emulator);
     await seedMetastore(emulator, service, {
-      sales: { orders: ORDERS, same: hiveTable({ location: 'gs://wh/sales/same' }) },
+      sales: { orders: ORDERS, same: hiveTable({ location: 'gs://warehouse/sales/same' }) },
     });
     await seedTargetTable(hive, 'sales', 'orders', ['id bigint']);
     const config = { hiveConfig: { catalog: hive, databases: ['*'] }, conflictPolicy: 'OVERWRITE' };
@@ -223,12 +224,12 @@ describe('outgoing BACKFILL', () => {
   it('a table outside the catalog locations is ERROR; a new database with one is not created (DEPENDENCY_FAILURE)', async () => {
     await admin(emulator, 'durations', { 'services.startMigration': 20, backfill: 20 });
     const { hive } = catalogNames();
-    await createCatalog(emulator, hive, 'HIVE', ['gs://wh/ok']);
+    await createCatalog(emulator, hive, 'HIVE', ['gs://warehouse/ok']);
     const service = await seedSpannerService(emulator);
     await seedMetastore(emulator, service, {
-      fresh: { good: hiveTable({ location: 'gs://wh/ok/good' }), bad: hiveTable({ location: 'gs://other/bad' }) },
+      fresh: { good: hiveTable({ location: 'gs://warehouse/ok/good' }), bad: hiveTable({ location: 'gs://other/bad' }) },
       kept: {
-        good: hiveTable({ location: 'gs://wh/ok/kept', partitions: ['dt=1', 'dt=2'] }),
+        good: hiveTable({ location: 'gs://warehouse/ok/kept', partitions: ['dt=1', 'dt=2'] }),
         bad: hiveTable({ location: 'gs://other/bad2', partitions: ['dt=1'] }),
       },
     });
@@ -307,7 +308,7 @@ describe('outgoing BACKFILL', () => {
     await createCatalog(emulator, hive, 'HIVE');
     await createCatalog(emulator, iceberg, 'ICEBERG');
     const service = await seedSpannerService(emulator);
-    await seedMetastore(emulator, service, { sales: { orders: ORDERS, events: icebergTable('gs://wh/sales/events') } });
+    await seedMetastore(emulator, service, { sales: { orders: ORDERS, events: icebergTable('gs://warehouse/sales/events') } });
     const config = {
       dryRun: true,
       hiveConfig: { catalog: hive, databases: ['*'] },
@@ -377,7 +378,7 @@ describe("a service's own metastore", () => {
     try {
       const service = await seedSpannerService(emulator);
       await seedMetastore(emulator, service, {
-        sales: { orders: ORDERS, events: icebergTable('gs://wh/sales/events') },
+        sales: { orders: ORDERS, events: icebergTable('gs://warehouse/sales/events') },
       });
       const { endpointUri } = (await call(emulator, 'GET', `/v1/${service}`)).body;
       const served = await readMetastoreInventory(endpointUri, { connections: 1 });
@@ -387,8 +388,8 @@ describe("a service's own metastore", () => {
       try {
         const events = await client.getTable('sales', 'events');
         assert.equal(events.parameters?.table_type, 'ICEBERG');
-        assert.equal(events.parameters?.metadata_location, 'gs://wh/sales/events/metadata/00001.metadata.json');
-        assert.equal(events.sd?.location, 'gs://wh/sales/events');
+        assert.equal(events.parameters?.metadata_location, 'gs://warehouse/sales/events/metadata/00001.metadata.json');
+        assert.equal(events.sd?.location, 'gs://warehouse/sales/events');
       } finally {
         client.close();
       }
@@ -399,7 +400,7 @@ describe("a service's own metastore", () => {
 });
 
 describe('outgoing reports with the default sink', () => {
-  it('keeps them in memory, readable through GET /_emulator/reports', async () => {
+  it("writes them to the Cloud Storage stand-in, in the service's artifacts bucket, for the official client", async () => {
     const emulator = await startEmulator({ operationDelayMs: 20 });
     try {
       const hive = 'projects/test-project/catalogs/default-sink';
@@ -408,11 +409,22 @@ describe('outgoing reports with the default sink', () => {
       await seedMetastore(emulator, service, { sales: { orders: ORDERS } });
       const started = await startOutgoing(emulator, service, { hiveConfig: { catalog: hive, databases: ['*'] } });
       const done = await waitForState(emulator, started.body.metadata.target, 'SUCCEEDED');
-      const { reports } = await admin(emulator, 'reports');
-      assert.deepEqual(
-        reports.map((r: Json) => [r.uri, r.contentType, r.body.summary.service]),
-        [[done.biglakeMetastoreMigrationConfig.backfillStatus.reportPath, 'application/json', service]],
+      const reportPath: string = done.biglakeMetastoreMigrationConfig.backfillStatus.reportPath;
+      const [, bucket = '', object = ''] = /^gs:\/\/([^/]+)\/(.+)$/.exec(reportPath) ?? [];
+      // apiEndpoint on loopback: the client looks up no credentials and sends none.
+      const storage = new Storage({
+        apiEndpoint: emulator.url,
+        projectId: 'test-project',
+        retryOptions: { autoRetry: false },
+      });
+      const [contents] = await storage.bucket(bucket).file(object).download();
+      const report = JSON.parse(contents.toString('utf8')) as Json;
+      assert.equal(report.summary.service, service);
+      assert.equal(
+        report.catalogReports[0].databaseReports.sales.tableReports.orders.executionResult.state,
+        'SUCCEEDED',
       );
+      assert.equal(done.stateMessage, undefined, 'the report was written');
     } finally {
       await emulator.close();
     }

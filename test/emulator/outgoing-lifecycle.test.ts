@@ -316,7 +316,7 @@ describe('outgoing lifecycle', () => {
     try {
       const { service, iceberg } = await icebergService();
       const execution = await start(service, { icebergConfig: { catalog: iceberg, namespaces: ['*'] } }, 'gone-1');
-      await admin(emulator, 'lakehouse-catalogs:delete', { name: iceberg });
+      await admin(emulator, 'catalogs:remove', { name: iceberg });
       const failed = await waitForState(emulator, execution, 'FAILED');
       assert.match(failed.stateMessage, new RegExp(`^The backfill failed: catalog ${iceberg} was not found`));
       assert.equal((await get(service)).state, 'ACTIVE');

@@ -1,6 +1,6 @@
 // The outgoing kind (DPMS → Lakehouse) in emulator tests: Lakehouse catalogs, a service's own metastore, the
 // start request, and reads of what the target catalogs hold and which reports were written.
-import { MemoryReportSink } from '../../src/emulator/lakehouse/memory-report-sink';
+import { MemoryReportSink } from './memory-report-sink';
 import { type Emulator, type Json, admin, call } from './emulator';
 
 export { MemoryReportSink };
@@ -14,7 +14,7 @@ export async function createCatalog(
   type: 'HIVE' | 'ICEBERG',
   locations: string[] = [],
 ): Promise<void> {
-  await admin(emulator, 'lakehouse-catalogs', { name, type, locations });
+  await admin(emulator, 'catalogs', { name, type, locations });
 }
 
 /** A Hive table in the seed's shape (`columns` as 'name type'). */
@@ -63,7 +63,7 @@ export async function startOutgoing(
 
 /** The catalog as the Lakehouse store holds it: { catalog, databases, namespaces }. */
 export async function lakehouseCatalog(emulator: Pick<Emulator, 'url'>, name: string): Promise<Json> {
-  const { catalogs } = await admin<{ catalogs: Json[] }>(emulator, 'lakehouse-catalogs');
+  const { catalogs } = await admin<{ catalogs: Json[] }>(emulator, 'catalogs?contents=true');
   return catalogs.find((record) => record.catalog.name === name);
 }
 

@@ -18,6 +18,10 @@ export interface LakehouseCatalog {
    * metadata lies outside them cannot be registered. Empty = covers everything (the emulator's lenient default).
    */
   locations: string[];
+  /** Free text from the caller of BigLake's create methods. */
+  description?: string;
+  /** ICEBERG catalogs created through BigLake's API: its `catalog-type` (CATALOG_TYPE_BIGLAKE, …_GCS_BUCKET). */
+  icebergCatalogType?: string;
 }
 
 export interface LakehouseColumn {
@@ -48,6 +52,11 @@ export interface LakehouseIcebergTable {
   columns: LakehouseColumn[];
   properties: Record<string, string>;
   updateTime: string;
+  /**
+   * The Iceberg schema (JSON, as the Iceberg REST spec's Schema) when a client created the table with one; absent,
+   * the schema is derived from `columns` (Hive type strings) when the table is loaded.
+   */
+  schema?: Record<string, unknown>;
 }
 
 export interface LakehouseCatalogRecord {
@@ -56,6 +65,8 @@ export interface LakehouseCatalogRecord {
   databases: Record<string, Record<string, LakehouseHiveTable>>;
   /** ICEBERG catalogs: namespace (one level) → table name → table. */
   namespaces: Record<string, Record<string, LakehouseIcebergTable>>;
+  /** ICEBERG catalogs: a namespace's properties, when it has any (absent = none). */
+  namespaceProperties?: Record<string, Record<string, string>>;
 }
 
 export class LakehouseStore {
@@ -111,6 +122,14 @@ export class LakehouseStore {
     return (record.namespaces[namespace] = byName());
   }
 
+  /** Deletes an Iceberg namespace (with its properties); false when it does not exist. */
+  deleteIcebergNamespace(record: LakehouseCatalogRecord, namespace: string): boolean {
+    if (!entryOf(record.namespaces, namespace)) return false;
+    delete record.namespaces[namespace];
+    if (record.namespaceProperties) delete record.namespaceProperties[namespace];
+    return true;
+  }
+
   dump(): LakehouseCatalogRecord[] {
     return structuredClone([...this.catalogs.values()]);
   }
@@ -119,6 +138,7 @@ export class LakehouseStore {
     // structuredClone gives plain objects: re-key them into prototype-less records (a table may be `__proto__`).
     for (const record of structuredClone(records)) {
       const copy: LakehouseCatalogRecord = { catalog: record.catalog, databases: byName(), namespaces: byName() };
+      if (record.namespaceProperties) copy.namespaceProperties = Object.assign(byName(), record.namespaceProperties);
       for (const [db, tables] of Object.entries(record.databases)) copy.databases[db] = Object.assign(byName(), tables);
       for (const [ns, tables] of Object.entries(record.namespaces))
         copy.namespaces[ns] = Object.assign(byName(), tables);

@@ -1,27 +1,15 @@
-// The admin API's part for the outgoing kind (under /_emulator/, merged into admin.ts's routes): the Lakehouse
-// catalogs a migration targets, a service's own Hive metastore (what the backfill copies), the undocumented
-// choices (controls.ts), one-shot backfill faults, and the reports written to the in-memory sink.
+// The admin API's part for the outgoing kind (under /_emulator/, merged into admin.ts's routes; the Lakehouse
+// catalogs it targets are lakehouse/admin-routes.ts's): a service's own Hive metastore (what the backfill copies), the undocumented
+// choices (controls.ts), and one-shot backfill faults.
 import { z } from 'zod';
 import { type HiveInventory, byName, emptyInventory } from '../../hive/inventory';
 import { parseBody } from '../context';
 import type { ApiDeps } from '../dispatch';
-import { ApiError, failedPrecondition } from '../errors';
-import { MemoryReportSink } from '../lakehouse/memory-report-sink';
-import { iso } from '../store';
+import { failedPrecondition } from '../errors';
 import { BackfillFaultSchema, OutgoingSettingsUpdateSchema } from './controls';
-import { CATALOG_NAME } from './request';
 import { replicateChanges } from './sync';
 
 type Route = (deps: ApiDeps, body: unknown, query: URLSearchParams) => unknown;
-
-const CatalogSchema = z
-  .object({
-    name: z.string().regex(CATALOG_NAME, 'must be projects/{project}/catalogs/{catalog}'),
-    type: z.enum(['HIVE', 'ICEBERG']),
-    /** gs:// prefixes the catalog covers; empty or absent = everything. */
-    locations: z.array(z.string().regex(/^gs:\/\/[^/]+/, 'must be gs://bucket[/path]')).default([]),
-  })
-  .strict();
 
 const TableSchema = z
   .object({
@@ -46,8 +34,6 @@ const MetastoreSchema = z
   })
   .strict();
 
-const NameSchema = z.object({ name: z.string().min(1) }).strict();
-
 function toInventory(body: z.output<typeof MetastoreSchema>): HiveInventory {
   const inventory = emptyInventory();
   for (const [db, tables] of Object.entries(body.databases)) {
@@ -67,18 +53,6 @@ function toInventory(body: z.output<typeof MetastoreSchema>): HiveInventory {
 }
 
 export const OUTGOING_ADMIN_ROUTES: Record<string, Route> = {
-  'GET lakehouse-catalogs': ({ core }) => ({ catalogs: core.lakehouse.dump() }),
-  'POST lakehouse-catalogs': ({ core }, body) => {
-    const { name, type, locations } = parseBody(CatalogSchema, body);
-    if (core.lakehouse.find(name)) throw new ApiError('ALREADY_EXISTS', `Catalog "${name}" already exists.`);
-    return core.lakehouse.createCatalog({ name, type, locations, createTime: iso(core.now()) }).catalog;
-  },
-  'POST lakehouse-catalogs:delete': ({ core }, body) => {
-    const { name } = parseBody(NameSchema, body);
-    core.lakehouse.catalog(name);
-    core.lakehouse.deleteCatalog(name);
-    return {};
-  },
   'POST services:metastore': ({ core }, body) => {
     const parsed = parseBody(MetastoreSchema, body);
     core.store.service(parsed.name);
@@ -108,15 +82,5 @@ export const OUTGOING_ADMIN_ROUTES: Record<string, Route> = {
   'DELETE backfill-faults': ({ core }) => {
     core.outgoing.clearFaults();
     return {};
-  },
-  // Reports in the in-memory sink, bodies parsed; another sink (Cloud Storage stand-in) is read through its own API.
-  'GET reports': ({ core }) => {
-    if (!(core.reports instanceof MemoryReportSink)) {
-      throw failedPrecondition(
-        'Reports go to another sink than the in-memory one; read them there.',
-        'REPORTS_ELSEWHERE',
-      );
-    }
-    return { reports: core.reports.list().map((r) => ({ ...r, body: JSON.parse(r.body) as unknown })) };
   },
 };

@@ -34,10 +34,12 @@ export function startOutgoingMigration(
   const fromState = assertCanStart(core, record, request.config);
   assertCatalogs(core, request.config);
   const proxyBefore = proxyConfigOf(record.service);
+  const folder = reportFolder(record.service, request.config);
+  if (request.config.reportPath === undefined) ensureServiceBucket(core, record.service, folder);
   const outgoing: OutgoingBookkeeping = {
     fromState,
     ...(proxyBefore ? { proxyBefore } : {}),
-    reportObject: reportObject(reportFolder(record.service, request.config), name),
+    reportObject: reportObject(folder, name),
   };
   const config: BiglakeConfig = { ...structuredClone(request.config), backfillStatus: { state: 'PENDING' } };
   const added = core.store.addExecution(serviceName, {
@@ -112,4 +114,17 @@ function assertCatalogs(core: EmulatorCore, config: BiglakeConfig): void {
 function reportFolder(service: Service, config: BiglakeConfig): string {
   const project = service.name.split('/')[1] ?? 'project';
   return config.reportPath ?? service.artifactGcsUri ?? `gs://${project}-dpms-migration-reports`;
+}
+
+/**
+ * The service's own artifacts bucket exists on Google's side (DPMS made it), so a report written there by default
+ * must not fail for want of it: the Cloud Storage stand-in gets it, in the service's project and location. A
+ * `reportPath` the engineer chose is theirs to create, and a missing bucket there fails the write as it would.
+ */
+function ensureServiceBucket(core: EmulatorCore, service: Service, folder: string): void {
+  const bucket = /^gs:\/\/([^/]+)/.exec(folder)?.[1];
+  if (!bucket || core.storage.bucket(bucket)) return;
+  const [, project = 'project', , location = 'us-central1'] = service.name.split('/');
+  core.storage.createBucket({ name: bucket, project, location });
+  core.changed();
 }

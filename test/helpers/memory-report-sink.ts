@@ -1,6 +1,6 @@
-// The emulator's default ReportSink when no Cloud Storage stand-in is plugged in: objects kept in memory by
-// their gs:// URI, readable through the admin API (`GET /_emulator/reports`) and by tests. Every bucket exists.
-import type { ReportSink } from './store';
+// A ReportSink for tests that check exactly what an emulator wrote, plugged in with createEmulator({ reports }):
+// objects kept in memory by their gs:// URI. Every bucket exists.
+import type { ReportSink } from '../../src/emulator/lakehouse/store';
 
 export interface StoredReport {
   uri: string;
