@@ -164,7 +164,10 @@ describe('outgoing BACKFILL', () => {
     const icebergNow = await lakehouseCatalog(emulator, iceberg);
     assert.deepEqual(Object.keys(icebergNow.namespaces).sort(), ['sales', 'web']);
     assert.deepEqual(Object.keys(icebergNow.namespaces.web), ['clicks']);
-    assert.equal(icebergNow.namespaces.web.clicks.metadataLocation, 'gs://warehouse/web/clicks/metadata/00001.metadata.json');
+    assert.equal(
+      icebergNow.namespaces.web.clicks.metadataLocation,
+      'gs://warehouse/web/clicks/metadata/00001.metadata.json',
+    );
     assert.deepEqual(icebergNow.namespaces.web.clicks.properties, {});
 
     // The report: the summary, and per database and table the plan and the result.
@@ -227,7 +230,10 @@ describe('outgoing BACKFILL', () => {
     await createCatalog(emulator, hive, 'HIVE', ['gs://warehouse/ok']);
     const service = await seedSpannerService(emulator);
     await seedMetastore(emulator, service, {
-      fresh: { good: hiveTable({ location: 'gs://warehouse/ok/good' }), bad: hiveTable({ location: 'gs://other/bad' }) },
+      fresh: {
+        good: hiveTable({ location: 'gs://warehouse/ok/good' }),
+        bad: hiveTable({ location: 'gs://other/bad' }),
+      },
       kept: {
         good: hiveTable({ location: 'gs://warehouse/ok/kept', partitions: ['dt=1', 'dt=2'] }),
         bad: hiveTable({ location: 'gs://other/bad2', partitions: ['dt=1'] }),
@@ -308,7 +314,9 @@ describe('outgoing BACKFILL', () => {
     await createCatalog(emulator, hive, 'HIVE');
     await createCatalog(emulator, iceberg, 'ICEBERG');
     const service = await seedSpannerService(emulator);
-    await seedMetastore(emulator, service, { sales: { orders: ORDERS, events: icebergTable('gs://warehouse/sales/events') } });
+    await seedMetastore(emulator, service, {
+      sales: { orders: ORDERS, events: icebergTable('gs://warehouse/sales/events') },
+    });
     const config = {
       dryRun: true,
       hiveConfig: { catalog: hive, databases: ['*'] },
