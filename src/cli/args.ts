@@ -14,13 +14,16 @@ export interface Options {
   values: Record<string, string | boolean | string[] | undefined>;
 }
 
-/** The command's path ('status'; a group's sub-command as 'GROUP SUB') and its Options. */
-export function parse(argv: string[]): { command: string; options: Options } {
+/**
+ * The command's path ('status'; a group's sub-command as 'GROUP SUB') and its Options. `table` is the CLI's own
+ * unless a test gives another.
+ */
+export function parse(argv: string[], table = COMMAND_TABLE): { command: string; options: Options } {
   const written = { out: '', err: '' };
   let matched: { path: string; command: Command } | undefined;
   const program = buildProgram((path, command) => {
     matched = { path, command };
-  });
+  }, table);
   for (const command of commandsOf(program)) {
     // Parse errors and help come back as exceptions, and nothing is written: client.ts prints them (redacted,
     // as JSON with --json) like every other error.
@@ -33,7 +36,7 @@ export function parse(argv: string[]): { command: string; options: Options } {
   program.parse(argv[0] === 'help' ? helpArgv(program, argv.slice(1)) : argv, { from: 'user' });
   if (!matched) throw new UsageError(`no command; see ${PROGRAM} --help`);
   const { path, command } = matched;
-  const spec = specAt(path);
+  const spec = specAt(table, path);
   const values = valuesOf(command, spec);
   const json = values.json === true;
   const fleetWide =
@@ -42,8 +45,10 @@ export function parse(argv: string[]): { command: string; options: Options } {
     (spec.fleetWith !== undefined && values[spec.fleetWith] === true);
   if (fleetWide) return { command: path, options: { service: '', json, values } };
   const service = ServiceNameSchema.safeParse(values.service ?? '');
-  if (!service.success)
-    throw new UsageError(`--service: ${values.service ? service.error.issues[0]?.message : 'is required'}`);
+  if (!service.success) {
+    const why = values.service ? service.error.issues[0]?.message : `is required; see ${PROGRAM} ${path} --help`;
+    throw new UsageError(`--service: ${why}`);
+  }
   return { command: path, options: { service: service.data, json, values } };
 }
 
@@ -74,12 +79,12 @@ function pathOf(command: Command): string {
   return names.join(' ');
 }
 
-function specAt(path: string): CommandSpec {
-  let table: Readonly<Record<string, CommandSpec>> | undefined = COMMAND_TABLE;
+function specAt(table: Readonly<Record<string, CommandSpec>>, path: string): CommandSpec {
+  let level: Readonly<Record<string, CommandSpec>> | undefined = table;
   let spec: CommandSpec | undefined;
   for (const name of path.split(' ')) {
-    spec = table?.[name];
-    table = spec?.subcommands;
+    spec = level?.[name];
+    level = spec?.subcommands;
   }
   if (!spec) throw new Error(`no command ${path} in the table`);
   return spec;

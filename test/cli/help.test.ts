@@ -92,7 +92,7 @@ describe('help', () => {
   });
 
   it('checks --service, except for the fleet-wide forms', () => {
-    assert.equal(usageError(['status']), '--service: is required');
+    assert.equal(usageError(['status']), '--service: is required; see metastore-migrator status --help');
     assert.match(usageError(['status', '--service', 'demo']), /^--service: must be a service resource name/);
     assert.equal(parse(['status', ...SERVICE]).options.service, SERVICE[1]);
     for (const argv of [['status', '--all'], ['watch'], ['list-workflows', '--all']]) {
