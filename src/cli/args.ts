@@ -68,7 +68,7 @@ function helpArgv(program: Command, words: string[]): string[] {
 }
 
 /** The program and every command under it, groups' sub-commands included. */
-export function commandsOf(command: Command): Command[] {
+function commandsOf(command: Command): Command[] {
   return [command, ...command.commands.flatMap(commandsOf)];
 }
 
