@@ -9,8 +9,11 @@ const root = join(__dirname, '..', '..');
 export interface PtyRun {
   /** Everything the terminal showed so far (the CLI's stdout and stderr, and the echo of what was typed). */
   output(): string;
-  /** Resolves with the output once it matches; rejects if the CLI ends first. */
-  waitForOutput(pattern: RegExp): Promise<string>;
+  /**
+   * Resolves with the output once it matches; rejects if the CLI ends first, or (the CLI then killed) after
+   * `timeoutMs`, with what it showed: a failure to report, not a wait.
+   */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Type, as at the keyboard. */
   type(text: string): void;
   /** The CLI's exit code (script -e passes it on). */
@@ -33,20 +36,26 @@ export function cliOnPty(env: NodeJS.ProcessEnv, args: string[]): PtyRun {
   const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
   return {
     output: () => output,
-    waitForOutput(pattern) {
+    waitForOutput(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
-        const check = () => {
-          if (!pattern.test(output)) return;
-          waiters.delete(check);
-          resolve(output);
+        const settle = (error?: Error) => {
+          if (!waiters.delete(check)) return;
+          clearTimeout(timer);
+          if (error) reject(error);
+          else resolve(output);
         };
+        const check = () => {
+          if (pattern.test(output)) settle();
+        };
+        const timer = setTimeout(() => {
+          child.kill();
+          settle(new Error(`no ${pattern} within ${timeoutMs} ms; the terminal showed:\n${JSON.stringify(output)}`));
+        }, timeoutMs);
         waiters.add(check);
         check();
-        void exited.then((code) => {
-          if (!waiters.has(check)) return;
-          waiters.delete(check);
-          reject(new Error(`the CLI exited (${code}) before printing ${pattern}:\n${output}`));
-        });
+        void exited.then((code) =>
+          settle(new Error(`the CLI exited (${code}) before printing ${pattern}:\n${output}`)),
+        );
       });
     },
     type: (text) => child.stdin.write(text),
