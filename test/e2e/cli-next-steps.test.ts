@@ -108,7 +108,7 @@ describe('CLI next steps', () => {
     ]) {
       const run = await cli(...args);
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, /^usage: metastore-migrator start --service /);
+      assert.match(run.stdout, /^Usage: metastore-migrator start --service /);
       assert.doesNotMatch(run.stdout, /^ {2}verify /m);
     }
     const unknown = await cli('help', 'stauts');
