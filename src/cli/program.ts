@@ -39,7 +39,12 @@ function addCommands(
     for (const argument of spec.arguments ?? [])
       command.addArgument(new Argument(`<${argument.name}>`, argument.description).choices(argument.choices));
     if (spec.service !== 'none') command.addOption(optionOf('service', OPTIONS.service, serviceHelp(spec)));
-    for (const name of spec.options ?? []) command.addOption(optionOf(name, OPTIONS[name], spec.optionHelp?.[name]));
+    for (const name of spec.options ?? []) {
+      const option = optionOf(name, OPTIONS[name], spec.optionHelp?.[name]);
+      // commander refuses the command without it, naming the flag, before anything runs.
+      if (spec.required?.includes(name)) option.makeOptionMandatory().description += ' (required)';
+      command.addOption(option);
+    }
     command.addOption(optionOf('json', OPTIONS.json));
     command.action((...args: unknown[]) => onCommand(here.join(' '), args.at(-1) as Command));
   }

@@ -54,6 +54,8 @@ export interface CommandSpec {
   description?: string;
   /** Its flags besides --json and --help (every command has those) and --service (see `service`). */
   options?: readonly OptionName[];
+  /** Of its flags, those it cannot run without (`start --config`). */
+  required?: readonly OptionName[];
   /** A flag's text for this command where the table's general one would mislead (`--all`). */
   optionHelp?: Partial<Record<OptionName, string>>;
   /**
@@ -80,6 +82,7 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
       'Run every precheck on the worker and report; changes nothing. Takes the flags of start, so a start can be ' +
       'planned with the same line. Exit 0 when nothing blocks, 1 otherwise.',
     options: [...REQUEST, ...SOURCE_TLS],
+    required: ['config'],
     service: 'required',
   },
   start: {
@@ -92,6 +95,7 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
       'restored at the end; found off, they stay off unless --restore-backups (then the service’s own schedule ' +
       'is turned on at the end).',
     options: [...REQUEST, ...SOURCE_TLS, 'skip-plan', 'adopt', 'restore-backups', 'reason', 'by'],
+    required: ['config'],
     service: 'required',
   },
   status: {
@@ -142,10 +146,16 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
     service: 'required',
   },
   list: { summary: 'list the service’s migration executions (Metastore API)', service: 'required' },
-  describe: { summary: 'one migration execution (Metastore API)', options: ['migration'], service: 'required' },
+  describe: {
+    summary: 'one migration execution (Metastore API)',
+    options: ['migration'],
+    required: ['migration'],
+    service: 'required',
+  },
   delete: {
     summary: 'delete a finished migration execution (Metastore API)',
     options: ['migration'],
+    required: ['migration'],
     service: 'required',
   },
   'list-workflows': {

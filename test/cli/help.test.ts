@@ -91,6 +91,15 @@ describe('help', () => {
     assert.match(usageError([]), /^Usage: metastore-migrator <command>/, 'no command: the usage, as an error');
   });
 
+  it('refuses a command without a flag it needs, naming the flag and the help', () => {
+    assert.equal(
+      usageError(['start', ...SERVICE]),
+      "required option '--config <FILE>' not specified; see metastore-migrator start --help",
+    );
+    assert.match(usageError(['describe', ...SERVICE]), /^required option '--migration <ID>' not specified; /);
+    assert.match(thrown(['start', '--help']).message, /--config <FILE> +the migration config .*\(required\)/s);
+  });
+
   it('checks --service, except for the fleet-wide forms', () => {
     assert.equal(usageError(['status']), '--service: is required; see metastore-migrator status --help');
     assert.match(usageError(['status', '--service', 'demo']), /^--service: must be a service resource name/);
