@@ -3,7 +3,9 @@
 // text or --json, set the exit code. No business rules here: the workflow decides; the commands are in src/cli/.
 import { parse } from './cli/args';
 import { commands, type Printer } from './cli/commands';
+import { type Shell, completionScript } from './cli/completion';
 import { HelpRequested, UsageError, describeError, errorJson } from './cli/errors';
+import { buildProgram } from './cli/program';
 import { loadConfig } from './config';
 import { forTerminal, redact } from './secrets/redact';
 
@@ -12,6 +14,16 @@ async function main(argv: string[]): Promise<number> {
   try {
     const { command, options } = parse(argv);
     json = options.json;
+    // A shell's startup file runs this: no config to load, whatever the environment holds.
+    if (command === 'completion') {
+      console.log(
+        completionScript(
+          options.values.shell as Shell,
+          buildProgram(() => undefined),
+        ),
+      );
+      return 0;
+    }
     const run = commands[command];
     if (!run) throw new UsageError(`unknown command: ${command}`);
     // Results hold no secrets by design; redact() is the net for a config or API message that quotes one.

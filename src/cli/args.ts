@@ -1,10 +1,12 @@
-// The CLI's arguments: parsing (a bad flag or command is a UsageError, exit 2; the texts are in help.ts) and typed
-// flag readers.
-import { parseArgs } from 'node:util';
+// The CLI's arguments: the commander program (program.ts, from the table in spec.ts) parses them into the
+// commands' Options; a bad flag, value or command is a UsageError (exit 2), --help a HelpRequested (exit 0). Typed
+// flag readers for the commands follow.
+import type { Command, CommanderError } from 'commander';
 import { migrationExecutionName } from '../migration/names';
 import { ServiceNameSchema } from '../schemas';
 import { HelpRequested, UsageError } from './errors';
-import { COMMANDS, USAGE, commandUsage, unknownCommand } from './help';
+import { PROGRAM, buildProgram } from './program';
+import { COMMAND_TABLE, type CommandSpec } from './spec';
 
 export interface Options {
   service: string;
@@ -12,78 +14,111 @@ export interface Options {
   values: Record<string, string | boolean | string[] | undefined>;
 }
 
-const OPTIONS = {
-  service: { type: 'string' },
-  config: { type: 'string' },
-  'migration-id': { type: 'string' },
-  override: { type: 'string', multiple: true },
-  notify: { type: 'string', multiple: true },
-  'skip-plan': { type: 'boolean', default: false },
-  adopt: { type: 'boolean', default: false },
-  'restore-backups': { type: 'boolean', default: false },
-  'dry-run': { type: 'boolean', default: false },
-  migration: { type: 'string' },
-  'poll-interval': { type: 'string' },
-  'operation-poll': { type: 'string' },
-  'source-ca': { type: 'string' },
-  'source-server-name': { type: 'string' },
-  reason: { type: 'string' },
-  by: { type: 'string' },
-  stage: { type: 'string' },
-  state: { type: 'string' },
-  all: { type: 'boolean', default: false },
-  interval: { type: 'string' },
-  yes: { type: 'boolean', short: 'y', default: false },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const;
-
-export function parse(argv: string[]): { command: string; options: Options } {
-  const { values, positionals } = parseFlags(argv);
-  const command = positionals[0];
-  if (command === 'help') {
-    // `help` alone is the usage; `help COMMAND` that command's, as `COMMAND --help`.
-    const topic = positionals[1];
-    if (topic === undefined) throw new HelpRequested(USAGE);
-    throw new HelpRequested(commandUsage(topic) ?? failWith(unknownCommand(topic)));
+/**
+ * The command's path ('status'; a group's sub-command as 'GROUP SUB') and its Options. `table` is the CLI's own
+ * unless a test gives another.
+ */
+export function parse(argv: string[], table = COMMAND_TABLE): { command: string; options: Options } {
+  const written = { out: '', err: '' };
+  let matched: { path: string; command: Command } | undefined;
+  const program = buildProgram((path, command) => {
+    matched = { path, command };
+  }, table);
+  for (const command of commandsOf(program)) {
+    // Parse errors and help come back as exceptions, and nothing is written: client.ts prints them (redacted,
+    // as JSON with --json) like every other error.
+    command
+      .configureOutput({ writeOut: (text) => (written.out += text), writeErr: (text) => (written.err += text) })
+      .exitOverride((err) => {
+        throw parseFailure(err, pathOf(command), written);
+      });
   }
-  if (command !== undefined && !isCommand(command)) throw unknownCommand(command);
-  if (values.help) throw new HelpRequested((command && commandUsage(command)) ?? USAGE);
-  if (!command) throw new UsageError(USAGE);
-  if (positionals.length > 1) throw new UsageError(`unexpected argument: ${positionals[1]}\n\n${USAGE}`);
-  // Commands about the fleet: no --service (watch and status take one to look at a single migration).
+  program.parse(argv[0] === 'help' ? helpArgv(program, argv.slice(1)) : argv, { from: 'user' });
+  if (!matched) throw new UsageError(`no command; see ${PROGRAM} --help`);
+  const { path, command } = matched;
+  const spec = specAt(table, path);
+  const values = valuesOf(command, spec);
+  const json = values.json === true;
   const fleetWide =
-    command === 'list-workflows' ||
-    (command === 'watch' && values.service === undefined) ||
-    (command === 'status' && values.all === true);
-  if (fleetWide) return { command, options: { service: '', json: values.json === true, values } };
+    spec.service === 'none' ||
+    (spec.service === 'fleet-without' && values.service === undefined) ||
+    (spec.fleetWith !== undefined && values[spec.fleetWith] === true);
+  if (fleetWide) return { command: path, options: { service: '', json, values } };
   const service = ServiceNameSchema.safeParse(values.service ?? '');
-  if (!service.success)
-    throw new UsageError(`--service: ${values.service ? service.error.issues[0]?.message : 'is required'}`);
-  return { command, options: { service: service.data, json: values.json === true, values } };
-}
-
-/** parseArgs, its errors (an unknown flag, a missing value) as usage errors: exit 2 like every bad argument. */
-function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
-      const command = argv.find((arg) => !arg.startsWith('-'));
-      const help = command && isCommand(command) ? `${command} --help` : '--help';
-      throw new UsageError(`${(err as Error).message}; see metastore-migrator ${help}`);
-    }
-    throw err;
+  if (!service.success) {
+    const why = values.service ? service.error.issues[0]?.message : `is required; see ${PROGRAM} ${path} --help`;
+    throw new UsageError(`--service: ${why}`);
   }
+  return { command: path, options: { service: service.data, json, values } };
 }
 
-function isCommand(name: string): name is (typeof COMMANDS)[number] {
-  return (COMMANDS as readonly string[]).includes(name);
+/**
+ * `help COMMAND` as `COMMAND --help` (`help GROUP SUB` as `GROUP SUB --help`); a name that is no command is passed
+ * on alone, so commander refuses it with the nearest name, as it would anywhere else.
+ */
+function helpArgv(program: Command, words: string[]): string[] {
+  let at = program;
+  for (const [i, word] of words.entries()) {
+    if (at.commands.length === 0) return [...words.slice(0, i), '--help'];
+    const next = at.commands.find((command) => command.name() === word);
+    if (!next) return words.slice(0, i + 1);
+    at = next;
+  }
+  return [...words, '--help'];
 }
 
-function failWith(err: Error): never {
-  throw err;
+/** The program and every command under it, groups' sub-commands included. */
+function commandsOf(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(commandsOf)];
+}
+
+/** 'status', 'rollout status': the names from the program down, the program's own left out. */
+function pathOf(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at?.parent; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
+}
+
+function specAt(table: Readonly<Record<string, CommandSpec>>, path: string): CommandSpec {
+  let level: Readonly<Record<string, CommandSpec>> | undefined = table;
+  let spec: CommandSpec | undefined;
+  for (const name of path.split(' ')) {
+    spec = level?.[name];
+    level = spec?.subcommands;
+  }
+  if (!spec) throw new Error(`no command ${path} in the table`);
+  return spec;
+}
+
+/**
+ * The values by flag name as the commands read them (`migration-id`, not commander's `migrationId`); a switch not
+ * given is false; a positional argument by its name (`completion bash`: shell).
+ */
+function valuesOf(command: Command, spec: CommandSpec): Options['values'] {
+  const values: Options['values'] = {};
+  for (const option of command.options) {
+    const name = option.long?.replace(/^--/, '');
+    if (name === undefined || name === 'help') continue;
+    const value = command.getOptionValue(option.attributeName()) as string | boolean | string[] | undefined;
+    values[name] = value ?? (option.isBoolean() ? false : undefined);
+  }
+  (spec.arguments ?? []).forEach((argument, i) => {
+    values[argument.name] = command.processedArgs[i] as string;
+  });
+  return values;
+}
+
+/** commander's exit as our errors: its help text as HelpRequested, anything else a UsageError pointing at help. */
+function parseFailure(err: CommanderError, path: string, written: { out: string; err: string }): Error {
+  if (err.code === 'commander.helpDisplayed' || (err.code === 'commander.help' && err.exitCode === 0))
+    return new HelpRequested(written.out.trimEnd());
+  // No command (or a group without its sub-command): the help, as the usage error.
+  if (err.code === 'commander.help') return new UsageError(written.err.trimEnd());
+  const message = err.message
+    .replace(/^error: /, '')
+    .replace(/\.$/, '')
+    .replace(/\n\(Did you mean (.*)\)$/, ' (did you mean $1)');
+  return new UsageError(`${message}; see ${PROGRAM}${path ? ` ${path}` : ''} --help`);
 }
 
 export function required(options: Options, name: string): string {

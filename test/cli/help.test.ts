@@ -1,10 +1,12 @@
-// Per-command help, `help COMMAND`, did-you-mean for commands and enum flag values, and bad flags as usage errors.
+// Per-command help, `help COMMAND`, did-you-mean for commands, flags and enum flag values, bad flags as usage
+// errors, and the fleet-wide forms: the parser (commander, built from the table in src/cli/spec.ts) as it is called.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from '../../src/cli/args';
 import { commands } from '../../src/cli/commands';
 import { HelpRequested, UsageError } from '../../src/cli/errors';
-import { COMMANDS, USAGE, commandUsage, enumFlag } from '../../src/cli/help';
+import { enumFlag } from '../../src/cli/help';
+import { COMMAND_TABLE } from '../../src/cli/spec';
 import { STAGES } from '../../src/migration/state';
 
 const SERVICE = ['--service', 'projects/p-123456/locations/us-central1/services/hms'];
@@ -20,49 +22,142 @@ function thrown(argv: string[]): Error {
   assert.fail(`parse(${argv.join(' ')}) did not throw`);
 }
 
+function usageError(argv: string[]): string {
+  const err = thrown(argv);
+  assert.ok(err instanceof UsageError, `${argv.join(' ')}: ${err.message}`);
+  return err.message;
+}
+
 describe('help', () => {
-  it('knows every command the CLI runs, and has usage for each', () => {
-    assert.deepEqual([...COMMANDS].sort(), Object.keys(commands).sort());
-    for (const command of COMMANDS)
-      assert.match(commandUsage(command) ?? '', new RegExp(`^usage: metastore-migrator ${command} `));
+  it('has a command function for every command of the table but completion, and no other', () => {
+    const table = Object.keys(COMMAND_TABLE).filter((name) => name !== 'completion');
+    assert.deepEqual(table.sort(), Object.keys(commands).sort());
+    for (const command of Object.keys(COMMAND_TABLE)) {
+      const help = thrown([command, '--help']);
+      assert.ok(help instanceof HelpRequested, command);
+      assert.match(help.message, new RegExp(`^Usage: metastore-migrator ${command} `));
+    }
   });
 
-  it("COMMAND --help and help COMMAND print that command's entries only", () => {
+  it("COMMAND --help and help COMMAND print that command's help only", () => {
+    const help = thrown(['start', '--help']).message;
     for (const argv of [
-      ['start', '--help'],
       ['help', 'start'],
       ['start', '-h', ...SERVICE],
     ]) {
       const err = thrown(argv);
       assert.ok(err instanceof HelpRequested, argv.join(' '));
-      assert.equal(err.message, commandUsage('start'));
-      assert.match(err.message, /--migration-id ID/);
-      assert.match(err.message, /--adopt --config FILE/, 'both of start’s entries');
-      assert.doesNotMatch(err.message, /^ {2}plan /m);
-      assert.match(err.message, /^environment: /m);
+      assert.equal(err.message, help);
     }
-    assert.equal(thrown(['help']).message, USAGE);
-    assert.equal(thrown(['--help']).message, USAGE);
-    assert.match(commandUsage('list-workflows') ?? '', /^usage: metastore-migrator list-workflows \[options\]/);
+    assert.match(help, /^Usage: metastore-migrator start --service projects\/P\/locations\/L\/services\/S /);
+    assert.match(help, /--migration-id <ID>/);
+    assert.match(help, /With --adopt: take over/, 'the adoption form is described too');
+    assert.doesNotMatch(help, /--stage/, 'no other command’s flags');
+    assert.match(help, /^environment: /m);
+    const general = thrown(['help']);
+    assert.ok(general instanceof HelpRequested);
+    assert.equal(thrown(['--help']).message, general.message);
+    for (const command of Object.keys(COMMAND_TABLE))
+      assert.match(general.message, new RegExp(`^ {2}${command} `, 'm'));
+    assert.match(thrown(['help', 'list-workflows']).message, /^Usage: metastore-migrator list-workflows \[options\]/);
+    assert.match(thrown(['help', 'list-workflows']).message, /--stage <STAGE> .*\(choices: "PRECHECK",/s);
   });
 
   it('suggests the nearest command for a typo, before asking for --service', () => {
-    const err = thrown(['stauts']);
-    assert.ok(err instanceof UsageError);
-    assert.match(err.message, /^unknown command: stauts \(did you mean status\?\)/);
-    assert.match(thrown(['help', 'complte']).message, /unknown command: complte \(did you mean complete\?\)/);
-    assert.match(thrown(['frobnicate', ...SERVICE]).message, /^unknown command: frobnicate\n/);
+    assert.match(
+      usageError(['stauts']),
+      /^unknown command 'stauts' \(did you mean status\?\); see metastore-migrator --help$/,
+    );
+    assert.match(usageError(['help', 'complte']), /^unknown command 'complte' \(did you mean complete\?\)/);
+    assert.match(usageError(['frobnicate', ...SERVICE]), /^unknown command 'frobnicate'; /);
   });
 
-  it('makes an unknown flag or a missing value a usage error pointing at the command’s help', () => {
-    const unknown = thrown(['status', '--bogus', ...SERVICE]);
-    assert.ok(unknown instanceof UsageError);
-    assert.match(unknown.message, /Unknown option '--bogus'.*see metastore-migrator status --help/);
-    assert.ok(thrown(['status', ...SERVICE, '--interval']) instanceof UsageError);
+  it('makes an unknown flag, a missing value or an extra argument a usage error pointing at the command’s help', () => {
+    assert.match(
+      usageError(['status', '--bogus', ...SERVICE]),
+      /^unknown option '--bogus'; see metastore-migrator status --help$/,
+    );
+    assert.match(usageError(['status', '--servce', 'x']), /^unknown option '--servce' \(did you mean --service\?\)/);
+    assert.match(
+      usageError(['watch', ...SERVICE, '--interval']),
+      /'--interval <S>' argument missing; see metastore-migrator watch --help/,
+    );
+    assert.match(usageError(['status', 'extra', ...SERVICE]), /too many arguments/);
+    assert.match(
+      usageError(['list-workflows', ...SERVICE]),
+      /^unknown option '--service'/,
+      'list-workflows is about the fleet',
+    );
+    assert.match(usageError([]), /^Usage: metastore-migrator <command>/, 'no command: the usage, as an error');
+  });
+
+  it('refuses a command without a flag it needs, naming the flag and the help', () => {
+    assert.equal(
+      usageError(['start', ...SERVICE]),
+      "required option '--config <FILE>' not specified; see metastore-migrator start --help",
+    );
+    assert.match(usageError(['describe', ...SERVICE]), /^required option '--migration <ID>' not specified; /);
+    assert.match(thrown(['start', '--help']).message, /--config <FILE> +the migration config .*\(required\)/s);
+  });
+
+  it('checks --service, except for the fleet-wide forms', () => {
+    assert.equal(usageError(['status']), '--service: is required; see metastore-migrator status --help');
+    assert.match(usageError(['status', '--service', 'demo']), /^--service: must be a service resource name/);
+    assert.equal(parse(['status', ...SERVICE]).options.service, SERVICE[1]);
+    for (const argv of [['status', '--all'], ['watch'], ['list-workflows', '--all']]) {
+      const { command, options } = parse(argv);
+      assert.equal(command, argv[0]);
+      assert.equal(options.service, '', argv.join(' '));
+    }
+    assert.equal(parse(['watch', ...SERVICE]).options.service, SERVICE[1]);
+  });
+
+  it('gives the commands their values by flag name: repeatable flags as lists, switches false when absent', () => {
+    const { options } = parse([
+      'start',
+      ...SERVICE,
+      '--config',
+      'c.yaml',
+      '--migration-id',
+      'm-1',
+      '--override',
+      'A',
+      '--notify',
+      'worker',
+      '--override',
+      'B',
+      '--json',
+    ]);
+    assert.equal(options.json, true);
+    assert.equal(options.values.config, 'c.yaml');
+    assert.equal(options.values['migration-id'], 'm-1');
+    assert.deepEqual(options.values.override, ['A', 'B']);
+    assert.deepEqual(options.values.notify, ['worker']);
+    assert.equal(options.values.adopt, false);
+    assert.equal(options.values['poll-interval'], undefined);
+    for (const yes of ['-y', '--yes']) assert.equal(parse(['cancel', ...SERVICE, yes]).options.values.yes, true);
+    assert.equal(parse(['cancel', ...SERVICE]).options.values.yes, false);
+    assert.deepEqual(parse(['completion', 'bash']), {
+      command: 'completion',
+      options: { service: '', json: false, values: { json: false, shell: 'bash' } },
+    });
+    assert.match(
+      usageError(['completion', 'fish']),
+      /value 'fish' is invalid for argument 'shell'\. Allowed choices are bash, zsh; see metastore-migrator completion --help$/,
+    );
   });
 });
 
 describe('enum flag values', () => {
+  it('are refused on the command line with the valid values and the nearest one', () => {
+    assert.match(
+      usageError(['list-workflows', '--stage', 'REPLICATON']),
+      /^--stage: unknown value "REPLICATON" \(did you mean REPLICATION\?\); expected one of PRECHECK, /,
+    );
+    assert.match(usageError(['list-workflows', '--state', 'RUNING']), /^--state: .*did you mean RUNNING\?/);
+    assert.equal(parse(['list-workflows', '--stage', 'REPLICATION']).options.values.stage, 'REPLICATION');
+  });
+
   it('accepts a known value and refuses others, listing them with the nearest', () => {
     assert.equal(enumFlag('stage', 'REPLICATION', STAGES), 'REPLICATION');
     assert.throws(() => enumFlag('stage', 'REPLICATON', STAGES), {

@@ -88,7 +88,7 @@ describe('CLI next steps', () => {
   it('suggests the command meant, and checks stage and state values', async () => {
     const typo = await cli('stauts');
     assert.equal(typo.code, 2);
-    assert.match(typo.stderr, /^unknown command: stauts \(did you mean status\?\)/);
+    assert.match(typo.stderr, /^unknown command 'stauts' \(did you mean status\?\)/);
     const stage = await cli('list-workflows', '--stage', 'BOGUS');
     assert.equal(stage.code, 2, stage.stderr);
     assert.match(stage.stderr, /^--stage: unknown value "BOGUS"; expected one of PRECHECK, .*REPLICATION/);
@@ -108,7 +108,7 @@ describe('CLI next steps', () => {
     ]) {
       const run = await cli(...args);
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, /^usage: metastore-migrator start --service /);
+      assert.match(run.stdout, /^Usage: metastore-migrator start --service /);
       assert.doesNotMatch(run.stdout, /^ {2}verify /m);
     }
     const unknown = await cli('help', 'stauts');

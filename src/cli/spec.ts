@@ -1,0 +1,184 @@
+// The CLI's commands and flags as data: program.ts builds the commander program from this table, the completion
+// scripts are generated from that program, and args.ts turns a parse into the commands' Options. A new flag, a new
+// command or a command group (`rollout status|watch|…` as `subcommands`) is a new entry here, not parser code.
+import { EXECUTION_STATES } from '../schemas';
+import { STAGES } from '../migration/state';
+
+export interface OptionSpec {
+  /** The value's placeholder (`--config FILE`); absent for a switch. `FILE` values complete as file names. */
+  value?: string;
+  /** A one-letter alias (`-y`). */
+  short?: string;
+  /** Given more than once, every value is kept (a list), in order. */
+  repeatable?: boolean;
+  /** The only values it takes; anything else is a usage error naming the nearest one. */
+  choices?: readonly string[];
+  description: string;
+}
+
+export const OPTIONS = {
+  service: { value: 'NAME', description: 'the service: projects/PROJECT/locations/LOCATION/services/SERVICE' },
+  config: { value: 'FILE', description: 'the migration config (YAML or JSON; passwords as secret references)' },
+  'migration-id': { value: 'ID', description: 'the migration execution id to create (default: the API picks one)' },
+  override: { value: 'CHECK', repeatable: true, description: 'accept a blocking check by name (repeatable)' },
+  notify: {
+    value: 'TARGET',
+    repeatable: true,
+    description: 'a notification target: [chat:]URL, env:NAME or worker (repeatable)',
+  },
+  'skip-plan': { description: 'start without planning first (the workflow still runs its prechecks)' },
+  adopt: { description: 'take over the migration execution already running on the service' },
+  'restore-backups': { description: 'with --adopt: turn the service’s scheduled backups on at the end' },
+  'dry-run': { description: 'show the cutover checks and decide nothing' },
+  migration: { value: 'ID', description: 'a migration execution id of the service, or its full name' },
+  'poll-interval': { value: 'S', description: 'seconds between polls of the migration while it replicates' },
+  'operation-poll': { value: 'S', description: 'seconds between polls of a long-running operation' },
+  'source-ca': { value: 'REF', description: 'a secret reference to the source’s server CA (TLS to the source)' },
+  'source-server-name': { value: 'NAME', description: 'with --source-ca: the name the source’s certificate holds' },
+  reason: { value: 'TEXT', description: 'why, recorded with the request' },
+  by: { value: 'NAME', description: 'who asks, recorded with the request (default: your OS user name)' },
+  stage: { value: 'STAGE', choices: STAGES, description: 'only workflows in this stage' },
+  state: { value: 'STATE', choices: EXECUTION_STATES, description: 'only workflows whose execution is in this state' },
+  all: { description: 'every migration' },
+  interval: { value: 'S', description: 'seconds between redraws (default 2)' },
+  yes: { short: 'y', description: 'do not ask y/N on a terminal: the answer is yes' },
+  json: { description: 'print JSON (results on stdout, errors as {"error": {type, message}} on stderr)' },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof OPTIONS;
+
+export interface CommandSpec {
+  /** One line, in the list of commands. */
+  summary: string;
+  /** More, in the command's own help. */
+  description?: string;
+  /** Its flags besides --json and --help (every command has those) and --service (see `service`). */
+  options?: readonly OptionName[];
+  /** Of its flags, those it cannot run without (`start --config`). */
+  required?: readonly OptionName[];
+  /** A flag's text for this command where the table's general one would mislead (`--all`). */
+  optionHelp?: Partial<Record<OptionName, string>>;
+  /**
+   * --service: `required`; `fleet-without` (without it, the command is about every running migration); `none`
+   * (the command is about the fleet, or about no service at all).
+   */
+  service: 'required' | 'fleet-without' | 'none';
+  /** A switch that makes the command about the fleet, --service then not needed (`status --all`). */
+  fleetWith?: OptionName;
+  /** Positional arguments, each with the values it takes. */
+  arguments?: readonly { name: string; choices: readonly string[]; description: string }[];
+  /** A command group: `GROUP SUB …`, each sub-command a command of its own (run as 'GROUP SUB'). */
+  subcommands?: Readonly<Record<string, CommandSpec>>;
+}
+
+const REQUEST = ['config', 'migration-id', 'override', 'poll-interval', 'operation-poll', 'notify'] as const;
+const SOURCE_TLS = ['source-ca', 'source-server-name'] as const;
+
+/** Every command, in the order of the help. */
+export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
+  plan: {
+    summary: 'run every precheck on the worker and report; changes nothing',
+    description:
+      'Run every precheck on the worker and report; changes nothing. Takes the flags of start, so a start can be ' +
+      'planned with the same line. Exit 0 when nothing blocks, 1 otherwise.',
+    options: [...REQUEST, ...SOURCE_TLS],
+    required: ['config'],
+    service: 'required',
+  },
+  start: {
+    summary: 'plan, then start the migration workflow (or adopt a running execution with --adopt)',
+    description:
+      'Plan, then start the migration workflow; refused if a check fails, unless that check is overridden by ' +
+      'name.\n\nWith --adopt: take over the migration execution already running on the service (an earlier run, ' +
+      'gcloud, the console) instead of starting one: refused (AdoptionRefused) unless one is active; then as any ' +
+      'run: REPLICATION, complete/cancel, health, verification, backups. Backups found on are turned off and ' +
+      'restored at the end; found off, they stay off unless --restore-backups (then the service’s own schedule ' +
+      'is turned on at the end).',
+    options: [...REQUEST, ...SOURCE_TLS, 'skip-plan', 'adopt', 'restore-backups', 'reason', 'by'],
+    required: ['config'],
+    service: 'required',
+  },
+  status: {
+    summary: 'the workflow’s stage, execution state/phase, backups, requests; --all: every running migration',
+    options: ['all'],
+    optionHelp: { all: 'every running migration in one table (no --service)' },
+    service: 'required',
+    fleetWith: 'all',
+  },
+  watch: {
+    summary: 'live view of one migration, or without --service of every running one',
+    description:
+      'Live view: stage timeline, execution, polls, last error, decisions; without --service every running ' +
+      'migration. Redraws on a terminal, one line per change on a pipe or with --json.',
+    options: ['interval'],
+    service: 'fleet-without',
+  },
+  complete: {
+    summary: 'ask for cutover (the cutover checks first); asks y/N on a terminal',
+    description:
+      'Ask for cutover: the cutover checks run first (execution, API errors, source health, schema VERSION, ' +
+      'workloads.moved); refused with the reasons unless those checks are overridden by name; --dry-run shows ' +
+      'the checks and decides nothing. On a terminal it asks y/N first (a cutover cannot be undone); --yes ' +
+      'skips that.',
+    options: ['reason', 'by', 'override', 'dry-run', 'yes'],
+    service: 'required',
+  },
+  cancel: {
+    summary: 'cancel the migration; asks y/N on a terminal',
+    description:
+      'Cancel the migration; refused once cutover is under way. Asks y/N first on a terminal, as complete does.',
+    options: ['reason', 'by', 'yes'],
+    service: 'required',
+  },
+  wait: {
+    summary: 'wait for the workflow to end and print its result',
+    description:
+      'Wait for the workflow to end and print its result; exits 3 when the verification after cutover found a ' +
+      'mismatch.',
+    service: 'required',
+  },
+  verify: {
+    summary: 'compare DPMS’s Hive metastore with the source’s, on the worker',
+    description:
+      'Compare DPMS’s Hive metastore (Thrift endpoint) with the source’s, on the worker: exit 0 same, 3 mismatch, ' +
+      '1 not compared. The config comes from the workflow unless --config gives one.',
+    options: ['config', ...SOURCE_TLS],
+    service: 'required',
+  },
+  list: { summary: 'list the service’s migration executions (Metastore API)', service: 'required' },
+  describe: {
+    summary: 'one migration execution (Metastore API)',
+    options: ['migration'],
+    required: ['migration'],
+    service: 'required',
+  },
+  delete: {
+    summary: 'delete a finished migration execution (Metastore API)',
+    options: ['migration'],
+    required: ['migration'],
+    service: 'required',
+  },
+  'list-workflows': {
+    summary: 'migration workflows by stage or execution state (running ones unless --all)',
+    options: ['stage', 'state', 'all'],
+    optionHelp: { all: 'ended workflows too' },
+    service: 'none',
+  },
+  completion: {
+    summary: 'print the shell completion script (bash or zsh)',
+    description:
+      'Print the completion script for bash or zsh, to be sourced by the shell: ' +
+      'source <(metastore-migrator completion bash) in ~/.bashrc, or the zsh one in ~/.zshrc.',
+    arguments: [{ name: 'shell', choices: ['bash', 'zsh'], description: 'the shell' }],
+    service: 'none',
+  },
+};
+
+/** Said after every command's help: where the CLI's connection and keys come from. */
+export const ENVIRONMENT = `environment: the temporal CLI's own connection settings — TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE
+(default), TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH,
+TEMPORAL_TLS_SERVER_CA_CERT_PATH, TEMPORAL_TLS_SERVER_NAME, TEMPORAL_PROFILE and TEMPORAL_CONFIG_FILE (a TOML
+profile) —, TEMPORAL_TASK_QUEUE (metastore-migration), METASTORE_EMULATOR_HOST (host:port of the local emulator;
+unset = Google, ADC), METASTORE_MIGRATOR_CODEC_KEYS (id:base64key,… payload encryption keys, the worker's),
+METASTORE_MIGRATOR_CODEC_KEY_ID, METASTORE_MIGRATOR_TEMPORAL_UI (the Temporal Web UI's URL, e.g.
+http://127.0.0.1:8233: start links to the workflow)`;
