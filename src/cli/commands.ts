@@ -14,7 +14,8 @@ import { progressOf } from './progress';
 import { type FleetRow, formatFleet, formatMigrationView, migrationView, watchLoop } from './watch';
 import { createMetastoreTarget } from '../metastore/auth';
 import { MetastoreClient } from '../metastore/client';
-import { loadMigrationConfig } from './migration-config';
+import { loadMigrationConfig, loadMigrationConfigOfEitherKind } from './migration-config';
+import { migrationExecutionOf } from './outgoing-flags';
 import { formatVerification, runVerify, verificationExitCode } from './verification';
 import { formatCutover } from './cutover';
 import { requireWorker } from './worker-check';
@@ -39,7 +40,7 @@ import { migrationStaticDetails, migrationSummary, planSummary } from '../migrat
 
 import { enumFlag } from './help';
 import { STAGES } from '../migration/state';
-import { type Options, migrationName, numberFlag, overridesOf, required, sourceTlsFlags } from './args';
+import { type Options, migrationName, numberFlag, overridesOf, sourceTlsFlags } from './args';
 
 /** A start that the plan blocks: exit 1, with the checks to fix or override. */
 class Refused extends Error {
@@ -71,7 +72,7 @@ export type Printer = (value: unknown, text: string) => void;
 /** A command resolves to its exit code (0 when it returns nothing). */
 export const commands: Record<string, (config: Config, options: Options, print: Printer) => Promise<number | void>> = {
   async plan(config, options, print) {
-    const request = await buildRequest(options);
+    const request = await buildRequest(config, options, 'plan');
     const client = await temporalClient(config);
     await requireWorker(client, config, 'plan');
     const report = await runPlan(client, config, request);
@@ -80,7 +81,7 @@ export const commands: Record<string, (config: Config, options: Options, print: 
   },
 
   async start(config, options, print) {
-    const request = await buildRequest(options);
+    const request = await buildRequest(config, options, 'start');
     const client = await temporalClient(config);
     const workflowId = workflowIdFor(options.service);
     await refuseIfRunning(client, workflowId);
@@ -261,9 +262,16 @@ async function runningMigrations(client: Client): Promise<FleetRow[]> {
   return rows.sort((a, b) => a.workflowId.localeCompare(b.workflowId));
 }
 
-/** The engineer's request from the flags and the config file; invalid input never reaches Temporal. */
-async function buildRequest(options: Options): Promise<MigrationRequest> {
-  const migrationExecution = await loadMigrationConfig(required(options, 'config'));
+/**
+ * The engineer's request from the flags and the config file (or, for the outgoing kind, the flags alone);
+ * invalid input never reaches Temporal. The outgoing kind is checked at the worker's API version.
+ */
+async function buildRequest(config: Config, options: Options, command: string): Promise<MigrationRequest> {
+  const { apiVersion } = config.metastore;
+  const name = options.values.config;
+  const file =
+    typeof name === 'string' ? { name, execution: await loadMigrationConfigOfEitherKind(name, apiVersion) } : undefined;
+  const migrationExecution = migrationExecutionOf(options.values, apiVersion, file, command);
   const overrides = options.values.override;
   const request = MigrationRequestSchema.safeParse({
     service: options.service,

@@ -1,7 +1,7 @@
 // Reads an engineer's migration config file (YAML or JSON): the API's migrationExecution body, in
 // camelCase or in the snake_case of Google's curl example, optionally wrapped in { migrationExecution }.
-// parseMigrationConfig takes what the tool drives today (the incoming kind); parseMigrationConfigOfEitherKind the
-// outgoing kind too, ready for when the request admits it.
+// parseMigrationConfig takes the incoming kind alone (verify reads a source with it); plan and start read either
+// kind with loadMigrationConfigOfEitherKind, the outgoing one checked at the worker's API version.
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { MigrationExecutionRequestSchema, inputIssues, validateMigrationExecution } from '../schemas';
@@ -19,13 +19,23 @@ export class MigrationConfigError extends Error {
 }
 
 export async function loadMigrationConfig(path: string): Promise<MigrationExecutionRequest> {
-  let text: string;
+  return parseMigrationConfig(await readConfigFile(path), path);
+}
+
+/** plan's and start's --config: either kind, the outgoing one checked against `apiVersion`. */
+export async function loadMigrationConfigOfEitherKind(
+  path: string,
+  apiVersion: ApiVersion,
+): Promise<MigrationExecutionUnionRequest> {
+  return parseMigrationConfigOfEitherKind(await readConfigFile(path), apiVersion, path);
+}
+
+async function readConfigFile(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (err) {
     throw new MigrationConfigError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  return parseMigrationConfig(text, path);
 }
 
 export function parseMigrationConfig(text: string, source = 'config'): MigrationExecutionRequest {
@@ -37,8 +47,7 @@ export function parseMigrationConfig(text: string, source = 'config'): Migration
 
 /**
  * A config of either kind, the outgoing one (biglakeMetastoreMigrationConfig) checked against `apiVersion` (the
- * worker's config.metastore.apiVersion: INCREMENTAL_SYNC only where it exists). What parseMigrationConfig becomes
- * once the public request admits the outgoing kind; until then the CLI does not call it.
+ * worker's config.metastore.apiVersion: INCREMENTAL_SYNC only where it exists).
  */
 export function parseMigrationConfigOfEitherKind(
   text: string,

@@ -69,12 +69,22 @@ function serviceHelp(spec: CommandSpec): string {
 }
 
 function optionOf(name: OptionName, spec: OptionSpec, description = spec.description): Option {
-  const flags = `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.value ? ` <${spec.value}>` : ''}`;
+  // commander takes two long names as `--alias, --name`: the second is the one the value is kept under.
+  const names = spec.short ? `-${spec.short}, ` : spec.alias ? `--${spec.alias}, ` : '';
+  const flags = `${names}--${name}${spec.value ? ` <${spec.value}>` : ''}`;
   const option = new Option(flags, description);
-  const { choices } = spec;
+  const { choices, apiSpelling } = spec;
   // choices() records the values (shown in help, read by the completion scripts); the parser after it replaces
   // commander's check with one that also names the nearest value (REPLICATON → REPLICATION).
-  if (choices) return option.choices(choices).argParser((value) => enumFlag(name, value, choices));
+  if (choices)
+    return option
+      .choices(choices)
+      .argParser((value) => enumFlag(name, apiSpelling ? fromApiSpelling(value) : value, choices));
   if (spec.repeatable) return option.argParser((value, previous: string[] | undefined) => [...(previous ?? []), value]);
   return option;
+}
+
+/** The API's spelling of an enum value as gcloud writes it: INCREMENTAL_SYNC → incremental-sync; others unchanged. */
+function fromApiSpelling(value: string): string {
+  return /^[A-Z][A-Z_]*$/.test(value) ? value.toLowerCase().replace(/_/g, '-') : value;
 }

@@ -13,13 +13,24 @@ export interface OptionSpec {
   repeatable?: boolean;
   /** The only values it takes; anything else is a usage error naming the nearest one. */
   choices?: readonly string[];
+  /**
+   * With choices written as gcloud writes them (backfill, incremental-sync): the API's spelling of the same value
+   * (BACKFILL, INCREMENTAL_SYNC) is accepted too, so an engineer can copy either a gcloud line or a config file.
+   */
+  apiSpelling?: true;
+  /** A second long name for the same flag (gcloud's `--migration-execution-id` for `--migration-id`). */
+  alias?: string;
   description: string;
 }
 
 export const OPTIONS = {
   service: { value: 'NAME', description: 'the service: projects/PROJECT/locations/LOCATION/services/SERVICE' },
   config: { value: 'FILE', description: 'the migration config (YAML or JSON; passwords as secret references)' },
-  'migration-id': { value: 'ID', description: 'the migration execution id to create (default: the API picks one)' },
+  'migration-id': {
+    value: 'ID',
+    alias: 'migration-execution-id',
+    description: 'the migration execution id to create (default: the API picks one)',
+  },
   override: { value: 'CHECK', repeatable: true, description: 'accept a blocking check by name (repeatable)' },
   notify: {
     value: 'TARGET',
@@ -30,6 +41,39 @@ export const OPTIONS = {
   adopt: { description: 'take over the migration execution already running on the service' },
   'restore-backups': { description: 'with --adopt: turn the service’s scheduled backups on at the end' },
   'dry-run': { description: 'show the cutover checks and decide nothing' },
+  // The outgoing kind (DPMS → Lakehouse), as gcloud's GA `metastore services migrations start` spells them; they
+  // build biglakeMetastoreMigrationConfig (src/cli/outgoing-flags.ts), so that kind needs no --config file.
+  mode: {
+    value: 'MODE',
+    choices: ['backfill', 'incremental-sync'],
+    apiSpelling: true,
+    description:
+      'the outgoing kind’s mode (default backfill, or the file’s); incremental-sync: Iceberg only, API v1alpha/v1beta',
+  },
+  'conflict-policy': {
+    value: 'POLICY',
+    choices: ['skip', 'overwrite'],
+    apiSpelling: true,
+    description:
+      'the outgoing kind: what is already in the target catalog is skipped or overwritten (default: the server’s, skip)',
+  },
+  'report-path': { value: 'GS_URI', description: 'the outgoing kind: gs://BUCKET/FOLDER for the report' },
+  'hive-catalog': {
+    value: 'CATALOG',
+    description: 'the outgoing kind: the Lakehouse Hive catalog, projects/PROJECT/catalogs/CATALOG',
+  },
+  'hive-databases': {
+    value: 'DBS',
+    description: 'with --hive-catalog: the Hive databases to migrate, comma-separated (default *: every one)',
+  },
+  'iceberg-catalog': {
+    value: 'CATALOG',
+    description: 'the outgoing kind: the Lakehouse Iceberg REST catalog, projects/PROJECT/catalogs/CATALOG',
+  },
+  'iceberg-namespaces': {
+    value: 'NSS',
+    description: 'with --iceberg-catalog: the Iceberg namespaces to migrate, comma-separated (default *: every one)',
+  },
   migration: { value: 'ID', description: 'a migration execution id of the service, or its full name' },
   'poll-interval': { value: 'S', description: 'seconds between polls of the migration while it replicates' },
   'operation-poll': { value: 'S', description: 'seconds between polls of a long-running operation' },
@@ -72,6 +116,26 @@ export interface CommandSpec {
 }
 
 const REQUEST = ['config', 'migration-id', 'override', 'poll-interval', 'operation-poll', 'notify'] as const;
+/** gcloud's flags of the outgoing kind; `dry-run` among them means the config's dryRun here (see DRY_RUN). */
+const OUTGOING = [
+  'mode',
+  'conflict-policy',
+  'dry-run',
+  'report-path',
+  'hive-catalog',
+  'hive-databases',
+  'iceberg-catalog',
+  'iceberg-namespaces',
+] as const;
+const DRY_RUN =
+  'the outgoing kind: a dry run (dryRun: true): the service plans each database and table against the target ' +
+  'catalogs and writes the report, migrating nothing';
+/** plan and start: a config file, or the outgoing kind's flags instead of one (or over it, field by field). */
+const CONFIG_OR_FLAGS =
+  '\n\nThe config: --config FILE (either kind), or for the outgoing kind (Dataproc Metastore → Lakehouse) ' +
+  'gcloud’s flags instead: --mode, --conflict-policy, --dry-run, --report-path, --hive-catalog [--hive-databases], ' +
+  '--iceberg-catalog [--iceberg-namespaces]. With a file of the outgoing kind too, each flag replaces the one field ' +
+  'it names; with a file of the incoming kind they are refused.';
 const SOURCE_TLS = ['source-ca', 'source-server-name'] as const;
 
 /** Every command, in the order of the help. */
@@ -80,9 +144,10 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
     summary: 'run every precheck on the worker and report; changes nothing',
     description:
       'Run every precheck on the worker and report; changes nothing. Takes the flags of start, so a start can be ' +
-      'planned with the same line. Exit 0 when nothing blocks, 1 otherwise.',
-    options: [...REQUEST, ...SOURCE_TLS],
-    required: ['config'],
+      'planned with the same line. Exit 0 when nothing blocks, 1 otherwise.' +
+      CONFIG_OR_FLAGS,
+    options: [...REQUEST, ...OUTGOING, ...SOURCE_TLS],
+    optionHelp: { 'dry-run': DRY_RUN },
     service: 'required',
   },
   start: {
@@ -93,9 +158,10 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
       'gcloud, the console) instead of starting one: refused (AdoptionRefused) unless one is active; then as any ' +
       'run: REPLICATION, complete/cancel, health, verification, backups. Backups found on are turned off and ' +
       'restored at the end; found off, they stay off unless --restore-backups (then the service’s own schedule ' +
-      'is turned on at the end).',
-    options: [...REQUEST, ...SOURCE_TLS, 'skip-plan', 'adopt', 'restore-backups', 'reason', 'by'],
-    required: ['config'],
+      'is turned on at the end).' +
+      CONFIG_OR_FLAGS,
+    options: [...REQUEST, ...OUTGOING, ...SOURCE_TLS, 'skip-plan', 'adopt', 'restore-backups', 'reason', 'by'],
+    optionHelp: { 'dry-run': DRY_RUN },
     service: 'required',
   },
   status: {

@@ -99,6 +99,24 @@ for (const [shell, complete, skip] of [
       assert.deepEqual(complete('metastore-migrator', 'completion', 'z'), ['zsh']);
     });
 
+    it("offers the outgoing kind's gcloud flags on plan and start, with the mode's and the policy's choices", () => {
+      assert.deepEqual(complete('metastore-migrator', 'start', '--hive-'), ['--hive-catalog', '--hive-databases']);
+      assert.deepEqual(complete('metastore-migrator', 'plan', '--iceberg-'), [
+        '--iceberg-catalog',
+        '--iceberg-namespaces',
+      ]);
+      assert.deepEqual(complete('metastore-migrator', 'start', '--migration-e'), ['--migration-execution-id']);
+      assert.deepEqual(complete('metastore-migrator', 'start', '--re'), [
+        '--report-path',
+        '--restore-backups',
+        '--reason',
+      ]);
+      assert.deepEqual(complete('metastore-migrator', 'start', '--mode', ''), ['backfill', 'incremental-sync']);
+      assert.deepEqual(complete('metastore-migrator', 'plan', '--conflict-policy', 'o'), ['overwrite']);
+      assert.deepEqual(complete('metastore-migrator', 'start', '--hive-catalog', ''), []);
+      assert.ok(!complete('metastore-migrator', 'complete', '--').includes('--mode'), 'complete has no --mode');
+    });
+
     it("takes a flag's value for a value, not a command, and offers nothing for a free value", () => {
       // `--reason status`: status is the reason, the command is still complete.
       assert.deepEqual(complete('metastore-migrator', 'complete', '--reason', 'status', '--dr'), ['--dry-run']);

@@ -73,6 +73,33 @@ describe('CLI start with bad input', () => {
     });
   }
 
+  // The outgoing kind's gcloud flags: checked by that kind's schema at the worker's API version (v1 here), the flag
+  // named, before Temporal or the API is asked anything.
+  for (const [flags, expected] of [
+    [
+      ['--hive-catalog', 'projects/corp-lake/locations/us/catalogs/hive-main'],
+      /^--hive-catalog \(biglakeMetastoreMigrationConfig\.hiveConfig\.catalog\): must not name a location/m,
+    ],
+    [
+      ['--mode', 'incremental-sync', '--iceberg-catalog', 'projects/corp-lake/catalogs/ice'],
+      /^--mode \(biglakeMetastoreMigrationConfig\.mode\): must be BACKFILL with API version v1/m,
+    ],
+    [['--hive-databases', 'sales'], /^--hive-databases needs --hive-catalog/],
+    [
+      ['--config', good, '--dry-run', '--report-path', 'gs://r'],
+      /^--dry-run, --report-path: flags of the outgoing kind/,
+    ],
+  ] as const) {
+    it(`exits 2 for ${flags.join(' ')}, naming the flag, and calls nothing`, async () => {
+      const service = await stack.seedService();
+      const before = await requestCounts();
+      const run = await stack.cli('start', '--service', service, ...flags);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, expected);
+      assert.deepEqual(await requestCounts(), before, 'no API call');
+    });
+  }
+
   it('exits 2 for a service name with a zone where the region belongs', async () => {
     const run = await stack.cli('status', '--service', 'projects/corp-data-prod/locations/us-central1-a/services/hms');
     assert.equal(run.code, 2);
