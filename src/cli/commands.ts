@@ -1,6 +1,12 @@
 // Every CLI command: what it asks of Temporal or the Metastore API and what it prints. A command resolves to its
 // exit code (0 when it returns nothing); client.ts only wires arguments, config and output to these.
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { UsageError } from './errors';
@@ -19,7 +25,7 @@ import { migrationExecutionOf } from './outgoing-flags';
 import { formatVerification, runVerify, verificationExitCode } from './verification';
 import { formatCutover } from './cutover';
 import { requireWorker } from './worker-check';
-import { confirmOnTerminal, needsConfirmation } from './confirm';
+import { type Decision, confirmOnTerminal, needsConfirmation } from './confirm';
 import { afterStart, formatNextSteps, workflowUiLink } from './next-steps';
 import { redact } from '../secrets/redact';
 import { EXECUTION_STATES, MigrationRequestSchema, SourceTlsSchema, formatIssues, inputIssues } from '../schemas';
@@ -32,6 +38,7 @@ import {
   checkCutoverUpdate,
   requestCancelUpdate,
   requestCompleteUpdate,
+  requestRollbackUpdate,
   statusQuery,
 } from '../workflows/messages';
 import { FailureType } from '../migration/failure-types';
@@ -183,6 +190,10 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     await requestDecision(config, options, print, 'cancel');
   },
 
+  async rollback(config, options, print) {
+    await requestDecision(config, options, print, 'rollback');
+  },
+
   async 'list-workflows'(config, options, print) {
     const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
     if (!options.values.all) clauses.push(`ExecutionStatus = 'Running'`);
@@ -330,8 +341,22 @@ async function runPlan(client: Client, config: Config, request: MigrationRequest
   });
 }
 
-/** complete/cancel through the workflow's update, so the engineer hears at once whether it was accepted. */
-async function requestDecision(config: Config, options: Options, print: Printer, action: 'complete' | 'cancel') {
+/** A rollback asked of a workflow that has no rollback handler: the incoming kind, or a release before rollback. */
+class NoRollback extends Error {
+  override readonly name = 'NoRollback';
+}
+
+const DECISION_UPDATES = {
+  complete: requestCompleteUpdate,
+  cancel: requestCancelUpdate,
+  rollback: requestRollbackUpdate,
+} as const;
+
+/**
+ * complete/cancel/rollback through the workflow's update, so the engineer hears at once whether it was accepted
+ * (a refusal is the update's failure, with the workflow's reason: exit 1).
+ */
+async function requestDecision(config: Config, options: Options, print: Printer, action: Decision) {
   const by = typeof options.values.by === 'string' ? options.values.by : userInfo().username;
   const reason = typeof options.values.reason === 'string' ? options.values.reason : undefined;
   const workflowId = workflowIdFor(options.service);
@@ -341,14 +366,30 @@ async function requestDecision(config: Config, options: Options, print: Printer,
   if (needsConfirmation({ yes: options.values.yes === true, ...terminal }))
     await confirmOnTerminal(action, options.service);
   const handle = client.workflow.getHandle(workflowId);
-  const update = action === 'complete' ? requestCompleteUpdate : requestCancelUpdate;
   const override = action === 'complete' ? overridesOf(options) : [];
-  const answer = await handle.executeUpdate(update, {
-    args: [{ by, reason, ...(override.length > 0 && { override }) }],
-  });
+  const answer = await handle
+    .executeUpdate(DECISION_UPDATES[action], { args: [{ by, reason, ...(override.length > 0 && { override }) }] })
+    .catch((err: unknown) => {
+      if (action === 'rollback' && hasNoHandler(err, requestRollbackUpdate.name))
+        throw new NoRollback(
+          `this migration has no rollback (it is not an outgoing migration, or was started by an older release): ` +
+            `${workflowId} does not take ${requestRollbackUpdate.name}; nothing was changed`,
+        );
+      throw err;
+    });
   const again = answer.alreadyRequested ? ' (already requested; nothing new)' : '';
   print(
     { workflowId, ...answer, by, reason },
     `${action} accepted for ${workflowId} by ${by} in stage ${answer.stage}${again}`,
+  );
+}
+
+/**
+ * The SDK's answer to an update the workflow registered no handler for: the worker rejects it with an
+ * ApplicationFailure "No registered handler for update: NAME" (the workflow itself never sees it).
+ */
+function hasNoHandler(err: unknown, update: string): boolean {
+  return (
+    err instanceof WorkflowUpdateFailedError && err.cause?.message === `No registered handler for update: ${update}`
   );
 }

@@ -1,5 +1,5 @@
-// `complete` and `cancel` ask a person first: a cutover cannot be undone, and a cancelled migration is not
-// resumed. Only a person at a terminal is asked; scripts and CI (stdin or stdout not a terminal) are not, and
+// `complete`, `cancel` and `rollback` ask a person first: a cutover cannot be undone, a cancelled migration is not
+// resumed, and a rollback sends the service's clients back to DPMS. Only a person at a terminal is asked; scripts and CI (stdin or stdout not a terminal) are not, and
 // `--yes` says yes beforehand.
 import { createInterface } from 'node:readline/promises';
 
@@ -17,17 +17,29 @@ export function isYes(answer: string | undefined): boolean {
   return /^\s*(y|yes)\s*$/i.test(answer ?? '');
 }
 
-/** What `complete`/`cancel` will do, said before the question. */
-export function consequences(action: 'complete' | 'cancel', service: string): string {
-  return action === 'complete'
-    ? `complete ${service}: the cutover checks run first; if they pass (or are overridden) the service is cut over ` +
-        'to its new database and the source stops being replicated. A cutover cannot be undone.'
-    : `cancel ${service}: the migration execution is cancelled and the service stays on its source database. ` +
-        'A cancelled migration is not resumed; a new start begins again from the beginning.';
+export type Decision = 'complete' | 'cancel' | 'rollback';
+
+/** What `complete`/`cancel`/`rollback` will do, said before the question. */
+export function consequences(action: Decision, service: string): string {
+  if (action === 'complete')
+    return (
+      `complete ${service}: the cutover checks run first; if they pass (or are overridden) the service is cut over ` +
+      'to its new database and the source stops being replicated. A cutover cannot be undone.'
+    );
+  if (action === 'cancel')
+    return (
+      `cancel ${service}: the migration execution is cancelled and the service stays on its source database. ` +
+      'A cancelled migration is not resumed; a new start begins again from the beginning.'
+    );
+  return (
+    `rollback ${service}: the completed migration is rolled back (ROLLED_BACK): the service goes back to ACTIVE ` +
+    'and serves from Dataproc Metastore again, its Lakehouse proxy removed. The Lakehouse catalogs keep what the ' +
+    'migration wrote.'
+  );
 }
 
 /** Prints what will happen and reads y/N from the terminal; throws NotConfirmed unless the answer is yes. */
-export async function confirmOnTerminal(action: 'complete' | 'cancel', service: string): Promise<void> {
+export async function confirmOnTerminal(action: Decision, service: string): Promise<void> {
   const terminal = createInterface({ input: process.stdin, output: process.stdout });
   try {
     const answer = await terminal.question(`${consequences(action, service)}\nProceed with ${action}? [y/N] `);

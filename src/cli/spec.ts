@@ -196,6 +196,17 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
     options: ['reason', 'by', 'yes'],
     service: 'required',
   },
+  rollback: {
+    summary: 'roll back a completed outgoing migration (the service serves from DPMS again); asks y/N on a terminal',
+    description:
+      'Roll back an outgoing migration (Dataproc Metastore → Lakehouse) after its completion, while its rollback ' +
+      'window is open: the execution becomes ROLLED_BACK and the service goes back from PROXY to ACTIVE, serving ' +
+      'from DPMS again; the Lakehouse catalogs keep what was written. Refused, with the reason, outside the window ' +
+      'or when the service is not in PROXY, and for a migration of the incoming kind (it has no rollback). Asks ' +
+      'y/N first on a terminal, as complete does.',
+    options: ['reason', 'by', 'yes'],
+    service: 'required',
+  },
   wait: {
     summary: 'wait for the workflow to end and print its result',
     description:

@@ -45,6 +45,15 @@ export const requestCompleteUpdate = defineUpdate<DecisionAnswer, [DecisionArgs]
 export const requestCancelUpdate = defineUpdate<DecisionAnswer, [DecisionArgs]>('requestCancel');
 
 /**
+ * The outgoing kind's rollback, while the rollback window after its completion is open: cancelMigration on the
+ * completed execution (→ ROLLED_BACK), the service back to ACTIVE and served by DPMS again. Takes `{ by?, reason? }`
+ * like complete/cancel; the update answers, the signal is fire-and-forget. A workflow without these handlers (the
+ * incoming kind, or a release before them) rejects the update as having no handler.
+ */
+export const requestRollbackUpdate = defineUpdate<DecisionAnswer, [DecisionArgs]>('requestRollback');
+export const rollbackSignal = defineSignal<[DecisionArgs?]>('rollback');
+
+/**
  * complete --dry-run: runs the cutover checks and answers with them (overrides applied), deciding nothing.
  * Refused unless the migration is in REPLICATION.
  */

@@ -83,6 +83,6 @@ describe('a command group from the table', () => {
         .filter((line) => line !== '');
     assert.deepEqual(complete('metastore-migrator', 'rollout', 'p'), ['pause']);
     assert.deepEqual(complete('metastore-migrator', 'rollout', 'pause', '--r'), ['--reason']);
-    assert.deepEqual(complete('metastore-migrator', 'help', 'ro'), ['rollout']);
+    assert.deepEqual(complete('metastore-migrator', 'help', 'rollo'), ['rollout']);
   });
 });

@@ -24,5 +24,9 @@ describe('confirmation', () => {
   it('says what will happen, and that a cutover cannot be undone', () => {
     assert.match(consequences('complete', 'S'), /^complete S: .*cannot be undone/);
     assert.match(consequences('cancel', 'S'), /^cancel S: .*not resumed/);
+    assert.match(
+      consequences('rollback', 'S'),
+      /^rollback S: .*ROLLED_BACK.*ACTIVE.*catalogs keep what the migration wrote/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-// complete on a real terminal (a pty): it says what will happen and asks y/N; `n` declines with exit 1 and asks
+// complete (and rollback) on a real terminal (a pty): it says what will happen and asks y/N; `n` declines with exit 1 and asks
 // nothing of the workflow; --yes skips the question. The CLI asks after it has found a worker (a question whose
 // yes could not be acted on helps nobody), so the migration runs on the real stack (dev server, emulator, worker).
 import assert from 'node:assert/strict';
@@ -31,6 +31,35 @@ async function requests(): Promise<{ by: string }[]> {
   assert.equal(status.code, 0, status.stderr);
   return (JSON.parse(status.stdout) as { requests: { by: string }[] }).requests;
 }
+
+// Before complete's tests, while the migration still runs: rollback asked of a migration of the incoming kind, whose
+// workflow has no requestRollback handler.
+describe('rollback', { timeout: 120_000 }, () => {
+  it('asks y/N on a terminal, saying the service serves from DPMS again; n declines and sends nothing', async () => {
+    const run = cliOnPty(e2e.stack.env, ['rollback', '--service', service, '--by', 'heidi']);
+    const shown = await run.waitForOutput(/Proceed with rollback\? \[y\/N\] /);
+    assert.match(shown, new RegExp(`rollback ${service}: .*back to ACTIVE.*serves from Dataproc Metastore again`, 's'));
+    run.type('n\r');
+    assert.equal(await run.exited, 1, run.output());
+    assert.match(run.output(), /NotConfirmed: rollback not confirmed; nothing was asked of the workflow/);
+  });
+
+  it('of a migration of the incoming kind: exit 1, "this migration has no rollback", nothing recorded', async () => {
+    // Not a terminal: nothing is asked, --yes or not.
+    const run = await e2e.stack.cli('rollback', '--service', service, '--reason', 'drill');
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      /^NoRollback: this migration has no rollback \(it is not an outgoing migration, or was started by an older release\)/,
+    );
+    const json = await e2e.stack.cli('rollback', '--service', service, '--yes', '--json');
+    assert.equal(json.code, 1);
+    assert.equal((JSON.parse(json.stderr) as { error: { type: string } }).error.type, 'NoRollback');
+    assert.deepEqual(await requests(), [], 'no request reached the workflow');
+    const status = await e2e.stack.cli('status', '--service', service, '--json');
+    assert.equal((JSON.parse(status.stdout) as { stage: string }).stage, 'REPLICATION', 'the migration runs on');
+  });
+});
 
 // A CLI that never asks would leave the first test waiting for the prompt: fail instead of hanging.
 describe('complete on a terminal', { timeout: 120_000 }, () => {
