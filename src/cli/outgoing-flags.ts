@@ -63,14 +63,10 @@ export function migrationExecutionOf(
         'or give the outgoing migration without that file',
     );
   }
-  const fromFile = file && 'biglakeMetastoreMigrationConfig' in file.execution ? file.execution : undefined;
-  return {
-    biglakeMetastoreMigrationConfig: outgoingConfigFromFlags(
-      values,
-      apiVersion,
-      fromFile?.biglakeMetastoreMigrationConfig,
-    ),
-  };
+  const config = file && 'biglakeMetastoreMigrationConfig' in file.execution ? file.execution : undefined;
+  const from = file &&
+    config?.biglakeMetastoreMigrationConfig && { name: file.name, config: config.biglakeMetastoreMigrationConfig };
+  return { biglakeMetastoreMigrationConfig: outgoingConfigFromFlags(values, apiVersion, from) };
 }
 
 /**
@@ -79,9 +75,14 @@ export function migrationExecutionOf(
  * catalog's list is `*` (every database or namespace). A list flag without its catalog (from the flag or the
  * file) is refused: the names would have no catalog to go to.
  */
-export function outgoingConfigFromFlags(values: Values, apiVersion: ApiVersion, file?: OutgoingConfig): OutgoingConfig {
+export function outgoingConfigFromFlags(
+  values: Values,
+  apiVersion: ApiVersion,
+  from?: { name: string; config: OutgoingConfig },
+): OutgoingConfig {
   const text = (flag: OutgoingFlag) => (typeof values[flag] === 'string' ? values[flag] : undefined);
   const list = (flag: OutgoingFlag) => text(flag)?.split(',');
+  const file = from?.config;
   const config: Record<string, unknown> = { ...file };
   const mode = text('mode');
   if (mode !== undefined) config['mode'] = apiEnum(mode);
@@ -113,7 +114,8 @@ export function outgoingConfigFromFlags(values: Values, apiVersion: ApiVersion, 
   const blamed = checked.issues.map((issue) => ({ issue, flags: flagsOf(issue.path, given) }));
   // A line leads with the flag, as typed, then the field it set; --json's issues keep the path and name the flag.
   const lines = blamed.map(
-    ({ issue, flags }) => `${flags ? `${flags} (${issue.path})` : issue.path}: ${issue.message}`,
+    ({ issue, flags }) =>
+      `${flags ? `${flags} (${issue.path})` : `${issue.path} (from ${from?.name ?? 'the config file'})`}: ${issue.message}`,
   );
   const issues: InputIssue[] = blamed.map(({ issue, flags }) => ({
     path: issue.path,

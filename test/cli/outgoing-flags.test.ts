@@ -178,7 +178,7 @@ describe('the flags with a config file', () => {
     // hiveConfig came from the file: its path says so, and --mode is not blamed for a field it did not set.
     assert.match(
       err.message,
-      /^biglakeMetastoreMigrationConfig\.hiveConfig: must be left out with mode INCREMENTAL_SYNC/m,
+      /^biglakeMetastoreMigrationConfig\.hiveConfig \(from good-outgoing-config\.yaml\): must be left out with mode INCREMENTAL_SYNC/m,
     );
   });
 });
