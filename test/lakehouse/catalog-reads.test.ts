@@ -106,6 +106,26 @@ describe('Lakehouse catalog reads', () => {
   });
 });
 
+describe('a Lakehouse that does not answer', () => {
+  it('times out as DEADLINE_EXCEEDED', async () => {
+    // Accepts the connection and never answers.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const host = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const lakehouse = await createLakehouseAccess({ emulatorHost: host, timeoutMs: 200 });
+      await assert.rejects(lakehouse.hive.getCatalog(HIVE), (err: unknown) => {
+        assert.ok(err instanceof MetastoreApiError);
+        assert.deepEqual([err.status, err.httpStatus], ['DEADLINE_EXCEEDED', 0]);
+        return true;
+      });
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+});
+
 describe('credentials', () => {
   let emulator: Emulator;
   let recorder: Server;

@@ -152,6 +152,25 @@ describe('verifying an outgoing backfill', () => {
     assert.match(verificationLine(verification), /per the report 2 failed, 0 skipped/);
   });
 
+  it('lists a table the report says SKIPPED and the target no longer holds as skipped, not missing', async () => {
+    const { iceberg, service, config } = await scenario();
+    // In the target before the backfill: SKIP (the default policy) leaves it; then it is dropped.
+    await admin(emulator, 'catalogs:seed', { catalog: iceberg, namespaces: { web: { clicks: {} } } });
+    const execution = (await backfill(emulator, service, config)).name as string;
+    const dropped = await call(
+      emulator,
+      'DELETE',
+      `/iceberg/v1/restcatalog/v1/${iceberg}/namespaces/web/tables/clicks`,
+    );
+    assert.equal(dropped.status, 204);
+    const verification = await verifyBackfill({ metastore, lakehouse }, { service, execution });
+    assert.equal(verification.status, 'ok', verificationLine(verification));
+    assert.deepEqual(verification.report?.notMigrated?.totals, { failed: 0, skipped: 1 });
+    const [skipped] = verification.report?.notMigrated?.tables ?? [];
+    assert.deepEqual([skipped?.name, skipped?.result, skipped?.catalog], ['web.clicks', 'SKIPPED', iceberg]);
+    assert.match(skipped?.message ?? '', /conflictPolicy SKIP/);
+  });
+
   it("summarises a SUCCEEDED backfill's report with the counts of the execution's migrationSummary", async () => {
     const { service, config } = await scenario();
     const execution = (await backfill(emulator, service, config)).name as string;
