@@ -9,7 +9,9 @@ export type ReportProblem =
   | 'missing'
   /** Refused (401/403): the worker's credentials may not read it. */
   | 'forbidden'
-  /** Cloud Storage did not answer, or answered 429/5xx: may pass when tried again. */
+  /** Any other 4xx: the request itself is refused, and will be again. */
+  | 'refused'
+  /** Cloud Storage did not answer, or answered 408/429/5xx: may pass when tried again. */
   | 'unavailable'
   /** Not JSON, or JSON that is not a MigrationReport. */
   | 'malformed';

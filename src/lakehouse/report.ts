@@ -84,6 +84,13 @@ function storageError(err: unknown, reportPath: string): BackfillReportError {
   if (code === 401 || code === 403) {
     return new BackfillReportError('forbidden', reportPath, `the report ${reportPath} may not be read: ${message}`);
   }
+  if (typeof code === 'number' && code >= 400 && code < 500 && code !== 408 && code !== 429) {
+    return new BackfillReportError(
+      'refused',
+      reportPath,
+      `reading ${reportPath} was refused: HTTP ${code}: ${message}`,
+    );
+  }
   return new BackfillReportError(
     'unavailable',
     reportPath,

@@ -13,6 +13,9 @@ import type { BackfillTargets } from './backfill-scope';
 import { compareBackfill } from './compare-backfill';
 import { BackfillReportError } from './errors';
 import { readTargetContents } from './read-targets';
+import type { TargetContents } from './read-targets';
+import { MetastoreApiError } from '../metastore/errors';
+import { isTransientStatus } from '../migration/failure-types';
 import { readMigrationReport } from './report';
 
 export interface VerifyBackfillInput {
@@ -68,10 +71,18 @@ export async function verifyBackfill(
     note = `compared without the report (${err.message}): tables it may have failed or skipped count as missing`;
   }
   const expected = expectedTables(source, targets);
-  const contents = await readTargetContents(deps.lakehouse, expected, {
-    signal,
-    onProgress: (tables) => onProgress?.(`read ${tables} target tables`),
-  });
+  let contents: TargetContents;
+  try {
+    contents = await readTargetContents(deps.lakehouse, expected, {
+      signal,
+      onProgress: (tables) => onProgress?.(`read ${tables} target tables`),
+    });
+  } catch (err) {
+    // A refusal (no permission, a catalog of the wrong type) will not pass by retrying: not compared, and why.
+    // Anything transient is thrown, for the activity to try again.
+    if (!(err instanceof MetastoreApiError) || isTransientStatus(err.status)) throw err;
+    return skipped(`the target catalogs could not be read: ${err.message}`, { endpoint });
+  }
   const compared = compareBackfill(expected, contents, report);
   return {
     status: compared.ok ? 'ok' : 'mismatch',

@@ -171,6 +171,28 @@ describe('verifying an outgoing backfill', () => {
     assert.match(skipped?.message ?? '', /conflictPolicy SKIP/);
   });
 
+  it('counts the tables of a target catalog removed since as missing; one of the wrong type is not compared', async () => {
+    const { iceberg, service, config } = await scenario();
+    const execution = (await backfill(emulator, service, config)).name as string;
+    await admin(emulator, 'catalogs:remove', { name: iceberg });
+    const gone = await verifyBackfill({ metastore, lakehouse }, { service, execution });
+    assert.equal(gone.status, 'mismatch');
+    assert.deepEqual(
+      gone.report?.differences.map((d) => [d.problem, d.kind, d.name]),
+      [
+        ['missing', 'database', 'sales'],
+        ['missing', 'table', 'sales.events'],
+        ['missing', 'database', 'web'],
+        ['missing', 'table', 'web.clicks'],
+      ],
+    );
+    await createCatalog(emulator, iceberg, 'HIVE');
+    const wrongType = await verifyBackfill({ metastore, lakehouse }, { service, execution });
+    assert.equal(wrongType.status, 'skipped');
+    assert.match(wrongType.note ?? '', /^the target catalogs could not be read: .*is a Hive catalog/);
+    assert.match(verificationLine(wrongType), /^not verified: the target catalogs could not be read/);
+  });
+
   it("summarises a SUCCEEDED backfill's report with the counts of the execution's migrationSummary", async () => {
     const { service, config } = await scenario();
     const execution = (await backfill(emulator, service, config)).name as string;
