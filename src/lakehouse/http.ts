@@ -45,10 +45,6 @@ export class LakehouseHttp {
     this.slots = new Limiter(concurrency);
   }
 
-  get emulated(): boolean {
-    return this.target.emulated;
-  }
-
   async get<S extends z.ZodType>(call: LakehouseGet<S>): Promise<z.infer<S>> {
     const request: GaxiosOptions = {
       url: `${this.target.baseUrl.replace(/\/+$/, '')}/${call.path}`,
@@ -107,13 +103,15 @@ export class Limiter {
   constructor(private readonly size: number) {}
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running += 1;
+    if (this.running < this.size) this.running += 1;
+    // A finishing task hands its slot straight to the next in line, so a newcomer can never slip in between.
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
     try {
       return await task();
     } finally {
-      this.running -= 1;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
     }
   }
 }
