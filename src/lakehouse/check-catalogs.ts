@@ -45,20 +45,23 @@ async function checkHive(access: LakehouseAccess, catalog: string): Promise<Find
 async function checkIceberg(access: LakehouseAccess, catalog: string): Promise<Finding> {
   const check = ICEBERG_CATALOG_CHECK;
   if (!isCatalogName(catalog)) return malformed(check, catalog);
-  let status: string | undefined;
+  let refusal: unknown;
   try {
     await access.iceberg.config(catalog);
     await access.iceberg.listNamespaces(catalog, { pageSize: 1, first: 1 });
     return { check, level: 'ok', message: `Iceberg catalog ${catalog} exists and is readable` };
   } catch (err) {
-    status = apiStatus(err);
+    const status = apiStatus(err);
     // The Iceberg REST catalog answers 400 for a warehouse that is no Iceberg catalog, 404 for none at all.
     if (status !== 'NOT_FOUND' && status !== 'INVALID_ARGUMENT') return unreadable(check, catalog, err);
+    if (status === 'INVALID_ARGUMENT') refusal = err;
   }
   if (await exists(() => access.hive.getCatalog(catalog))) {
     const message = `${catalog} is a Hive catalog: icebergConfig needs an Iceberg REST catalog (Iceberg tables go only there)`;
     return { check, level: 'error', message };
   }
+  // Refused for another reason than its type: the server's own words say more than "not found".
+  if (refusal) return unreadable(check, catalog, refusal);
   return {
     check,
     level: 'error',

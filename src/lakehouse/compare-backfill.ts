@@ -57,7 +57,9 @@ export function compareBackfill(
       held.tables += 1;
       held.partitions += present.partitions ?? 0;
     }
-    const reported = reports.get(`${table.catalog}|${table.database}|${table.table}`);
+    const reported =
+      reports.get(`${table.catalog}|${table.database}|${table.table}`) ??
+      reports.get(`${table.kind}|${table.database}|${table.table}`);
     const result = reported?.executionResult?.state;
     if (result === 'FAILED') {
       notMigrated({
@@ -132,13 +134,18 @@ function message(text: string | undefined): { message?: string } {
   return { message: text.length > ERROR_MESSAGE_CHARS ? `${text.slice(0, ERROR_MESSAGE_CHARS - 1)}…` : text };
 }
 
-/** The report's table entries by catalog|database|table. */
+/**
+ * The report's table entries by catalog|database|table, and by catalogType|database|table: the report may name a
+ * catalog by project number where the config named it by project id (R4 allows both).
+ */
 function tableReports(report: MigrationReport | undefined): Map<string, TableReport> {
   const byName = new Map<string, TableReport>();
   for (const catalog of report?.catalogReports ?? []) {
     for (const [dbKey, db] of Object.entries(catalog.databaseReports ?? {})) {
       for (const [tableKey, table] of Object.entries(db.tableReports ?? {})) {
-        byName.set(`${catalog.catalog ?? ''}|${db.database ?? dbKey}|${table.table ?? tableKey}`, table);
+        const where = `${db.database ?? dbKey}|${table.table ?? tableKey}`;
+        byName.set(`${catalog.catalog ?? ''}|${where}`, table);
+        if (catalog.catalogType) byName.set(`${catalog.catalogType}|${where}`, table);
       }
     }
   }
