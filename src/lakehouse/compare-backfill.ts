@@ -12,7 +12,8 @@ import type { InventoryCounts, Difference, NotMigratedTable, VerificationReport 
 import type { MigrationReport, TableReport } from '../migration/migration-summary';
 import { ERROR_MESSAGE_CHARS } from '../migration/backfill-report';
 import type { ExpectedTable } from './backfill-scope';
-import type { TargetContents } from './read-targets';
+import type { TargetContents, TargetTable } from './read-targets';
+import type { TableInventory } from '../hive/inventory';
 
 export const DEFAULT_CAP = 100;
 
@@ -84,6 +85,8 @@ export function compareBackfill(
       continue;
     }
     if (table.kind === 'HIVE') {
+      // One entry per table, however many ways it differs.
+      const details = [shapeDifference(table.source, present)];
       const failed = reported?.partitionReport?.partitionFailedCount ?? 0;
       const want = table.source.partitions.length - failed;
       const have = present.partitions ?? 0;
@@ -92,8 +95,10 @@ export function compareBackfill(
           failed > 0
             ? `${table.source.partitions.length} in DPMS less ${failed} the report says failed`
             : `${want} in DPMS`;
-        note({ kind: 'table', name, problem: 'differs', detail: `partitions: ${why}, ${have} in ${table.catalog}` });
+        details.push(`partitions: ${why}, ${have} in ${table.catalog}`);
       }
+      const detail = details.filter((d) => d !== undefined).join('; ');
+      if (detail) note({ kind: 'table', name, problem: 'differs', detail });
       if (result === 'SUCCEEDED') movedPartitions.set(where, (movedPartitions.get(where) ?? 0) + have);
     } else {
       const want = table.source.parameters?.['metadata_location'];
@@ -127,6 +132,24 @@ export function compareBackfill(
       truncated: notMovedTotals.failed + notMovedTotals.skipped > notMoved.length,
     },
   };
+}
+
+/** Column and partition key names, in order ('id bigint' in DPMS is 'id' here: types are BigLake's to spell). */
+function shapeDifference(source: TableInventory, held: TargetTable): string | undefined {
+  const parts: string[] = [];
+  const names = (list: string[]) => list.map((entry) => entry.slice(0, entry.indexOf(' ')).toLowerCase());
+  const differs = (a: string[], b: string[]) => a.length !== b.length || a.some((x, i) => x !== b[i]);
+  const columns = names(source.columns);
+  const heldColumns = (held.columns ?? []).map((c) => c.toLowerCase());
+  if (held.columns && differs(columns, heldColumns)) {
+    parts.push(`columns (${columns.join(', ')}) in DPMS, (${heldColumns.join(', ')}) in the catalog`);
+  }
+  const keys = names(source.partitionKeys);
+  const heldKeys = (held.partitionKeys ?? []).map((k) => k.toLowerCase());
+  if (held.partitionKeys && differs(keys, heldKeys)) {
+    parts.push(`partition keys (${keys.join(', ')}) in DPMS, (${heldKeys.join(', ')}) in the catalog`);
+  }
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
 function message(text: string | undefined): { message?: string } {

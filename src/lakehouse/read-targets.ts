@@ -10,6 +10,10 @@ import { mapLimit } from './http';
 export interface TargetTable {
   /** Hive: partitions registered in the catalog. */
   partitions?: number;
+  /** Hive: column names, in order (types are not compared: BigLake may spell them its own way). */
+  columns?: string[];
+  /** Hive: partition key names, in order. */
+  partitionKeys?: string[];
   /** Iceberg: the table's current metadata file. */
   metadataLocation?: string;
 }
@@ -21,48 +25,80 @@ export type TargetContents = Map<string, Map<string, Map<string, TargetTable>>>;
 const DATABASES_AT_ONCE = 4;
 const TABLES_AT_ONCE = 16;
 
+/**
+ * Only the expected tables are read in detail (a shared target may hold many more); a Hive table's partitions are
+ * listed only when it has partition keys.
+ */
 export async function readTargetContents(
   access: LakehouseAccess,
   expected: readonly ExpectedTable[],
   { signal, onProgress }: { signal?: AbortSignal; onProgress?: (tablesRead: number) => void } = {},
 ): Promise<TargetContents> {
-  const wanted = new Map<string, ExpectedTable>();
-  for (const table of expected) wanted.set(`${table.kind}|${table.catalog}|${table.database}`, table);
+  const wanted = new Map<
+    string,
+    { kind: ExpectedTable['kind']; catalog: string; database: string; tables: Set<string> }
+  >();
+  for (const { kind, catalog, database, table } of expected) {
+    const key = `${kind}|${catalog}|${database}`;
+    let entry = wanted.get(key);
+    if (!entry) wanted.set(key, (entry = { kind, catalog, database, tables: new Set() }));
+    entry.tables.add(table);
+  }
   const contents: TargetContents = new Map();
   let tablesRead = 0;
-  await mapLimit([...wanted.values()], DATABASES_AT_ONCE, async ({ kind, catalog, database }) => {
-    const tables = new Map<string, TargetTable>();
-    const names = await absentAsEmpty(() =>
-      kind === 'HIVE'
-        ? access.hive.listTables(catalog, database, { signal }).then((list) => list.map((t) => t.table))
-        : access.iceberg.listTables(catalog, database, { signal }),
-    );
-    if (names === undefined) return;
-    await mapLimit(names, TABLES_AT_ONCE, async (table) => {
-      tables.set(
-        table,
-        kind === 'HIVE' ? await hiveTable(catalog, database, table) : await icebergTable(catalog, database, table),
-      );
-      tablesRead += 1;
-      if (tablesRead % 100 === 0) onProgress?.(tablesRead);
-    });
+  const progress = () => {
+    tablesRead += 1;
+    if (tablesRead % 100 === 0) onProgress?.(tablesRead);
+  };
+  await mapLimit([...wanted.values()], DATABASES_AT_ONCE, async ({ kind, catalog, database, tables: names }) => {
+    const held =
+      kind === 'HIVE' ? await hiveDatabase(catalog, database, names) : await icebergNamespace(catalog, database, names);
+    if (!held) return;
     let databases = contents.get(catalog);
     if (!databases) contents.set(catalog, (databases = new Map()));
-    databases.set(database, tables);
+    databases.set(database, held);
   });
   onProgress?.(tablesRead);
   return contents;
 
-  async function hiveTable(catalog: string, database: string, table: string): Promise<TargetTable> {
-    // Dropped between the listing and this read: counted as held with no partitions rather than failing the read.
-    const partitions = await absentAsEmpty(() => access.hive.countPartitions(catalog, database, table, { signal }));
-    return { partitions: partitions ?? 0 };
+  async function hiveDatabase(catalog: string, database: string, names: Set<string>) {
+    const listed = await absentAsEmpty(() => access.hive.listTables(catalog, database, { signal }));
+    if (!listed) return undefined;
+    const tables = new Map<string, TargetTable>();
+    await mapLimit(
+      listed.filter((t) => names.has(t.table)),
+      TABLES_AT_ONCE,
+      async (table) => {
+        const partitionKeys = (table.partitionKeys ?? []).map((k) => k.name);
+        // Dropped between the listing and this read: held with no partitions rather than a failed read.
+        const partitions =
+          partitionKeys.length === 0
+            ? 0
+            : ((await absentAsEmpty(() => access.hive.countPartitions(catalog, database, table.table, { signal }))) ??
+              0);
+        const columns = (table.storageDescriptor?.columns ?? []).map((c) => c.name);
+        tables.set(table.table, { partitions, columns, partitionKeys });
+        progress();
+      },
+    );
+    return tables;
   }
 
-  async function icebergTable(catalog: string, namespace: string, table: string): Promise<TargetTable> {
-    const loaded = await absentAsEmpty(() => access.iceberg.loadTable(catalog, namespace, table, { signal }));
-    const metadataLocation = loaded?.['metadata-location'];
-    return metadataLocation === undefined ? {} : { metadataLocation };
+  async function icebergNamespace(catalog: string, namespace: string, names: Set<string>) {
+    const listed = await absentAsEmpty(() => access.iceberg.listTables(catalog, namespace, { signal }));
+    if (!listed) return undefined;
+    const tables = new Map<string, TargetTable>();
+    await mapLimit(
+      listed.filter((name) => names.has(name)),
+      TABLES_AT_ONCE,
+      async (name) => {
+        const loaded = await absentAsEmpty(() => access.iceberg.loadTable(catalog, namespace, name, { signal }));
+        const metadataLocation = loaded?.['metadata-location'];
+        tables.set(name, metadataLocation === undefined ? {} : { metadataLocation });
+        progress();
+      },
+    );
+    return tables;
   }
 }
 

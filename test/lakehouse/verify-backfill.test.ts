@@ -116,7 +116,10 @@ describe('verifying an outgoing backfill', () => {
       ],
     );
     const orders = mismatch.report?.differences[0];
-    assert.equal(orders?.detail, `partitions: 3 in DPMS, 2 in ${hive}`);
+    assert.equal(
+      orders?.detail,
+      `columns (id, name) in DPMS, (id) in the catalog; partitions: 3 in DPMS, 2 in ${hive}`,
+    );
     assert.equal(mismatch.report?.differences[1]?.detail, `not in ${iceberg}`);
     assert.match(verificationLine(mismatch), /^MISMATCH: 1 missing, 2 differing in the Lakehouse catalogs/);
   });
