@@ -196,6 +196,22 @@ describe('verifying an outgoing backfill', () => {
     assert.match(verificationLine(wrongType), /^not verified: the target catalogs could not be read/);
   });
 
+  it("reads a target database past the API's first page (500 tables a page by default)", async () => {
+    const { hive } = catalogNames();
+    await createCatalog(emulator, hive, 'HIVE');
+    const service = await seedSpannerService(emulator);
+    const many = Object.fromEntries(
+      Array.from({ length: 503 }, (_, i) => [`t${String(i).padStart(3, '0')}`, hiveTable()]),
+    );
+    await seedMetastore(emulator, service, { big: many });
+    const execution = (await backfill(emulator, service, { hiveConfig: { catalog: hive, databases: ['big'] } }))
+      .name as string;
+    const verification = await verifyBackfill({ metastore, lakehouse }, { service, execution });
+    assert.equal(verification.status, 'ok', verificationLine(verification));
+    assert.equal(verification.report?.source.tables, 503);
+    assert.equal(verification.report?.dpms.tables, 503);
+  });
+
   it("summarises a SUCCEEDED backfill's report with the counts of the execution's migrationSummary", async () => {
     const { service, config } = await scenario();
     const execution = (await backfill(emulator, service, config)).name as string;
