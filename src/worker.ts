@@ -12,6 +12,7 @@ import { createFleetWorkers } from './runtime/workers';
 import { checkSearchAttributes, missingAttributesMessage } from './runtime/search-attributes';
 import { prebuiltWorkflowBundle } from './runtime/workflow-bundle';
 import { createMetastoreTarget } from './metastore/auth';
+import { createLakehouseAccess } from './lakehouse/access';
 import { ApiBudget } from './metastore/budget';
 import { MetastoreClient } from './metastore/client';
 import { pollTaskQueue } from './migration/names';
@@ -79,6 +80,10 @@ async function main(): Promise<void> {
       notifyDefaults: config.notifyDefaults,
       inventories: new InventoryStore(config.inventoryDir ?? defaultInventoryDir()),
       minIntervals: config.minIntervals,
+      lakehouse: await createLakehouseAccess({
+        emulatorHost: config.metastore.emulatorHost,
+        timeoutMs: config.metastore.timeoutMs,
+      }),
     }),
     sizing: config.sizing,
   });

@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { FailureType, isTransientStatus } from '../migration/failure-types';
 import type { CanonicalStatus } from '../migration/failure-types';
 import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from '../metastore/errors';
+import { BackfillReportError } from '../lakehouse/errors';
 import { redact } from '../secrets/redact';
 import { SecretUnresolvedError } from '../secrets/resolver';
 
@@ -47,6 +48,15 @@ export function toApplicationFailure(err: unknown): unknown {
       message: redact(err.message),
       nonRetryable: true,
       details: [{ method: err.method, issues: err.issues }],
+    });
+  }
+  if (err instanceof BackfillReportError) {
+    // Cloud Storage not answering may pass; a report that is not there or not readable will not by retrying.
+    return ApplicationFailure.create({
+      type: FailureType.ReportUnavailable,
+      message: redact(err.message),
+      nonRetryable: !err.transient,
+      details: [{ problem: err.problem, reportPath: err.reportPath }],
     });
   }
   if (err instanceof SecretUnresolvedError) {

@@ -13,6 +13,8 @@ import { createPrecheckActivities } from './precheck';
 import { createRequestActivities } from './request';
 import { createVerificationActivities } from './verification';
 import { createCutoverActivities } from './cutover';
+import { createLakehouseActivities } from './lakehouse';
+import type { LakehouseAccess } from '../lakehouse/access';
 import { InventoryStore, defaultInventoryDir } from '../hive/inventory-store';
 import { withFailureMapping } from './failures';
 import { withMinIntervals } from './min-intervals';
@@ -33,6 +35,8 @@ export interface ActivityDeps {
   inventories?: InventoryStore;
   /** The worker's floors under the request's poll and check intervals (config.minIntervals; ./min-intervals.ts). */
   minIntervals: MinIntervals;
+  /** The outgoing kind's reads of BigLake and Cloud Storage (src/lakehouse/); without it those activities fail. */
+  lakehouse?: LakehouseAccess;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -44,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRequestActivities({ notifyDefaults: deps.notifyDefaults ?? [] }),
     ...createNotifyActivities(deps),
     ...createCutoverActivities(deps),
+    ...createLakehouseActivities(deps),
     ...createVerificationActivities({
       ...deps,
       inventories: deps.inventories ?? new InventoryStore(defaultInventoryDir()),

@@ -25,6 +25,9 @@ const WORDS: Record<keyof Activities, string> = {
   checkCutoverReadiness: 'running the cutover checks',
   recordSourceInventory: 'recording the source before cutover',
   verifyMigration: 'comparing DPMS with the source',
+  checkTargetCatalogs: 'checking the Lakehouse target catalogs',
+  readBackfillReport: "reading the backfill's report",
+  verifyBackfill: 'comparing the Lakehouse catalogs with DPMS',
   notify: 'sending a notification',
 };
 

@@ -12,13 +12,19 @@ export interface ReadInventoryOptions {
   /** Tables asked for per get_table_objects_by_name; default 100. */
   batch?: number;
   callTimeoutMs?: number;
+  /**
+   * Keep each table's parameters and storage location (TableInventory.parameters / location): the outgoing kind's
+   * verification tells Iceberg tables (`table_type=ICEBERG`) from Hive ones by them. Off by default: the cutover
+   * record has no use for them.
+   */
+  keepParameters?: boolean;
   /** Called now and then with what has been read so far (an activity heartbeats with it). */
   onProgress?: (progress: { tables: number; partitions: number }) => void;
 }
 
 export async function readMetastoreInventory(
   endpointUri: string,
-  { connections = 4, batch = 100, callTimeoutMs, onProgress }: ReadInventoryOptions = {},
+  { connections = 4, batch = 100, callTimeoutMs, keepParameters = false, onProgress }: ReadInventoryOptions = {},
 ): Promise<HiveInventory> {
   const clients: HiveMetastoreClient[] = [];
   try {
@@ -38,7 +44,7 @@ export async function readMetastoreInventory(
     await inParallel(clients, tableBatches, async (client, { database, names }) => {
       const tables = inventory.databases[database] as Record<string, TableInventory>;
       for (const table of await client.getTableObjectsByName(database, names)) {
-        const entry = tableEntry(table);
+        const entry = tableEntry(table, keepParameters);
         tables[table.tableName] = entry;
         progress.tables += 1;
         if (entry.partitionKeys.length > 0) partitioned.push({ database, table: table.tableName, entry });
@@ -57,10 +63,15 @@ export async function readMetastoreInventory(
   }
 }
 
-function tableEntry(table: Table): TableInventory {
+function tableEntry(table: Table, keepParameters: boolean): TableInventory {
   const columns = (table.sd?.cols ?? []).map((c) => `${c.name} ${c.type}`);
   const partitionKeys = (table.partitionKeys ?? []).map((c) => `${c.name} ${c.type}`);
-  return { type: table.tableType ?? '', columns, partitionKeys, partitions: [] };
+  const entry: TableInventory = { type: table.tableType ?? '', columns, partitionKeys, partitions: [] };
+  if (keepParameters) {
+    if (table.parameters) entry.parameters = { ...table.parameters };
+    if (table.sd?.location) entry.location = table.sd.location;
+  }
+  return entry;
 }
 
 /** Runs `work` over `items`, each client taking the next item as soon as it is free. */

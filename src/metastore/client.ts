@@ -409,7 +409,7 @@ function toApiError(err: unknown, call: Call<z.ZodType>): unknown {
 }
 
 /** Canonical status for a bare HTTP code (AIP-193's mapping), used when the body is not a google.rpc error. */
-function statusFromHttp(httpStatus: number): string {
+export function statusFromHttp(httpStatus: number): string {
   const table: Record<number, string> = {
     400: 'INVALID_ARGUMENT',
     401: 'UNAUTHENTICATED',

@@ -69,6 +69,10 @@ export const FailureType = {
   OperationFailed: 'OperationFailed',
   /** A secret reference that cannot be resolved on the worker. */
   SecretUnresolved: 'SecretUnresolved',
+  /** An outgoing backfill's report that could not be had (no reportPath, no object, not a MigrationReport). */
+  ReportUnavailable: 'ReportUnavailable',
+  /** The worker was built without Lakehouse access (createActivities without `lakehouse`). */
+  LakehouseNotConfigured: 'LakehouseNotConfigured',
   /** A notification that could not be posted to every target. */
   NotificationFailed: 'NotificationFailed',
   /** Not a failure: a poll found nothing new (BENIGN), and the server comes back after its nextRetryDelay. */

@@ -33,9 +33,25 @@ export interface Difference {
   detail?: string;
 }
 
+/** A table an outgoing backfill's report says it did not move (FAILED), or skipped and the target does not hold. */
+export interface NotMigratedTable {
+  /** 'db.table'. */
+  name: string;
+  /** The target catalog, projects/p/catalogs/c. */
+  catalog: string;
+  result: 'FAILED' | 'SKIPPED';
+  /** The report's errorMessage (FAILED) or plan reason (SKIPPED), cut short. */
+  message?: string;
+}
+
 export interface VerificationReport {
   /** True when both sides hold the same objects with the same types, columns and partition keys. */
   ok: boolean;
+  /**
+   * Absent: the incoming kind (the source's inventory against DPMS). `lakehouse`: an outgoing backfill — `source`
+   * counts what DPMS serves in the migration's scope, `dpms` what the Lakehouse target catalogs hold of it.
+   */
+  compared?: 'lakehouse';
   checkedAt: string;
   source: InventoryCounts;
   dpms: InventoryCounts;
@@ -43,6 +59,11 @@ export interface VerificationReport {
   /** The first `cap` differences in name order; `truncated` when there are more. */
   differences: Difference[];
   truncated: boolean;
+  /**
+   * Outgoing backfill only: tables the report says were not moved, named (capped) and counted. They are not
+   * `missing`: the backfill said so itself, and its verdict already counts them.
+   */
+  notMigrated?: { totals: { failed: number; skipped: number }; tables: NotMigratedTable[]; truncated: boolean };
 }
 
 /** What a migration records of its verification: the report, or why there is none. Plain JSON. */
@@ -53,6 +74,8 @@ export interface Verification {
   checkedAt: string;
   /** The Thrift endpoint DPMS was read through. */
   endpoint?: string;
+  /** Outgoing backfill: the report taken into account (absent when it could not be read; `note` says why). */
+  reportPath?: string;
   /** cutover: the inventory recorded right before completeMigration; now: the source as it is at the check. */
   sourceFrom?: 'cutover' | 'now';
   /** Why the source was read now instead of the cutover record, or why nothing was compared. */
@@ -62,6 +85,7 @@ export interface Verification {
 
 /** One line for logs, notifications and the CLI. */
 export function verificationSummary(report: VerificationReport): string {
+  if (report.compared === 'lakehouse') return backfillVerificationSummary(report);
   const s = report.source;
   const d = report.dpms;
   const counts = `${s.databases}/${s.tables}/${s.partitions}/${s.functions} databases/tables/partitions/functions in the source, ${d.databases}/${d.tables}/${d.partitions}/${d.functions} in DPMS`;
@@ -72,6 +96,28 @@ export function verificationSummary(report: VerificationReport): string {
     .map((x) => `${x.problem} ${x.kind} ${x.name}`)
     .join(', ');
   return `MISMATCH: ${missing} missing, ${extra} extra, ${differing} differing in DPMS (${counts}); first: ${first}`;
+}
+
+function backfillVerificationSummary(report: VerificationReport): string {
+  const s = report.source;
+  const t = report.dpms;
+  const counts = `${s.databases}/${s.tables}/${s.partitions} databases/tables/partitions in DPMS, ${t.databases}/${t.tables}/${t.partitions} in the Lakehouse catalogs`;
+  const notMoved = report.notMigrated;
+  const reported =
+    notMoved && notMoved.totals.failed + notMoved.totals.skipped > 0
+      ? `; per the report ${notMoved.totals.failed} failed, ${notMoved.totals.skipped} skipped and not in the target` +
+        ` (${notMoved.tables
+          .slice(0, 5)
+          .map((x) => x.name)
+          .join(', ')}${notMoved.truncated || notMoved.tables.length > 5 ? ', …' : ''})`
+      : '';
+  if (report.ok) return `verified: the Lakehouse catalogs hold what the backfill moved (${counts})${reported}`;
+  const { missing, differing } = report.totals;
+  const first = report.differences
+    .slice(0, 5)
+    .map((x) => `${x.problem} ${x.kind} ${x.name}`)
+    .join(', ');
+  return `MISMATCH: ${missing} missing, ${differing} differing in the Lakehouse catalogs (${counts}); first: ${first}${reported}`;
 }
 
 export function verificationLine(verification: Verification): string {

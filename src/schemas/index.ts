@@ -9,3 +9,4 @@ export * from './migration-summary';
 export * from './request';
 export * from './resource-name-schemas';
 export * from './resource-names';
+export * from './lakehouse-catalogs';

@@ -10,6 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createActivities } from '../../src/activities';
+import { createLakehouseAccess } from '../../src/lakehouse/access';
 import { InventoryStore } from '../../src/hive/inventory-store';
 import { removeOnExit } from '../../scripts/lib/reaper';
 import { TASK_QUEUE, loadConfig } from '../../src/config';
@@ -166,6 +167,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
           sourceTlsPolicy: overrides.sourceTlsPolicy ?? 'off',
           inventories,
           minIntervals: NO_MIN_INTERVALS,
+          // The emulator serves BigLake and Cloud Storage on its one port, as the worker finds them there.
+          lakehouse: await createLakehouseAccess({ emulatorHost: new URL(emulator.url).host, timeoutMs: 10_000 }),
         }),
         sizing: { ...loadConfig({}).sizing, ...overrides.sizing },
         identity: overrides.identity,
