@@ -160,9 +160,8 @@ export type MigrationConfigKind = (typeof MIGRATION_CONFIG_KINDS)[number];
 export const ALL_MIGRATION_CONFIG_KINDS = ['cloudSqlMigrationConfig', 'biglakeMetastoreMigrationConfig'] as const;
 
 /**
- * Why the public request still refuses the outgoing kind. Its rules are ready (MigrationExecutionUnionRequestSchema
- * over src/schemas/biglake-config.ts); its workflow steps are not, so admitting it is one switch in request.ts
- * (MigrationExecutionRequestSchema built from that schema) once they are.
+ * Why the incoming-only schema (migrationExecutionInputSchema: StartMigrationRequestSchema's body) refuses the
+ * outgoing kind. The public request takes both kinds (MigrationExecutionUnionRequestSchema, request.ts).
  */
 export const OUTGOING_NOT_YET =
   'the outgoing migration (DPMS to the Lakehouse runtime catalog) is coming to this tool but is not driven yet ' +

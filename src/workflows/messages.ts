@@ -32,7 +32,7 @@ export const requestQuery = defineQuery<
 /** The answer to requestComplete / requestCancel. A refusal is an update failure whose message says why. */
 export interface DecisionAnswer {
   accepted: true;
-  action: 'complete' | 'cancel';
+  action: 'complete' | 'cancel' | 'rollback';
   /** True when the same request had already been accepted (the update is idempotent). */
   alreadyRequested: boolean;
   stage: string;
@@ -43,6 +43,14 @@ export interface DecisionAnswer {
 export const requestCompleteUpdate = defineUpdate<DecisionAnswer, [DecisionArgs]>('requestComplete');
 /** Like `cancel`, but answers: refused once cutover or cancellation is under way, or after the end. */
 export const requestCancelUpdate = defineUpdate<DecisionAnswer, [DecisionArgs]>('requestCancel');
+
+/**
+ * Outgoing kind: roll the migration back (cancelMigration after SUCCEEDED: the execution ROLLED_BACK, the service
+ * ACTIVE again). Optional `{ by, reason }`. Accepted only in the ROLLBACK_WINDOW stage with the service in PROXY.
+ */
+export const rollbackSignal = defineSignal<[DecisionArgs?]>('rollback');
+/** Like `rollback`, but answers: refused outside the rollback window or when the service is not in PROXY. */
+export const requestRollbackUpdate = defineUpdate<DecisionAnswer, [DecisionArgs]>('requestRollback');
 
 /**
  * complete --dry-run: runs the cutover checks and answers with them (overrides applied), deciding nothing.
@@ -59,7 +67,7 @@ export const SourceHealthKey = defineSearchAttributeKey('SourceHealth', 'KEYWORD
 /** INCIDENT / BACKUPS_OFF / NONE: whether a person is needed (src/migration/state.ts attentionOf). */
 export const MigrationAttentionKey = defineSearchAttributeKey('MigrationAttention', 'KEYWORD');
 /**
- * SUCCEEDED / CANCELLED / FAILED / SERVICE_GONE / PRECHECK_FAILED / ADOPTION_REFUSED, once the migration ended
+ * SUCCEEDED / CANCELLED / ROLLED_BACK / FAILED / SERVICE_GONE / PRECHECK_FAILED / ADOPTION_REFUSED, once the migration ended
  * (absent while it runs): the Web UI's status badge says "Completed" for a cancelled migration too, since the
  * workflow ends normally; this column and filter say how the migration itself ended.
  */
