@@ -140,6 +140,8 @@ export interface MigrationState {
   sourceHealth?: SourceHealth;
   /** The last cutover readiness check (complete, complete --dry-run). */
   cutoverChecks?: CutoverReport;
+  /** Set for the outgoing kind only (runs of the incoming kind leave it out, as they always did). */
+  kind?: 'biglakeMetastoreMigrationConfig';
   /** Outgoing kind: the backfill's outcome once it ended (counts, and at most a few failed names). */
   backfill?: BackfillOutcome;
   /** Outgoing kind: the dry run's start ids, fixed once so a retried precheck never starts a second one. */

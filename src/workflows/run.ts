@@ -58,6 +58,8 @@ export class MigrationRun {
     this.service = request.service;
     this.kind = kindOf(request.migrationExecution);
     this.outgoing = request.migrationExecution.biglakeMetastoreMigrationConfig;
+    // Said in state (status, the Web UI's details) only for the outgoing kind: an incoming run's state is unchanged.
+    if (this.outgoing) state.kind = 'biglakeMetastoreMigrationConfig';
     this.notifier = new Notifier(
       request.options.notify ?? [],
       this.service,
