@@ -6,6 +6,7 @@ import type { MigrationRequestInput } from '../schemas';
 import { activityProxies } from './activity-proxies';
 import { ending, isTransientFailure } from './failures';
 import { runPrechecks, workflowDryRunIds } from './prechecks';
+import { workerIssues } from './request-validation';
 import { schemas } from './schemas-on-demand';
 
 /** Plans give up on a transient failure after this many rounds and report it as an error finding. */
@@ -16,6 +17,11 @@ export async function planMigration(args: { request: MigrationRequestInput }): P
   const parsed = MigrationRequestSchema.safeParse(args.request);
   if (!parsed.success) {
     throw ending(FailureType.InvalidArgument, `invalid migration request:\n${formatIssues(parsed.error, 'request')}`);
+  }
+  // The outgoing kind's mode depends on the API version the worker calls, which only the worker knows.
+  if (parsed.data.migrationExecution.biglakeMetastoreMigrationConfig) {
+    const issues = await workerIssues(args.request);
+    if (issues) throw ending(FailureType.InvalidArgument, `invalid migration request:\n${issues}`);
   }
   const acts = activityProxies(parsed.data.options);
   const once = <T>(call: () => Promise<T>) => retryRounds(call, PLAN_ROUNDS);

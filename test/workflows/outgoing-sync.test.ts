@@ -97,6 +97,13 @@ describe('outgoing INCREMENTAL_SYNC', () => {
     };
     const before = await calls();
     await h.withWorker(async (taskQueue) => {
+      // `plan` says so too: the rule needs the worker's version, so the worker checks it there as well.
+      const planned = await rejectionOf(h.plan(service, taskQueue, {}, config), WorkflowFailedError);
+      assert.ok(planned.cause instanceof ApplicationFailure);
+      assert.match(
+        planned.cause.message,
+        /biglakeMetastoreMigrationConfig\.mode: must be BACKFILL with API version v1/,
+      );
       const err = await rejectionOf((await h.start(service, taskQueue, {}, config)).result(), WorkflowFailedError);
       assert.ok(err.cause instanceof ApplicationFailure);
       assert.equal(err.cause.type, 'INVALID_ARGUMENT');
