@@ -431,7 +431,15 @@ async function backfillSettled(run: MigrationRun, snapshot: MigrationSnapshot): 
 async function recordBackfill(run: MigrationRun): Promise<void> {
   const execution = run.state.execution?.name;
   if (run.state.backfill || !execution) return;
-  run.state.backfill = await run.retrying(() => run.acts.api.readBackfillOutcome({ execution }));
+  // A summary that cannot be read is an incident, not the migration's ending: it ended as the API says.
+  run.state.backfill = await run
+    .retrying(() => run.acts.api.readBackfillOutcome({ execution }))
+    .catch((err: unknown) => {
+      if (isCancellation(err)) throw err;
+      rethrowBug(err);
+      run.noteError(err);
+      return undefined;
+    });
 }
 
 /** SUCCEEDED: with the service in PROXY the rollback window opens (unless it is 0); otherwise the run ends. */

@@ -8,7 +8,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { MigrationExecutionRequest } from '../../src/schemas';
 import { requestRollbackUpdate } from '../../src/workflows/messages';
 import { rejectionOf } from '../helpers/failures';
-import { ORIGINAL_BACKUP } from '../helpers/migration';
+import { ORIGINAL_BACKUP, SECRET_ENV } from '../helpers/migration';
+import { admin } from '../helpers/emulator';
+import { randomUUID } from 'node:crypto';
 import { createCatalog, hiveTable, icebergTable, lakehouseCatalog, seedMetastore } from '../helpers/outgoing';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
@@ -187,5 +189,33 @@ describe('outgoing migration workflow', () => {
       // A rollback asked for after the end is refused without a word in history.
       await assert.rejects(handle.executeUpdate(requestRollbackUpdate, { args: [{}] }));
     });
+  });
+
+  it('a worker restart during the backfill changes nothing: the next worker sees it end, the window opens', async () => {
+    const iceberg = catalogName('iceberg');
+    await createCatalog(h.emulator, iceberg, 'ICEBERG');
+    const service = await h.seedService();
+    await seedMetastore(h.emulator, service, SOURCE);
+    const config = outgoing({ icebergConfig: { catalog: iceberg, namespaces: ['*'] } });
+    const taskQueue = `outgoing-restart-${randomUUID()}`;
+    const worker = <T>(fn: () => Promise<T>) => h.withWorker(fn, SECRET_ENV, { taskQueue });
+    // Every backfill (the precheck's dry run's too) takes 3 s: long enough to stop the worker in BACKFILL.
+    await admin(h.emulator, 'durations', { backfill: 3000 });
+    try {
+      const handle = await worker(async () => {
+        const started = await h.start(service, taskQueue, { rollbackWindowSeconds: 1 }, config);
+        await h.waitForStage(service, 'BACKFILL');
+        return started;
+      });
+      const [result, status] = await worker(async () => [await handle.result(), await h.status(service)] as const);
+      assert.equal(result.outcome, 'SUCCEEDED');
+      assert.equal(result.backfill?.databases, 2);
+      assert.deepEqual(
+        status.stageHistory.map((s) => s.stage),
+        ['PRECHECK', 'STARTING', 'BACKFILL', 'ROLLBACK_WINDOW', 'DONE'],
+      );
+    } finally {
+      await admin(h.emulator, 'durations', undefined, 'DELETE');
+    }
   });
 });
