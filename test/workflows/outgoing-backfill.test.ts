@@ -218,4 +218,28 @@ describe('outgoing migration workflow', () => {
       await admin(h.emulator, 'durations', undefined, 'DELETE');
     }
   });
+
+  it('a rollback by signal in the window (a malformed one ignored); one after the end is refused', async () => {
+    const iceberg = catalogName('iceberg');
+    await createCatalog(h.emulator, iceberg, 'ICEBERG');
+    const service = await h.seedService();
+    await seedMetastore(h.emulator, service, SOURCE);
+    const config = outgoing({ icebergConfig: { catalog: iceberg, namespaces: ['web'] } });
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.start(service, taskQueue, { rollbackWindowSeconds: 3600 }, config);
+      const window = await h.waitForStage(service, 'ROLLBACK_WINDOW');
+      assert.equal(window.serviceState, 'PROXY');
+      // A malformed argument is ignored, as for complete and cancel: a rollback nobody meant must not start.
+      await handle.signal('rollback', { by: 42 });
+      await handle.signal('rollback', { by: 'dora', reason: 'rehearsal' });
+      const result = await handle.result();
+      assert.equal(result.outcome, 'ROLLED_BACK');
+      assert.deepEqual(
+        result.requests.map((r) => [r.action, r.by, r.via, r.accepted]),
+        [['rollback', 'dora', 'signal', true]],
+      );
+      await assert.rejects(handle.executeUpdate(requestRollbackUpdate, { args: [{}] }));
+      assert.equal((await h.metastore.getService(service)).state, 'ACTIVE');
+    });
+  });
 });
