@@ -164,9 +164,8 @@ export const ALL_MIGRATION_CONFIG_KINDS = ['cloudSqlMigrationConfig', 'biglakeMe
  * outgoing kind. The public request takes both kinds (MigrationExecutionUnionRequestSchema, request.ts).
  */
 export const OUTGOING_NOT_YET =
-  'the outgoing migration (DPMS to the Lakehouse runtime catalog) is coming to this tool but is not driven yet ' +
-  '(the schema that will take it: MigrationExecutionUnionRequestSchema, src/schemas/request.ts); set only ' +
-  'cloudSqlMigrationConfig';
+  'the outgoing migration (DPMS to the Lakehouse runtime catalog) has a start body of its own ' +
+  '(biglakeStartMigrationRequestSchema, sent by startBiglakeMigration); this body takes only cloudSqlMigrationConfig';
 
 /** Top-level fields people put in the body by mistake, and where each belongs. */
 const EXECUTION_HINTS: Record<string, string> = {
