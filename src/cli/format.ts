@@ -35,7 +35,7 @@ function labelled(value: string, known: readonly string[]): string {
   return known.includes(value) ? value : `${value} (not known to this tool)`;
 }
 
-/** Which member of the migration_config union the execution carries: incoming (ours) or outgoing (shown only). */
+/** Which member of the migration_config union the execution carries: incoming or outgoing, with its settings. */
 function migrationKind(e: ExecutionView): string | undefined {
   if (e.cloudSqlMigrationConfig) return 'incoming from Cloud SQL for MySQL (cloudSqlMigrationConfig)';
   const biglake = e.biglakeMetastoreMigrationConfig;
@@ -44,7 +44,7 @@ function migrationKind(e: ExecutionView): string | undefined {
     .filter((key) => biglake[key] !== undefined)
     .map((key) => `${key} ${JSON.stringify(biglake[key])}`);
   const detail = settings.length ? `; ${settings.join(', ')}` : '';
-  return `outgoing to BigLake Metastore (biglakeMetastoreMigrationConfig${detail}); not driven by this tool`;
+  return `outgoing to BigLake Metastore (biglakeMetastoreMigrationConfig${detail})`;
 }
 
 /** `now`: what "today" is for the times shown (tests fix it). */
