@@ -6,9 +6,17 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { checkCutoverUpdate, requestCancelUpdate, requestCompleteUpdate, statusQuery } from '../src/workflows/messages';
+import type { MigrationExecutionRequest } from '../src/schemas';
+import {
+  checkCutoverUpdate,
+  requestCancelUpdate,
+  requestCompleteUpdate,
+  requestRollbackUpdate,
+  statusQuery,
+} from '../src/workflows/messages';
 import { admin } from '../test/helpers/emulator';
 import { waitFor, COMPLETE_UNREACHED } from '../test/helpers/migration';
+import { createCatalog, hiveTable, icebergTable, seedMetastore } from '../test/helpers/outgoing';
 import { startReceiver } from '../test/helpers/receiver';
 import { createHarness } from '../test/helpers/workflow-harness';
 import type { Harness } from '../test/helpers/workflow-harness';
@@ -102,6 +110,30 @@ const scenarios: Record<string, Scenario> = {
     await h.waitForStage(service, 'REPLICATION');
     const override = ['workloads.moved', 'hive.schemaUnchanged', 'hive.reachable'];
     await handle.signal('complete', { by: 'recorder', override });
+    await handle.result();
+    return [handle];
+  },
+  async 'outgoing-rolled-back'(h, taskQueue) {
+    // The outgoing kind (DPMS → Lakehouse): the prechecks' dry run, the start, BACKFILL to SUCCEEDED with the
+    // service in PROXY, the rollback window and a rollback by update (ROLLED_BACK).
+    const hive = `projects/test-project/catalogs/fixture-hive-${Date.now()}`;
+    const iceberg = `projects/test-project/catalogs/fixture-iceberg-${Date.now()}`;
+    await createCatalog(h.emulator, hive, 'HIVE');
+    await createCatalog(h.emulator, iceberg, 'ICEBERG');
+    const service = await h.seedService();
+    await seedMetastore(h.emulator, service, {
+      sales: { orders: hiveTable({ partitions: ['dt=1'] }), events: icebergTable('gs://wh/sales/events') },
+    });
+    const config = {
+      biglakeMetastoreMigrationConfig: {
+        mode: 'BACKFILL',
+        hiveConfig: { catalog: hive, databases: ['*'] },
+        icebergConfig: { catalog: iceberg, namespaces: ['*'] },
+      },
+    } as MigrationExecutionRequest;
+    const handle = await h.start(service, taskQueue, {}, config);
+    await h.waitForStage(service, 'ROLLBACK_WINDOW');
+    await handle.executeUpdate(requestRollbackUpdate, { args: [{ by: 'recorder', reason: 'fixture' }] });
     await handle.result();
     return [handle];
   },

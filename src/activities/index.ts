@@ -7,6 +7,7 @@ import type { SecretResolver } from '../secrets/resolver';
 import type { SourceTlsPolicy } from '../source';
 import { createMigrationActivities } from './migration';
 import { createNotifyActivities } from './notify';
+import { createOutgoingActivities } from './outgoing';
 import { createPlanActivities } from './plan';
 import { createPollingActivities } from './polling';
 import { createPrecheckActivities } from './precheck';
@@ -44,8 +45,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createPrecheckActivities(deps),
     ...createMigrationActivities(deps),
     ...createPollingActivities(deps),
+    ...createOutgoingActivities(deps),
     ...createPlanActivities(deps),
-    ...createRequestActivities({ notifyDefaults: deps.notifyDefaults ?? [] }),
+    ...createRequestActivities({ notifyDefaults: deps.notifyDefaults ?? [], apiVersion: deps.metastore.apiVersion }),
     ...createNotifyActivities(deps),
     ...createCutoverActivities(deps),
     ...createLakehouseActivities(deps),

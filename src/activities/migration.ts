@@ -94,7 +94,10 @@ export function createMigrationActivities({ metastore, secrets }: MigrationDeps)
 }
 
 /** Calls the API; a FAILED_PRECONDITION that means "already done" (a retry after success) is success. */
-async function idempotent(call: () => Promise<Operation>, done: () => Promise<boolean>): Promise<MigrationCallResult> {
+export async function idempotent(
+  call: () => Promise<Operation>,
+  done: () => Promise<boolean>,
+): Promise<MigrationCallResult> {
   try {
     return { operation: (await call()).name, alreadyRequested: false };
   } catch (err) {

@@ -158,11 +158,13 @@ async function readSnapshot(
   }
   const found = await orNotFound(() => metastore.getService(service));
   if (!found) return { polledAt, serviceFound: false };
-  return { polledAt, serviceFound: true, serviceState: found.state, execution: snapshot };
+  // Only when the service says (PROXY, the outgoing kind): every other read stays as it was.
+  const proxy = found.lakehouseProxyConfig ? { lakehouseProxy: found.lakehouseProxyConfig } : {};
+  return { polledAt, serviceFound: true, serviceState: found.state, execution: snapshot, ...proxy };
 }
 
 /** What one read decided: done (the activity's result), or read again after `again` ms. */
-type Poll<T> = { done: T } | { again: number; message: string; details?: unknown };
+export type Poll<T> = { done: T } | { again: number; message: string; details?: unknown };
 
 /**
  * The server's retry timers fire with about a second's resolution, so a next read due sooner than that is
@@ -172,7 +174,7 @@ type Poll<T> = { done: T } | { again: number; message: string; details?: unknown
 const SERVER_TIMER_RESOLUTION_MS = 1000;
 const MAX_ATTEMPT_MS = 3000;
 
-async function withinAttempt<T>(ctx: Context, read: () => Promise<Poll<T>>): Promise<T> {
+export async function withinAttempt<T>(ctx: Context, read: () => Promise<Poll<T>>): Promise<T> {
   const began = Date.now();
   for (;;) {
     const poll = await read();
@@ -298,6 +300,9 @@ function pickCurrent(executions: MigrationExecution[]): MigrationExecution | und
 }
 
 function toSnapshot(e: MigrationExecution): ExecutionSnapshot {
+  // The outgoing kind's backfill state rides along (its summary does not: unbounded, read once at the end); an
+  // incoming execution's snapshot is exactly as before.
+  const outgoing = e.biglakeMetastoreMigrationConfig;
   return {
     name: e.name,
     state: e.state,
@@ -305,5 +310,6 @@ function toSnapshot(e: MigrationExecution): ExecutionSnapshot {
     stateMessage: e.stateMessage,
     createTime: e.createTime,
     endTime: e.endTime,
+    ...(outgoing && { backfill: outgoing.backfillStatus?.state ?? 'STATE_UNSPECIFIED' }),
   };
 }

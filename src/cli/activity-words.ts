@@ -29,6 +29,10 @@ const WORDS: Record<keyof Activities, string> = {
   readBackfillReport: "reading the backfill's report",
   verifyBackfill: 'comparing the Lakehouse catalogs with DPMS',
   notify: 'sending a notification',
+  startBiglakeMigration: 'starting the migration to the Lakehouse catalog',
+  rollbackMigration: 'asking Google to roll the migration back',
+  readBackfillOutcome: "reading the backfill's outcome",
+  awaitDryRun: 'waiting for the dry run',
 };
 
 /** The migration's own polls: what its last and next poll are read from (not the source check's). */

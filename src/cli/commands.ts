@@ -110,8 +110,14 @@ export const commands: Record<string, (config: Config, options: Options, print: 
       args: [{ request }],
       workflowIdConflictPolicy: 'FAIL',
       // The Web UI's summary and details at a glance (the workflow keeps its current details itself).
-      staticSummary: migrationSummary(request.service),
-      staticDetails: migrationStaticDetails(request.service),
+      staticSummary: migrationSummary(
+        request.service,
+        request.migrationExecution.biglakeMetastoreMigrationConfig !== undefined,
+      ),
+      staticDetails: migrationStaticDetails(
+        request.service,
+        request.migrationExecution.biglakeMetastoreMigrationConfig !== undefined,
+      ),
     });
     const adopting = request.adopt
       ? '; adopting the running migration execution (status shows it, or AdoptionRefused if there is none)'

@@ -4,13 +4,16 @@ import { findingLines } from './findings';
 import { formatVerification } from './verification';
 import type { LiveActivity } from './live';
 import { executionWords, pollsLine, progressOf } from './progress';
-import { verdictLine, type PlanReport } from '../migration/report';
+import { verdictLine } from '../migration/report';
 import { EXECUTION_STATES, PHASES, SERVICE_STATES } from '../schemas';
 import type { MigrationExecution } from '../schemas';
 import type { ExecutionSnapshot } from '../migration/snapshot';
 import type { MigrationStatus } from '../migration/state';
 import { adoptedBackupsLine } from '../migration/adoption';
 import { formatDuration, withRelative } from './duration';
+import { formatBackfillOutcome, formatDryRunPlan } from './lakehouse-format';
+import type { PrecheckReport } from '../migration/dry-run';
+import { BIGLAKE_KIND } from '../migration/kinds';
 
 /** An execution as `list`/`describe` read it (with its migration config) or as the workflow records it. */
 export type ExecutionView = ExecutionSnapshot & Partial<Pick<MigrationExecution, MigrationConfigMember>>;
@@ -32,7 +35,7 @@ function labelled(value: string, known: readonly string[]): string {
   return known.includes(value) ? value : `${value} (not known to this tool)`;
 }
 
-/** Which member of the migration_config union the execution carries: incoming (ours) or outgoing (shown only). */
+/** Which member of the migration_config union the execution carries: incoming or outgoing, with its settings. */
 function migrationKind(e: ExecutionView): string | undefined {
   if (e.cloudSqlMigrationConfig) return 'incoming from Cloud SQL for MySQL (cloudSqlMigrationConfig)';
   const biglake = e.biglakeMetastoreMigrationConfig;
@@ -41,7 +44,7 @@ function migrationKind(e: ExecutionView): string | undefined {
     .filter((key) => biglake[key] !== undefined)
     .map((key) => `${key} ${JSON.stringify(biglake[key])}`);
   const detail = settings.length ? `; ${settings.join(', ')}` : '';
-  return `outgoing to BigLake Metastore (biglakeMetastoreMigrationConfig${detail}); not driven by this tool`;
+  return `outgoing to BigLake Metastore (biglakeMetastoreMigrationConfig${detail})`;
 }
 
 /** `now`: what "today" is for the times shown (tests fix it). */
@@ -58,6 +61,7 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = [], now?
       ? `execution  ${formatExecution(s.execution).replace(/\n {2}/g, '\n           ')}`
       : 'execution  no execution yet',
   );
+  if (s.kind === 'biglakeMetastoreMigrationConfig') lines.push(...outgoingLines(s, (now ?? new Date()).getTime()));
   lines.push(`started    ${withRelative(s.startedAt, (now ?? new Date()).getTime())}`);
   lines.push(`polls      ${pollsLine(progress, s.outcome !== undefined, now)}`);
   if (progress.doing.length > 0) lines.push(`now        ${progress.doing.join('; ')}`);
@@ -133,7 +137,59 @@ export function formatWorkflowList(rows: WorkflowRow[]): string {
     .join('\n');
 }
 
-export function formatPlan(report: PlanReport): string {
+/**
+ * The outgoing kind's part of `status`: the kind, the dry run's verdict, the backfill (its state, then its outcome),
+ * the namespaces the service forwards in PROXY, and the rollback window's end.
+ */
+function outgoingLines(s: MigrationStatus, now: number): string[] {
+  const lines = [`kind       outgoing: ${BIGLAKE_KIND.title}`];
+  const dryRun = s.plan?.dryRun;
+  if (s.plan && dryRun) {
+    const blocking = s.plan.blocking.filter((check) => check.startsWith('dryRun.'));
+    const overridden = s.plan.overridden.filter((check) => check.startsWith('dryRun.'));
+    const verdict =
+      blocking.length > 0
+        ? `blocked by ${blocking.join(', ')}`
+        : overridden.length > 0
+          ? `ok with ${overridden.join(', ')} overridden`
+          : 'ok';
+    lines.push(
+      `dry run    ${verdict}: ${dryRun.plan.databases.length + dryRun.databasesOmitted} databases planned (${dryRun.execution})`,
+    );
+  }
+  if (s.backfill) {
+    lines.push(
+      ...formatBackfillOutcome(s.backfill)
+        .split('\n')
+        .map((line, i) => (i === 0 ? `backfill   ${line}` : `         ${line}`)),
+    );
+  } else if (s.execution?.backfill) {
+    lines.push(
+      `backfill   ${s.execution.backfill}${s.execution.backfill === 'RUNNING' ? ' (the API gives counts only once it ends)' : ''}`,
+    );
+  }
+  const proxy = s.lastSnapshot?.lakehouseProxy;
+  if (s.serviceState === 'PROXY' && proxy) {
+    lines.push(
+      `proxy      forwarding ${(proxy.namespaces ?? []).join(', ') || 'no namespace'} to ${proxy.catalog ?? '?'}`,
+    );
+  }
+  if (s.rollbackWindowEndsAt && s.stage === 'ROLLBACK_WINDOW') {
+    lines.push(`rollback   possible until ${withRelative(s.rollbackWindowEndsAt, now)}`);
+  }
+  return lines;
+}
+
+export function formatPlan(report: PrecheckReport): string {
+  // The outgoing kind: the dry run database by database, then every check and the verdict.
+  if (report.dryRun) {
+    const omitted = report.dryRun.databasesOmitted;
+    return [
+      formatDryRunPlan(report.dryRun.plan, report),
+      ...(omitted > 0 ? [`(${omitted} more databases planned; the report has them all)`] : []),
+      ...(report.overridden.length > 0 ? [`overridden: ${report.overridden.join(', ')}`] : []),
+    ].join('\n');
+  }
   const lines = [`plan for ${report.service}: ${verdictLine(report, 'ready to start')}`];
   lines.push(...findingLines(report.findings));
   if (report.overridden.length > 0) lines.push(`overridden: ${report.overridden.join(', ')}`);

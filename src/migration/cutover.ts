@@ -1,7 +1,7 @@
 // The cutover readiness checks the migration answers from its own state, with no I/O: the execution RUNNING in
 // REPLICATION (not awaiting user action) and no unresolved API error. The source's checks come from the kind.
 import type { Finding } from './findings';
-import { isReplicating } from './snapshot';
+import { readyToComplete } from './snapshot';
 import type { MigrationState } from './state';
 
 /**
@@ -20,12 +20,24 @@ export function stateFindings(state: Pick<MigrationState, 'execution' | 'lastErr
       level: 'error',
       message: `the execution awaits user action: ${e.stateMessage ?? 'see the Cloud console'}`,
     });
-  } else if (!isReplicating(e)) {
-    const where = e ? `${e.state ?? 'STATE_UNSPECIFIED'}/${e.phase ?? 'PHASE_UNSPECIFIED'}` : 'not started';
+  } else if (!readyToComplete(e)) {
+    // The outgoing kind (INCREMENTAL_SYNC) replicates once its backfill SUCCEEDED; it has no phase.
+    if (e?.backfill !== undefined) {
+      const message = `the execution is ${e.state ?? 'STATE_UNSPECIFIED'} with backfill ${e.backfill}, not RUNNING with backfill SUCCEEDED`;
+      findings.push({ check: 'execution.replicating', level: 'error', message });
+    } else {
+      const where = e ? `${e.state ?? 'STATE_UNSPECIFIED'}/${e.phase ?? 'PHASE_UNSPECIFIED'}` : 'not started';
+      findings.push({
+        check: 'execution.replicating',
+        level: 'error',
+        message: `the execution is ${where}, not RUNNING/REPLICATION`,
+      });
+    }
+  } else if (e?.backfill !== undefined) {
     findings.push({
       check: 'execution.replicating',
-      level: 'error',
-      message: `the execution is ${where}, not RUNNING/REPLICATION`,
+      level: 'ok',
+      message: 'the execution is RUNNING with its backfill SUCCEEDED',
     });
   } else {
     findings.push({ check: 'execution.replicating', level: 'ok', message: 'the execution is RUNNING in REPLICATION' });

@@ -57,6 +57,17 @@ export interface DryRunPlan {
   unknown: string[];
 }
 
+/** A dry run as a precheck keeps it (in the plan report): its execution, the plan (bounded), what was left out. */
+export interface DryRunRecord {
+  execution: string;
+  plan: DryRunPlan;
+  /** Databases left out of `plan.databases` to keep the state bounded; the findings were judged on all of them. */
+  databasesOmitted: number;
+}
+
+/** The prechecks' report; for the outgoing kind with its dry run (what `plan` and `status` show). */
+export type PrecheckReport = PlanReport & { dryRun?: DryRunRecord };
+
 const FAILING_ACTIONS: readonly string[] = ['ERROR', 'DEPENDENCY_FAILURE'];
 
 /** The plan from a dry run's summary (from the execution, or the report's own) and, when read, its report. */

@@ -23,6 +23,12 @@ export interface MigrationKind {
   proxyTakesFurtherBatch?: boolean;
   /** Its source is a MySQL database the worker reads: baseline, health watch, cutover checks, reconciliation. */
   readsSourceDatabase: boolean;
+  /**
+   * Whether scheduled backups are turned off for the migration and restored after it (DISABLING_BACKUPS,
+   * RESTORING_BACKUPS). Only where the service is the target being written: a backup taken mid-migration would
+   * hold a half-written metastore.
+   */
+  pausesScheduledBackups: boolean;
 }
 
 /** Cloud SQL for MySQL (a self-managed Hive metastore's database) → Dataproc Metastore: the incoming kind. */
@@ -33,6 +39,7 @@ export const CLOUD_SQL_KIND: MigrationKind = {
   proxyRefusal:
     'it forwards to the Lakehouse catalog after an outgoing migration, and an incoming migration cannot start on it',
   readsSourceDatabase: true,
+  pausesScheduledBackups: true,
 };
 
 /**
@@ -44,6 +51,10 @@ export const BIGLAKE_KIND: MigrationKind = {
   title: 'Dataproc Metastore → Lakehouse runtime catalog (BigLake)',
   proxyTakesFurtherBatch: true,
   readsSourceDatabase: false,
+  // The service is the source here: DPMS keeps its metastore and keeps serving it (namespaces not forwarded, and
+  // everything again after a rollback), and nothing the migration does writes to it. Its backups are the rollback's
+  // safety net, so they stay exactly as the engineer set them: no DISABLING_BACKUPS, no RESTORING_BACKUPS.
+  pausesScheduledBackups: false,
 };
 
 export const MIGRATION_KINDS: readonly MigrationKind[] = [CLOUD_SQL_KIND, BIGLAKE_KIND];

@@ -1,8 +1,10 @@
 // One read of a service and its migration execution, and what the workflow asks of it: is it in flight, terminal,
 // replicating; did something outside end it; does it hold values this client does not know; did it change.
-import type { MigrationExecutionState, Phase, ServiceState } from './vocabulary';
+import type { LakehouseProxyConfig } from './migration-summary';
+import type { BackfillState, MigrationExecutionState, Phase, ServiceState } from './vocabulary';
 import {
   ACTIVE_EXECUTION_STATES,
+  BACKFILL_STATES,
   EXECUTION_STATES,
   PHASES,
   SERVICE_STATES,
@@ -17,6 +19,8 @@ export interface ExecutionSnapshot {
   stateMessage?: string;
   createTime?: string;
   endTime?: string;
+  /** The outgoing kind only: its backfillStatus.state (absent for the incoming kind, whose reads stay as they were). */
+  backfill?: BackfillState;
 }
 
 /** One read of the service and its migration execution. */
@@ -26,6 +30,8 @@ export interface MigrationSnapshot {
   serviceState?: ServiceState;
   /** Absent when the execution is not known yet or no longer exists. */
   execution?: ExecutionSnapshot;
+  /** The outgoing kind: which namespaces a service in PROXY forwards (only when the service says). */
+  lakehouseProxy?: LakehouseProxyConfig;
   /** Set when this read failed transiently; the other fields then repeat the last good read. */
   error?: { type: string; message: string };
 }
@@ -44,6 +50,16 @@ export function isReplicating(execution?: ExecutionSnapshot): boolean {
 }
 
 /**
+ * Ready for CompleteMigration: the incoming kind RUNNING in REPLICATION; the outgoing kind (INCREMENTAL_SYNC)
+ * RUNNING with its backfill SUCCEEDED — it replicates from then on, and has no phase. For an incoming execution
+ * `backfill` is never set, so this is isReplicating for it.
+ */
+export function readyToComplete(execution?: ExecutionSnapshot): boolean {
+  if (isReplicating(execution)) return true;
+  return execution?.state === 'RUNNING' && execution.backfill === 'SUCCEEDED';
+}
+
+/**
  * What a read holds that this client does not know (values from a newer API revision), e.g. "execution state
  * LAKEHOUSE_SYNC". The workflow never acts on such a read as if it knew it: it keeps watching.
  */
@@ -58,6 +74,9 @@ export function unknownValuesOf(snapshot: MigrationSnapshot): string[] {
   }
   if (execution?.phase !== undefined && !isKnownValue(PHASES, execution.phase)) {
     unknown.push(`execution phase ${execution.phase}`);
+  }
+  if (execution?.backfill !== undefined && !isKnownValue(BACKFILL_STATES, execution.backfill)) {
+    unknown.push(`backfill state ${execution.backfill}`);
   }
   return unknown;
 }
@@ -83,6 +102,7 @@ export function executionChanged(before?: ExecutionSnapshot, after?: ExecutionSn
     before?.name !== after?.name ||
     before?.state !== after?.state ||
     before?.phase !== after?.phase ||
-    before?.stateMessage !== after?.stateMessage
+    before?.stateMessage !== after?.stateMessage ||
+    before?.backfill !== after?.backfill
   );
 }

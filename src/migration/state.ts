@@ -2,10 +2,12 @@
 // outcome. Plain JSON only: this state is the status query's answer and the continue-as-new payload, so it holds
 // ISO time strings and arrays, never secrets.
 import type { Adoption } from './adoption';
-import type { CutoverReport, PlanReport } from './report';
+import type { BackfillOutcome } from './backfill';
+import type { PrecheckReport } from './dry-run';
+import type { CutoverReport } from './report';
 import type { SavedScheduledBackup } from './service';
 import type { ExecutionSnapshot, MigrationSnapshot } from './snapshot';
-import { isKnownRead, isReplicating, unknownValuesOf } from './snapshot';
+import { isKnownRead, readyToComplete, unknownValuesOf } from './snapshot';
 import type { SourceBaseline, SourceHealth } from './source';
 import type { RecordedInventory, Verification } from './verification';
 import type { ServiceState } from './vocabulary';
@@ -15,8 +17,14 @@ export type Stage =
   | 'DISABLING_BACKUPS'
   | 'STARTING'
   | 'REPLICATION'
+  /** Outgoing kind: the execution's backfill runs (the API's own word, backfillStatus). */
+  | 'BACKFILL'
   | 'COMPLETING'
   | 'CANCELLING'
+  /** Outgoing kind: SUCCEEDED with the service in PROXY; a rollback may still be asked for until the window ends. */
+  | 'ROLLBACK_WINDOW'
+  /** Outgoing kind: cancelMigration after SUCCEEDED, until the execution is ROLLED_BACK and the service ACTIVE. */
+  | 'ROLLING_BACK'
   | 'RESTORING_BACKUPS'
   | 'DONE';
 
@@ -26,23 +34,29 @@ export const STAGES = [
   'DISABLING_BACKUPS',
   'STARTING',
   'REPLICATION',
+  'BACKFILL',
   'COMPLETING',
   'CANCELLING',
+  'ROLLBACK_WINDOW',
+  'ROLLING_BACK',
   'RESTORING_BACKUPS',
   'DONE',
 ] as const satisfies readonly Stage[];
 
-/** How the migration ended. SUCCEEDED and CANCELLED end the workflow normally; the others fail it. */
+/** How the migration ended. SUCCEEDED, CANCELLED and ROLLED_BACK end the workflow normally; the others fail it. */
 export type Outcome =
   | 'SUCCEEDED'
   | 'CANCELLED'
+  /** Outgoing kind: rolled back within the rollback window (the service serves from DPMS again): asked for. */
+  | 'ROLLED_BACK'
   | 'FAILED'
   | 'SERVICE_GONE'
   | 'PRECHECK_FAILED'
   /** A run asked to adopt found nothing it may take over; nothing was changed. */
   | 'ADOPTION_REFUSED';
 
-export type Action = 'complete' | 'cancel';
+/** `rollback`: the outgoing kind only, in its rollback window. */
+export type Action = 'complete' | 'cancel' | 'rollback';
 
 export interface DecisionRecord {
   action: Action;
@@ -87,8 +101,8 @@ export interface MigrationState {
   /** The last read, handed to the watcher so it reports only changes (and to the next run). */
   lastSnapshot?: MigrationSnapshot;
   savedScheduledBackup?: SavedScheduledBackup;
-  /** The precheck report the start was decided on. */
-  plan?: PlanReport;
+  /** The precheck report the start was decided on (the outgoing kind's with its dry run). */
+  plan?: PrecheckReport;
   /** Set when this run took over an execution already running instead of starting one (the audit record). */
   adoption?: Adoption;
   backupsDisabled: boolean;
@@ -126,6 +140,14 @@ export interface MigrationState {
   sourceHealth?: SourceHealth;
   /** The last cutover readiness check (complete, complete --dry-run). */
   cutoverChecks?: CutoverReport;
+  /** Set for the outgoing kind only (runs of the incoming kind leave it out, as they always did). */
+  kind?: 'biglakeMetastoreMigrationConfig';
+  /** Outgoing kind: the backfill's outcome once it ended (counts, and at most a few failed names). */
+  backfill?: BackfillOutcome;
+  /** Outgoing kind: the dry run's start ids, fixed once so a retried precheck never starts a second one. */
+  dryRunIds?: { migrationExecutionId: string; requestId: string };
+  /** Outgoing kind: until when a rollback is accepted (set as the run enters ROLLBACK_WINDOW). */
+  rollbackWindowEndsAt?: string;
 }
 
 export type MigrationStatus = MigrationState & {
@@ -147,6 +169,8 @@ export interface MigrationResult {
   adoption?: Adoption;
   /** After a cutover: whether DPMS serves what the source held (a mismatch keeps the outcome SUCCEEDED). */
   verification?: Verification;
+  /** Outgoing kind: the backfill's outcome. */
+  backfill?: BackfillOutcome;
 }
 
 export function initialState(now: string, requestIds: MigrationState['requestIds']): MigrationState {
@@ -249,7 +273,7 @@ export function recordDecision(
   state: MigrationState,
   request: Omit<DecisionRecord, 'accepted' | 'note'>,
 ): DecisionRecord {
-  const refusal = decisionRefusal(state, request.action);
+  const refusal = decisionRefusal(state, request.action, request.at);
   const record: DecisionRecord = { ...request, accepted: refusal === undefined, note: refusal };
   keepRequest(state, record);
   if (record.accepted) state.decision = record;
@@ -261,12 +285,16 @@ export function recordDecision(
  * Why an update asking for `action` is refused now (undefined: accepted). Stricter than signals: complete
  * needs the execution RUNNING in REPLICATION; a repeat of an accepted request is accepted again (idempotent).
  */
-export function updateRefusal(state: MigrationState, action: Action): string | undefined {
+export function updateRefusal(state: MigrationState, action: Action, now?: string): string | undefined {
   if (state.decision?.action === action && !state.outcome) return undefined;
-  const refusal = decisionRefusal(state, action);
+  const refusal = decisionRefusal(state, action, now);
   if (refusal) return refusal;
-  if (action === 'complete' && !isReplicating(state.execution)) {
+  if (action === 'complete' && !readyToComplete(state.execution)) {
     const e = state.execution;
+    // The outgoing kind's execution has a backfill and no phase: its own words.
+    if (e?.backfill !== undefined) {
+      return `complete needs the execution RUNNING with its backfill SUCCEEDED (mode INCREMENTAL_SYNC); it is ${e.state ?? 'STATE_UNSPECIFIED'} with backfill ${e.backfill}`;
+    }
     return `complete needs the execution RUNNING in REPLICATION; it is ${e ? `${e.state ?? 'STATE_UNSPECIFIED'}/${e.phase ?? 'PHASE_UNSPECIFIED'}` : 'not started yet'}`;
   }
   if (action === 'complete' && !isKnownRead(state.lastSnapshot)) {
@@ -276,14 +304,38 @@ export function updateRefusal(state: MigrationState, action: Action): string | u
   return undefined;
 }
 
-function decisionRefusal(state: MigrationState, action: Action): string | undefined {
+function decisionRefusal(state: MigrationState, action: Action, now?: string): string | undefined {
   if (state.outcome || state.stage === 'RESTORING_BACKUPS' || state.stage === 'DONE') {
     return `the migration already ended (${state.outcome ?? state.stage})`;
   }
+  // The rollback window's rules (the outgoing kind): the only decision it takes is rollback, and only then.
+  if (action === 'rollback') return rollbackRefusal(state, now);
+  if (state.stage === 'ROLLBACK_WINDOW') {
+    return `the migration SUCCEEDED; ${action} no longer applies — ask for a rollback instead while the window lasts`;
+  }
+  if (state.stage === 'ROLLING_BACK') return 'the rollback is already under way';
   if (state.stage === 'COMPLETING') return 'cutover is already under way';
   if (state.stage === 'CANCELLING') return 'cancellation is already under way';
   if (state.decision?.action === action) return `${action} was already requested`;
   if (state.decision?.action === 'cancel') return 'cancel was already requested';
+  return undefined;
+}
+
+/**
+ * Why a rollback is refused now: only in the rollback window (until rollbackWindowEndsAt, compared with `now` when
+ * given), with the service in PROXY (the API rolls back only then, §F), once.
+ */
+function rollbackRefusal(state: MigrationState, now?: string): string | undefined {
+  if (state.stage === 'ROLLING_BACK') return 'the rollback is already under way';
+  if (state.stage !== 'ROLLBACK_WINDOW') {
+    return `a rollback is possible only in the rollback window, after an outgoing migration SUCCEEDED; the migration is in ${state.stage}`;
+  }
+  const ends = state.rollbackWindowEndsAt;
+  if (ends !== undefined && now !== undefined && now >= ends) return `the rollback window ended at ${ends}`;
+  if (state.serviceState !== 'PROXY') {
+    return `a rollback needs the service in PROXY (the API rolls back only from there); it is ${state.serviceState ?? 'unknown'}`;
+  }
+  if (state.decision?.action === 'rollback') return 'rollback was already requested';
   return undefined;
 }
 

@@ -5,15 +5,21 @@
 import { isTerminalExecution } from './snapshot';
 import { attentionOf, type MigrationState } from './state';
 
-/** The start's static summary: which service, in the words of the listing. */
-export function migrationSummary(service: string): string {
-  return `DPMS migration · ${shortService(service)}`;
+/** The words for the kind: the incoming kind's are the listing's since before there were two. */
+function kindWords(outgoing: boolean): string {
+  return outgoing ? 'DPMS → Lakehouse migration' : 'DPMS migration';
+}
+
+/** The start's static summary: which kind and service, in the words of the listing. */
+export function migrationSummary(service: string, outgoing = false): string {
+  return `${kindWords(outgoing)} · ${shortService(service)}`;
 }
 
 /** The start's static details: where to look and act, from the CLI. */
-export function migrationStaticDetails(service: string): string {
+export function migrationStaticDetails(service: string, outgoing = false): string {
+  const what = outgoing ? 'Dataproc Metastore → Lakehouse runtime catalog (BigLake)' : 'Cloud SQL for MySQL → Spanner';
   return [
-    `Dataproc Metastore managed migration of \`${service}\` (Cloud SQL for MySQL → Spanner).`,
+    `Dataproc Metastore managed migration of \`${service}\` (${what}).`,
     '',
     `Follow it with \`metastore-migrator watch --service ${service}\`; decide with \`complete\` or \`cancel\`.`,
   ].join('\n');
@@ -39,11 +45,15 @@ export function migrationDetails(state: MigrationState): string {
   const phase = e?.phase && e.phase !== 'PHASE_UNSPECIFIED' && !isTerminalExecution(e.state) ? ` in ${e.phase}` : '';
   const execution = e?.state ? `execution ${e.state}${phase}` : 'no execution yet';
   const where = state.stage === 'DONE' ? `ended ${readable(since)}` : `${state.stage} since ${readable(since)}`;
+  const kind = kindWords(state.kind === 'biglakeMetastoreMigrationConfig');
   const lines = [
     state.outcome
-      ? `DPMS migration · ${state.outcome} · ${where} · ${execution}`
-      : `DPMS migration · ${state.stage} since ${readable(since)} · ${execution}`,
+      ? `${kind} · ${state.outcome} · ${where} · ${execution}`
+      : `${kind} · ${state.stage} since ${readable(since)} · ${execution}`,
   ];
+  if (state.rollbackWindowEndsAt && state.stage === 'ROLLBACK_WINDOW') {
+    lines.push('', `Rollback possible until ${readable(state.rollbackWindowEndsAt)} (\`requestRollback\`).`);
+  }
   const attention = attentionOf(state);
   if (attention === 'INCIDENT') lines.push('', 'Needs a person: an API error is unresolved (`status` shows it).');
   if (attention === 'BACKUPS_OFF') lines.push('', 'Needs a person: scheduled backups are still off; turn them on.');

@@ -160,14 +160,12 @@ export type MigrationConfigKind = (typeof MIGRATION_CONFIG_KINDS)[number];
 export const ALL_MIGRATION_CONFIG_KINDS = ['cloudSqlMigrationConfig', 'biglakeMetastoreMigrationConfig'] as const;
 
 /**
- * Why the public request still refuses the outgoing kind. Its rules are ready (MigrationExecutionUnionRequestSchema
- * over src/schemas/biglake-config.ts); its workflow steps are not, so admitting it is one switch in request.ts
- * (MigrationExecutionRequestSchema built from that schema) once they are.
+ * Why the incoming-only schema (migrationExecutionInputSchema: StartMigrationRequestSchema's body) refuses the
+ * outgoing kind. The public request takes both kinds (MigrationExecutionUnionRequestSchema, request.ts).
  */
 export const OUTGOING_NOT_YET =
-  'the outgoing migration (DPMS to the Lakehouse runtime catalog) is coming to this tool but is not driven yet ' +
-  '(the schema that will take it: MigrationExecutionUnionRequestSchema, src/schemas/request.ts); set only ' +
-  'cloudSqlMigrationConfig';
+  'the outgoing migration (DPMS to the Lakehouse runtime catalog) has a start body of its own ' +
+  '(biglakeStartMigrationRequestSchema, sent by startBiglakeMigration); this body takes only cloudSqlMigrationConfig';
 
 /** Top-level fields people put in the body by mistake, and where each belongs. */
 const EXECUTION_HINTS: Record<string, string> = {

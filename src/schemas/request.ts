@@ -1,7 +1,7 @@
 // What an engineer asks for: the API's migrationExecution body with passwords only as secret
 // references, plus our own options. This is the workflow's input, so it must never hold a secret.
 import { z } from 'zod';
-import { migrationExecutionInputSchema, migrationExecutionUnionSchema } from './api';
+import { migrationExecutionUnionSchema } from './api';
 import { biglakeMetastoreMigrationConfigSchema } from './biglake-config';
 import type { BiglakeMetastoreMigrationConfigInput } from './biglake-config';
 import type { ApiVersion } from '../migration/vocabulary';
@@ -9,17 +9,17 @@ import { MigrationExecutionIdSchema, SecretRefSchema, expected, nearestKey, stri
 import { ServiceNameSchema } from './resource-name-schemas';
 import { parseIpv4 } from './ipv4';
 
-/**
- * What the workflow and the CLI accept today: the incoming kind only (the outgoing one is refused with
- * OUTGOING_NOT_YET). The switch that admits the outgoing kind, once its workflow steps exist, is to build this from
- * MigrationExecutionUnionRequestSchema below instead.
- */
-export const MigrationExecutionRequestSchema = migrationExecutionInputSchema(SecretRefSchema);
-export type MigrationExecutionRequest = z.infer<typeof MigrationExecutionRequestSchema>;
-
 /** Either kind, passwords as secret references; version-agnostic (see validateMigrationExecution for the version). */
 export const MigrationExecutionUnionRequestSchema = migrationExecutionUnionSchema(SecretRefSchema);
 export type MigrationExecutionUnionRequest = z.infer<typeof MigrationExecutionUnionRequestSchema>;
+
+/**
+ * What the workflow and the CLI accept: either kind. The API-version rule of the outgoing kind (INCREMENTAL_SYNC
+ * only on v1alpha/v1beta) needs the worker's configured version, so checkMigrationRequest applies it when given one
+ * (the checkRequest activity does). The incoming kind alone is still `migrationExecutionInputSchema` (./api).
+ */
+export const MigrationExecutionRequestSchema = MigrationExecutionUnionRequestSchema;
+export type MigrationExecutionRequest = MigrationExecutionUnionRequest;
 
 /** A checked input, or its issues (cause first, one per field path; never a value). */
 export type Validated<T> = { ok: true; value: T } | { ok: false; issues: InputIssue[] };
@@ -168,6 +168,12 @@ export const MigrationOptionsSchema = strictObject('the orchestration options', 
     )
     .max(50)
     .optional(),
+  /**
+   * Outgoing kind: how long the run stays open after the migration SUCCEEDED with the service in PROXY, accepting
+   * a rollback (cancelMigration → ROLLED_BACK, the service back to ACTIVE); 0 ends the run at SUCCEEDED. The
+   * contract documents no limit on Google's side (§3.1), so this is the engineer's own window. Default 3 days.
+   */
+  rollbackWindowSeconds: seconds(0, 31_536_000).default(259_200),
   /** Continue-as-new once a run's history reaches this many events (or when the server suggests it). */
   maxHistoryEvents: z
     .number({ error: expected('a whole number of history events from 50 to 40000') })
@@ -264,11 +270,22 @@ export function formatIssues(error: z.ZodError, root = ''): string {
  */
 export type RequestCheck = { request: MigrationRequest } | { issues: string; acceptedEarlier: MigrationRequest };
 
-export function checkMigrationRequest(input: MigrationRequestInput): RequestCheck {
+export function checkMigrationRequest(input: MigrationRequestInput, apiVersion?: ApiVersion): RequestCheck {
   const parsed = MigrationRequestSchema.safeParse(input);
-  if (parsed.success) return { request: parsed.data };
+  // The version rule (INCREMENTAL_SYNC only on v1alpha/v1beta) once the shape is right: it needs the version the
+  // worker calls, which the request does not carry.
+  const versioned =
+    parsed.success && apiVersion !== undefined && parsed.data.migrationExecution.biglakeMetastoreMigrationConfig
+      ? validateMigrationExecution(parsed.data.migrationExecution, apiVersion, 'request.migrationExecution')
+      : undefined;
+  if (parsed.success && (versioned === undefined || versioned.ok)) return { request: parsed.data };
+  const issues = parsed.success
+    ? versioned && !versioned.ok
+      ? versioned.issues.map((issue) => `${issue.path}: ${issue.message}`).join('\n')
+      : ''
+    : formatIssues(parsed.error, 'request');
   return {
-    issues: formatIssues(parsed.error, 'request'),
+    issues,
     acceptedEarlier: {
       ...(input as MigrationRequest),
       options: { ...MigrationOptionsSchema.parse({}), ...input.options },

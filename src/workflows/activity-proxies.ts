@@ -39,6 +39,9 @@ export function activityProxies(options: MigrationOptions) {
         | 'restoreScheduledBackups'
         | 'checkService'
         | 'pollMigration'
+        | 'startBiglakeMigration'
+        | 'rollbackMigration'
+        | 'readBackfillOutcome'
       >
     >({ startToCloseTimeout: apiTimeout, retry: QUICK_RETRY }),
     /** The prechecks: reads only. */
@@ -69,8 +72,9 @@ export function activityProxies(options: MigrationOptions) {
     /**
      * checkOperation: an operation awaited by retry-as-poll on the control queue. An attempt lost with its worker
      * is tried again within 10 s: the policy's wait grows with the attempt count, which every check raises.
+     * awaitDryRun (the outgoing kind's precheck) waits for its dry run's execution the same way.
      */
-    operationChecks: proxyActivities<Profile<'checkOperation'>>({
+    operationChecks: proxyActivities<Profile<'checkOperation' | 'awaitDryRun'>>({
       startToCloseTimeout: apiTimeout,
       retry: OPERATION_CHECK_RETRY,
       cancellationType: 'TRY_CANCEL',

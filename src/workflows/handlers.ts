@@ -15,6 +15,8 @@ import {
   requestCancelUpdate,
   requestCompleteUpdate,
   requestQuery,
+  requestRollbackUpdate,
+  rollbackSignal,
   statusQuery,
 } from './messages';
 import type { DecisionAnswer } from './messages';
@@ -67,6 +69,9 @@ export function installHandlers(
   };
   setHandler(completeSignal, signal('complete'));
   setHandler(cancelSignal, signal('cancel'));
+  // The outgoing kind's rollback: the same rules (recorded, refused outside its window); an incoming run never
+  // enters that window, so a rollback sent to one is recorded as refused and changes nothing.
+  setHandler(rollbackSignal, signal('rollback'));
 
   const update =
     (action: Action) =>
@@ -89,7 +94,7 @@ export function installHandlers(
       decisions().add(1, { action, result: 'invalid', via: 'update' });
       throw ApplicationFailure.create({ type: FailureType.InvalidArgument, message: formatIssues(parsed.error) });
     }
-    const refusal = updateRefusal(state, action);
+    const refusal = updateRefusal(state, action, now());
     if (refusal) {
       decisions().add(1, { action, result: 'refused', via: 'update' });
       throw ApplicationFailure.create({ type: FailureType.Refused, message: refusal });
@@ -151,6 +156,7 @@ export function installHandlers(
     },
   );
   setHandler(requestCancelUpdate, update('cancel'), { validator: validator('cancel') });
+  setHandler(requestRollbackUpdate, update('rollback'), { validator: validator('rollback') });
 
   setHandler(statusQuery, () => ({
     ...state,

@@ -5,6 +5,8 @@
 // watch, the source's cutover checks, and the reconciliation around cutover. Past the prechecks none of them ever
 // blocks or fails the migration by itself: a check that cannot run is recorded as skipped.
 import { ActivityFailure, log, workflowInfo } from '@temporalio/workflow';
+import { DRY_RUN_CHECKS } from '../migration/dry-run';
+import type { DryRunRecord } from '../migration/dry-run';
 import type { Finding } from '../migration/findings';
 import type { MigrationKind } from '../migration/kinds';
 import type { ServiceFacts } from '../migration/service';
@@ -14,7 +16,7 @@ import { verificationLine } from '../migration/verification';
 import { configWarnings } from '../plan/config-warnings';
 import type { MigrationRequest } from '../schemas';
 import type { ActivityProxies } from './activity-proxies';
-import { failureFinding, failureLine, rethrowBug } from './failures';
+import { failureFinding, failureLine, failureType, rethrowBug } from './failures';
 import type { MigrationRun } from './run';
 import { SourceHealthWatch } from './source-health-watch';
 import { sourceArgs } from './source-args';
@@ -22,6 +24,12 @@ import { publishVisibility } from './visibility';
 
 /** A call retried as the caller decides (a plan gives up sooner than a migration). */
 export type Retrying = <T>(call: () => Promise<T>) => Promise<T>;
+
+/** The ids of the outgoing kind's dry run: fixed once per workflow, so a retried precheck never starts two. */
+export interface DryRunIds {
+  migrationExecutionId: string;
+  requestId: string;
+}
 
 /** The kind's prechecks, beside the service's own (state, database type, executions in flight, permissions). */
 export interface KindPrechecks {
@@ -37,6 +45,17 @@ export interface KindPrechecks {
     facts: ServiceFacts | undefined,
     alongside: readonly Finding[],
   ): Promise<Finding[]>;
+  /**
+   * Last, knowing every finding so far: a dry run of the migration, if the kind has one (the outgoing kind). It
+   * starts an execution, so it runs only when nothing else blocks the start.
+   */
+  dryRun?(
+    acts: ActivityProxies,
+    request: MigrationRequest,
+    retrying: Retrying,
+    findings: readonly Finding[],
+    ids: () => DryRunIds,
+  ): Promise<{ findings: Finding[]; record?: DryRunRecord }>;
 }
 
 export interface KindSteps {
@@ -164,13 +183,86 @@ async function recordBaseline(run: MigrationRun, takenAt?: BaselineTakenAt): Pro
   run.state.sourceBaseline = takenAt ? { ...baseline, takenAt } : baseline;
 }
 
-/** The steps of `kind` (today one kind: Cloud SQL → DPMS). */
+/**
+ * DPMS → the Lakehouse runtime catalog. The worker reads no source database here (the API reads the service
+ * itself), so nothing is recorded around start and cutover; the kind's own precheck is a dry run of the migration.
+ */
+const biglakeSteps: KindSteps = {
+  prechecks: {
+    // The config's rules (R1–R4, reportPath's form, the version rule) were checked with the request.
+    fromConfig: () => [],
+    alongside: () => Promise.resolve([]),
+    after: () => Promise.resolve([]),
+    dryRun: outgoingDryRun,
+  },
+  beforeStart: () => Promise.resolve(),
+  atAdoption: () => Promise.resolve(),
+  replicationWatch: () => undefined,
+  // The migration's own cutover checks (RUNNING with the backfill SUCCEEDED, no unresolved API error) are all.
+  cutoverFindings: () => Promise.resolve([]),
+  beforeComplete: () => Promise.resolve(),
+  afterSucceeded: () => Promise.resolve(),
+};
+
+/**
+ * A dry run of the request's migration: an execution with `dryRun: true`, waited to its end by retry-as-poll, its
+ * summary judged by the domain's dry-run checks (ERROR / DEPENDENCY_FAILURE databases block unless overridden by
+ * name). It runs as a BACKFILL whatever the request's mode: a plan ends by itself, while an INCREMENTAL_SYNC would
+ * wait for a complete. A target catalog the API cannot find (404) is the `targets.catalogs` finding.
+ */
+async function outgoingDryRun(
+  acts: ActivityProxies,
+  request: MigrationRequest,
+  retrying: Retrying,
+  findings: readonly Finding[],
+  ids: () => DryRunIds,
+): Promise<{ findings: Finding[]; record?: DryRunRecord }> {
+  const config = request.migrationExecution.biglakeMetastoreMigrationConfig;
+  if (!config) return { findings: [] };
+  const check = DRY_RUN_CHECKS.finished;
+  if (config.dryRun === true) {
+    return { findings: [{ check, level: 'ok', message: 'the migration itself is a dry run: no dry run before it' }] };
+  }
+  if (findings.some((finding) => finding.level === 'error')) {
+    const message = 'not run: the checks above block the start, and a dry run would start an execution';
+    return { findings: [{ check, level: 'skipped', message }] };
+  }
+  const { migrationExecutionId, requestId } = ids();
+  const args = {
+    service: request.service,
+    config: { ...config, mode: 'BACKFILL' as const, dryRun: true },
+    migrationExecutionId,
+    requestId,
+  };
+  let started;
+  try {
+    started = await retrying(() => acts.api.startBiglakeMigration(args));
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    // The contract (§3.1): the target catalogs must exist; the API names the missing one's field.
+    if (failureType(err) === 'NOT_FOUND') {
+      return { findings: [{ check: 'targets.catalogs', level: 'error', message: failureLine(err) }] };
+    }
+    return { findings: [failureFinding(check, err)] };
+  }
+  const execution = started.migrationExecution ?? '';
+  const pollIntervalMs = request.options.operationPollSeconds * 1000;
+  try {
+    const { findings: judged, ...record } = await retrying(() =>
+      acts.operationChecks.awaitDryRun({ execution, pollIntervalMs }),
+    );
+    return { findings: judged, record };
+  } catch (err) {
+    return { findings: [failureFinding(check, err)] };
+  }
+}
+
+/** The steps of `kind`: Cloud SQL → DPMS (incoming) or DPMS → Lakehouse (outgoing). */
 export function kindSteps(kind: MigrationKind): KindSteps {
   switch (kind.configField) {
     case 'cloudSqlMigrationConfig':
       return cloudSqlSteps;
     case 'biglakeMetastoreMigrationConfig':
-      // Unreachable: the request refuses the outgoing kind until its steps exist (OUTGOING_NOT_YET).
-      throw new Error('the outgoing kind (biglakeMetastoreMigrationConfig) has no workflow steps yet');
+      return biglakeSteps;
   }
 }

@@ -9,10 +9,12 @@ import {
   ApplicationFailure,
   CancellationScope,
   ContinueAsNew,
+  condition,
   isCancellation,
   patched,
   uuid4,
 } from '@temporalio/workflow';
+import { backfillVerdict } from '../migration/backfill';
 import { FailureType } from '../migration/failure-types';
 import { blockingSummary } from '../migration/report';
 import type { ServiceFacts } from '../migration/service';
@@ -21,22 +23,23 @@ import type { MigrationSnapshot } from '../migration/snapshot';
 import {
   isActiveExecution,
   isKnownRead,
-  isReplicating,
   isTerminalExecution,
+  readyToComplete,
   snapshotChanged,
 } from '../migration/snapshot';
+import { externalEnding } from '../migration/state';
 import { carriedState, initialState, recordDecision } from '../migration/state';
 import type { MigrationResult, Outcome, Stage } from '../migration/state';
 import { adoptExecution } from './adoption';
 import { gatePasses, runCutoverChecks } from './cutover-gate';
-import { ending, failureType, mayEndRun, rethrowBug } from './failures';
+import { ending, failureLine, failureType, mayEndRun, rethrowBug } from './failures';
 import { installHandlers } from './handlers';
 import type { CutoverHooks } from './handlers';
 import { kindSteps } from './kind-steps';
 import { legacyServicePrecheck } from './legacy';
 import type { ManagedMigrationArgs } from './messages';
 import { PATCHES } from './patches';
-import { runPrechecks } from './prechecks';
+import { runPrechecks, workflowDryRunIds } from './prechecks';
 import { raceUntil } from './race';
 import { checkInput, validRequest } from './request-validation';
 import { MigrationRun } from './run';
@@ -46,7 +49,10 @@ const now = () => new Date().toISOString();
 /** Prechecks give up after this many rounds of transient failures: nothing has changed yet. */
 const PRECHECK_ROUNDS = 4;
 
-const FAILURE_TYPE_OF: Record<Exclude<Outcome, 'SUCCEEDED' | 'CANCELLED'>, FailureType> = {
+/** Endings that close the workflow normally: what the engineer asked for (ROLLED_BACK: the outgoing kind's). */
+const NORMAL_ENDINGS: readonly Outcome[] = ['SUCCEEDED', 'CANCELLED', 'ROLLED_BACK'];
+
+const FAILURE_TYPE_OF: Record<Exclude<Outcome, 'SUCCEEDED' | 'CANCELLED' | 'ROLLED_BACK'>, FailureType> = {
   FAILED: FailureType.MigrationFailed,
   SERVICE_GONE: FailureType.ServiceGone,
   PRECHECK_FAILED: FailureType.PrecheckFailed,
@@ -93,8 +99,8 @@ async function execute(run: MigrationRun): Promise<MigrationResult> {
   await cleanUp(run);
   if (failure !== undefined) throw failure;
   const outcome = state.outcome ?? 'SUCCEEDED';
-  if (outcome !== 'SUCCEEDED' && outcome !== 'CANCELLED') {
-    throw ending(FAILURE_TYPE_OF[outcome], state.outcomeMessage ?? outcome);
+  if (!NORMAL_ENDINGS.includes(outcome)) {
+    throw ending(FAILURE_TYPE_OF[outcome as keyof typeof FAILURE_TYPE_OF], state.outcomeMessage ?? outcome);
   }
   return {
     outcome,
@@ -105,6 +111,7 @@ async function execute(run: MigrationRun): Promise<MigrationResult> {
     requests: state.requests,
     ...(state.verification && { verification: state.verification }),
     ...(state.adoption && { adoption: state.adoption }),
+    ...(state.backfill && { backfill: state.backfill }),
   };
 }
 
@@ -129,8 +136,11 @@ async function runStages(run: MigrationRun): Promise<void> {
     DISABLING_BACKUPS: disableBackups,
     STARTING: start,
     REPLICATION: replicate,
+    BACKFILL: awaitBackfill,
     COMPLETING: complete,
     CANCELLING: cancel,
+    ROLLBACK_WINDOW: rollbackWindow,
+    ROLLING_BACK: rollBack,
   };
   for (let stage = stages[run.state.stage]; stage && !run.state.outcome; stage = stages[run.state.stage]) {
     await stage(run);
@@ -146,14 +156,22 @@ async function precheck(run: MigrationRun): Promise<void> {
     ? await fullPrechecks(run)
     : await legacyServicePrecheck(run, PRECHECK_ROUNDS);
   if (!facts) return;
-  run.state.savedScheduledBackup = facts.scheduledBackup;
+  // The outgoing kind leaves scheduled backups as they are (see MigrationKind.pausesScheduledBackups): DPMS is its
+  // source and keeps serving, and a backup is the rollback's safety net. Nothing saved, nothing to restore.
+  const pausesBackups = run.kind.pausesScheduledBackups;
+  if (pausesBackups) run.state.savedScheduledBackup = facts.scheduledBackup;
   if (run.cancelRequested()) return run.end('CANCELLED', 'cancelled before the migration started');
-  run.enter(facts.scheduledBackup.enabled ? 'DISABLING_BACKUPS' : 'STARTING');
+  run.enter(facts.scheduledBackup.enabled && pausesBackups ? 'DISABLING_BACKUPS' : 'STARTING');
 }
 
 /** Every precheck (service, permissions, secrets, the source); an error that was not overridden ends the run. */
 async function fullPrechecks(run: MigrationRun): Promise<ServiceFacts | undefined> {
-  const { report, facts } = await runPrechecks(run.acts, run.request, (call) => run.retrying(call, PRECHECK_ROUNDS));
+  const { report, facts } = await runPrechecks(
+    run.acts,
+    run.request,
+    (call) => run.retrying(call, PRECHECK_ROUNDS),
+    () => (run.state.dryRunIds ??= workflowDryRunIds()),
+  );
   run.state.plan = report;
   if (facts) run.state.serviceState = facts.state;
   if (facts?.hiveVersion) run.state.hiveVersion = facts.hiveVersion;
@@ -180,6 +198,7 @@ async function disableBackups(run: MigrationRun): Promise<void> {
 
 async function start(run: MigrationRun): Promise<void> {
   if (run.cancelRequested()) return run.end('CANCELLED', 'cancelled before the migration started');
+  if (run.outgoing) return startOutgoing(run, run.outgoing);
   if (patched(PATCHES.cutoverGate.id)) await kindSteps(run.kind).beforeStart(run);
   const { migrationExecution, migrationExecutionId } = run.request;
   const args = {
@@ -224,7 +243,7 @@ async function waitForDecision(run: MigrationRun): Promise<void> {
     // A state from a newer API is not acted on (no cutover, no cancel) until it is one we know again.
     const known = isKnownRead(last);
     if (run.cancelRequested() && known) return run.enter('CANCELLING');
-    if (state.decision?.action === 'complete' && isReplicating(state.execution) && known) {
+    if (state.decision?.action === 'complete' && readyToComplete(state.execution) && known) {
       if (await gatePasses(run)) return run.enter('COMPLETING');
       continue;
     }
@@ -251,6 +270,8 @@ async function complete(run: MigrationRun): Promise<void> {
     .retrying(() => run.acts.api.completeMigration(args))
     .catch((err) => run.decisionRefused(err));
   if (!requested || !(await operationDone(run, requested.operation))) return;
+  // The outgoing kind (INCREMENTAL_SYNC) ends with the service in PROXY, and goes on to its rollback window.
+  if (run.outgoing) return untilOutgoingSettled(run);
   await untilSettled(run, 'SUCCEEDED');
   if (verifying && run.state.outcome === 'SUCCEEDED') await steps.afterSucceeded(run);
 }
@@ -303,13 +324,20 @@ async function onWorkflowCancelled(run: MigrationRun): Promise<void> {
     if (
       state.stage === 'STARTING' ||
       state.stage === 'REPLICATION' ||
+      state.stage === 'BACKFILL' ||
       state.stage === 'CANCELLING' ||
       adoptedInFlight
     ) {
       run.enter('CANCELLING');
       await cancel(run);
+    } else if (state.stage === 'COMPLETING' && run.outgoing) {
+      await untilOutgoingSettled(run);
     } else if (state.stage === 'COMPLETING') {
       await untilSettled(run, 'SUCCEEDED');
+    } else if (state.stage === 'ROLLBACK_WINDOW' || state.stage === 'ROLLING_BACK') {
+      // The migration SUCCEEDED: closing the workflow is no reason to undo it.
+      state.outcome ??= 'SUCCEEDED';
+      state.outcomeMessage ??= `the workflow was cancelled in ${state.stage}: the migration stays SUCCEEDED, not rolled back by this run`;
     }
   } catch (err) {
     rethrowBug(err);
@@ -317,6 +345,216 @@ async function onWorkflowCancelled(run: MigrationRun): Promise<void> {
   }
   if (!state.outcome) state.outcome = 'CANCELLED';
   state.outcomeMessage ??= 'the workflow was cancelled';
+}
+
+// ---- the outgoing kind: STARTING → BACKFILL → (REPLICATION → COMPLETING, INCREMENTAL_SYNC) → ROLLBACK_WINDOW --------
+
+/** startMigration with the request's config and execution id, the run's request id; then BACKFILL. */
+async function startOutgoing(run: MigrationRun, config: NonNullable<MigrationRun['outgoing']>): Promise<void> {
+  const args = {
+    service: run.service,
+    config,
+    migrationExecutionId: run.request.migrationExecutionId,
+    requestId: run.state.requestIds.start,
+  };
+  // Not cancellable: once sent, we must know the operation, or a cancel could race the start.
+  const started = await CancellationScope.nonCancellable(() =>
+    run.retrying(() => run.acts.api.startBiglakeMigration(args)),
+  );
+  if (started.migrationExecution) run.state.execution = { name: started.migrationExecution };
+  run.pollFastFromNow();
+  const operation = 'operation' in started ? started.operation : undefined;
+  const finished = operation
+    ? await raceUntil(
+        () => run.awaitOperation(operation),
+        () => run.cancelRequested(),
+      ).catch((err) => run.settleAfterFailure(err))
+    : { value: { migrationExecution: started.migrationExecution } };
+  if (finished === 'interrupted') return run.enter('CANCELLING');
+  if (!finished) return;
+  await run.poll(finished.value.migrationExecution ?? started.migrationExecution);
+  run.enter('BACKFILL');
+}
+
+/**
+ * BACKFILL: wait (retry-as-poll, no slot held) until the backfill ends. A BACKFILL ends the execution by itself;
+ * an INCREMENTAL_SYNC stays RUNNING with its backfill SUCCEEDED and goes on to REPLICATION, where complete and
+ * cancel are decided as for the incoming kind. A cancel is acted on at once.
+ */
+async function awaitBackfill(run: MigrationRun): Promise<void> {
+  const { state } = run;
+  let last = state.lastSnapshot ?? (await run.poll(state.execution?.name));
+  for (;;) {
+    if (await backfillSettled(run, last)) return;
+    if (run.cancelRequested() && isKnownRead(last)) return run.enter('CANCELLING');
+    if (run.historyIsLong()) await run.continueAsNew();
+    const polled = await raceUntil(
+      () => run.waitForChange(last, run.request.options.pollIntervalSeconds),
+      () => run.cancelRequested() && isKnownRead(state.lastSnapshot),
+    );
+    if (polled === 'interrupted') continue;
+    state.watcherReturns[snapshotChanged(last, polled.value) ? 'changed' : 'quiet'] += 1;
+    last = run.apply(polled.value);
+  }
+}
+
+/** Whether this read ends the BACKFILL stage (an outcome, the rollback window, or REPLICATION); a bug propagates. */
+async function backfillSettled(run: MigrationRun, snapshot: MigrationSnapshot): Promise<boolean> {
+  const e = snapshot.execution;
+  // A value this tool does not know is never acted on: keep waiting (it is recorded and told).
+  if (snapshot.serviceFound && !isKnownRead(snapshot)) return false;
+  if (e?.state === 'ROLLED_BACK') {
+    run.end('ROLLED_BACK', `migration execution ${e.name} was ROLLED_BACK outside this workflow`);
+    return true;
+  }
+  if (e?.state === 'SUCCEEDED') {
+    if (snapshot.serviceState === 'MIGRATING') return false; // the service has not settled yet
+    await recordBackfill(run);
+    succeeded(run, snapshot);
+    return true;
+  }
+  if (e?.state === 'FAILED') await recordBackfill(run); // what was written before it failed, for the record
+  if (run.settleExternal(snapshot)) return true; // gone, FAILED (the API's stateMessage), CANCELLED outside
+  if (run.outgoing?.mode === 'INCREMENTAL_SYNC' && readyToComplete(e)) {
+    await recordBackfill(run);
+    run.notifier.emit(
+      'stage',
+      `backfill done: ${run.state.backfill ? backfillVerdict(run.state.backfill) : 'SUCCEEDED'}`,
+    );
+    run.enter('REPLICATION');
+    return true;
+  }
+  return false;
+}
+
+/** The backfill's outcome, read once from the execution's summary (bounded by the activity). */
+async function recordBackfill(run: MigrationRun): Promise<void> {
+  const execution = run.state.execution?.name;
+  if (run.state.backfill || !execution) return;
+  // A summary that cannot be read is an incident, not the migration's ending: it ended as the API says.
+  run.state.backfill = await run
+    .retrying(() => run.acts.api.readBackfillOutcome({ execution }))
+    .catch((err: unknown) => {
+      if (isCancellation(err)) throw err;
+      rethrowBug(err);
+      run.noteError(err);
+      return undefined;
+    });
+}
+
+/** SUCCEEDED: with the service in PROXY the rollback window opens (unless it is 0); otherwise the run ends. */
+function succeeded(run: MigrationRun, snapshot: MigrationSnapshot): void {
+  const { state } = run;
+  const window = run.request.options.rollbackWindowSeconds;
+  if (snapshot.serviceState === 'PROXY' && window > 0) {
+    state.rollbackWindowEndsAt = new Date(Date.now() + window * 1000).toISOString();
+    run.notifier.emit(
+      'stage',
+      `${succeededLine(run, snapshot)}; rollback possible until ${state.rollbackWindowEndsAt}`,
+    );
+    return run.enter('ROLLBACK_WINDOW');
+  }
+  run.end('SUCCEEDED', succeededLine(run, snapshot));
+}
+
+function succeededLine(run: MigrationRun, snapshot: MigrationSnapshot): string {
+  const proxy = snapshot.lakehouseProxy;
+  const forwarding = proxy
+    ? ` forwarding ${(proxy.namespaces ?? []).join(', ') || 'nothing'} to ${proxy.catalog ?? '?'}`
+    : '';
+  const verdict = run.state.backfill ? `${backfillVerdict(run.state.backfill)}; ` : '';
+  const by = run.state.decision?.action === 'complete' && run.state.decision.by ? ` by ${run.state.decision.by}` : '';
+  return `migration execution ${snapshot.execution?.name ?? '?'} SUCCEEDED${by}: ${verdict}the service is ${snapshot.serviceState ?? '?'}${forwarding}`;
+}
+
+/** After completeMigration (INCREMENTAL_SYNC): polls until the execution is terminal and the service settled. */
+async function untilOutgoingSettled(run: MigrationRun): Promise<void> {
+  let snapshot = await run.poll(run.state.execution?.name);
+  const settled = (s: MigrationSnapshot) =>
+    !s.serviceFound || (isTerminalExecution(s.execution?.state) && s.serviceState !== 'MIGRATING' && isKnownRead(s));
+  while (!settled(snapshot)) {
+    snapshot = run.apply(await run.waitForChange(snapshot, run.request.options.operationPollSeconds));
+  }
+  if (!(await backfillSettled(run, snapshot))) {
+    run.end('FAILED', `expected SUCCEEDED, found execution ${snapshot.execution?.state ?? 'unknown'}`);
+  }
+}
+
+/**
+ * ROLLBACK_WINDOW: the workflow stays open until the window ends, accepting a rollback — one timer and a
+ * condition, no polling and no history growth meanwhile. At its end one read: a rollback done outside (gcloud,
+ * the console) is the outcome; otherwise the migration SUCCEEDED.
+ */
+async function rollbackWindow(run: MigrationRun): Promise<void> {
+  const { state } = run;
+  const asked = () => state.decision?.action === 'rollback';
+  const remaining = Date.parse(state.rollbackWindowEndsAt ?? new Date().toISOString()) - Date.now();
+  if (remaining > 0 && !asked()) await condition(asked, remaining);
+  if (asked()) return run.enter('ROLLING_BACK');
+  const snapshot = await run.poll(state.execution?.name);
+  if (snapshot.execution?.state === 'ROLLED_BACK') {
+    return run.end(
+      'ROLLED_BACK',
+      `migration execution ${snapshot.execution.name} was ROLLED_BACK outside this workflow`,
+    );
+  }
+  run.end(
+    'SUCCEEDED',
+    `${succeededLine(run, snapshot)}; the rollback window ended at ${state.rollbackWindowEndsAt ?? '?'} without a rollback`,
+  );
+}
+
+/** ROLLING_BACK: cancelMigration after SUCCEEDED, then polls until the execution is ROLLED_BACK and the service ACTIVE. */
+async function rollBack(run: MigrationRun): Promise<void> {
+  const args = { service: run.service, execution: run.state.execution?.name };
+  const requested = await run
+    .retrying(() => run.acts.api.rollbackMigration(args))
+    .catch((err) => rollbackRefused(run, err));
+  if (!requested) return;
+  if (requested.operation) {
+    const done = await run.awaitOperation(requested.operation).catch((err) => rollbackRefused(run, err));
+    if (done === undefined) return;
+  }
+  let snapshot = await run.poll(run.state.execution?.name);
+  const settled = (s: MigrationSnapshot) =>
+    !s.serviceFound ||
+    (isKnownRead(s) &&
+      s.serviceState !== 'MIGRATING' &&
+      (s.execution?.state !== 'ROLLED_BACK' || s.serviceState !== 'PROXY'));
+  while (!settled(snapshot)) {
+    snapshot = run.apply(await run.waitForChange(snapshot, run.request.options.operationPollSeconds));
+  }
+  const e = snapshot.execution;
+  if (e?.state === 'ROLLED_BACK' && snapshot.serviceState === 'ACTIVE') {
+    const by = run.state.decision?.by ? ` by ${run.state.decision.by}` : '';
+    return run.end(
+      'ROLLED_BACK',
+      `migration execution ${e.name} ROLLED_BACK${by}: the service is ACTIVE, served by DPMS again`,
+    );
+  }
+  const outside = externalEnding(snapshot);
+  if (outside?.outcome === 'SERVICE_GONE') return run.end(outside.outcome, outside.message);
+  run.end(
+    'FAILED',
+    `expected ROLLED_BACK and service ACTIVE, found execution ${e?.state ?? 'unknown'} and service ${snapshot.serviceState ?? 'gone'}`,
+  );
+}
+
+/** The API refused the rollback (e.g. its own window is over): set aside with its reason, told; the window goes on. */
+async function rollbackRefused(run: MigrationRun, err: unknown): Promise<undefined> {
+  if (isCancellation(err)) throw err;
+  rethrowBug(err);
+  run.noteError(err);
+  const decision = run.state.decision;
+  const reason = `refused by the API: ${failureLine(err)}`;
+  if (decision) {
+    decision.accepted = false;
+    decision.note = reason;
+  }
+  run.state.decision = undefined;
+  run.notifier.emit('decision_refused', `rollback was ${reason}; the rollback window goes on`);
+  run.enter('ROLLBACK_WINDOW');
+  return undefined;
 }
 
 // ---- RESTORING_BACKUPS ------------------------------------------------------------------------------------

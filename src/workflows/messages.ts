@@ -32,7 +32,7 @@ export const requestQuery = defineQuery<
 /** The answer to requestComplete / requestCancel. A refusal is an update failure whose message says why. */
 export interface DecisionAnswer {
   accepted: true;
-  action: 'complete' | 'cancel';
+  action: 'complete' | 'cancel' | 'rollback';
   /** True when the same request had already been accepted (the update is idempotent). */
   alreadyRequested: boolean;
   stage: string;
@@ -68,7 +68,7 @@ export const SourceHealthKey = defineSearchAttributeKey('SourceHealth', 'KEYWORD
 /** INCIDENT / BACKUPS_OFF / NONE: whether a person is needed (src/migration/state.ts attentionOf). */
 export const MigrationAttentionKey = defineSearchAttributeKey('MigrationAttention', 'KEYWORD');
 /**
- * SUCCEEDED / CANCELLED / FAILED / SERVICE_GONE / PRECHECK_FAILED / ADOPTION_REFUSED, once the migration ended
+ * SUCCEEDED / CANCELLED / ROLLED_BACK / FAILED / SERVICE_GONE / PRECHECK_FAILED / ADOPTION_REFUSED, once the migration ended
  * (absent while it runs): the Web UI's status badge says "Completed" for a cancelled migration too, since the
  * workflow ends normally; this column and filter say how the migration itself ended.
  */

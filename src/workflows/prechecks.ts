@@ -1,29 +1,34 @@
 // Every precheck, run by both `planMigration` (report only) and `managedMigration` (refuses to start on an
 // error that was not overridden). Nothing here changes anything: the activities only read.
-import { patched } from '@temporalio/workflow';
+import { patched, uuid4, workflowInfo } from '@temporalio/workflow';
+import type { PrecheckReport } from '../migration/dry-run';
 import type { Finding } from '../migration/findings';
 import { kindOf, serviceProblems } from '../migration/kinds';
 import { buildReport } from '../migration/report';
-import type { PlanReport } from '../migration/report';
 import type { ServiceFacts } from '../migration/service';
 import type { MigrationRequest } from '../schemas';
 import type { ActivityProxies } from './activity-proxies';
 import { failureFinding } from './failures';
 import { kindSteps } from './kind-steps';
-import type { Retrying } from './kind-steps';
+import type { DryRunIds, Retrying } from './kind-steps';
 import { legacySequentialPrechecks } from './legacy';
 import { PATCHES } from './patches';
 
 export interface PrecheckResult {
-  report: PlanReport;
+  report: PrecheckReport;
   /** Absent when the service could not be read. */
   facts?: ServiceFacts;
 }
 
+/**
+ * `dryRunIds`: the ids of the outgoing kind's dry run (asked for only when it is about to start one), fixed by the
+ * caller so that a retried precheck never starts a second.
+ */
 export async function runPrechecks(
   acts: ActivityProxies,
   request: MigrationRequest,
   retrying: Retrying,
+  dryRunIds?: () => DryRunIds,
 ): Promise<PrecheckResult> {
   const service = request.service;
   const kind = kindSteps(kindOf(request.migrationExecution)).prechecks;
@@ -46,31 +51,54 @@ export async function runPrechecks(
     : await legacySequentialPrechecks(serviceCheck, permissionsCheck, kindCheck);
   findings.push(...serviceResult, ...permissions, ...alongside);
   findings.push(...(await kind.after(acts, request, retrying, facts, alongside)));
-  return { report: buildReport(service, findings, request.options.overrides), facts };
+  // The outgoing kind's dry run, last: it starts an execution, so only once everything else is in.
+  const dryRun = kind.dryRun && dryRunIds ? await kind.dryRun(acts, request, retrying, findings, dryRunIds) : undefined;
+  if (dryRun) findings.push(...dryRun.findings);
+  const report = buildReport(service, findings, request.options.overrides);
+  return { report: dryRun?.record ? { ...report, dryRun: dryRun.record } : report, facts };
+}
+
+/**
+ * The outgoing kind's dry-run ids, derived from the workflow: the execution id from its first run id (stable across
+ * retries and continue-as-new; `dryrun-` + 32 hex digits fits the API's 2–63 `a-z0-9-`), a fresh request id.
+ */
+export function workflowDryRunIds(): DryRunIds {
+  const runId = workflowInfo()
+    .firstExecutionRunId.replace(/[^a-z0-9]/gi, '')
+    .toLowerCase();
+  return { migrationExecutionId: `dryrun-${runId}`.slice(0, 63), requestId: uuid4() };
 }
 
 function serviceFindings(facts: ServiceFacts, request: MigrationRequest): Finding[] {
   const kind = kindOf(request.migrationExecution);
-  const problems = serviceProblems(facts, kind);
+  // The outgoing kind's targets decide whether a service in PROXY takes it (a further batch); none for the other.
+  const problems = serviceProblems(facts, kind, request.migrationExecution.biglakeMetastoreMigrationConfig);
   const byCheck = (check: string, match: RegExp, ok: string): Finding => {
     const problem = problems.find((p) => match.test(p));
     return problem ? { check, level: 'error', message: problem } : { check, level: 'ok', message: ok };
   };
   const backup = facts.scheduledBackup;
+  const backups: Finding = !kind.pausesScheduledBackups
+    ? {
+        check: 'backups.scheduled',
+        level: 'ok',
+        message: `scheduled backups are ${backup.enabled ? 'on' : 'off'} and stay so: this migration does not write to the service`,
+      }
+    : backup.enabled
+      ? {
+          check: 'backups.scheduled',
+          level: 'ok',
+          message: `scheduled backups ("${backup.cronSchedule ?? ''}" ${backup.timeZone ?? 'UTC'}) will be disabled during the migration and restored after it`,
+        }
+      : { check: 'backups.scheduled', level: 'ok', message: 'scheduled backups are off; nothing to disable' };
   return [
-    byCheck('service.state', /service state/, 'the service is ACTIVE'),
+    byCheck('service.state', /service state/, `the service is ${facts.state ?? 'ACTIVE'}`),
     byCheck(
       'service.databaseType',
       /databaseType/,
       `the service uses ${kind.requiredDatabaseType ?? facts.databaseType}`,
     ),
     byCheck('service.migrationInFlight', /in flight/, 'no migration is in flight on the service'),
-    backup.enabled
-      ? {
-          check: 'backups.scheduled',
-          level: 'ok',
-          message: `scheduled backups ("${backup.cronSchedule ?? ''}" ${backup.timeZone ?? 'UTC'}) will be disabled during the migration and restored after it`,
-        }
-      : { check: 'backups.scheduled', level: 'ok', message: 'scheduled backups are off; nothing to disable' },
+    backups,
   ];
 }

@@ -37,6 +37,15 @@ export async function validRequest(request: MigrationRequestInput, continued: bo
   throw ending(FailureType.InvalidArgument, `invalid migration request:\n${check.issues}`);
 }
 
+/**
+ * The worker's issues with a request the workflow's own parse accepted (the rules that need the worker, such as the
+ * outgoing kind's API-version rule), as `path: message` lines; undefined when it has none. For `plan`.
+ */
+export async function workerIssues(request: MigrationRequestInput): Promise<string | undefined> {
+  const check = await checkRequest(request);
+  return 'request' in check ? undefined : check.issues;
+}
+
 const REQUEST_SHAPE =
   'a migration request: service, migrationExecution, optional migrationExecutionId, adopt and options';
 

@@ -14,11 +14,11 @@ import {
 import { FailureType } from '../migration/failure-types';
 import type { MigrationKind } from '../migration/kinds';
 import { kindOf } from '../migration/kinds';
-import { isKnownRead, isReplicating, unknownValuesOf } from '../migration/snapshot';
+import { isKnownRead, readyToComplete, unknownValuesOf } from '../migration/snapshot';
 import type { MigrationSnapshot } from '../migration/snapshot';
 import { applySnapshot, enterStage, externalEnding, recordIncident } from '../migration/state';
 import type { MigrationState, Outcome, Stage } from '../migration/state';
-import type { MigrationRequest } from '../schemas';
+import type { BiglakeMetastoreMigrationConfigInput, MigrationRequest } from '../schemas';
 import { activityProxies } from './activity-proxies';
 import type { ActivityProxies } from './activity-proxies';
 import {
@@ -45,6 +45,8 @@ export class MigrationRun {
   readonly service: string;
   readonly kind: MigrationKind;
   readonly notifier: Notifier;
+  /** The outgoing kind's config (DPMS → Lakehouse); undefined for the incoming kind. */
+  readonly outgoing?: BiglakeMetastoreMigrationConfigInput;
   /** The source health watch while REPLICATION lasts (kinds that read their source). */
   health?: SourceHealthWatch;
 
@@ -55,6 +57,9 @@ export class MigrationRun {
     this.acts = activityProxies(request.options);
     this.service = request.service;
     this.kind = kindOf(request.migrationExecution);
+    this.outgoing = request.migrationExecution.biglakeMetastoreMigrationConfig;
+    // Said in state (status, the Web UI's details) only for the outgoing kind: an incoming run's state is unchanged.
+    if (this.outgoing) state.kind = 'biglakeMetastoreMigrationConfig';
     this.notifier = new Notifier(
       request.options.notify ?? [],
       this.service,
@@ -189,7 +194,7 @@ export class MigrationRun {
   decisionActionable(): boolean {
     if (!isKnownRead(this.state.lastSnapshot)) return false;
     return (
-      this.cancelRequested() || (this.state.decision?.action === 'complete' && isReplicating(this.state.execution))
+      this.cancelRequested() || (this.state.decision?.action === 'complete' && readyToComplete(this.state.execution))
     );
   }
 
@@ -254,7 +259,8 @@ export class MigrationRun {
       'decision_refused',
       `${decision?.action ?? 'the decision'} was ${reason}; the migration goes on waiting: ask again when ready`,
     );
-    this.enter('REPLICATION');
+    // The outgoing kind waits in BACKFILL, which goes on to REPLICATION once an INCREMENTAL_SYNC backfill is done.
+    this.enter(this.outgoing ? 'BACKFILL' : 'REPLICATION');
     return undefined;
   }
 

@@ -18,8 +18,14 @@ import { createFleetWorkers } from '../../src/runtime/workers';
 import type { WorkerSizing } from '../../src/config';
 import type { ApiBudget } from '../../src/metastore/budget';
 import { MetastoreClient } from '../../src/metastore/client';
-import type { PlanReport } from '../../src/migration/report';
-import type { Adopt, MigrationExecutionRequest, MigrationOptions, MigrationRequestInput } from '../../src/schemas';
+import type { PrecheckReport } from '../../src/migration/dry-run';
+import type {
+  Adopt,
+  ApiVersion,
+  MigrationExecutionRequest,
+  MigrationOptions,
+  MigrationRequestInput,
+} from '../../src/schemas';
 import { createSecretManagerAccess } from '../../src/secrets/secret-manager';
 import { createSecretResolver } from '../../src/secrets/resolver';
 import type { SourceTlsPolicy } from '../../src/source/types';
@@ -82,7 +88,7 @@ export interface Harness {
     taskQueue: string,
     options?: Partial<MigrationOptions>,
     migrationExecution?: MigrationExecutionRequest,
-  ): Promise<PlanReport>;
+  ): Promise<PrecheckReport>;
   status(service: string): Promise<MigrationStatus>;
   waitForStage(service: string, stage: Stage): Promise<MigrationStatus>;
   close(): Promise<void>;
@@ -102,6 +108,8 @@ export interface WorkerOverrides {
   identity?: string;
   /** Another build of the workflows (e.g. one with a bug) instead of the harness's. */
   workflowBundle?: { code: string };
+  /** The API version this worker calls (METASTORE_API_VERSION); default the client's own, v1. */
+  apiVersion?: ApiVersion;
 }
 
 let runtimeInstalled = false;
@@ -147,12 +155,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     async withWorker(fn, secretEnv = SECRET_ENV, overrides = {}) {
       const taskQueue = overrides.taskQueue ?? `${TASK_QUEUE}-${randomUUID()}`;
       const clientFor = (priority: 'control' | 'poll') =>
-        overrides.budget
+        overrides.budget || overrides.apiVersion
           ? new MetastoreClient({
               baseUrl: emulator.url,
               authClient: new PassThroughClient(),
               timeoutMs: 10_000,
-              budget: overrides.budget.gate(priority),
+              ...(overrides.budget && { budget: overrides.budget.gate(priority) }),
+              ...(overrides.apiVersion && { apiVersion: overrides.apiVersion }),
             })
           : metastore;
       const workers = await createFleetWorkers({

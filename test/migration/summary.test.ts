@@ -20,6 +20,21 @@ describe('summary and current details', () => {
     assert.match(planSummary(service), /^plan \(prechecks only, changes nothing\) · orders/);
   });
 
+  it('names the outgoing kind, and in its rollback window until when a rollback is possible', () => {
+    assert.equal(migrationSummary(service, true), 'DPMS → Lakehouse migration · orders (my-project, us-central1)');
+    const state = replicating();
+    state.kind = 'biglakeMetastoreMigrationConfig';
+    state.stage = 'ROLLBACK_WINDOW';
+    state.stageHistory.push({ stage: 'ROLLBACK_WINDOW', at: '2026-12-01T10:00:00Z' });
+    state.execution = { name: `${service}/migrationExecutions/m1`, state: 'SUCCEEDED', backfill: 'SUCCEEDED' };
+    state.rollbackWindowEndsAt = '2026-12-04T10:00:00Z';
+    assert.equal(
+      migrationDetails(state),
+      'DPMS → Lakehouse migration · ROLLBACK_WINDOW since 2026-12-01 10:00 UTC · execution SUCCEEDED\n\n' +
+        'Rollback possible until 2026-12-04 10:00 UTC (`requestRollback`).',
+    );
+  });
+
   it('says the stage, since when, and the execution', () => {
     assert.equal(
       migrationDetails(replicating()),

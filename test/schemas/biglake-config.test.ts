@@ -1,5 +1,5 @@
 // The outgoing kind's request rules (R1–R4 of the Lakehouse contract), each refused at its exact field path;
-// the union of both kinds; and the public request, which still refuses the outgoing kind.
+// the union of both kinds; and the public request, which takes either, the version rule checked with the worker's.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -8,7 +8,7 @@ import {
   MigrationExecutionRequestSchema,
   MigrationExecutionUnionRequestSchema,
   MigrationRequestSchema,
-  OUTGOING_NOT_YET,
+  checkMigrationRequest,
   ReportPathSchema,
   formatIssues,
   validateBiglakeMigrationConfig,
@@ -288,18 +288,39 @@ describe('the migration_config union', () => {
 });
 
 describe('the public request (what the workflow and the CLI accept)', () => {
-  it('still refuses the outgoing kind, saying it is coming and which schema will take it', () => {
-    const parsed = MigrationRequestSchema.safeParse({
-      service: 'projects/corp-data-prod/locations/us-central1/services/hms',
+  const service = 'projects/corp-data-prod/locations/us-central1/services/hms';
+
+  it('takes the outgoing kind, with the rollback window option (default 3 days, 0 for none)', () => {
+    const parsed = MigrationRequestSchema.parse({
+      service,
       migrationExecution: { biglakeMetastoreMigrationConfig: config() },
     });
-    assert.ok(!parsed.success);
-    const text = formatIssues(parsed.error, 'request');
-    assert.match(text, /^request\.migrationExecution: unknown field "biglakeMetastoreMigrationConfig": /m);
-    assert.ok(text.includes(OUTGOING_NOT_YET), text);
+    assert.equal(parsed.migrationExecution.biglakeMetastoreMigrationConfig?.mode, 'BACKFILL');
+    assert.equal(parsed.options.rollbackWindowSeconds, 259_200);
+    const none = {
+      service,
+      migrationExecution: { biglakeMetastoreMigrationConfig: config() },
+      options: { rollbackWindowSeconds: 0 },
+    };
+    assert.equal(MigrationRequestSchema.parse(none).options.rollbackWindowSeconds, 0);
+    const bad = MigrationRequestSchema.safeParse({ ...none, options: { rollbackWindowSeconds: -1 } });
+    assert.ok(!bad.success);
+    assert.match(formatIssues(bad.error, 'request'), /^request\.options\.rollbackWindowSeconds: /m);
+  });
+
+  it('refuses INCREMENTAL_SYNC on v1 at the request check, naming the field; v1beta takes it', () => {
+    const sync = {
+      mode: 'INCREMENTAL_SYNC' as const,
+      icebergConfig: { catalog: CATALOG, namespaces: ['web'] },
+    };
+    const request = { service, migrationExecution: { biglakeMetastoreMigrationConfig: sync } };
+    const refused = checkMigrationRequest(request, 'v1');
+    assert.ok('issues' in refused);
     assert.match(
-      OUTGOING_NOT_YET,
-      /is coming to this tool but is not driven yet .*MigrationExecutionUnionRequestSchema/,
+      refused.issues,
+      /^request\.migrationExecution\.biglakeMetastoreMigrationConfig\.mode: must be BACKFILL with API version v1/,
     );
+    assert.ok('request' in checkMigrationRequest(request, 'v1beta'));
+    assert.ok('request' in checkMigrationRequest(request), 'without a version, the rule is left to who knows it');
   });
 });
