@@ -98,6 +98,15 @@ export function activityProxies(options: MigrationOptions) {
       heartbeatTimeout: '10s',
       retry: QUICK_RETRY,
     }),
+    /**
+     * The outgoing kind's reads of the Lakehouse side: the target catalogs (a precheck), the backfill's report in
+     * Cloud Storage, and the verification of the backfill against DPMS, which reads whole catalogs and heartbeats.
+     */
+    lakehouse: proxyActivities<Profile<'checkTargetCatalogs' | 'readBackfillReport' | 'verifyBackfill'>>({
+      startToCloseTimeout: '30m',
+      heartbeatTimeout: '30s',
+      retry: QUICK_RETRY,
+    }),
     /** Replay only (src/workflows/legacy.ts): the long activities of the wait before retry-as-poll. */
     legacy: {
       operations: proxyActivities<Profile<'awaitOperation'>>({

@@ -191,7 +191,17 @@ const biglakeSteps: KindSteps = {
   prechecks: {
     // The config's rules (R1–R4, reportPath's form, the version rule) were checked with the request.
     fromConfig: () => [],
-    alongside: () => Promise.resolve([]),
+    /** Every target catalog exists, is of its type and readable (the Lakehouse side, read by the worker). */
+    alongside: (acts, { migrationExecution }, retrying) => {
+      const config = migrationExecution.biglakeMetastoreMigrationConfig;
+      const args = {
+        ...(config?.hiveConfig && { hiveCatalog: config.hiveConfig.catalog }),
+        ...(config?.icebergConfig && { icebergCatalog: config.icebergConfig.catalog }),
+      };
+      return retrying(() => acts.lakehouse.checkTargetCatalogs(args)).catch((err: unknown) => [
+        failureFinding('targets', err),
+      ]);
+    },
     after: () => Promise.resolve([]),
     dryRun: outgoingDryRun,
   },
@@ -201,8 +211,54 @@ const biglakeSteps: KindSteps = {
   // The migration's own cutover checks (RUNNING with the backfill SUCCEEDED, no unresolved API error) are all.
   cutoverFindings: () => Promise.resolve([]),
   beforeComplete: () => Promise.resolve(),
-  afterSucceeded: () => Promise.resolve(),
+  afterSucceeded: verifyOutgoing,
 };
+
+/**
+ * After the backfill SUCCEEDED: its report read (failed tables by name, with the API's messages) into the recorded
+ * outcome, then DPMS's Hive endpoint compared with the target catalogs. Neither ever changes the outcome: a report
+ * that cannot be read, or a verification that cannot run, is recorded and told.
+ */
+async function verifyOutgoing(run: MigrationRun): Promise<void> {
+  const execution = run.state.execution?.name;
+  if (!execution || run.state.verification) return;
+  const backfill = run.state.backfill;
+  if (backfill && !backfill.reportRead) {
+    const report = await run.acts.lakehouse.readBackfillReport({ execution }).catch((err: unknown) => {
+      rethrowBug(err);
+      log.warn('the backfill report was not read', { reason: failureLine(err) });
+      return undefined;
+    });
+    if (report) {
+      backfill.reportRead = true;
+      backfill.failedTables = report.failedTables.map(({ name, catalog, errorMessage }) => {
+        const dot = name.indexOf('.');
+        return {
+          catalog,
+          database: name.slice(0, dot),
+          table: name.slice(dot + 1),
+          ...(errorMessage !== undefined && { errorMessage }),
+        };
+      });
+    }
+  }
+  const verification = await run.acts.lakehouse
+    .verifyBackfill({ service: run.service, execution })
+    .catch((err: unknown): Verification => {
+      rethrowBug(err);
+      return {
+        status: 'skipped',
+        ok: false,
+        checkedAt: new Date().toISOString(),
+        note: `the verification failed: ${failureLine(err)}`,
+      };
+    });
+  run.state.verification = verification;
+  if (verification.status === 'mismatch')
+    log.warn('the Lakehouse catalogs do not hold what DPMS serves', { ...verification.report?.totals });
+  publishVisibility(run.state, run.service);
+  run.notifier.emit('verification', verificationLine(verification));
+}
 
 /**
  * A dry run of the request's migration: an execution with `dryRun: true`, waited to its end by retry-as-poll, its

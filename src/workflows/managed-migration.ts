@@ -410,6 +410,8 @@ async function backfillSettled(run: MigrationRun, snapshot: MigrationSnapshot): 
   if (e?.state === 'SUCCEEDED') {
     if (snapshot.serviceState === 'MIGRATING') return false; // the service has not settled yet
     await recordBackfill(run);
+    // The proof: the report's failed tables by name, and the target catalogs against DPMS (kind-steps.ts).
+    await kindSteps(run.kind).afterSucceeded(run);
     succeeded(run, snapshot);
     return true;
   }

@@ -94,6 +94,11 @@ describe('outgoing migration workflow', () => {
         ['PRECHECK', 'STARTING', 'BACKFILL', 'ROLLBACK_WINDOW'],
       );
       assert.deepEqual(window.lastSnapshot?.lakehouseProxy, { catalog: iceberg, namespaces: ['sales', 'web'] });
+      // The proof, before the window opened: the report read, and the target catalogs hold what DPMS serves.
+      assert.equal(window.backfill?.reportRead, true);
+      assert.deepEqual(window.backfill?.failedTables, []);
+      assert.equal(window.verification?.status, 'ok', JSON.stringify(window.verification));
+      assert.equal(window.verification?.report?.compared, 'lakehouse');
       // The outgoing kind leaves scheduled backups as they are.
       assert.deepEqual((await h.metastore.getService(service)).scheduledBackup, ORIGINAL_BACKUP);
 
@@ -160,11 +165,14 @@ describe('outgoing migration workflow', () => {
     const config = outgoing({ hiveConfig: { catalog: 'projects/test-project/catalogs/nowhere', databases: ['*'] } });
     await h.withWorker(async (taskQueue) => {
       const plan = await h.plan(service, taskQueue, {}, config);
-      assert.deepEqual(plan.blocking, ['targets.catalogs']);
-      assert.match(plan.findings.find((f) => f.check === 'targets.catalogs')?.message ?? '', /hiveConfig\.catalog/);
+      // The worker reads the catalogs before any dry run: the missing one is named, and the dry run is not run.
+      assert.deepEqual(plan.blocking, ['targets.hiveCatalog']);
+      const finding = plan.findings.find((f) => f.check === 'targets.hiveCatalog');
+      assert.match(finding?.message ?? '', /projects\/test-project\/catalogs\/nowhere/);
+      assert.equal(plan.findings.find((f) => f.check === 'dryRun.finished')?.level, 'skipped');
       const blocked = await failureOf((await h.start(service, taskQueue, {}, config)).result());
       assert.equal(blocked.type, 'PrecheckFailed');
-      assert.match(blocked.message, /targets\.catalogs/);
+      assert.match(blocked.message, /targets\.hiveCatalog/);
       assert.deepEqual(await executionsOf(service), []);
     });
   });

@@ -66,9 +66,18 @@ describe('replay of recorded histories', async () => {
       assert.ok(adopted.has(activity), activity);
     for (const activity of ['startMigration', 'checkPermissions', 'checkSource', 'disableScheduledBackups'])
       assert.ok(!adopted.has(activity), activity);
-    // The outgoing kind: its dry run, its own start, the backfill's outcome and the rollback; backups untouched.
+    // The outgoing kind: its catalogs and dry run, its own start, the backfill's outcome, report and verification,
+    // and the rollback; backups untouched.
     const outgoing = await activityTypes('outgoing-rolled-back.binpb');
-    for (const activity of ['awaitDryRun', 'startBiglakeMigration', 'readBackfillOutcome', 'rollbackMigration'])
+    for (const activity of [
+      'checkTargetCatalogs',
+      'awaitDryRun',
+      'startBiglakeMigration',
+      'readBackfillOutcome',
+      'readBackfillReport',
+      'verifyBackfill',
+      'rollbackMigration',
+    ])
       assert.ok(outgoing.has(activity), activity);
     for (const activity of ['startMigration', 'disableScheduledBackups', 'restoreScheduledBackups', 'checkSecrets'])
       assert.ok(!outgoing.has(activity), activity);
