@@ -298,6 +298,7 @@ async function buildRequest(config: Config, options: Options, command: string): 
     options: {
       pollIntervalSeconds: numberFlag(options, 'poll-interval'),
       operationPollSeconds: numberFlag(options, 'operation-poll'),
+      rollbackWindowSeconds: numberFlag(options, 'rollback-window'),
       overrides: Array.isArray(overrides) ? overrides : undefined,
       notify: Array.isArray(options.values.notify) ? options.values.notify : undefined,
       sourceTls: sourceTlsFlags(options),

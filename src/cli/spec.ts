@@ -77,6 +77,12 @@ export const OPTIONS = {
   migration: { value: 'ID', description: 'a migration execution id of the service, or its full name' },
   'poll-interval': { value: 'S', description: 'seconds between polls of the migration while it replicates' },
   'operation-poll': { value: 'S', description: 'seconds between polls of a long-running operation' },
+  'rollback-window': {
+    value: 'S',
+    description:
+      'the outgoing kind: seconds the workflow stays open after a completion that left the service in PROXY, ' +
+      'taking a rollback (default 259200: 3 days; 0: none)',
+  },
   'source-ca': { value: 'REF', description: 'a secret reference to the source’s server CA (TLS to the source)' },
   'source-server-name': { value: 'NAME', description: 'with --source-ca: the name the source’s certificate holds' },
   reason: { value: 'TEXT', description: 'why, recorded with the request' },
@@ -160,7 +166,17 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
       'restored at the end; found off, they stay off unless --restore-backups (then the service’s own schedule ' +
       'is turned on at the end).' +
       CONFIG_OR_FLAGS,
-    options: [...REQUEST, ...OUTGOING, ...SOURCE_TLS, 'skip-plan', 'adopt', 'restore-backups', 'reason', 'by'],
+    options: [
+      ...REQUEST,
+      ...OUTGOING,
+      'rollback-window',
+      ...SOURCE_TLS,
+      'skip-plan',
+      'adopt',
+      'restore-backups',
+      'reason',
+      'by',
+    ],
     optionHelp: { 'dry-run': DRY_RUN },
     service: 'required',
   },

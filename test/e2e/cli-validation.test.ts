@@ -61,6 +61,7 @@ describe('CLI start with bad input', () => {
   for (const [flags, path] of [
     [['--poll-interval', '0'], 'options.pollIntervalSeconds'],
     [['--operation-poll', '301'], 'options.operationPollSeconds'],
+    [['--rollback-window', '-1'], 'options.rollbackWindowSeconds'],
     [['--migration-id', 'Hms_Migration'], 'migrationExecutionId'],
   ] as const) {
     it(`exits 2 naming ${path} for ${flags.join(' ')}`, async () => {
