@@ -5,6 +5,8 @@
 // stage as it happens and the final migration execution, then stops everything it started and removes its folder.
 // Payloads are encrypted with a key made for this run, as production should run: the history holds ciphertext, the
 // Web UI decodes it. Without MariaDB's server binary the source is a closed port and the source checks cannot run.
+// `--kind outgoing` shows the other kind (DPMS → Lakehouse, scripts/lib/demo-outgoing.ts) on the same stack, without
+// the MariaDB source: that kind reads no source database.
 import { Client, Connection } from '@temporalio/client';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +25,7 @@ import { spawnService } from './lib/services';
 import { removeOnExit } from './lib/reaper';
 import { CLOUD_SQL_PORT, type DemoSource, canRunSource, startDemoSource } from './lib/demo-source';
 import { writeEnvFile } from './lib/demo-env';
+import { type DemoKind, outgoingTryIt, parseKind, runOutgoing, seedOutgoing } from './lib/demo-outgoing';
 import type { ServiceProcess } from './lib/services';
 import { acceptsConnections, freePort } from './lib/ports';
 import { localTemporalEnv } from './lib/temporal-profile';
@@ -32,6 +35,8 @@ import { devServerArgs, devServerEnv, ensureTemporalCli } from './temporal-cli';
 const root = join(__dirname, '..');
 /** --keep: leave the Web UI (and everything behind it) up after the migration, until Ctrl-C. */
 const keep = process.argv.slice(2).includes('--keep');
+/** --kind incoming|outgoing; a bad value ends the demo before anything starts (see main's handler). */
+let kind: DemoKind = 'incoming';
 /** The one folder the demo writes (config, secrets, inventories, the --keep env file); removed when it exits. */
 let demoDir = '';
 /** The throw-away MariaDB source, when this machine has MariaDB's server binary. */
@@ -43,8 +48,13 @@ const started: ServiceProcess[] = [];
 const t0 = Date.now();
 const say = (line: string) => console.log(`[demo +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`);
 
-/** The usual ports when free (so the Web UI link is the familiar one), else any free ones. */
+/**
+ * The usual ports when free (so the Web UI link is the familiar one), else any free ones. With
+ * METASTORE_MIGRATOR_DEMO_PORTS=any always free ones: two demos started together (the tests) would otherwise both
+ * see 7233 free and race for it.
+ */
 async function pickPort(preferred: number): Promise<number> {
+  if (process.env.METASTORE_MIGRATOR_DEMO_PORTS === 'any') return freePort();
   return (await acceptsConnections(preferred)) ? freePort() : preferred;
 }
 
@@ -120,8 +130,8 @@ async function startInfrastructure() {
     args: ts(
       'src/emulator/main.ts',
       ...['--port', String(emulatorPort), '--operation-delay-ms', '1500', '--seed-demo'],
-      // Like Google, check the source at the start, when there is one to check.
-      ...(canRunSource() ? ['--verify-source'] : []),
+      // Like Google, check the source at the start, when there is one to check (the outgoing kind has none).
+      ...(kind === 'incoming' && canRunSource() ? ['--verify-source'] : []),
     ),
     cwd: root,
   });
@@ -234,13 +244,15 @@ async function closedPort(): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  // Before anything starts: a bad --kind costs nothing to fix.
+  kind = parseKind(process.argv.slice(2));
   demoDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-demo-'));
   removeOnExit(demoDir);
   const [{ env, temporalAddress, uiUrl, codecUrl, emulatorPort }] = await Promise.all([
     startInfrastructure(),
-    prepareSource(),
+    kind === 'incoming' ? prepareSource() : undefined,
   ]);
-  const sourceTls = await demoSecrets();
+  const sourceTls = kind === 'incoming' ? await demoSecrets() : [];
   const service = ['--service', DEMO_SERVICE_NAME];
   // The demo's own status reads decrypt like the CLI's: same keys, same converter.
   const client = new Client({
@@ -248,6 +260,10 @@ async function main(): Promise<void> {
     dataConverter: dataConverterFor(loadConfig(codecEnv).codec),
   });
   try {
+    if (kind === 'outgoing') {
+      await outgoingMain({ env, temporalAddress, emulatorPort, uiUrl, codecUrl }, client);
+      return;
+    }
     const config = await demoConfig();
     await cli(env, 'plan', ...service, '--config', config, ...sourceTls);
     await cli(
@@ -264,13 +280,7 @@ async function main(): Promise<void> {
       '--operation-poll',
       '0.5',
     );
-    const workflowId = workflowIdFor(DEMO_SERVICE_NAME);
-    say(`Temporal Web UI: ${uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
-    say(
-      `payloads are encrypted (binary/encrypted, key ${DEMO_KEY_ID}); the Web UI shows them decoded via the codec ` +
-        `server at ${codecUrl}, and so does: temporal workflow show --address ${temporalAddress} ` +
-        `--workflow-id '${workflowId}' --codec-endpoint ${codecUrl}`,
-    );
+    announceWebUi({ temporalAddress, uiUrl, codecUrl });
     await follow(client, (s) => s.stage === 'REPLICATION');
     say('replicating: Cloud SQL is still the source of truth; workloads move to the Dataproc Metastore endpoint');
     await cli(env, 'status', ...service);
@@ -286,12 +296,61 @@ async function main(): Promise<void> {
       say(`(the Web UI at ${uiUrl} stops with the demo; 'npm run demo -- --keep' keeps it up)`);
       return;
     }
-    await printTryIt({ env, temporalAddress, emulatorPort, uiUrl, codecUrl, config, sourceTls });
-    say(`keeping the Web UI up: ${uiUrl}/namespaces/default/workflows — Ctrl-C stops everything the demo started`);
-    await new Promise<never>(() => undefined); // until SIGINT/SIGTERM (handled below)
+    await printTryIt({ env, temporalAddress, emulatorPort, uiUrl, codecUrl }, incomingTryIt(config, sourceTls));
+    await keepUp(uiUrl);
   } finally {
     await client.connection.close();
   }
+}
+
+/** Where to watch the workflow, and that its payloads are encrypted yet readable there. */
+function announceWebUi(stack: Pick<KeptStack, 'temporalAddress' | 'uiUrl' | 'codecUrl'>): void {
+  const workflowId = workflowIdFor(DEMO_SERVICE_NAME);
+  say(`Temporal Web UI: ${stack.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
+  say(
+    `payloads are encrypted (binary/encrypted, key ${DEMO_KEY_ID}); the Web UI shows them decoded via the codec ` +
+      `server at ${stack.codecUrl}, and so does: temporal workflow show --address ${stack.temporalAddress} ` +
+      `--workflow-id '${workflowId}' --codec-endpoint ${stack.codecUrl}`,
+  );
+}
+
+/** --keep: everything stays up until SIGINT/SIGTERM (handled below). */
+async function keepUp(uiUrl: string): Promise<never> {
+  say(`keeping the Web UI up: ${uiUrl}/namespaces/default/workflows — Ctrl-C stops everything the demo started`);
+  return new Promise<never>(() => undefined);
+}
+
+/**
+ * The outgoing kind (scripts/lib/demo-outgoing.ts): the service's own metastore and the Lakehouse catalogs seeded,
+ * then plan → start → the rollback window → status → rollback → wait through the real CLI.
+ */
+async function outgoingMain(stack: KeptStack, client: Client): Promise<void> {
+  await seedOutgoing(`http://127.0.0.1:${stack.emulatorPort}`, DEMO_SERVICE_NAME, say);
+  let announced = false;
+  const window = await runOutgoing({
+    service: DEMO_SERVICE_NAME,
+    cli: async (...args) => {
+      const output = await cli(stack.env, ...args);
+      // Once the workflow exists: right after start, as the incoming demo does.
+      if (args[0] === 'start' && !announced) {
+        announced = true;
+        announceWebUi(stack);
+      }
+      return output;
+    },
+    follow: (until) => follow(client, until),
+    say,
+  });
+  say(
+    `rolled back in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${DEMO_SERVICE_NAME} is ACTIVE and serves from DPMS ` +
+      `again; the Lakehouse catalogs keep what the backfill wrote`,
+  );
+  if (!keep) {
+    say(`(the Web UI at ${stack.uiUrl} stops with the demo; 'npm run demo -- --kind outgoing --keep' keeps it up)`);
+    return;
+  }
+  await printTryIt(stack, outgoingTryIt(DEMO_SERVICE_NAME, window.backfill?.reportPath));
+  await keepUp(stack.uiUrl);
 }
 
 /**
@@ -321,12 +380,36 @@ interface KeptStack {
   emulatorPort: number;
   uiUrl: string;
   codecUrl: string;
-  config: string;
-  sourceTls: string[];
 }
 
-/** --keep: the CLI's environment for the running stack, as a file to `source`, and commands to try with it. */
-async function printTryIt(stack: KeptStack): Promise<void> {
+/** The incoming kind's commands to try: status, watch, list, verify, and a second service from the same source. */
+function incomingTryIt(config: string, sourceTls: string[]): string[] {
+  const svc = `--service ${DEMO_SERVICE_NAME}`;
+  const second = DEMO_SERVICE_NAME.replace(/[^/]+$/, 'second-metastore');
+  const seed = JSON.stringify({ ...demoService(), name: second });
+  const tls = sourceTls.join(' ');
+  return [
+    `  npm run -s cli -- status ${svc}`,
+    `  npm run -s cli -- watch ${svc}`,
+    `  npm run -s cli -- list-workflows --all`,
+    `  npm run -s cli -- verify ${svc}`,
+    ...(source
+      ? [
+          `  # a second service, migrated from the same source (the emulator's admin API creates it):`,
+          `  curl -s -X POST "http://$METASTORE_EMULATOR_HOST/_emulator/services" -H 'content-type: application/json' -d '${seed}'`,
+          `  npm run -s cli -- plan --service ${second} --config ${config} ${tls}`,
+          `  npm run -s cli -- start --service ${second} --config ${config} ${tls} --poll-interval 5 --operation-poll 0.5`,
+          `  npm run -s cli -- watch --service ${second}`,
+        ]
+      : []),
+  ];
+}
+
+/**
+ * --keep: the CLI's environment for the running stack, as a file to `source`, and commands to try with it (the
+ * kind's `commands`, run after sourcing the file).
+ */
+async function printTryIt(stack: KeptStack, commands: string[]): Promise<void> {
   const vars: Record<string, string> = {
     // The demo's own Temporal profile (envconfig, as the worker reads it), and the same as plain variables for the
     // stock temporal CLI.
@@ -348,10 +431,6 @@ async function printTryIt(stack: KeptStack): Promise<void> {
     // The key goes to the file only, never to the terminal or a log.
     name === 'METASTORE_MIGRATOR_CODEC_KEYS' ? `${name}=<this run's key: in the file>` : `${name}=${value}`,
   );
-  const svc = `--service ${DEMO_SERVICE_NAME}`;
-  const second = DEMO_SERVICE_NAME.replace(/[^/]+$/, 'second-metastore');
-  const seed = JSON.stringify({ ...demoService(), name: second });
-  const tls = stack.sourceTls.join(' ');
   console.log(
     [
       '',
@@ -360,19 +439,7 @@ async function printTryIt(stack: KeptStack): Promise<void> {
       '',
       `try it yourself, in another shell, from ${root}:`,
       `  . ${file}`,
-      `  npm run -s cli -- status ${svc}`,
-      `  npm run -s cli -- watch ${svc}`,
-      `  npm run -s cli -- list-workflows --all`,
-      `  npm run -s cli -- verify ${svc}`,
-      ...(source
-        ? [
-            `  # a second service, migrated from the same source (the emulator's admin API creates it):`,
-            `  curl -s -X POST "http://$METASTORE_EMULATOR_HOST/_emulator/services" -H 'content-type: application/json' -d '${seed}'`,
-            `  npm run -s cli -- plan --service ${second} --config ${stack.config} ${tls}`,
-            `  npm run -s cli -- start --service ${second} --config ${stack.config} ${tls} --poll-interval 5 --operation-poll 0.5`,
-            `  npm run -s cli -- watch --service ${second}`,
-          ]
-        : []),
+      ...commands,
       `  the Web UI: ${stack.uiUrl} (payloads decoded by ${stack.codecUrl})`,
       '',
     ].join('\n'),
