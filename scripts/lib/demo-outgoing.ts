@@ -145,8 +145,8 @@ export function outgoingTryIt(service: string, reportPath: string | undefined): 
     `  curl -s "http://$METASTORE_EMULATOR_HOST/_emulator/catalogs?contents=true"`,
     ...(report
       ? [
-          `  # the migration report, through the Cloud Storage JSON API:`,
-          `  curl -s "http://$METASTORE_EMULATOR_HOST/storage/v1/b/${report[1]}/o?prefix=${encodeURIComponent(report[2] ?? '')}"`,
+          `  # the migration report (per table: plan, result, partitions), through the Cloud Storage JSON API:`,
+          `  curl -s "http://$METASTORE_EMULATOR_HOST/storage/v1/b/${report[1]}/o/${encodeURIComponent(report[2] ?? '')}?alt=media"`,
         ]
       : []),
   ];
