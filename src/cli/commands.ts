@@ -123,7 +123,10 @@ export const commands: Record<string, (config: Config, options: Options, print: 
       ? '; adopting the running migration execution (status shows it, or AdoptionRefused if there is none)'
       : '';
     const ui = config.temporalUiUrl;
-    const next = afterStart(options.service, ui && workflowUiLink(ui, config.temporal.namespace, workflowId));
+    const outgoing = request.migrationExecution.biglakeMetastoreMigrationConfig;
+    const startedAs = outgoing && outgoing.mode !== 'INCREMENTAL_SYNC' ? 'backfill' : 'cutover';
+    const link = ui && workflowUiLink(ui, config.temporal.namespace, workflowId);
+    const next = afterStart(options.service, link, startedAs);
     print(
       { workflowId, runId: handle.firstExecutionRunId, adopt: request.adopt !== undefined, next },
       `started ${workflowId} (run ${handle.firstExecutionRunId})${adopting}\n${formatNextSteps(next)}`,

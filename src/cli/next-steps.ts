@@ -14,16 +14,27 @@ export interface NextSteps {
   webUi?: string;
 }
 
-/** After `start`: follow it, see the cutover checks, then cut over; and the Web UI when its address is known. */
-export function afterStart(service: string, webUi: string | undefined): NextSteps {
-  return {
-    commands: [
-      { command: `${CLI} watch --service ${service}`, why: 'follow it live (replication runs until you decide)' },
-      { command: `${CLI} complete --service ${service} --dry-run`, why: 'the cutover checks, deciding nothing' },
-      { command: `${CLI} complete --service ${service}`, why: 'cut over once they pass (cannot be undone)' },
-    ],
-    ...(webUi && { webUi }),
-  };
+/**
+ * What a start is followed by, per kind: the incoming kind (and an INCREMENTAL_SYNC) waits for a cutover decision;
+ * an outgoing BACKFILL ends by itself and then holds a rollback window.
+ */
+export type StartedAs = 'cutover' | 'backfill';
+
+/** After `start`: follow it, then decide (cutover, or a rollback); and the Web UI when its address is known. */
+export function afterStart(service: string, webUi: string | undefined, startedAs: StartedAs = 'cutover'): NextSteps {
+  const commands =
+    startedAs === 'backfill'
+      ? [
+          { command: `${CLI} watch --service ${service}`, why: 'follow it live (the backfill ends by itself)' },
+          { command: `${CLI} status --service ${service}`, why: 'the outcome, the report and the verification' },
+          { command: `${CLI} rollback --service ${service}`, why: 'back to DPMS, while the rollback window is open' },
+        ]
+      : [
+          { command: `${CLI} watch --service ${service}`, why: 'follow it live (replication runs until you decide)' },
+          { command: `${CLI} complete --service ${service} --dry-run`, why: 'the cutover checks, deciding nothing' },
+          { command: `${CLI} complete --service ${service}`, why: 'cut over once they pass (cannot be undone)' },
+        ];
+  return { commands, ...(webUi && { webUi }) };
 }
 
 export function formatNextSteps(next: NextSteps): string {

@@ -24,6 +24,13 @@ describe('next steps', () => {
     assert.doesNotMatch(formatNextSteps(afterStart(SERVICE, undefined)), /Web UI/);
   });
 
+  it('after an outgoing BACKFILL: watch, status and rollback — no cutover to decide', () => {
+    const text = formatNextSteps(afterStart(SERVICE, undefined, 'backfill'));
+    assert.match(text, new RegExp(`^ {2}metastore-migrator status --service ${SERVICE} +# `, 'm'));
+    assert.match(text, new RegExp(`^ {2}metastore-migrator rollback --service ${SERVICE} +# .*rollback window`, 'm'));
+    assert.doesNotMatch(text, /complete/);
+  });
+
   it('refusals end with the command to run', () => {
     const running = describeError(new WorkflowExecutionAlreadyStartedError('x', `migration/${SERVICE}`, 'managed'));
     assert.match(running.message, new RegExp(`see 'metastore-migrator status --service ${SERVICE}'`));

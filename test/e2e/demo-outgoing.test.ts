@@ -73,6 +73,9 @@ describe('npm run demo -- --kind outgoing', () => {
     assert.match(out, /^ {4}ok {4}dryRun\.errors /m);
     assert.match(out, /nothing blocks: ready to start/);
     assert.match(out, /^\$ metastore-migrator start .* --rollback-window 300 /m);
+    // What to run next after a backfill: no cutover to decide, a rollback while the window is open.
+    assert.match(out, /^ {4}metastore-migrator rollback --service \S+ +# .*rollback window/m);
+    assert.doesNotMatch(out, /metastore-migrator complete --service/);
 
     // The stages as they happen, in words.
     const stages = [...out.matchAll(/\] stage (\w+);/g)].map((m) => m[1]);
