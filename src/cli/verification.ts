@@ -2,6 +2,8 @@
 // config) and the lines `status` and `wait` print about a verification.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { BackfillOutcome } from '../migration/backfill';
+import { backfillFailed } from '../migration/backfill';
 import type { Verification } from '../migration/verification';
 import { verificationLine } from '../migration/verification';
 import type { MigrationExecutionRequest, SourceTlsOption } from '../schemas';
@@ -20,6 +22,18 @@ export const MISMATCH_EXIT_CODE = 3;
 export function verificationExitCode(verification: Verification | undefined, { skipped = 1 } = {}): number {
   if (!verification || verification.status === 'ok') return 0;
   return verification.status === 'mismatch' ? MISMATCH_EXIT_CODE : skipped;
+}
+
+/**
+ * `wait`: a verification's code (a skipped one is no failure), else MISMATCH_EXIT_CODE for a backfill that finished
+ * with something lost (failed tables, databases or partitions): the migration ended but not everything arrived, the
+ * same answer as a mismatch. A dry run writes nothing, so its results lose nothing.
+ */
+export function waitExitCode(result: { verification?: Verification; backfill?: BackfillOutcome }): number {
+  const verified = verificationExitCode(result.verification, { skipped: 0 });
+  if (verified !== 0) return verified;
+  const backfill = result.backfill;
+  return backfill && !backfill.dryRun && backfillFailed(backfill) ? MISMATCH_EXIT_CODE : 0;
 }
 
 /**
