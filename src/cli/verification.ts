@@ -54,6 +54,24 @@ export async function runVerify(
   const sourceTls = sourceTlsFlag ?? asked?.sourceTls;
   const status = fromConfig ? undefined : await handle.query(statusQuery);
   const recorded = status?.cutoverInventory;
+  let execution: string | undefined;
+  if (migrationExecution.biglakeMetastoreMigrationConfig) {
+    // The outgoing kind compares what its backfill wrote: only a finished one (the Lakehouse catalogs keep what was
+    // written after a rollback too). Before that there is nothing to compare, which is said, not guessed at.
+    const recordedExecution = status?.execution;
+    if (!recordedExecution?.name || !FINISHED_BACKFILL.includes(recordedExecution.state ?? '')) {
+      const where = recordedExecution?.name
+        ? `${recordedExecution.name} is ${recordedExecution.state ?? 'STATE_UNSPECIFIED'}`
+        : 'the migration has no execution yet';
+      return {
+        status: 'skipped',
+        ok: false,
+        checkedAt: new Date().toISOString(),
+        note: `no finished backfill to verify (${where})`,
+      };
+    }
+    execution = recordedExecution.name;
+  }
   return client.workflow.execute<typeof verifyMigration>('verifyMigration', {
     taskQueue,
     workflowId: `verify/${service}/${randomUUID()}`,
@@ -64,10 +82,14 @@ export async function runVerify(
         migrationExecution,
         ...(sourceTls && { sourceTls }),
         ...(recorded && 'key' in recorded ? { cutover: recorded } : {}),
+        ...(execution && { execution }),
       },
     ],
   });
 }
+
+/** Executions whose backfill wrote what it will: the outgoing kind's verify compares only these. */
+const FINISHED_BACKFILL: readonly string[] = ['SUCCEEDED', 'ROLLED_BACK'];
 
 const SHOWN = 20;
 

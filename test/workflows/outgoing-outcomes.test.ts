@@ -1,13 +1,14 @@
 // The outgoing kind's outcomes beyond a clean backfill, on a real Temporal dev server with the real activities
 // talking HTTP to the emulator: a backfill that SUCCEEDED with failed tables (named in the outcome, `status` and
-// `wait`'s exit code), and conflictPolicy SKIP vs OVERWRITE against a target that already holds the table.
+// `wait`'s exit code), conflictPolicy SKIP vs OVERWRITE against a target that already holds the table, and the
+// CLI's `verify` of a finished outgoing migration, before and after a table is dropped from the target.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { waitExitCode } from '../../src/cli/verification';
+import { formatVerification, runVerify, verificationExitCode, waitExitCode } from '../../src/cli/verification';
 import { formatStatus } from '../../src/cli/format';
 import type { MigrationExecutionRequest } from '../../src/schemas';
-import { admin } from '../helpers/emulator';
-import { createCatalog, hiveTable, lakehouseCatalog, seedMetastore } from '../helpers/outgoing';
+import { admin, call } from '../helpers/emulator';
+import { createCatalog, hiveTable, icebergTable, lakehouseCatalog, seedMetastore } from '../helpers/outgoing';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -112,4 +113,62 @@ describe('outgoing migration outcomes', () => {
       });
     });
   }
+
+  it('verify of a finished outgoing migration: ok, then a mismatch naming the table dropped from the target', async () => {
+    const hive = catalogName();
+    const iceberg = catalogName();
+    await createCatalog(h.emulator, hive, 'HIVE');
+    await createCatalog(h.emulator, iceberg, 'ICEBERG');
+    const service = await h.seedService();
+    await seedMetastore(h.emulator, service, {
+      sales: { orders: hiveTable({ partitions: ['dt=1'] }) },
+      web: { clicks: icebergTable('gs://wh/web/clicks'), views: icebergTable('gs://wh/web/views') },
+    });
+    const config = outgoing({
+      hiveConfig: { catalog: hive, databases: ['sales'] },
+      icebergConfig: { catalog: iceberg, namespaces: ['web'] },
+    });
+    await h.withWorker(async (taskQueue) => {
+      // Every backfill takes 3 s here: long enough to ask for a verify while it runs.
+      await admin(h.emulator, 'durations', { backfill: 3000 });
+      const result = await (async () => {
+        try {
+          const handle = await h.start(service, taskQueue, { rollbackWindowSeconds: 1 }, config);
+          await h.waitForStage(service, 'BACKFILL');
+          // Nothing finished to compare yet: said (the execution and its state), and `verify` exits 1.
+          const early = await runVerify(h.env.client, taskQueue, service);
+          assert.equal(early.status, 'skipped', JSON.stringify(early));
+          assert.match(early.note ?? '', /no finished backfill to verify \(.*\/migrationExecutions\/.* is RUNNING\)/);
+          assert.equal(verificationExitCode(early), 1);
+          return await handle.result();
+        } finally {
+          await admin(h.emulator, 'durations', undefined, 'DELETE');
+        }
+      })();
+      assert.equal(result.outcome, 'SUCCEEDED');
+
+      const verified = await runVerify(h.env.client, taskQueue, service);
+      assert.equal(verified.status, 'ok', JSON.stringify(verified));
+      assert.equal(verified.report?.compared, 'lakehouse');
+      assert.equal(verificationExitCode(verified), 0);
+
+      // Someone drops a migrated table from the target, through the Iceberg REST catalog as any client would.
+      const dropped = await call(
+        h.emulator,
+        'DELETE',
+        `/iceberg/v1/restcatalog/v1/${iceberg}/namespaces/web/tables/clicks`,
+      );
+      assert.ok(dropped.status >= 200 && dropped.status < 300, dropped.text);
+
+      const after = await runVerify(h.env.client, taskQueue, service);
+      assert.equal(after.status, 'mismatch', JSON.stringify(after));
+      assert.equal(verificationExitCode(after), 3);
+      assert.deepEqual(
+        after.report?.differences.map((d) => [d.problem, d.name]),
+        [['missing', 'web.clicks']],
+        JSON.stringify(after.report?.differences),
+      );
+      assert.match(formatVerification(after), /missing .*web\.clicks/);
+    });
+  });
 });
