@@ -22,7 +22,8 @@ import { createMetastoreTarget } from '../metastore/auth';
 import { MetastoreClient } from '../metastore/client';
 import { loadMigrationConfig, loadMigrationConfigOfEitherKind } from './migration-config';
 import { migrationExecutionOf } from './outgoing-flags';
-import { formatVerification, runVerify, verificationExitCode } from './verification';
+import { formatVerification, runVerify, verificationExitCode, waitExitCode } from './verification';
+import { formatBackfillOutcome } from './lakehouse-format';
 import { formatCutover } from './cutover';
 import { requireWorker } from './worker-check';
 import { type Decision, confirmOnTerminal, needsConfirmation } from './confirm';
@@ -230,11 +231,13 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     );
     const result = await handle.result();
     const verification = result.verification ? `\n${formatVerification(result.verification)}` : '';
+    // The outgoing kind's outcome as recorded after the report was read: the failed tables by name, with why.
+    const backfill = result.backfill ? `\nbackfill   ${formatBackfillOutcome(result.backfill)}` : '';
     print(
       result,
-      `${result.outcome}: ${result.message ?? ''}${result.execution ? `\n${formatExecution(result.execution)}` : ''}${verification}`,
+      `${result.outcome}: ${result.message ?? ''}${result.execution ? `\n${formatExecution(result.execution)}` : ''}${backfill}${verification}`,
     );
-    return verificationExitCode(result.verification, { skipped: 0 });
+    return waitExitCode(result);
   },
 
   async verify(config, options, print) {

@@ -2,6 +2,8 @@
 // config) and the lines `status` and `wait` print about a verification.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { BackfillOutcome } from '../migration/backfill';
+import { backfillFailed } from '../migration/backfill';
 import type { Verification } from '../migration/verification';
 import { verificationLine } from '../migration/verification';
 import type { MigrationExecutionRequest, SourceTlsOption } from '../schemas';
@@ -23,6 +25,18 @@ export function verificationExitCode(verification: Verification | undefined, { s
 }
 
 /**
+ * `wait`: a verification's code (a skipped one is no failure), else MISMATCH_EXIT_CODE for a backfill that finished
+ * with something lost (failed tables, databases or partitions): the migration ended but not everything arrived, the
+ * same answer as a mismatch. A dry run writes nothing, so its results lose nothing.
+ */
+export function waitExitCode(result: { verification?: Verification; backfill?: BackfillOutcome }): number {
+  const verified = verificationExitCode(result.verification, { skipped: 0 });
+  if (verified !== 0) return verified;
+  const backfill = result.backfill;
+  return backfill && !backfill.dryRun && backfillFailed(backfill) ? MISMATCH_EXIT_CODE : 0;
+}
+
+/**
  * The migration's config and options.sourceTls come from its workflow (`request` query, open or closed), unless
  * `--config` (and `--source-ca`) gave them;
  * after cutover the workflow's record of the source at cutover goes along.
@@ -40,6 +54,24 @@ export async function runVerify(
   const sourceTls = sourceTlsFlag ?? asked?.sourceTls;
   const status = fromConfig ? undefined : await handle.query(statusQuery);
   const recorded = status?.cutoverInventory;
+  let execution: string | undefined;
+  if (migrationExecution.biglakeMetastoreMigrationConfig) {
+    // The outgoing kind compares what its backfill wrote: only a finished one (the Lakehouse catalogs keep what was
+    // written after a rollback too). Before that there is nothing to compare, which is said, not guessed at.
+    const recordedExecution = status?.execution;
+    if (!recordedExecution?.name || !FINISHED_BACKFILL.includes(recordedExecution.state ?? '')) {
+      const where = recordedExecution?.name
+        ? `${recordedExecution.name} is ${recordedExecution.state ?? 'STATE_UNSPECIFIED'}`
+        : 'the migration has no execution yet';
+      return {
+        status: 'skipped',
+        ok: false,
+        checkedAt: new Date().toISOString(),
+        note: `no finished backfill to verify (${where})`,
+      };
+    }
+    execution = recordedExecution.name;
+  }
   return client.workflow.execute<typeof verifyMigration>('verifyMigration', {
     taskQueue,
     workflowId: `verify/${service}/${randomUUID()}`,
@@ -50,10 +82,14 @@ export async function runVerify(
         migrationExecution,
         ...(sourceTls && { sourceTls }),
         ...(recorded && 'key' in recorded ? { cutover: recorded } : {}),
+        ...(execution && { execution }),
       },
     ],
   });
 }
+
+/** Executions whose backfill wrote what it will: the outgoing kind's verify compares only these. */
+const FINISHED_BACKFILL: readonly string[] = ['SUCCEEDED', 'ROLLED_BACK'];
 
 const SHOWN = 20;
 

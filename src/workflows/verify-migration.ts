@@ -1,6 +1,7 @@
 // verifyMigration: the CLI's `verify` — DPMS's Hive inventory (through the service's Thrift endpoint) against the
 // source's, on the worker, where the secrets resolve and both are reachable. Before cutover it shows how far
-// DPMS's view and the source differ; after it, the cutover record is compared when the worker has it.
+// DPMS's view and the source differ; after it, the cutover record is compared when the worker has it. For the
+// outgoing kind: DPMS's Hive endpoint against the target catalogs the backfill wrote to (`execution`).
 import { FailureType } from '../migration/failure-types';
 import type { InventoryRecord, Verification } from '../migration/verification';
 import type { MigrationExecutionRequest, SourceTlsOption } from '../schemas';
@@ -16,6 +17,8 @@ export interface VerifyMigrationArgs {
   sourceTls?: SourceTlsOption;
   /** The migration's record of the source at cutover, when there was one. */
   cutover?: InventoryRecord;
+  /** The outgoing kind: the finished backfill's execution, whose config names the target catalogs and report. */
+  execution?: string;
 }
 
 export async function verifyMigration(args: VerifyMigrationArgs): Promise<Verification> {
@@ -32,6 +35,13 @@ export async function verifyMigration(args: VerifyMigrationArgs): Promise<Verifi
     );
   }
   const acts = activityProxies(parsed.data.options);
+  // A path only a `verify` of an outgoing migration takes: the incoming kind's histories replay as before.
+  if (parsed.data.migrationExecution.biglakeMetastoreMigrationConfig) {
+    if (!args.execution) {
+      throw ending(FailureType.InvalidArgument, 'an outgoing migration is verified against its execution: none given');
+    }
+    return acts.lakehouse.verifyBackfill({ service: parsed.data.service, execution: args.execution });
+  }
   return acts.inventory.verifyMigration({
     service: parsed.data.service,
     ...sourceArgs(parsed.data),

@@ -1,5 +1,6 @@
 // End to end, as an engineer uses it: the CLI, the worker, a Temporal dev server and the emulator, each a
-// separate process talking over real sockets. The worker is SIGKILLed while the migration waits.
+// separate process talking over real sockets. The worker is SIGKILLed while the migration waits; an outgoing
+// backfill with failed tables makes `wait` exit 3.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -157,6 +158,51 @@ describe('CLI end to end', () => {
     assert.ok(json.biglakeMetastoreMigrationConfig);
     const text = await cli('describe', '--service', service, '--migration', id);
     assert.match(text.stdout, /state ROLLED_BACK {2}/);
+  });
+
+  it('an outgoing backfill with two failed tables: wait prints them and exits 3; verify exits 0', async () => {
+    const service = await seedService();
+    const emulator = { url: stack.emulatorUrl };
+    const catalog = `projects/cli-e2e/catalogs/partial-${service.split('/').pop()}`;
+    await createCatalog(emulator, catalog, 'ICEBERG');
+    await seedMetastore(emulator, service, {
+      web: {
+        clicks: icebergTable('gs://wh/web/clicks'),
+        views: icebergTable('gs://wh/web/views'),
+        carts: icebergTable('gs://wh/web/carts'),
+      },
+    });
+    // One fault per backfill of the service, oldest first: the empty one is the workflow's precheck dry run's
+    // (`--skip-plan` below leaves out the CLI's own plan, which would run a dry run before it).
+    await admin(emulator, 'backfill-faults', { service });
+    await admin(emulator, 'backfill-faults', { service, failTables: ['web.clicks', 'web.views'] });
+    const config = join(workDir, 'outgoing-partial.json');
+    const execution = {
+      biglakeMetastoreMigrationConfig: { mode: 'BACKFILL', icebergConfig: { catalog, namespaces: ['web'] } },
+    };
+    await writeFile(config, JSON.stringify(execution));
+    await startWorker();
+    const started = await cli(
+      'start',
+      '--service',
+      service,
+      '--config',
+      config,
+      '--rollback-window',
+      '0',
+      '--skip-plan',
+    );
+    assert.equal(started.code, 0, started.stderr);
+
+    const waited = await cli('wait', '--service', service);
+    assert.equal(waited.code, 3, `${waited.stdout}\n${waited.stderr}`);
+    assert.match(waited.stdout, /^SUCCEEDED: /);
+    assert.match(waited.stdout, /web\.clicks: Injected failure: web\.clicks could not be written/);
+    assert.match(waited.stdout, /web\.views: Injected failure: web\.views could not be written/);
+    // What failed was never expected in the target: the rest is all there.
+    const verified = await cli('verify', '--service', service);
+    assert.equal(verified.code, 0, `${verified.stdout}\n${verified.stderr}`);
+    assert.match(verified.stdout, /the Lakehouse catalogs hold what the backfill moved/, 'compared with the targets');
   });
 
   it('refuses a second start for the same service while the first runs', async () => {
