@@ -6,7 +6,7 @@ import type { GaxiosOptions } from 'gaxios';
 import { ZodError } from 'zod';
 import type { z } from 'zod';
 import { statusFromHttp } from '../metastore/client';
-import { MetastoreApiError, MetastoreContractError } from '../metastore/errors';
+import { MetastoreApiError, MetastoreContractError, noResponseError } from '../metastore/errors';
 import { ApiErrorBodySchema } from '../schemas/api';
 import { IcebergErrorBodySchema } from '../schemas/lakehouse-catalogs';
 import type { LakehouseTarget } from './target';
@@ -146,16 +146,7 @@ interface HttpishError {
 function apiError(err: unknown, call: LakehouseGet<z.ZodType>): MetastoreApiError {
   const e = err as HttpishError;
   const base = { method: call.method, resource: call.resource, cause: err };
-  if (!e.response) {
-    const aborted = [e.name, e.cause?.name].some((name) => name === 'AbortError' || name === 'TimeoutError');
-    const timedOut = aborted || e.code === 'ETIMEDOUT' || /timeout|timed out/i.test(e.message ?? '');
-    return new MetastoreApiError({
-      ...base,
-      httpStatus: 0,
-      status: timedOut ? 'DEADLINE_EXCEEDED' : 'UNAVAILABLE',
-      message: timedOut ? 'request timed out' : `no response: ${e.code ?? e.message ?? 'connection failed'}`,
-    });
-  }
+  if (!e.response) return noResponseError(e, base);
   const httpStatus = e.response.status;
   // Both shapes carry {error: {code, message}}; google.rpc adds the status name, the Iceberg spec the exception type.
   const google = ApiErrorBodySchema.safeParse(e.response.data);

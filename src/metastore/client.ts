@@ -18,7 +18,7 @@ import { resourcePathProblem } from '../migration/names';
 import { biglakeStartMigrationBody } from './biglake-start';
 import type { BiglakeStartInput } from './biglake-start';
 import type { BudgetGate } from './budget';
-import { MetastoreApiError, MetastoreContractError, MetastoreOperationError } from './errors';
+import { MetastoreApiError, MetastoreContractError, MetastoreOperationError, noResponseError } from './errors';
 
 export interface MetastoreClientOptions {
   baseUrl: string;
@@ -386,17 +386,8 @@ function toApiError(err: unknown, call: Call<z.ZodType>): unknown {
   if (call.signal?.aborted) return err;
   const e = err as HttpishError;
   const base = { method: call.method, resource: call.resource, cause: err };
-  if (!e.response) {
-    // The caller's own abort returned above, so an abort here is our timeout signal (node-fetch: AbortError).
-    const aborted = [e.name, e.cause?.name].some((name) => name === 'AbortError' || name === 'TimeoutError');
-    const timedOut = aborted || e.code === 'ETIMEDOUT' || /timeout|timed out/i.test(e.message ?? '');
-    return new MetastoreApiError({
-      ...base,
-      httpStatus: 0,
-      status: timedOut ? 'DEADLINE_EXCEEDED' : 'UNAVAILABLE',
-      message: timedOut ? 'request timed out' : `no response: ${e.code ?? e.message ?? 'connection failed'}`,
-    });
-  }
+  // The caller's own abort returned above, so an abort here is our timeout signal.
+  if (!e.response) return noResponseError(e, base);
   const parsed = ApiErrorBodySchema.safeParse(e.response.data);
   const httpStatus = e.response.status;
   return new MetastoreApiError({

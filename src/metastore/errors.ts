@@ -70,3 +70,29 @@ export class MetastoreContractError extends Error {
     this.issues = issues;
   }
 }
+
+/** A transport failure as the HTTP clients (gaxios) report it: no response, or a timeout of ours. */
+export interface TransportFailure {
+  name?: string;
+  code?: string;
+  message?: string;
+  cause?: { name?: string };
+}
+
+/**
+ * The error of a call that got no answer: DEADLINE_EXCEEDED for our own timeout (node-fetch reports an abort as
+ * AbortError or TimeoutError), UNAVAILABLE otherwise. Shared by the Metastore client and the Lakehouse reads.
+ */
+export function noResponseError(
+  e: TransportFailure,
+  base: { method: string; resource: string; cause: unknown },
+): MetastoreApiError {
+  const aborted = [e.name, e.cause?.name].some((name) => name === 'AbortError' || name === 'TimeoutError');
+  const timedOut = aborted || e.code === 'ETIMEDOUT' || /timeout|timed out/i.test(e.message ?? '');
+  return new MetastoreApiError({
+    ...base,
+    httpStatus: 0,
+    status: timedOut ? 'DEADLINE_EXCEEDED' : 'UNAVAILABLE',
+    message: timedOut ? 'request timed out' : `no response: ${e.code ?? e.message ?? 'connection failed'}`,
+  });
+}

@@ -155,20 +155,9 @@ const cloudSqlSteps: KindSteps = {
       ...sourceArgs(run.request),
       ...(recorded && 'key' in recorded ? { cutover: recorded } : {}),
     };
-    const verification = await run.acts.inventory.verifyMigration(args).catch((err: unknown): Verification => {
-      rethrowBug(err);
-      return {
-        status: 'skipped',
-        ok: false,
-        checkedAt: new Date().toISOString(),
-        note: `the verification failed: ${failureLine(err)}`,
-      };
-    });
-    run.state.verification = verification;
-    if (verification.status === 'mismatch')
-      log.warn('DPMS does not serve what the source held', { ...verification.report?.totals });
-    publishVisibility(run.state, run.service);
-    run.notifier.emit('verification', verificationLine(verification));
+    await recordVerification(run, 'DPMS does not serve what the source held', () =>
+      run.acts.inventory.verifyMigration(args),
+    );
   },
 };
 
@@ -242,20 +231,27 @@ async function verifyOutgoing(run: MigrationRun): Promise<void> {
       });
     }
   }
-  const verification = await run.acts.lakehouse
-    .verifyBackfill({ service: run.service, execution })
-    .catch((err: unknown): Verification => {
-      rethrowBug(err);
-      return {
-        status: 'skipped',
-        ok: false,
-        checkedAt: new Date().toISOString(),
-        note: `the verification failed: ${failureLine(err)}`,
-      };
-    });
+  await recordVerification(run, 'the Lakehouse catalogs do not hold what DPMS serves', () =>
+    run.acts.lakehouse.verifyBackfill({ service: run.service, execution }),
+  );
+}
+
+/**
+ * Either kind's proof, recorded, published and told; one that cannot run is `skipped` with why. It never changes
+ * the outcome. (The same commands in the same order as before it was shared: running workflows replay alike.)
+ */
+async function recordVerification(run: MigrationRun, mismatch: string, verify: () => Promise<Verification>) {
+  const verification = await verify().catch((err: unknown): Verification => {
+    rethrowBug(err);
+    return {
+      status: 'skipped',
+      ok: false,
+      checkedAt: new Date().toISOString(),
+      note: `the verification failed: ${failureLine(err)}`,
+    };
+  });
   run.state.verification = verification;
-  if (verification.status === 'mismatch')
-    log.warn('the Lakehouse catalogs do not hold what DPMS serves', { ...verification.report?.totals });
+  if (verification.status === 'mismatch') log.warn(mismatch, { ...verification.report?.totals });
   publishVisibility(run.state, run.service);
   run.notifier.emit('verification', verificationLine(verification));
 }
