@@ -62,6 +62,17 @@ export function installHandlers(
     const by = typeof loose.by === 'string' ? loose.by : undefined;
     const reason = typeof loose.reason === 'string' ? loose.reason : undefined;
     const override = Array.isArray(loose.override) ? loose.override.filter((o) => typeof o === 'string') : undefined;
+    // A BACKFILL ends by itself: a complete kept as pending would never be acted on (and would be read as who
+    // completed it). It goes into the audit trail as ignored, with why. Runs from before keep it, as they did.
+    const nothingToComplete = action === 'complete' ? backfillCompleteRefusal(state, request) : undefined;
+    if (nothingToComplete && patched(PATCHES.backfillCompletesItself.id)) {
+      const at = now();
+      keepRequest(state, { action, by, reason, at, via: 'signal', accepted: false, note: nothingToComplete });
+      state.updatedAt = at;
+      log.warn('ignored a complete signal: the migration is a BACKFILL', { reason: nothingToComplete });
+      decisions().add(1, { action, result: 'ignored', via: 'signal' });
+      return;
+    }
     // A signalled complete is checked by the gate right before cutover (see managedMigration).
     recordDecision(state, { action, by, reason, at: now(), via: 'signal', ...(override && { override }) });
     decisions().add(1, { action, result: 'accepted', via: 'signal' });
@@ -94,7 +105,9 @@ export function installHandlers(
       decisions().add(1, { action, result: 'invalid', via: 'update' });
       throw ApplicationFailure.create({ type: FailureType.InvalidArgument, message: formatIssues(parsed.error) });
     }
-    const refusal = updateRefusal(state, action, now());
+    const refusal =
+      (action === 'complete' ? backfillCompleteRefusal(state, request) : undefined) ??
+      updateRefusal(state, action, now());
     if (refusal) {
       decisions().add(1, { action, result: 'refused', via: 'update' });
       throw ApplicationFailure.create({ type: FailureType.Refused, message: refusal });
@@ -165,4 +178,24 @@ export function installHandlers(
     runId: workflowInfo().runId,
     historyLength: workflowInfo().historyLength,
   }));
+}
+
+/**
+ * Why a complete means nothing to this run: an outgoing migration in BACKFILL mode ends by itself when its backfill
+ * ends (lakehouse-migration-api.md §F); only an INCREMENTAL_SYNC waits for one. Undefined otherwise, and once the
+ * migration ended (the usual refusal says so). In the rollback window the engineer's choices are named instead.
+ */
+export function backfillCompleteRefusal(state: MigrationState, request: MigrationRequestInput): string | undefined {
+  if (request.migrationExecution?.biglakeMetastoreMigrationConfig?.mode !== 'BACKFILL') return undefined;
+  if (state.outcome || state.stage === 'RESTORING_BACKUPS' || state.stage === 'DONE') return undefined;
+  const nothing = 'a BACKFILL migration completes by itself when its backfill ends; nothing to complete';
+  if (state.stage === 'ROLLING_BACK') return `${nothing}: it SUCCEEDED, and the rollback asked for is under way`;
+  if (state.stage === 'ROLLBACK_WINDOW') {
+    const until = state.rollbackWindowEndsAt ? ` until ${state.rollbackWindowEndsAt}` : '';
+    return (
+      `${nothing}: it already SUCCEEDED and its rollback window is open${until} — ask for \`rollback\` to undo ` +
+      'it, or just wait for the window to end'
+    );
+  }
+  return nothing;
 }

@@ -313,10 +313,23 @@ async function untilSettled(run: MigrationRun, expected: 'SUCCEEDED' | 'CANCELLE
   }
 }
 
-/** Temporal cancelled the workflow: cancel a migration in flight (cutover cannot be undone, so it is awaited). */
+/** What a workflow cancellation during the rollback window leaves: the audit trail's note and the outcome's end. */
+const WINDOW_CLOSED_EARLY = 'rollback window closed early by workflow cancellation; the migration was not rolled back';
+
+/**
+ * Temporal cancelled the workflow: cancel a migration in flight — either kind, in STARTING, REPLICATION or (the
+ * outgoing kind) BACKFILL; cutover cannot be undone, so it is awaited. After SUCCEEDED it means "stop managing", not
+ * "roll back": undoing a cutover the customers rely on because a workflow was cancelled would be dangerous, so the
+ * rollback window closes early, the migration stays SUCCEEDED, and the audit trail and the outcome say so.
+ */
 async function onWorkflowCancelled(run: MigrationRun): Promise<void> {
   const { state } = run;
-  recordDecision(state, { action: 'cancel', at: now(), via: 'workflow-cancellation', reason: 'workflow cancelled' });
+  const asked = recordDecision(state, {
+    action: 'cancel',
+    at: now(),
+    via: 'workflow-cancellation',
+    reason: 'workflow cancelled',
+  });
   // An adopted execution is this run's from the adoption on (in PRECHECK and DISABLING_BACKUPS too), as a started
   // one is from the start.
   const adoptedInFlight = state.adoption !== undefined && state.stage !== 'COMPLETING';
@@ -334,7 +347,12 @@ async function onWorkflowCancelled(run: MigrationRun): Promise<void> {
       await untilOutgoingSettled(run);
     } else if (state.stage === 'COMPLETING') {
       await untilSettled(run, 'SUCCEEDED');
-    } else if (state.stage === 'ROLLBACK_WINDOW' || state.stage === 'ROLLING_BACK') {
+    } else if (state.stage === 'ROLLBACK_WINDOW') {
+      asked.note = WINDOW_CLOSED_EARLY;
+      state.outcome ??= 'SUCCEEDED';
+      const last = state.lastSnapshot;
+      state.outcomeMessage ??= `${last ? succeededLine(run, last) : 'the migration SUCCEEDED'}; ${WINDOW_CLOSED_EARLY}`;
+    } else if (state.stage === 'ROLLING_BACK') {
       // The migration SUCCEEDED: closing the workflow is no reason to undo it.
       state.outcome ??= 'SUCCEEDED';
       state.outcomeMessage ??= `the workflow was cancelled in ${state.stage}: the migration stays SUCCEEDED, not rolled back by this run`;

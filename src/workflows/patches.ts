@@ -149,4 +149,13 @@ export const PATCHES = {
     marked: ['outcome-cancelled'],
     before: [...of(''), ...of('v5-'), ...of('v6-'), 'cutover-checked', 'notified', 'adopted'],
   },
+  backfillCompletesItself: {
+    id: 'backfill-completes-itself',
+    guards:
+      'a complete signal to an outgoing migration in BACKFILL mode is recorded as ignored, with why (a BACKFILL ' +
+      'ends by itself); before: it was kept as the pending decision, never acted on (marked only when that happens)',
+    marked: [],
+    before: ['outgoing-rolled-back'],
+    unmarkedBecause: 'consulted only when a complete signal reaches a BACKFILL migration, which no fixture records',
+  },
 } as const satisfies Record<string, Patch>;
