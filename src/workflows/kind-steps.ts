@@ -211,29 +211,36 @@ const biglakeSteps: KindSteps = {
 async function verifyOutgoing(run: MigrationRun): Promise<void> {
   const execution = run.state.execution?.name;
   if (!execution || run.state.verification) return;
-  const backfill = run.state.backfill;
-  if (backfill && !backfill.reportRead) {
-    const report = await run.acts.lakehouse.readBackfillReport({ execution }).catch((err: unknown) => {
-      rethrowBug(err);
-      log.warn('the backfill report was not read', { reason: failureLine(err) });
-      return undefined;
-    });
-    if (report) {
-      backfill.reportRead = true;
-      backfill.failedTables = report.failedTables.map(({ name, catalog, errorMessage }) => {
-        const dot = name.indexOf('.');
-        return {
-          catalog,
-          database: name.slice(0, dot),
-          table: name.slice(dot + 1),
-          ...(errorMessage !== undefined && { errorMessage }),
-        };
-      });
-    }
-  }
+  await readFailedTables(run);
   await recordVerification(run, 'the Lakehouse catalogs do not hold what DPMS serves', () =>
     run.acts.lakehouse.verifyBackfill({ service: run.service, execution }),
   );
+}
+
+/**
+ * The backfill's report read once into the recorded outcome: its failed tables by name, with the API's messages. A
+ * report that cannot be read is logged and left unread (a later step may try again); it never changes the outcome.
+ */
+export async function readFailedTables(run: MigrationRun): Promise<void> {
+  const execution = run.state.execution?.name;
+  const backfill = run.state.backfill;
+  if (!execution || !backfill || backfill.reportRead) return;
+  const report = await run.acts.lakehouse.readBackfillReport({ execution }).catch((err: unknown) => {
+    rethrowBug(err);
+    log.warn('the backfill report was not read', { reason: failureLine(err) });
+    return undefined;
+  });
+  if (!report) return;
+  backfill.reportRead = true;
+  backfill.failedTables = report.failedTables.map(({ name, catalog, errorMessage }) => {
+    const dot = name.indexOf('.');
+    return {
+      catalog,
+      database: name.slice(0, dot),
+      table: name.slice(dot + 1),
+      ...(errorMessage !== undefined && { errorMessage }),
+    };
+  });
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   patched,
   uuid4,
 } from '@temporalio/workflow';
-import { backfillVerdict } from '../migration/backfill';
+import { backfillFailed, backfillVerdict } from '../migration/backfill';
 import { FailureType } from '../migration/failure-types';
 import { blockingSummary } from '../migration/report';
 import type { ServiceFacts } from '../migration/service';
@@ -35,7 +35,7 @@ import { gatePasses, runCutoverChecks } from './cutover-gate';
 import { ending, failureLine, failureType, mayEndRun, rethrowBug } from './failures';
 import { installHandlers } from './handlers';
 import type { CutoverHooks } from './handlers';
-import { kindSteps } from './kind-steps';
+import { kindSteps, readFailedTables } from './kind-steps';
 import { legacyServicePrecheck } from './legacy';
 import type { ManagedMigrationArgs } from './messages';
 import { PATCHES } from './patches';
@@ -437,10 +437,14 @@ async function backfillSettled(run: MigrationRun, snapshot: MigrationSnapshot): 
   if (run.settleExternal(snapshot)) return true; // gone, FAILED (the API's stateMessage), CANCELLED outside
   if (run.outgoing?.mode === 'INCREMENTAL_SYNC' && readyToComplete(e)) {
     await recordBackfill(run);
-    run.notifier.emit(
-      'stage',
-      `backfill done: ${run.state.backfill ? backfillVerdict(run.state.backfill) : 'SUCCEEDED'}`,
-    );
+    const backfill = run.state.backfill;
+    // A partial failure goes on syncing: the failed tables are named now (status, this notification, then the
+    // result), while the engineer decides on complete or cancel — not only after complete.
+    const failed = backfill !== undefined && backfillFailed(backfill);
+    if (failed && patched(PATCHES.syncFailedTables.id)) await readFailedTables(run);
+    const verdict = backfill ? backfillVerdict(backfill) : 'SUCCEEDED';
+    const goesOn = failed ? '; the sync goes on: complete or cancel when ready' : '';
+    run.notifier.emit('stage', `backfill done: ${verdict}${goesOn}`);
     run.enter('REPLICATION');
     return true;
   }

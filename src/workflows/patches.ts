@@ -158,4 +158,13 @@ export const PATCHES = {
     before: ['outgoing-rolled-back'],
     unmarkedBecause: 'consulted only when a complete signal reaches a BACKFILL migration, which no fixture records',
   },
+  syncFailedTables: {
+    id: 'sync-failed-tables',
+    guards:
+      "an INCREMENTAL_SYNC whose backfill has failed tables reads the backfill's report when it enters REPLICATION, " +
+      'so status and the notification name them while the sync goes on; before: they were read only after complete',
+    marked: [],
+    before: ['outgoing-rolled-back'],
+    unmarkedBecause: 'consulted only when an INCREMENTAL_SYNC backfill has failures, which no fixture records',
+  },
 } as const satisfies Record<string, Patch>;

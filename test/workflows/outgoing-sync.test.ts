@@ -1,6 +1,7 @@
 // The outgoing kind's INCREMENTAL_SYNC through the workflow (a v1beta worker): after its backfill the execution
 // stays RUNNING and the run waits in REPLICATION for complete, as the incoming kind does; on v1 the mode is refused
-// by the request check before any call. And worker restarts while it waits change nothing.
+// by the request check before any call. A backfill with failed tables goes on syncing, naming them while it waits
+// and in the result. And worker restarts while it waits change nothing.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -10,8 +11,9 @@ import type { MigrationExecutionRequest } from '../../src/schemas';
 import { requestCompleteUpdate, requestRollbackUpdate } from '../../src/workflows/messages';
 import { admin } from '../helpers/emulator';
 import { rejectionOf } from '../helpers/failures';
-import { SECRET_ENV } from '../helpers/migration';
+import { SECRET_ENV, waitFor } from '../helpers/migration';
 import { createCatalog, icebergTable, seedMetastore } from '../helpers/outgoing';
+import { startReceiver } from '../helpers/receiver';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -87,6 +89,51 @@ describe('outgoing INCREMENTAL_SYNC', () => {
       SECRET_ENV,
       V1BETA,
     );
+  });
+
+  it('a backfill with a failed table goes on syncing: status and one notification name it, then the result', async () => {
+    const { service, config } = await icebergService();
+    // Faults fire once per backfill of the service, oldest first: the first (empty) is the start's dry run's.
+    await admin(h.emulator, 'backfill-faults', { service });
+    await admin(h.emulator, 'backfill-faults', { service, failTables: ['web.clicks'] });
+    const receiver = await startReceiver();
+    try {
+      await h.withWorker(
+        async (taskQueue) => {
+          const options = { rollbackWindowSeconds: 0, notify: [`${receiver.url}/json`] };
+          const handle = await h.start(service, taskQueue, options, config);
+          const waiting = await h.waitForStage(service, 'REPLICATION');
+          // While the sync goes on, the failed table is known by name with the API's message.
+          assert.equal(waiting.execution?.state, 'RUNNING');
+          assert.deepEqual(waiting.backfill?.tablesByResult, { SUCCEEDED: 1, FAILED: 1 });
+          assert.equal(waiting.backfill?.reportRead, true);
+          assert.deepEqual(
+            waiting.backfill?.failedTables.map((t) => [t.database, t.table, t.errorMessage]),
+            [['web', 'clicks', 'Injected failure: web.clicks could not be written to the target catalog.']],
+          );
+          const messages = () => receiver.accepted().map((body) => (body as { message: string }).message);
+          const told = await waitFor('the backfill notification', () =>
+            messages().find((m) => m.startsWith('backfill done:')),
+          );
+          assert.match(told, /failed: .*web\.clicks.*the sync goes on: complete or cancel when ready/);
+
+          await handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'dana' }] });
+          const result = await handle.result();
+          assert.equal(result.outcome, 'SUCCEEDED');
+          assert.deepEqual(
+            result.backfill?.failedTables.map((t) => `${t.database}.${t.table}`),
+            ['web.clicks'],
+          );
+          assert.match(result.message ?? '', /SUCCEEDED by dana: backfill SUCCEEDED: .*failed: .*web\.clicks/);
+          // Told once: the failed table is not announced again at complete.
+          assert.equal(messages().filter((m) => m.startsWith('backfill done:')).length, 1);
+        },
+        SECRET_ENV,
+        V1BETA,
+      );
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('on a v1 worker, INCREMENTAL_SYNC is refused with its field path before any API call', async () => {
