@@ -15,7 +15,10 @@ export interface ManagedMigrationArgs {
 /** The workflow's signature, for continue-as-new and typed starts. */
 export type ManagedMigrationWorkflow = (args: ManagedMigrationArgs) => Promise<MigrationResult>;
 
-/** Begin cutover once the execution is RUNNING in REPLICATION. Optional `{ by, reason }`. Fire-and-forget. */
+/**
+ * Begin cutover once the execution is RUNNING in REPLICATION. Optional `{ by, reason }`. Fire-and-forget. An outgoing
+ * migration in BACKFILL mode ends by itself: there it is recorded as ignored, with why.
+ */
 export const completeSignal = defineSignal<[DecisionArgs?]>('complete');
 /** Cancel the migration (at any time before cutover). Optional `{ by, reason }`. Fire-and-forget. */
 export const cancelSignal = defineSignal<[DecisionArgs?]>('cancel');
@@ -39,7 +42,10 @@ export interface DecisionAnswer {
   at: string;
 }
 
-/** Takes `{ by?, reason? }` (`{}` when sent bare). Like `complete`, but answers: refused before RUNNING/REPLICATION, after the end, or after a cancel. */
+/**
+ * Takes `{ by?, reason? }` (`{}` when sent bare). Like `complete`, but answers: refused before RUNNING/REPLICATION,
+ * after the end, after a cancel, or for an outgoing migration in BACKFILL mode (it completes by itself).
+ */
 export const requestCompleteUpdate = defineUpdate<DecisionAnswer, [DecisionArgs]>('requestComplete');
 /** Like `cancel`, but answers: refused once cutover or cancellation is under way, or after the end. */
 export const requestCancelUpdate = defineUpdate<DecisionAnswer, [DecisionArgs]>('requestCancel');
