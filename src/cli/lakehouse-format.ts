@@ -24,7 +24,7 @@ function counts(byKey: Record<string, number>): string {
  * Catalogs with at most this many databases list every one. Beyond it, a plan of hundreds of databases would bury
  * the few that need reading, so only those are shown in detail (ERROR, DEPENDENCY_FAILURE, UPDATE, a value this
  * tool does not know, or tables that fail or change) and the plain CREATE and SKIP ones are counted on one line;
- * `plan --json` has them all.
+ * `plan --json` lists every database the record kept.
  */
 export const PLAN_DATABASES_LISTED = 20;
 
