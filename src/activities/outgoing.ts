@@ -3,15 +3,26 @@
 // backfill's outcome read once at its end. Everything the workflow keeps from them is bounded: counts, and at most
 // a few names, since it lands in history and in every status read.
 import { Context, log } from '@temporalio/activity';
+import type { LakehouseAccess } from '../lakehouse/access';
+import { BackfillReportError } from '../lakehouse/errors';
+import { readMigrationReport } from '../lakehouse/report';
 import type { MetastoreClient } from '../metastore/client';
 import type { BackfillOutcome } from '../migration/backfill';
 import { backfillOutcome } from '../migration/backfill';
 import type { DryRunRecord } from '../migration/dry-run';
-import { DRY_RUN_CHECKS, dryRunFindings, dryRunPlan } from '../migration/dry-run';
+import {
+  DRY_RUN_CHECKS,
+  boundedDryRunPlan,
+  dryRunFindings,
+  dryRunPlan,
+  dryRunReportFinding,
+} from '../migration/dry-run';
 import type { Finding } from '../migration/findings';
+import type { MigrationReport } from '../migration/migration-summary';
 import { migrationExecutionName } from '../migration/names';
 import { isTerminalExecution } from '../migration/snapshot';
 import type { BiglakeMetastoreMigrationConfigInput } from '../schemas';
+import { redact } from '../secrets/redact';
 import { hasApiStatus } from './failures';
 import type { MigrationCallResult, OperationOutcome } from './migration';
 import { idempotent } from './migration';
@@ -24,6 +35,8 @@ export const DRY_RUN_DATABASES_KEPT = 200;
 
 export interface OutgoingDeps {
   metastore: MetastoreClient;
+  /** Its Cloud Storage client reads a dry run's report; absent, the plan is the summary's (and a finding says so). */
+  lakehouse?: Pick<LakehouseAccess, 'storage'>;
 }
 
 /** A dry run as the precheck keeps it (the plan bounded), with its findings judged on the whole plan. */
@@ -31,7 +44,30 @@ export interface DryRunResult extends DryRunRecord {
   findings: Finding[];
 }
 
-export function createOutgoingActivities({ metastore }: OutgoingDeps) {
+export function createOutgoingActivities({ metastore, lakehouse }: OutgoingDeps) {
+  /**
+   * The dry run's report, for its reasons, diffs and table names. Only through the worker's own storage client and
+   * only a gs://bucket/object path (the path is the API's output, never read as a URL). Cloud Storage not answering
+   * throws (the activity is retried); a report that is not there, not readable or not a report will not be by
+   * retrying: the plan goes on from the summary and the finding says why.
+   */
+  async function readDryRunReport(
+    reportPath: string | undefined,
+  ): Promise<{ report?: MigrationReport; finding: Finding }> {
+    if (!lakehouse) {
+      return { finding: dryRunReportFinding({ problem: 'this worker was built without Cloud Storage access' }) };
+    }
+    if (!reportPath) return { finding: dryRunReportFinding({ problem: 'the dry run names no reportPath' }) };
+    try {
+      const report = await readMigrationReport(lakehouse.storage, reportPath);
+      return { report, finding: dryRunReportFinding({ reportPath }) };
+    } catch (err) {
+      if (!(err instanceof BackfillReportError) || err.transient) throw err;
+      log.warn('the dry run report could not be read', { reportPath, problem: err.problem });
+      return { finding: dryRunReportFinding({ problem: redact(err.message) }) };
+    }
+  }
+
   return {
     /**
      * startMigration of the outgoing kind, the body checked against the contract at the worker's API version
@@ -92,8 +128,9 @@ export function createOutgoingActivities({ metastore }: OutgoingDeps) {
           return { again: pollIntervalMs, message: `dry run ${read.state ?? '?'} (backfill ${state})` };
         }
         const status = read.biglakeMetastoreMigrationConfig?.backfillStatus;
-        const plan = dryRunPlan(status?.migrationSummary, undefined, status?.state);
-        const findings = dryRunFindings(plan);
+        const { report, finding: reportFinding } = await readDryRunReport(status?.reportPath);
+        const plan = dryRunPlan(status?.migrationSummary, report, status?.state);
+        const findings = [...dryRunFindings(plan), reportFinding];
         if (read.state !== 'SUCCEEDED') {
           // A dry run that did not succeed has no plan worth judging: its own reason blocks the start.
           const why = read.stateMessage ? `: ${read.stateMessage}` : '';
@@ -108,7 +145,7 @@ export function createOutgoingActivities({ metastore }: OutgoingDeps) {
         return {
           done: {
             execution,
-            plan: { ...plan, databases: plan.databases.slice(0, DRY_RUN_DATABASES_KEPT) },
+            plan: boundedDryRunPlan(plan, DRY_RUN_DATABASES_KEPT),
             databasesOmitted,
             findings,
           },

@@ -11,7 +11,7 @@ import type { ExecutionSnapshot } from '../migration/snapshot';
 import type { MigrationStatus } from '../migration/state';
 import { adoptedBackupsLine } from '../migration/adoption';
 import { formatDuration, withRelative } from './duration';
-import { formatBackfillOutcome, formatDryRunPlan } from './lakehouse-format';
+import { dryRunPlanLines, formatBackfillOutcome, formatDryRunPlan } from './lakehouse-format';
 import type { PrecheckReport } from '../migration/dry-run';
 import { BIGLAKE_KIND } from '../migration/kinds';
 
@@ -155,6 +155,8 @@ function outgoingLines(s: MigrationStatus, now: number): string[] {
           : 'ok';
     lines.push(
       `dry run    ${verdict}: ${dryRun.plan.databases.length + dryRun.databasesOmitted} databases planned (${dryRun.execution})`,
+      // Its databases under it, as `plan` shows them (the plain ones counted in a large plan).
+      ...dryRunPlanLines(dryRun.plan, ' '.repeat(11)),
     );
   }
   if (s.backfill) {

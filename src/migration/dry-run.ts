@@ -19,6 +19,8 @@ export const DRY_RUN_CHECKS = {
   dependencyFailures: 'dryRun.dependencyFailures',
   unknownValues: 'dryRun.unknownValues',
   updates: 'dryRun.updates',
+  /** The report (reasons, diffs, table names) could not be read: the plan is the summary's counts alone. */
+  report: 'dryRun.report',
 } as const;
 
 /** One table the plan would not migrate, with the report's reason. */
@@ -26,6 +28,15 @@ export interface TablePlanProblem {
   table: string;
   action: PlanAction;
   reason?: string;
+}
+
+/** One table an UPDATE would change, with the report's reason and the fields that differ. */
+export interface TablePlanChange {
+  table: string;
+  reason?: string;
+  diffs: ({ field: string } & FieldDiff)[];
+  /** Diffs left out of `diffs` to keep the plan bounded. */
+  diffsOmitted?: number;
 }
 
 export interface DatabasePlan {
@@ -41,6 +52,10 @@ export interface DatabasePlan {
   tables: Record<string, number>;
   /** From the report: tables planned ERROR or DEPENDENCY_FAILURE. */
   failingTables: TablePlanProblem[];
+  /** From the report: tables planned UPDATE, with their diffs (absent in records written before it was read). */
+  updatedTables?: TablePlanChange[];
+  /** What boundedDryRunPlan left out of this database's lists (absent: nothing). */
+  omitted?: { diffs?: number; failingTables?: number; updatedTables?: number; detail?: boolean };
 }
 
 export interface DryRunPlan {
@@ -90,9 +105,10 @@ export function dryRunPlan(
         database: name,
         action: db.planAction,
         reason: found?.executionPlan?.reason,
-        diffs: Object.entries(found?.executionPlan?.diffs ?? {}).map(([field, diff]) => ({ field, ...diff })),
+        diffs: diffList(found?.executionPlan?.diffs),
         tables: { ...db.tableSummary?.planCounts },
         failingTables: failingTables(found?.tableReports),
+        updatedTables: updatedTables(found?.tableReports),
       });
     }
   }
@@ -115,6 +131,115 @@ function failingTables(tables: Record<string, TableReport> | undefined): TablePl
       reason: table.executionPlan?.reason,
     }))
     .sort((a, b) => a.table.localeCompare(b.table));
+}
+
+function diffList(diffs: Record<string, FieldDiff> | undefined): ({ field: string } & FieldDiff)[] {
+  return Object.entries(diffs ?? {}).map(([field, diff]) => ({ field, ...diff }));
+}
+
+function updatedTables(tables: Record<string, TableReport> | undefined): TablePlanChange[] {
+  return Object.entries(tables ?? {})
+    .filter(([, table]) => table.executionPlan?.action === 'UPDATE')
+    .map(([name, table]) => ({
+      table: table.table ?? name,
+      reason: table.executionPlan?.reason,
+      diffs: diffList(table.executionPlan?.diffs),
+    }))
+    .sort((a, b) => a.table.localeCompare(b.table));
+}
+
+/**
+ * How much of a plan's detail is kept (it lands in workflow history and in every status read). The report's texts
+ * are the API's and unbounded: reasons and diff values are cut, and so are the lists per database. A plan of 200
+ * databases each at every limit would still be megabytes, so the detail as a whole has a budget too, spent on the
+ * databases that need reading first (ERROR, DEPENDENCY_FAILURE, UPDATE); the rest keep their action and counts.
+ */
+export const DRY_RUN_LIMITS = {
+  reasonChars: 240,
+  diffValueChars: 120,
+  diffsPerItem: 5,
+  tablesPerDatabase: 5,
+  detailChars: 200_000,
+} as const;
+
+/** One line of the API's text, at most `max` characters: control characters (a terminal's escapes) become spaces. */
+export function clipText(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+function clipReason(reason: string | undefined): string | undefined {
+  return reason === undefined ? undefined : clipText(reason, DRY_RUN_LIMITS.reasonChars);
+}
+
+function clipDiffs(diffs: ({ field: string } & FieldDiff)[]): {
+  kept: ({ field: string } & FieldDiff)[];
+  omitted: number;
+} {
+  const clip = (value: string | undefined) =>
+    value === undefined ? undefined : clipText(value, DRY_RUN_LIMITS.diffValueChars);
+  const kept = diffs.slice(0, DRY_RUN_LIMITS.diffsPerItem).map((d) => ({
+    field: clipText(d.field, DRY_RUN_LIMITS.diffValueChars),
+    ...(d.sourceValue !== undefined ? { sourceValue: clip(d.sourceValue) } : {}),
+    ...(d.targetValue !== undefined ? { targetValue: clip(d.targetValue) } : {}),
+  }));
+  return { kept, omitted: diffs.length - kept.length };
+}
+
+const NEEDS_READING: readonly (string | undefined)[] = ['ERROR', 'DEPENDENCY_FAILURE', 'UPDATE'];
+
+function boundedDatabase(db: DatabasePlan): DatabasePlan {
+  const limit = DRY_RUN_LIMITS.tablesPerDatabase;
+  const diffs = clipDiffs(db.diffs);
+  const failing = db.failingTables.slice(0, limit).map((t) => ({ ...t, reason: clipReason(t.reason) }));
+  const allUpdated = db.updatedTables ?? [];
+  const updated = allUpdated.slice(0, limit).map((t) => {
+    const clipped = clipDiffs(t.diffs);
+    return {
+      table: t.table,
+      reason: clipReason(t.reason),
+      diffs: clipped.kept,
+      ...(clipped.omitted > 0 ? { diffsOmitted: clipped.omitted } : {}),
+    };
+  });
+  const omitted = {
+    ...(diffs.omitted > 0 ? { diffs: diffs.omitted } : {}),
+    ...(db.failingTables.length > limit ? { failingTables: db.failingTables.length - limit } : {}),
+    ...(allUpdated.length > limit ? { updatedTables: allUpdated.length - limit } : {}),
+  };
+  return {
+    ...db,
+    reason: clipReason(db.reason),
+    diffs: diffs.kept,
+    failingTables: failing,
+    updatedTables: updated,
+    ...(Object.keys(omitted).length > 0 ? { omitted } : {}),
+  };
+}
+
+/** The database without the report's detail (its action and counts stay), saying that it was left out. */
+function withoutDetail(db: DatabasePlan): DatabasePlan {
+  const { reason: _reason, ...rest } = db;
+  return { ...rest, diffs: [], failingTables: [], updatedTables: [], omitted: { detail: true } };
+}
+
+/**
+ * The plan as a record keeps it: the first `databasesKept` databases, each clipped (DRY_RUN_LIMITS), within the
+ * detail budget. The findings are judged on the whole plan before this.
+ */
+export function boundedDryRunPlan(plan: DryRunPlan, databasesKept: number): DryRunPlan {
+  const databases = plan.databases.slice(0, databasesKept).map(boundedDatabase);
+  const order = databases
+    .map((db, i) => ({ db, i, first: NEEDS_READING.includes(db.action) || db.failingTables.length > 0 ? 0 : 1 }))
+    .sort((a, b) => a.first - b.first || a.i - b.i);
+  let budget = DRY_RUN_LIMITS.detailChars;
+  for (const { db, i } of order) {
+    const size = JSON.stringify([db.reason, db.diffs, db.failingTables, db.updatedTables]).length;
+    if (size > budget) databases[i] = withoutDetail(db);
+    else budget -= size;
+  }
+  return { ...plan, databases };
 }
 
 /** The findings of a dry run's plan, one per check in DRY_RUN_CHECKS. */
@@ -159,7 +284,7 @@ export function dryRunFindings(plan: DryRunPlan): Finding[] {
       ? {
           check: DRY_RUN_CHECKS.updates,
           level: 'warning',
-          message: `the backfill would change objects already in the target: ${updates.map(updateLine).join('; ')}`,
+          message: `the backfill would change objects already in the target: ${listed(updates.map(updateLine))}`,
         }
       : { check: DRY_RUN_CHECKS.updates, level: 'ok', message: 'nothing already in the target would be changed' },
   );
@@ -171,28 +296,57 @@ function failingFinding(plan: DryRunPlan, action: 'ERROR' | 'DEPENDENCY_FAILURE'
   const parts: string[] = [];
   for (const db of plan.databases) {
     const where = db.database;
-    if (db.action === action) parts.push(`database ${where}${db.reason ? ` (${db.reason})` : ''}`);
+    if (db.action === action) parts.push(`database ${where}${db.reason ? ` (${clipReason(db.reason)})` : ''}`);
     const tables = db.failingTables.filter((t) => t.action === action);
     const counted = db.tables[action] ?? 0;
     if (tables.length > 0) {
-      const named = tables.map((t) => `${where}.${t.table}${t.reason ? ` (${t.reason})` : ''}`).join(', ');
-      parts.push(`${tables.length} tables: ${named}`);
+      const named = tables
+        .slice(0, DRY_RUN_LIMITS.tablesPerDatabase)
+        .map((t) => `${where}.${t.table}${t.reason ? ` (${clipReason(t.reason)})` : ''}`);
+      const more = tables.length - named.length;
+      parts.push(`${tables.length} tables: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
     } else if (counted > 0) {
       parts.push(`${counted} tables in ${where} (read the report for their names)`);
     }
   }
   if (parts.length === 0) return { check, level: 'ok', message: `nothing is planned ${action}` };
-  return { check, level: 'error', message: `planned ${action}: ${parts.join('; ')}` };
+  return { check, level: 'error', message: `planned ${action}: ${listed(parts)}` };
+}
+
+/** A finding's message names at most this many databases (it lands in history and on one line); the rest counted. */
+const FINDING_PARTS_KEPT = 20;
+
+function listed(parts: string[]): string {
+  const more = parts.length - FINDING_PARTS_KEPT;
+  return more > 0 ? `${parts.slice(0, FINDING_PARTS_KEPT).join('; ')}; and ${more} more` : parts.join('; ');
 }
 
 function updateLine(db: DatabasePlan): string {
   const tables = db.tables['UPDATE'] ?? 0;
   const fields = db.diffs.map((diff) => diff.field);
   const what = db.action === 'UPDATE' ? `database ${db.database}` : db.database;
-  const detail = [tables > 0 ? `${tables} tables` : '', fields.length > 0 ? `fields ${fields.join(', ')}` : '']
+  const named = (db.updatedTables ?? []).slice(0, DRY_RUN_LIMITS.tablesPerDatabase).map((t) => t.table);
+  const which = named.length > 0 ? `: ${named.join(', ')}${tables > named.length ? ', …' : ''}` : '';
+  const detail = [tables > 0 ? `${tables} tables${which}` : '', fields.length > 0 ? `fields ${fields.join(', ')}` : '']
     .filter(Boolean)
     .join(', ');
   return detail ? `${what} (${detail})` : what;
+}
+
+/**
+ * The `dryRun.report` finding: ok when the report was read beside the summary; a warning saying why when it was not
+ * (the plan then has the summary's counts only: no reasons, diffs or table names). A warning, not an error: the
+ * summary alone is enough to judge ERROR and DEPENDENCY_FAILURE by.
+ */
+export function dryRunReportFinding(read: { reportPath: string } | { problem: string }): Finding {
+  const check = DRY_RUN_CHECKS.report;
+  if ('reportPath' in read) return { check, level: 'ok', message: `read the report at ${read.reportPath}` };
+  const why = clipText(read.problem, DRY_RUN_LIMITS.reasonChars * 2);
+  return {
+    check,
+    level: 'warning',
+    message: `the report was not read (${why}): the plan has the summary's counts only`,
+  };
 }
 
 /**

@@ -28,7 +28,7 @@ const plan: PrecheckReport = {
       dryRun: true,
       state: 'SUCCEEDED',
       finished: true,
-      reportRead: false,
+      reportRead: true,
       unknown: [],
       databases: [
         {
@@ -45,9 +45,10 @@ const plan: PrecheckReport = {
           catalogType: 'ICEBERG',
           database: 'legacy',
           action: 'ERROR',
+          reason: '1 table(s) cannot be registered in the target catalog.',
           diffs: [],
           tables: { ERROR: 1 },
-          failingTables: [],
+          failingTables: [{ table: 'orders', action: 'ERROR', reason: 'gs://elsewhere is not covered' }],
         },
       ],
     },
@@ -97,6 +98,11 @@ describe('status of an outgoing migration', () => {
       text,
       /^backfill {3}backfill SUCCEEDED: 3 tables in 2 databases \(2 succeeded, 0 skipped, 1 failed\)/m,
     );
+    // The plan under it, as `plan` shows it: the report's reason and the failing table.
+    assert.match(
+      text,
+      /^ {11}catalog projects\/p\/catalogs\/iceberg-main \(ICEBERG\)\n {13}web +CREATE +tables: 2 CREATE\n {13}legacy +ERROR +tables: 1 ERROR — 1 table\(s\) cannot be registered in the target catalog\.\n {15}table orders ERROR: gs:\/\/elsewhere is not covered$/m,
+    );
     assert.match(text, /^proxy {6}forwarding web to projects\/p\/catalogs\/iceberg-main$/m);
     assert.match(text, /^rollback {3}possible until 2026-12-06T15:00:00Z \(in 2 d 3 h\)$/m);
   });
@@ -126,7 +132,8 @@ describe('plan of an outgoing migration', () => {
     const text = formatPlan(plan);
     assert.match(text, /^dry run of projects\/p\/locations\/us-central1\/services\/lake — /);
     assert.match(text, /^ {4}web +CREATE +tables: 2 CREATE$/m);
-    assert.match(text, /^ {4}legacy +ERROR +tables: 1 ERROR$/m);
+    assert.match(text, /^ {4}legacy +ERROR +tables: 1 ERROR — 1 table\(s\) cannot be registered/m);
+    assert.match(text, /^ {6}table orders ERROR: gs:\/\/elsewhere is not covered$/m);
     assert.match(text, /^overridden: dryRun\.errors$/m);
   });
 });

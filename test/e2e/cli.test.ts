@@ -205,6 +205,36 @@ describe('CLI end to end', () => {
     assert.match(verified.stdout, /the Lakehouse catalogs hold what the backfill moved/, 'compared with the targets');
   });
 
+  it("plan of an outgoing migration prints the dry run's reasons and failing tables from its report, exit 1", async () => {
+    const service = await seedService();
+    const emulator = { url: stack.emulatorUrl };
+    const catalog = `projects/cli-e2e/catalogs/plan-${service.split('/').pop()}`;
+    await createCatalog(emulator, catalog, 'ICEBERG', ['gs://warehouse/ok']);
+    await seedMetastore(emulator, service, {
+      web: { clicks: icebergTable('gs://warehouse/ok/web/clicks'), stray: icebergTable('gs://elsewhere/web/stray') },
+    });
+    const config = join(workDir, 'outgoing-plan.json');
+    const execution = {
+      biglakeMetastoreMigrationConfig: { mode: 'BACKFILL', icebergConfig: { catalog, namespaces: ['web'] } },
+    };
+    await writeFile(config, JSON.stringify(execution));
+    await startWorker();
+    const planned = await cli('plan', '--service', service, '--config', config);
+    assert.equal(planned.code, 1, `${planned.stdout}\n${planned.stderr}`);
+    assert.match(planned.stdout, /— blocked by dryRun\.errors, dryRun\.dependencyFailures$/m);
+    assert.match(
+      planned.stdout,
+      /^ {4}web +ERROR +tables: 1 DEPENDENCY_FAILURE, 1 ERROR — 1 table\(s\) cannot be registered/m,
+    );
+    assert.match(
+      planned.stdout,
+      /^ {6}table stray ERROR: The catalog's locations \(gs:\/\/warehouse\/ok\) do not cover gs:\/\/elsewhere\/web\/stray/m,
+    );
+    assert.match(planned.stdout, /^ {6}table clicks DEPENDENCY_FAILURE: Not migrated: web is new in the target/m);
+    assert.match(planned.stdout, /^ {2}ok {4}dryRun\.report +read the report at gs:\/\//m);
+    assert.doesNotMatch(planned.stdout, /the report was not read/);
+  });
+
   it('refuses a second start for the same service while the first runs', async () => {
     const service = await seedService();
     await startWorker();

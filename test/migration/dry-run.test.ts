@@ -2,7 +2,16 @@
 // by name, values this tool does not know block too, UPDATEs warn.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DRY_RUN_CHECKS, dryRunFindings, dryRunPlan, dryRunVerdict } from '../../src/migration/dry-run';
+import {
+  DRY_RUN_CHECKS,
+  DRY_RUN_LIMITS,
+  boundedDryRunPlan,
+  clipText,
+  dryRunFindings,
+  dryRunPlan,
+  dryRunReportFinding,
+  dryRunVerdict,
+} from '../../src/migration/dry-run';
 import type { MigrationReport, MigrationSummary } from '../../src/migration/migration-summary';
 import { verdictLine } from '../../src/migration/report';
 
@@ -57,7 +66,13 @@ describe('dryRunPlan', () => {
               },
               tableReports: {
                 clicks: { executionPlan: { action: 'ERROR', reason: 'bucket not covered by the catalog' } },
-                views: { executionPlan: { action: 'UPDATE' } },
+                views: {
+                  executionPlan: {
+                    action: 'UPDATE',
+                    reason: 'differs in the target',
+                    diffs: { location: { sourceValue: 'gs://a/web/views', targetValue: 'gs://b/web/views' } },
+                  },
+                },
               },
             },
           },
@@ -77,6 +92,13 @@ describe('dryRunPlan', () => {
       diffs: [{ field: 'locationUri', sourceValue: 'gs://a/web', targetValue: 'gs://b/web' }],
       tables: { UPDATE: 2, ERROR: 1 },
       failingTables: [{ table: 'clicks', action: 'ERROR', reason: 'bucket not covered by the catalog' }],
+      updatedTables: [
+        {
+          table: 'views',
+          reason: 'differs in the target',
+          diffs: [{ field: 'location', sourceValue: 'gs://a/web/views', targetValue: 'gs://b/web/views' }],
+        },
+      ],
     });
     const findings = dryRunFindings(plan);
     const errors = findings.find((f) => f.check === DRY_RUN_CHECKS.errors)!;
@@ -84,7 +106,7 @@ describe('dryRunPlan', () => {
     assert.equal(errors.message, 'planned ERROR: 1 tables: web.clicks (bucket not covered by the catalog)');
     const updates = findings.find((f) => f.check === DRY_RUN_CHECKS.updates)!;
     assert.equal(updates.level, 'warning');
-    assert.match(updates.message, /database web \(2 tables, fields locationUri\)/);
+    assert.match(updates.message, /database web \(2 tables: views, …, fields locationUri\)/);
   });
 
   it('takes the report’s own summary when the execution has none', () => {
@@ -151,5 +173,110 @@ describe('dryRunVerdict', () => {
 
   it('the override names are valid check ids (what the request options accept)', () => {
     for (const check of Object.values(DRY_RUN_CHECKS)) assert.match(check, /^[a-zA-Z]+(\.[a-zA-Z]+)*$/);
+  });
+});
+
+describe('boundedDryRunPlan', () => {
+  /** `n` databases planned ERROR, each with `tables` failing tables and an UPDATE table of `diffs` long diffs. */
+  function wide(n: number, tables: number, diffs: number) {
+    const names = Array.from({ length: n }, (_, i) => `db${String(i).padStart(3, '0')}`);
+    const s: MigrationSummary = {
+      dryRun: true,
+      catalogSummaries: [
+        {
+          catalog: HIVE,
+          catalogType: 'HIVE',
+          databaseSummaries: names.map((database) => ({
+            database,
+            planAction: 'ERROR' as const,
+            tableSummary: { planCounts: { ERROR: tables, UPDATE: 1 } },
+          })),
+        },
+      ],
+    };
+    const long = 'x'.repeat(5000);
+    const report: MigrationReport = {
+      catalogReports: [
+        {
+          catalog: HIVE,
+          databaseReports: Object.fromEntries(
+            names.map((database) => [
+              database,
+              {
+                executionPlan: { action: 'ERROR', reason: `${long}\u001b[31m` },
+                tableReports: {
+                  ...Object.fromEntries(
+                    Array.from({ length: tables }, (_, t) => [
+                      `t${t}`,
+                      { executionPlan: { action: 'ERROR' as const, reason: long } },
+                    ]),
+                  ),
+                  changed: {
+                    executionPlan: {
+                      action: 'UPDATE' as const,
+                      diffs: Object.fromEntries(
+                        Array.from({ length: diffs }, (_, d) => [`f${d}`, { sourceValue: long, targetValue: 'old' }]),
+                      ),
+                    },
+                  },
+                },
+              },
+            ]),
+          ),
+        },
+      ],
+    };
+    return dryRunPlan(s, report, 'SUCCEEDED');
+  }
+
+  it('cuts reasons, values and lists per database, counting what it left out', () => {
+    const bounded = boundedDryRunPlan(wide(3, 12, 9), 2);
+    assert.equal(bounded.databases.length, 2);
+    const db = bounded.databases[0]!;
+    assert.equal(db.reason!.length, DRY_RUN_LIMITS.reasonChars);
+    assert.ok(!db.reason!.includes('\u001b'), 'no escape left');
+    assert.equal(db.failingTables.length, DRY_RUN_LIMITS.tablesPerDatabase);
+    assert.equal(db.omitted?.failingTables, 12 - DRY_RUN_LIMITS.tablesPerDatabase);
+    const changed = db.updatedTables![0]!;
+    assert.equal(changed.diffs.length, DRY_RUN_LIMITS.diffsPerItem);
+    assert.equal(changed.diffsOmitted, 9 - DRY_RUN_LIMITS.diffsPerItem);
+    assert.equal(changed.diffs[0]!.sourceValue!.length, DRY_RUN_LIMITS.diffValueChars);
+    assert.equal(changed.diffs[0]!.targetValue, 'old');
+  });
+
+  it('keeps the whole plan within the detail budget: later databases keep their action and counts only', () => {
+    const full = wide(200, 12, 9);
+    const bounded = boundedDryRunPlan(full, 200);
+    assert.ok(JSON.stringify(bounded).length < DRY_RUN_LIMITS.detailChars * 1.5, 'bounded as a whole');
+    const stripped = bounded.databases.filter((db) => db.omitted?.detail);
+    assert.ok(stripped.length > 0 && stripped.length < 200, `${stripped.length} databases without detail`);
+    assert.deepEqual(stripped[0]!.tables, { ERROR: 12, UPDATE: 1 });
+    assert.equal(stripped[0]!.action, 'ERROR');
+    assert.equal(bounded.databases[0]!.omitted?.detail, undefined);
+  });
+
+  it('the finding messages stay bounded however many databases fail', () => {
+    const findings = dryRunFindings(wide(200, 12, 1));
+    const errors = findings.find((f) => f.check === DRY_RUN_CHECKS.errors)!;
+    assert.match(errors.message, /; and \d+ more$/);
+    assert.ok(errors.message.length < 40_000, `${errors.message.length} characters`);
+  });
+});
+
+describe('dryRunReportFinding', () => {
+  it('ok when read; a warning with the reason under dryRun.report when not, which overrides by name', () => {
+    assert.deepEqual(dryRunReportFinding({ reportPath: 'gs://b/r.json' }), {
+      check: 'dryRun.report',
+      level: 'ok',
+      message: 'read the report at gs://b/r.json',
+    });
+    const warning = dryRunReportFinding({ problem: 'no report at gs://b/r.json: No such object' });
+    assert.equal(warning.level, 'warning');
+    assert.match(warning.message, /not read \(no report at gs:\/\/b\/r\.json: No such object\)/);
+  });
+
+  it('clipText flattens control characters and marks a cut', () => {
+    assert.equal(clipText('a\nb\u001b[0m', 100), 'a b [0m');
+    assert.equal(clipText('abcdef', 4), 'abc…');
   });
 });

@@ -140,6 +140,15 @@ describe('outgoing migration workflow', () => {
       assert.deepEqual(plan.blocking, ['dryRun.errors']);
       const errors = plan.findings.find((f) => f.check === 'dryRun.errors');
       assert.match(errors?.message ?? '', /database outside/);
+      // The report was read beside the summary: the plan says why, and which table.
+      assert.equal(plan.findings.find((f) => f.check === 'dryRun.report')?.level, 'ok');
+      const outside = plan.dryRun?.plan.databases.find((db) => db.database === 'outside');
+      assert.match(outside?.reason ?? '', /1 table\(s\) cannot be registered/);
+      assert.deepEqual(
+        outside?.failingTables.map((t) => [t.table, t.action]),
+        [['bad', 'ERROR']],
+      );
+      assert.match(outside?.failingTables[0]?.reason ?? '', /do not cover gs:\/\/elsewhere\/bad/);
 
       const blocked = await failureOf((await h.start(service, taskQueue, {}, config)).result());
       assert.equal(blocked.type, 'PrecheckFailed');
