@@ -15,7 +15,7 @@ export const ROLLOUT_KIND = 'Rollout';
  * label, as Google's own resource ids) leaves room for any prefix; lower case so that two spellings are not two
  * rollouts.
  */
-export const ROLLOUT_NAME = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const ROLLOUT_NAME = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 export const MAX_ROLLOUT_NAME = 63;
 
 /** Google's Metastore API quota per project (requests per second), and its part per calling identity. */
