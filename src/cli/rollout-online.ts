@@ -83,8 +83,9 @@ export async function onlineChecks(rollout: ResolvedRollout, reads: OnlineReads)
           error(
             'service-unreadable',
             pathOf(first),
-            `cannot read its location: ${err.status}: ${err.message} (services.list ${parent}` +
-              `${rest.length > 0 ? `; ${rest.length} more members there unchecked` : ''})`,
+            // The error's message already names the method, the location, the API's status and its message.
+            `cannot read its location: ${err.message}` +
+              (rest.length > 0 ? ` (${rest.length} more members there unchecked)` : ''),
           ),
         );
       return;
