@@ -62,7 +62,7 @@ export function requestIssues(
 
 /**
  * Checks the member `index`, template merged in. An issue the template has alone too (checked with the member's
- * service) is the template's: returned as templateIssues, for the caller to report once at template.…; the rest are
+ * service), at a field the member did not write, is the template's: returned as templateIssues, for the caller to report once at template.…; the rest are
  * the member's, at migrations.N.config.….
  */
 export function checkMember(
@@ -75,7 +75,8 @@ export function checkMember(
   if (merged.request) return { request: merged.request, memberIssues: [], templateIssues: [] };
   const alone = requestIssues(memberRequestInput(entry.service, template), template.kind, apiVersion);
   const key = (issue: InputIssue) => `${issue.path}\n${issue.message}`;
-  const fromTemplate = new Set(alone.issues.map(key));
+  // The template's fault only where the member left the template's value: a value the member wrote is its own.
+  const fromTemplate = new Set(alone.issues.filter((issue) => !wrote(entry.config, issue.path)).map(key));
   const root = `migrations.${index}.config`;
   const rooted = (prefix: string, issue: InputIssue) => ({
     path: issue.path === '(root)' ? prefix : `${prefix}.${issue.path}`,
@@ -87,4 +88,15 @@ export function checkMember(
       .filter((issue) => fromTemplate.has(key(issue)))
       .map((issue) => rooted('template', issue)),
   };
+}
+
+/** Whether the member's config sets `path` (dotted, as InputIssue has it) or replaces a field above it. */
+function wrote(config: unknown, path: string): boolean {
+  let at: unknown = config;
+  for (const part of path.split('.')) {
+    if (!isMapping(at) && !Array.isArray(at)) return at !== undefined;
+    at = (at as Record<string, unknown>)[part];
+    if (at === undefined) return false;
+  }
+  return true;
 }

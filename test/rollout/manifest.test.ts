@@ -161,6 +161,19 @@ describe('rollout manifest: fields and paths', () => {
     assert.match(issues[0]?.message ?? '', /\(the request of 4 members, first migrations\.0\)$/);
   });
 
+  it("a member's own value where the template's is invalid too is the member's fault", () => {
+    const text = manifest((m) => {
+      m.template = { ...(m.template as Json), options: { operationPollSeconds: 9999 } };
+      (m.migrations[2] as Json).config = { options: { operationPollSeconds: 7777 } };
+    });
+    const issues = only(text, 'invalid-member-request');
+    assert.deepEqual(
+      issues.map((p) => p.path),
+      ['migrations.2.config.options.operationPollSeconds', 'template.options.operationPollSeconds'],
+    );
+    assert.match(issues[1]?.message ?? '', /\(the request of 3 members, first migrations\.0\)$/);
+  });
+
   it('a member may remove a template field with null (merge patch) and then must give what is required', () => {
     const text = manifest((m) => {
       (m.migrations[2] as Json).config = {
