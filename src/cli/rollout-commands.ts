@@ -10,6 +10,7 @@ import type { Options } from './args';
 import { formatOnline, formatProblemsSection, formatRollout } from './rollout-format';
 import { type OnlineReads, onlineChecks } from './rollout-online';
 
+// commands.ts's Printer, restated: importing it from there would close an import circle (commands.ts imports this).
 type Printer = (value: unknown, text: string) => void;
 
 async function readManifest(options: Options): Promise<{ path: string; text: string }> {
