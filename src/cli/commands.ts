@@ -49,6 +49,7 @@ import { migrationStaticDetails, migrationSummary, planSummary } from '../migrat
 import { enumFlag } from './help';
 import { STAGES } from '../migration/state';
 import { type Options, migrationName, numberFlag, overridesOf, sourceTlsFlags } from './args';
+import { rolloutLint, rolloutPlan } from './rollout-commands';
 
 /** A start that the plan blocks: exit 1, with the checks to fix or override. */
 class Refused extends Error {
@@ -261,6 +262,18 @@ export const commands: Record<string, (config: Config, options: Options, print: 
   async describe(config, options, print) {
     const execution = await (await metastoreClient(config)).getMigrationExecution(migrationName(options));
     print(execution, formatExecution(execution));
+  },
+
+  'rollout lint': rolloutLint,
+
+  async 'rollout plan'(config, options, print) {
+    return rolloutPlan(config, options, print, async () => {
+      const [client, metastore] = await Promise.all([temporalClient(config), metastoreClient(config)]);
+      return {
+        runningMigrations: () => runningMigrations(client),
+        listServices: (parent, page) => metastore.listServices(parent, page),
+      };
+    });
   },
 
   async delete(config, options, print) {

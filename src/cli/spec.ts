@@ -91,6 +91,7 @@ export const OPTIONS = {
   state: { value: 'STATE', choices: EXECUTION_STATES, description: 'only workflows whose execution is in this state' },
   all: { description: 'every migration' },
   interval: { value: 'S', description: 'seconds between redraws (default 2)' },
+  manifest: { value: 'FILE', description: 'the rollout manifest (YAML; see examples/rollout.yaml)' },
   yes: { short: 'y', description: 'do not ask y/N on a terminal: the answer is yes' },
   json: { description: 'print JSON (results on stdout, errors as {"error": {type, message}} on stderr)' },
 } as const satisfies Record<string, OptionSpec>;
@@ -256,6 +257,36 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
     options: ['stage', 'state', 'all'],
     optionHelp: { all: 'ended workflows too' },
     service: 'none',
+  },
+  rollout: {
+    summary: 'a fleet rollout from a manifest: lint and plan it (the rollout workflow itself comes next)',
+    description:
+      'A fleet rollout: many services migrated in waves, from one manifest (examples/rollout.yaml). For now its ' +
+      'checks: lint (offline) and plan (offline, then read-only against Temporal and the Metastore API).',
+    service: 'none',
+    subcommands: {
+      lint: {
+        summary: 'check a manifest offline; every problem with its field path',
+        description:
+          'Check a rollout manifest offline: its fields, each member’s migration request (the template with the ' +
+          'member’s overrides, as start would check it), the waves (a service in two waves or none, empty waves, ' +
+          'selectors that match nothing) and the effective caps. Exit 0 when valid (warnings shown), 2 on errors.',
+        options: ['manifest'],
+        required: ['manifest'],
+        service: 'none',
+      },
+      plan: {
+        summary: 'the waves, counts, effective caps and conflicts, with read-only checks; changes nothing',
+        description:
+          'What lint checks, then read-only: which members already have a running migration workflow (one ' +
+          'visibility query) and each member’s state from the Metastore API (services.list per location, paced ' +
+          'at half the manifest’s apiBudgetPerProject, 4 locations at a time): MIGRATING is a conflict. Exit 2 ' +
+          'when the manifest has errors, 1 when a read finds a conflict, 0 otherwise.',
+        options: ['manifest'],
+        required: ['manifest'],
+        service: 'none',
+      },
+    },
   },
   completion: {
     summary: 'print the shell completion script (bash or zsh)',

@@ -1,6 +1,6 @@
-// A command group (`rollout status|pause …`) is an entry of the table, not parser code: a table with one, given to
-// the same parser and completion generator the CLI uses, gets sub-commands with their own flags, help,
-// did-you-mean and completion.
+// A command group is an entry of the table, not parser code: the CLI's own `rollout lint|plan`, and the table with
+// sub-commands still to come (`rollout status|pause`) added to that group, given to the same parser and completion
+// generator the CLI uses, get sub-commands with their own flags, help, did-you-mean and completion.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
@@ -10,12 +10,14 @@ import { HelpRequested, UsageError } from '../../src/cli/errors';
 import { buildProgram } from '../../src/cli/program';
 import { COMMAND_TABLE, type CommandSpec } from '../../src/cli/spec';
 
+const ROLLOUT = COMMAND_TABLE.rollout;
+assert.ok(ROLLOUT?.subcommands, 'the CLI has the rollout group');
 const TABLE: Readonly<Record<string, CommandSpec>> = {
   ...COMMAND_TABLE,
   rollout: {
-    summary: 'a rollout over many services',
-    service: 'none',
+    ...ROLLOUT,
     subcommands: {
+      ...ROLLOUT.subcommands,
       status: { summary: 'where the rollout is', service: 'fleet-without' },
       pause: { summary: 'pause the rollout', options: ['reason', 'yes'], service: 'required' },
     },
@@ -43,10 +45,31 @@ describe('a command group from the table', () => {
     assert.equal(parse(['rollout', 'status'], TABLE).options.service, '', 'fleet-wide without --service');
   });
 
+  it("parses the CLI's own rollout lint and plan, --manifest required", () => {
+    for (const sub of ['lint', 'plan']) {
+      const { command, options } = parse(['rollout', sub, '--manifest', 'fleet.yaml', '--json']);
+      assert.equal(command, `rollout ${sub}`);
+      assert.equal(options.values.manifest, 'fleet.yaml');
+      assert.equal(options.json, true);
+      assert.equal(options.service, '', 'about a manifest, not one service');
+      let missing: unknown;
+      try {
+        parse(['rollout', sub]);
+      } catch (err) {
+        missing = err;
+      }
+      assert.ok(missing instanceof UsageError);
+      assert.match(missing.message, /required option '--manifest <FILE>' not specified/);
+    }
+    const typo = thrown(['rollout', 'lnt']);
+    assert.match(typo.message, /did you mean lint\?/);
+  });
+
   it('gives the group and each sub-command help, suggestions and usage errors', () => {
     const group = thrown(['rollout', '--help']);
     assert.ok(group instanceof HelpRequested);
     assert.match(group.message, /^ {2}pause .*pause the rollout/m);
+    assert.match(group.message, /^ {2}lint .*check a manifest offline/m);
     const sub = thrown(['help', 'rollout', 'pause']);
     assert.ok(sub instanceof HelpRequested);
     assert.match(sub.message, /^Usage: metastore-migrator rollout pause --service /);
@@ -81,7 +104,9 @@ describe('a command group from the table', () => {
       )
         .split('\n')
         .filter((line) => line !== '');
-    assert.deepEqual(complete('metastore-migrator', 'rollout', 'p'), ['pause']);
+    assert.deepEqual(complete('metastore-migrator', 'rollout', 'p').sort(), ['pause', 'plan']);
+    assert.deepEqual(complete('metastore-migrator', 'rollout', 'l'), ['lint']);
+    assert.deepEqual(complete('metastore-migrator', 'rollout', 'lint', '--m'), ['--manifest']);
     assert.deepEqual(complete('metastore-migrator', 'rollout', 'pause', '--r'), ['--reason']);
     assert.deepEqual(complete('metastore-migrator', 'help', 'rollo'), ['rollout']);
   });
