@@ -89,7 +89,7 @@ export async function runVerify(
   const verification = await client.workflow.execute<typeof verifyMigration>('verifyMigration', {
     taskQueue,
     workflowId: `verify/${service}/${randomUUID()}`,
-    staticSummary: verifySummary(service),
+    staticSummary: verifySummary(service, migrationExecution.biglakeMetastoreMigrationConfig !== undefined),
     args: [
       {
         service,
