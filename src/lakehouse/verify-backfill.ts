@@ -10,6 +10,7 @@ import { readMetastoreInventory } from '../hive/read-inventory';
 import type { MigrationReport } from '../migration/migration-summary';
 import type { Verification } from '../migration/verification';
 import type { MetastoreClient } from '../metastore/client';
+import type { MigrationExecution } from '../schemas';
 import type { LakehouseAccess } from './access';
 import { expectedTables } from './backfill-scope';
 import type { BackfillTargets } from './backfill-scope';
@@ -42,7 +43,8 @@ export async function verifyBackfill(
   { service, execution: name, config: fileConfig, signal, onProgress }: VerifyBackfillInput,
 ): Promise<Verification> {
   const checkedAt = () => new Date().toISOString();
-  let rolledBack: Verification['rolledBack'];
+  const chosen = await whatToCompare(deps.metastore, { service, execution: name, config: fileConfig, signal });
+  const rolledBack = chosen.rolledBack;
   const skipped = (note: string, extra: Partial<Verification> = {}): Verification => ({
     status: 'skipped',
     ok: false,
@@ -51,29 +53,9 @@ export async function verifyBackfill(
     ...extra,
     note,
   });
-  const execution = name
-    ? await deps.metastore.getMigrationExecution(name, { signal })
-    : fileConfig &&
-      latestBackfillTo(await deps.metastore.listAllMigrationExecutions(service, {}, { signal }), fileConfig);
+  if ('skip' in chosen) return skipped(chosen.skip);
+  const { execution, targets } = chosen;
   const config = execution?.biglakeMetastoreMigrationConfig;
-  if (execution && !config) return skipped(`${execution.name} is not an outgoing (Lakehouse) migration`);
-  if (!execution && !fileConfig) return skipped('no execution and no config: nothing names the target catalogs');
-  if (config?.dryRun) return skipped('a dry run writes nothing to the target catalogs');
-  if (execution?.state === 'ROLLED_BACK') rolledBack = { execution: execution.name };
-  if (fileConfig && config) {
-    // The report speaks of the catalogs the execution wrote to: against others it would excuse the wrong tables.
-    if (!sameCatalogs(fileConfig, config)) {
-      return skipped(
-        `${execution?.name} wrote to ${catalogsOf(config)}, the config names ${catalogsOf(fileConfig)}: not compared`,
-      );
-    }
-    if (!FINISHED_BACKFILL.includes(execution?.state ?? '')) {
-      return skipped(
-        `no finished backfill to verify (${execution?.name} is ${execution?.state ?? 'STATE_UNSPECIFIED'})`,
-      );
-    }
-  }
-  const targets: BackfillTargets = backfillTargets(fileConfig ?? config ?? {});
   const endpoint = (await deps.metastore.getService(service, { signal })).endpointUri;
   if (!endpoint) return skipped('the service has no endpointUri');
   let source: HiveInventory;
@@ -90,7 +72,9 @@ export async function verifyBackfill(
   let note: string | undefined;
   if (!execution) {
     // Still worth comparing: the config says what should be there; only the report's excuses are missing.
-    note = `no finished backfill of this service to ${catalogsOf(fileConfig ?? {})}: compared without a report, tables it would have failed or skipped count as missing`;
+    note =
+      `no finished backfill of this service to ${catalogsOf(fileConfig ?? {})}: compared without a report, ` +
+      'tables it would have failed or skipped count as missing';
   } else {
     try {
       report = await readMigrationReport(deps.lakehouse.storage, reportPath);
@@ -124,4 +108,40 @@ export async function verifyBackfill(
     ...(rolledBack && { rolledBack }),
     report: compared,
   };
+}
+
+type Chosen = { rolledBack?: Verification['rolledBack'] } & (
+  { skip: string } | { execution?: MigrationExecution; targets: BackfillTargets }
+);
+
+/**
+ * The execution whose report is used (named, or for a config the latest finished backfill to its catalogs, or none)
+ * and the targets (the config's, else the execution's); or why nothing is compared.
+ */
+async function whatToCompare(
+  metastore: MetastoreClient,
+  { service, execution: name, config: fileConfig, signal }: Omit<VerifyBackfillInput, 'onProgress'>,
+): Promise<Chosen> {
+  const execution = name
+    ? await metastore.getMigrationExecution(name, { signal })
+    : fileConfig && latestBackfillTo(await metastore.listAllMigrationExecutions(service, {}, { signal }), fileConfig);
+  const config = execution?.biglakeMetastoreMigrationConfig;
+  if (execution && !config) return { skip: `${execution.name} is not an outgoing (Lakehouse) migration` };
+  if (!execution && !fileConfig) return { skip: 'no execution and no config: nothing names the target catalogs' };
+  if (config?.dryRun) return { skip: 'a dry run writes nothing to the target catalogs' };
+  const rolledBack = execution?.state === 'ROLLED_BACK' ? { rolledBack: { execution: execution.name } } : {};
+  if (fileConfig && execution && config) {
+    // The report speaks of the catalogs the execution wrote to: against others it would excuse the wrong tables.
+    if (!sameCatalogs(fileConfig, config)) {
+      const where = `${execution.name} wrote to ${catalogsOf(config)}, the config names ${catalogsOf(fileConfig)}`;
+      return { ...rolledBack, skip: `${where}: not compared` };
+    }
+    if (!FINISHED_BACKFILL.includes(execution.state ?? '')) {
+      return {
+        ...rolledBack,
+        skip: `no finished backfill to verify (${execution.name} is ${execution.state ?? 'STATE_UNSPECIFIED'})`,
+      };
+    }
+  }
+  return { ...rolledBack, ...(execution && { execution }), targets: backfillTargets(fileConfig ?? config ?? {}) };
 }
