@@ -6,6 +6,7 @@ import type { LakehouseAccess } from '../lakehouse/access';
 import { readBackfillReportSummary } from '../lakehouse/backfill-report';
 import { checkTargetCatalogs as checkCatalogs } from '../lakehouse/check-catalogs';
 import { verifyBackfill as verify } from '../lakehouse/verify-backfill';
+import type { VerifyBackfillInput } from '../lakehouse/verify-backfill';
 import type { BackfillReportSummary } from '../migration/backfill-report';
 import { FailureType } from '../migration/failure-types';
 import type { Finding } from '../migration/findings';
@@ -51,13 +52,16 @@ export function createLakehouseActivities({ metastore, lakehouse }: LakehouseAct
       return summary;
     },
 
-    /** DPMS (Thrift) against the target catalogs, with the report taken into account. */
-    async verifyBackfill({ service, execution }: { service: string; execution: string }): Promise<Verification> {
+    /**
+     * DPMS (Thrift) against the target catalogs, with the report taken into account: the execution's catalogs, or
+     * (`verify --config`) the config's, with the given or latest finished execution's report.
+     */
+    async verifyBackfill(args: Omit<VerifyBackfillInput, 'signal' | 'onProgress'>): Promise<Verification> {
       const ctx = Context.current();
       const verification = await heartbeating(() =>
         verify(
           { metastore, lakehouse: access() },
-          { service, execution, signal: ctx.cancellationSignal, onProgress: (what) => ctx.heartbeat(what) },
+          { ...args, signal: ctx.cancellationSignal, onProgress: (what) => ctx.heartbeat(what) },
         ),
       );
       const totals = verification.report?.totals;

@@ -20,7 +20,7 @@ import { progressOf } from './progress';
 import { type FleetRow, formatFleet, formatMigrationView, migrationView, watchLoop } from './watch';
 import { createMetastoreTarget } from '../metastore/auth';
 import { MetastoreClient } from '../metastore/client';
-import { loadMigrationConfig, loadMigrationConfigOfEitherKind } from './migration-config';
+import { loadMigrationConfigOfEitherKind } from './migration-config';
 import { migrationExecutionOf } from './outgoing-flags';
 import { formatVerification, runVerify, verificationExitCode, waitExitCode } from './verification';
 import { formatBackfillOutcome } from './lakehouse-format';
@@ -242,13 +242,23 @@ export const commands: Record<string, (config: Config, options: Options, print: 
   },
 
   async verify(config, options, print) {
+    // Either kind's file: the outgoing one names the target catalogs, compared without any workflow.
     const fromConfig =
-      typeof options.values.config === 'string' ? await loadMigrationConfig(options.values.config) : undefined;
+      typeof options.values.config === 'string'
+        ? await loadMigrationConfigOfEitherKind(options.values.config, config.metastore.apiVersion)
+        : undefined;
+    const id = options.values['migration-id'];
+    if (typeof id === 'string' && !fromConfig?.biglakeMetastoreMigrationConfig) {
+      throw new UsageError('--migration-id: only with --config of the outgoing kind (a workflow knows its execution)');
+    }
+    const execution =
+      typeof id === 'string' ? migrationName({ ...options, values: { ...options.values, migration: id } }) : undefined;
     const flags = SourceTlsSchema.optional().safeParse(sourceTlsFlags(options));
     if (!flags.success) throw new UsageError(formatIssues(flags.error, 'sourceTls'));
     const client = await temporalClient(config);
     await requireWorker(client, config, 'verify');
-    const verification = await runVerify(client, config.temporal.taskQueue, options.service, fromConfig, flags.data);
+    const { taskQueue } = config.temporal;
+    const verification = await runVerify(client, taskQueue, options.service, fromConfig, flags.data, execution);
     print(verification, formatVerification(verification));
     return verificationExitCode(verification);
   },

@@ -1,7 +1,7 @@
 // Reads an engineer's migration config file (YAML or JSON): the API's migrationExecution body, in
 // camelCase or in the snake_case of Google's curl example, optionally wrapped in { migrationExecution }.
-// parseMigrationConfig takes the incoming kind alone (verify reads a source with it); plan and start read either
-// kind with loadMigrationConfigOfEitherKind, the outgoing one checked at the worker's API version.
+// parseMigrationConfig takes the incoming kind alone; plan, start and verify read either kind with
+// loadMigrationConfigOfEitherKind, the outgoing one checked at the worker's API version.
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { MigrationExecutionRequestSchema, inputIssues, validateMigrationExecution } from '../schemas';

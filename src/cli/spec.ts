@@ -235,8 +235,14 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
     summary: 'compare DPMS’s Hive metastore with the source’s, on the worker',
     description:
       'Compare DPMS’s Hive metastore (Thrift endpoint) with the source’s, on the worker: exit 0 same, 3 mismatch, ' +
-      '1 not compared. The config comes from the workflow unless --config gives one.',
-    options: ['config', ...SOURCE_TLS],
+      '1 not compared. The config comes from the workflow unless --config gives one. The outgoing kind: DPMS ' +
+      'against the target catalogs (of the workflow’s execution, or named by --config); exit 4 when the execution ' +
+      'was rolled back (the targets are no longer served), whatever the comparison found.',
+    options: ['config', 'migration-id', ...SOURCE_TLS],
+    optionHelp: {
+      'migration-id':
+        'with an outgoing --config: the execution whose report is used (default: the latest finished one to its catalogs)',
+    },
     service: 'required',
   },
   list: { summary: 'list the service’s migration executions (Metastore API)', service: 'required' },

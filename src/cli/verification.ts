@@ -10,16 +10,27 @@ import type { MigrationExecutionRequest, SourceTlsOption } from '../schemas';
 import { requestQuery, statusQuery } from '../workflows/messages';
 import { workflowIdFor } from '../migration/names';
 import { verifySummary } from '../migration/summary';
+import { FINISHED_BACKFILL } from '../lakehouse/backfill-execution';
+import type { MigrationStatus } from '../migration/state';
 import type { verifyMigration } from '../workflows/verify-migration';
 
 /** `wait` and `verify` exit with this when DPMS does not serve what the source held. */
 export const MISMATCH_EXIT_CODE = 3;
 
 /**
- * `verify`: 0 verified, MISMATCH_EXIT_CODE on a mismatch, 1 when nothing could be compared. `wait` (`skipped` 0):
- * a migration that succeeded is no failure because the worker could not compare; its output says so.
+ * `verify` of an outgoing migration that was rolled back: whatever the targets hold, the service does not serve
+ * them, so no answer of the comparison may read as "the migration is fine" (0), and a script must be able to tell
+ * it from a mismatch of a migration still in place (3): the engineer's next step differs (migrate again, or not).
+ */
+export const ROLLED_BACK_EXIT_CODE = 4;
+
+/**
+ * `verify`: 0 verified, MISMATCH_EXIT_CODE on a mismatch, 1 when nothing could be compared, ROLLED_BACK_EXIT_CODE
+ * before all of these for a rolled-back outgoing migration. `wait` (`skipped` 0): a migration that succeeded is no
+ * failure because the worker could not compare; its output says so.
  */
 export function verificationExitCode(verification: Verification | undefined, { skipped = 1 } = {}): number {
+  if (verification?.rolledBack) return ROLLED_BACK_EXIT_CODE;
   if (!verification || verification.status === 'ok') return 0;
   return verification.status === 'mismatch' ? MISMATCH_EXIT_CODE : skipped;
 }
@@ -39,7 +50,9 @@ export function waitExitCode(result: { verification?: Verification; backfill?: B
 /**
  * The migration's config and options.sourceTls come from its workflow (`request` query, open or closed), unless
  * `--config` (and `--source-ca`) gave them;
- * after cutover the workflow's record of the source at cutover goes along.
+ * after cutover the workflow's record of the source at cutover goes along. The outgoing kind: the workflow's
+ * finished execution, or with `--config` the file's catalogs and `migrationId`'s execution (without one, the worker
+ * takes the service's latest finished backfill to those catalogs).
  */
 export async function runVerify(
   client: Client,
@@ -47,6 +60,7 @@ export async function runVerify(
   service: string,
   fromConfig?: MigrationExecutionRequest,
   sourceTlsFlag?: SourceTlsOption,
+  migrationId?: string,
 ): Promise<Verification> {
   const handle = client.workflow.getHandle(workflowIdFor(service));
   const asked = fromConfig ? undefined : await handle.query(requestQuery);
@@ -54,8 +68,8 @@ export async function runVerify(
   const sourceTls = sourceTlsFlag ?? asked?.sourceTls;
   const status = fromConfig ? undefined : await handle.query(statusQuery);
   const recorded = status?.cutoverInventory;
-  let execution: string | undefined;
-  if (migrationExecution.biglakeMetastoreMigrationConfig) {
+  let execution: string | undefined = fromConfig && migrationId;
+  if (migrationExecution.biglakeMetastoreMigrationConfig && !fromConfig) {
     // The outgoing kind compares what its backfill wrote: only a finished one (the Lakehouse catalogs keep what was
     // written after a rollback too). Before that there is nothing to compare, which is said, not guessed at.
     const recordedExecution = status?.execution;
@@ -72,10 +86,10 @@ export async function runVerify(
     }
     execution = recordedExecution.name;
   }
-  return client.workflow.execute<typeof verifyMigration>('verifyMigration', {
+  const verification = await client.workflow.execute<typeof verifyMigration>('verifyMigration', {
     taskQueue,
     workflowId: `verify/${service}/${randomUUID()}`,
-    staticSummary: verifySummary(service),
+    staticSummary: verifySummary(service, migrationExecution.biglakeMetastoreMigrationConfig !== undefined),
     args: [
       {
         service,
@@ -83,13 +97,24 @@ export async function runVerify(
         ...(sourceTls && { sourceTls }),
         ...(recorded && 'key' in recorded ? { cutover: recorded } : {}),
         ...(execution && { execution }),
+        ...(fromConfig?.biglakeMetastoreMigrationConfig && { targetsFromConfig: true }),
       },
     ],
   });
+  return withRollbackTime(verification, status);
 }
 
-/** Executions whose backfill wrote what it will: the outgoing kind's verify compares only these. */
-const FINISHED_BACKFILL: readonly string[] = ['SUCCEEDED', 'ROLLED_BACK'];
+/**
+ * The API keeps no time for a rollback; the workflow that made it does: the rollback ended when the run entered
+ * DONE with the outcome ROLLED_BACK. Only for the execution that workflow recorded.
+ */
+function withRollbackTime(verification: Verification, status: MigrationStatus | undefined): Verification {
+  const rolledBack = verification.rolledBack;
+  if (!rolledBack || rolledBack.at || status?.outcome !== 'ROLLED_BACK') return verification;
+  if (status.execution?.name !== rolledBack.execution) return verification;
+  const at = status.stageHistory.findLast((s) => s.stage === 'DONE')?.at;
+  return at ? { ...verification, rolledBack: { ...rolledBack, at } } : verification;
+}
 
 const SHOWN = 20;
 

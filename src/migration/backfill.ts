@@ -135,12 +135,29 @@ export function backfillVerdict(outcome: BackfillOutcome): string {
     `${results['SKIPPED'] ?? 0} skipped, ${results['FAILED'] ?? 0} failed)`;
   const p = outcome.partitions;
   const partitions = `partitions ${p.succeeded} of ${p.discovered}${p.failed > 0 ? ` (${p.failed} failed)` : ''}`;
-  const failed = [
-    ...outcome.failedDatabases.map((db) => `database ${db}`),
-    ...outcome.failedTables.map((t) => `${t.database}.${t.table}`),
-  ];
-  const lost = backfillFailed(outcome)
-    ? `; failed: ${failed.length > 0 ? names(failed) : outcome.reportRead ? 'see the counts' : 'read the report for names'}`
-    : '';
+  const lost = backfillFailed(outcome) ? `; failed: ${failedNames(outcome)}` : '';
   return `${what} ${state}: ${tables}; ${partitions}${lost}${report}${unknown}`;
+}
+
+/**
+ * What failed, by the names an engineer fixes: tables as db.table (the outcome keeps a bounded few, the summary
+ * counts them all, so "and N more" is exact), then any failed database none of the named tables is in (a
+ * database-level failure, or tables the outcome could not name). Without table names, their count and where to
+ * find them.
+ */
+function failedNames(outcome: BackfillOutcome): string {
+  const tables = outcome.failedTables.map((t) => `${t.database}.${t.table}`);
+  const named = new Set(outcome.failedTables.map((t) => t.database));
+  const databases = outcome.failedDatabases.filter((db) => !named.has(db)).map((db) => `database ${db}`);
+  const tableCount = Math.max(outcome.tablesByResult['FAILED'] ?? 0, tables.length);
+  const unnamed = tableCount - tables.length;
+  if (tables.length === 0 && tableCount > 0) {
+    const where = outcome.reportRead ? 'not named in the report' : 'read the report for names';
+    return `${tableCount} tables (${where})${databases.length > 0 ? `, in ${names(databases)}` : ''}`;
+  }
+  const listed = [...tables, ...databases];
+  if (listed.length === 0) return outcome.reportRead ? 'see the counts' : 'read the report for names';
+  const shown = listed.slice(0, NAMES_SHOWN);
+  const more = listed.length - shown.length + unnamed;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }

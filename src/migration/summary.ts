@@ -29,8 +29,10 @@ export function migrationStaticDetails(service: string, outgoing = false): strin
 export function planSummary(service: string): string {
   return `plan (prechecks only, changes nothing) · ${shortService(service)}`;
 }
-export function verifySummary(service: string): string {
-  return `verify (DPMS against the source, changes nothing) · ${shortService(service)}`;
+/** The outgoing kind's verify compares DPMS with the Lakehouse catalogs: the listing names what it compares. */
+export function verifySummary(service: string, outgoing = false): string {
+  const against = outgoing ? 'the Lakehouse catalogs' : 'the source';
+  return `verify (DPMS against ${against}, changes nothing) · ${shortService(service)}`;
 }
 
 /**

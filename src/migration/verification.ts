@@ -81,6 +81,12 @@ export interface Verification {
   /** Why the source was read now instead of the cutover record, or why nothing was compared. */
   note?: string;
   report?: VerificationReport;
+  /**
+   * Outgoing kind: the execution compared was ROLLED_BACK — the service is ACTIVE and serves from DPMS again, so
+   * the target catalogs, whatever they still hold, are no longer what is served. `at`: when the rollback ended, as
+   * the migration's workflow recorded it (the API keeps no time for it).
+   */
+  rolledBack?: { execution: string; at?: string };
 }
 
 /** One line for logs, notifications and the CLI. */
@@ -121,8 +127,19 @@ function backfillVerificationSummary(report: VerificationReport): string {
 }
 
 export function verificationLine(verification: Verification): string {
-  if (verification.status === 'skipped') return `not verified: ${verification.note ?? 'no reason given'}`;
+  // A rollback is said first: whatever the comparison finds, the targets are not what the service serves.
+  const rolledBack = verification.rolledBack ? `${rolledBackLine(verification.rolledBack)}; ` : '';
+  if (verification.status === 'skipped') return `${rolledBack}not verified: ${verification.note ?? 'no reason given'}`;
   const line = verification.report ? verificationSummary(verification.report) : verification.status;
   const from = verification.sourceFrom === 'now' ? ' [source as read now]' : '';
-  return `${line}${from}${verification.note ? ` (${verification.note})` : ''}`;
+  const compared = rolledBack ? `what they still hold: ${line}` : line;
+  return `${rolledBack}${compared}${from}${verification.note ? ` (${verification.note})` : ''}`;
+}
+
+/** "ROLLED BACK: migration execution …/m1 was rolled back at T; …": what an engineer must know before any count. */
+export function rolledBackLine({ execution, at }: { execution: string; at?: string }): string {
+  return (
+    `ROLLED BACK: migration execution ${execution} was rolled back${at ? ` at ${at}` : ''}; ` +
+    'the service serves from DPMS again and the target catalogs are no longer served'
+  );
 }

@@ -1,6 +1,7 @@
 // End to end, as an engineer uses it: the CLI, the worker, a Temporal dev server and the emulator, each a
 // separate process talking over real sockets. The worker is SIGKILLed while the migration waits; an outgoing
-// backfill with failed tables makes `wait` exit 3.
+// backfill with failed tables makes `wait` exit 3; `verify --config` of the outgoing kind, with no workflow, compares
+// with the file's catalogs (exit 0), and after a rollback says so and exits 4.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -126,7 +127,7 @@ describe('CLI end to end', () => {
     assert.equal((await cli('describe', '--service', service, '--migration', id)).code, 1);
   });
 
-  it('lists and describes executions of a newer API: unknown states marked, the outgoing kind shown', async () => {
+  it('lists and describes executions of a newer API: unknown states marked, the outgoing kind shown; verify --config after its rollback exits 4', async () => {
     const service = await seedService();
     const emulator = { url: stack.emulatorUrl };
     // A real outgoing migration (DPMS → Lakehouse), which this tool lists but does not drive.
@@ -158,6 +159,48 @@ describe('CLI end to end', () => {
     assert.ok(json.biglakeMetastoreMigrationConfig);
     const text = await cli('describe', '--service', service, '--migration', id);
     assert.match(text.stdout, /state ROLLED_BACK {2}/);
+
+    // `verify --config` of the outgoing kind, no workflow: the file's catalog against DPMS, the latest finished
+    // backfill to it being the rolled-back one — still compared, the rollback said first, exit 4, not 0.
+    await startWorker();
+    const file = join(workDir, `outgoing-${id}.json`);
+    await writeFile(file, JSON.stringify({ biglakeMetastoreMigrationConfig: { mode: 'BACKFILL', ...config } }));
+    for (const pick of [[], ['--migration-execution-id', id]]) {
+      const verified = await cli('verify', '--service', service, '--config', file, ...pick);
+      assert.equal(verified.code, 4, `${verified.stdout}\n${verified.stderr}`);
+      assert.match(
+        verified.stdout,
+        new RegExp(
+          `^verified {3}ROLLED BACK: migration execution ${name} was rolled back; .*no longer served; ` +
+            'what they still hold: verified: the Lakehouse catalogs hold what the backfill moved',
+        ),
+      );
+    }
+    // A catalog no backfill of the service wrote to: compared without a report, the table missing there (exit 3).
+    const empty = `${catalog}-empty`;
+    await createCatalog(emulator, empty, 'ICEBERG');
+    const other = join(workDir, `outgoing-${id}-empty.json`);
+    await writeFile(
+      other,
+      JSON.stringify({
+        biglakeMetastoreMigrationConfig: { mode: 'BACKFILL', icebergConfig: { catalog: empty, namespaces: ['*'] } },
+      }),
+    );
+    const unwritten = await cli('verify', '--service', service, '--config', other, '--json');
+    assert.equal(unwritten.code, 3, `${unwritten.stdout}\n${unwritten.stderr}`);
+    const json2 = JSON.parse(unwritten.stdout) as { note?: string; report?: { differences: { name: string }[] } };
+    assert.match(
+      json2.note ?? '',
+      /no finished backfill of this service to iceberg .*-empty: compared without a report/,
+    );
+    assert.ok(
+      json2.report?.differences.some((d) => d.name === 'web.clicks'),
+      unwritten.stdout,
+    );
+    // That other catalog's file with this execution: its report speaks of another catalog, so nothing is compared.
+    const mixed = await cli('verify', '--service', service, '--config', other, '--migration-id', id);
+    assert.equal(mixed.code, 4, `${mixed.stdout}\n${mixed.stderr}`);
+    assert.match(mixed.stdout, /not verified: .* wrote to iceberg .*, the config names iceberg .*-empty: not compared/);
   });
 
   it('an outgoing backfill with two failed tables: wait prints them and exits 3; verify exits 0', async () => {
@@ -203,6 +246,20 @@ describe('CLI end to end', () => {
     const verified = await cli('verify', '--service', service);
     assert.equal(verified.code, 0, `${verified.stdout}\n${verified.stderr}`);
     assert.match(verified.stdout, /the Lakehouse catalogs hold what the backfill moved/, 'compared with the targets');
+    // The same from the config file, no workflow asked: the latest finished backfill to its catalog gives the
+    // report, so the two failed tables are the report's, not missing ones (exit 0, as for the incoming kind).
+    const fromFile = await cli('verify', '--service', service, '--config', config, '--json');
+    assert.equal(fromFile.code, 0, `${fromFile.stdout}\n${fromFile.stderr}`);
+    const json = JSON.parse(fromFile.stdout) as {
+      status: string;
+      reportPath?: string;
+      rolledBack?: unknown;
+      report?: { notMigrated?: { totals: { failed: number } } };
+    };
+    assert.equal(json.status, 'ok');
+    assert.ok(json.reportPath, 'the report was read');
+    assert.equal(json.report?.notMigrated?.totals.failed, 2);
+    assert.equal(json.rolledBack, undefined);
   });
 
   it("plan of an outgoing migration prints the dry run's reasons and failing tables from its report, exit 1", async () => {

@@ -11,7 +11,7 @@ import { verifyBackfill } from '../../src/lakehouse/verify-backfill';
 import { backfillOutcome } from '../../src/migration/backfill';
 import { verificationLine } from '../../src/migration/verification';
 import type { MetastoreClient } from '../../src/metastore/client';
-import { type Emulator, admin, call, seedSpannerService, startEmulator } from '../helpers/emulator';
+import { type Emulator, admin, call, seedSpannerService, startEmulator, waitForOperation } from '../helpers/emulator';
 import { backfill, clientsFor } from '../helpers/lakehouse';
 import { createCatalog, hiveTable, icebergTable, seedMetastore } from '../helpers/outgoing';
 
@@ -122,6 +122,52 @@ describe('verifying an outgoing backfill', () => {
     );
     assert.equal(mismatch.report?.differences[1]?.detail, `not in ${iceberg}`);
     assert.match(verificationLine(mismatch), /^MISMATCH: 1 missing, 2 differing in the Lakehouse catalogs/);
+  });
+
+  it("a config's targets: the latest finished backfill's report and summary counts; a rollback is said", async () => {
+    const { hive, service, config } = await scenario();
+    const execution = (await backfill(emulator, service, config)).name as string;
+    // No execution named (`verify --config`): the backfill to these catalogs is found, and its report read.
+    const ok = await verifyBackfill({ metastore, lakehouse }, { service, config });
+    assert.equal(ok.status, 'ok', verificationLine(ok));
+    assert.match(ok.reportPath ?? '', /^gs:\/\/.+\.json$/);
+    assert.equal(ok.rolledBack, undefined);
+    // One partition less in the target: the summary's count for the database disagrees too, as with a workflow.
+    await admin(emulator, 'catalogs:seed', {
+      catalog: hive,
+      databases: {
+        sales: {
+          orders: {
+            columns: [
+              { name: 'id', type: 'bigint' },
+              { name: 'name', type: 'string' },
+            ],
+            partitionKeys: [{ name: 'dt', type: 'string' }],
+            partitions: ['dt=2026-01-01', 'dt=2026-01-02'],
+          },
+        },
+      },
+    });
+    const short = await verifyBackfill({ metastore, lakehouse }, { service, config });
+    assert.equal(short.status, 'mismatch');
+    assert.match(
+      short.report?.differences.find((d) => d.kind === 'database')?.detail ?? '',
+      /^the migration summary counts 3 partitions moved, .* holds 2 of its moved tables$/,
+    );
+
+    // cancelMigration on the completed migration of a PROXY service rolls it back: still compared, said first.
+    const rollback = await call(emulator, 'POST', `/v1/${service}:cancelMigration`, {});
+    assert.equal(rollback.status, 200, rollback.text);
+    await waitForOperation(emulator, rollback.body.name);
+    for (const args of [{ config }, { execution }]) {
+      const after = await verifyBackfill({ metastore, lakehouse }, { service, ...args });
+      assert.deepEqual(after.rolledBack, { execution }, JSON.stringify(args));
+      assert.equal(after.status, 'mismatch', 'the comparison still runs');
+      assert.match(
+        verificationLine(after),
+        /^ROLLED BACK: migration execution .* was rolled back; .*what they still hold: MISMATCH/,
+      );
+    }
   });
 
   it('lists the tables the report says FAILED as failed, not missing; the report summary names them', async () => {

@@ -111,9 +111,55 @@ describe('backfillOutcome', () => {
     assert.equal(
       backfillVerdict(outcome),
       'backfill SUCCEEDED: 15 tables in 2 databases (11 succeeded, 2 skipped, 2 failed); partitions 90 of 100 (10 failed); ' +
-        'failed: database sales, sales.items, sales.orders — report gs://corp-reports/dpms/report.json',
+        'failed: sales.items, sales.orders — report gs://corp-reports/dpms/report.json',
     );
-    assert.match(backfillVerdict(backfillOutcome(s)), /failed: database sales —/);
+    // The report not read: no table names, so their count, where the names are, and the database they failed in.
+    assert.match(
+      backfillVerdict(backfillOutcome(s)),
+      /; failed: 2 tables \(read the report for names\), in database sales —/,
+    );
+  });
+
+  it('names at most five failed tables, counting the rest exactly from the summary', () => {
+    const s = status();
+    const sales = s.migrationSummary!.catalogSummaries![0]!.databaseSummaries![0]!;
+    sales.resultStatus = 'FAILED';
+    sales.tableSummary = { ...sales.tableSummary, resultCounts: { SUCCEEDED: 2, FAILED: 30 } };
+    const tableReports = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [
+        `t${String(i).padStart(2, '0')}`,
+        { executionResult: { state: 'FAILED' as const } },
+      ]),
+    );
+    const report: MigrationReport = {
+      catalogReports: [{ catalog: HIVE, databaseReports: { sales: { tableReports } } }],
+    };
+    const outcome = backfillOutcome(s, report);
+    // What history keeps is bounded (the activity keeps 20 names): the count still comes from the summary.
+    outcome.failedTables = outcome.failedTables.slice(0, 20);
+    assert.match(
+      backfillVerdict(outcome),
+      /; failed: sales\.t00, sales\.t01, sales\.t02, sales\.t03, sales\.t04 and 25 more — report /,
+    );
+    assert.doesNotMatch(backfillVerdict(outcome), /database sales/, 'the tables are named, not their database');
+  });
+
+  it('names a failed database none of whose tables failed (a database-level failure) after the tables', () => {
+    const s = status();
+    const web = s.migrationSummary!.catalogSummaries![1]!.databaseSummaries![0]!;
+    web.resultStatus = 'FAILED';
+    const sales = s.migrationSummary!.catalogSummaries![0]!.databaseSummaries![0]!;
+    sales.resultStatus = 'FAILED';
+    sales.tableSummary = { ...sales.tableSummary, resultCounts: { SUCCEEDED: 11, FAILED: 1 } };
+    const report: MigrationReport = {
+      catalogReports: [
+        {
+          catalog: HIVE,
+          databaseReports: { sales: { tableReports: { orders: { executionResult: { state: 'FAILED' } } } } },
+        },
+      ],
+    };
+    assert.match(backfillVerdict(backfillOutcome(s, report)), /; failed: sales\.orders, database web — report /);
   });
 
   it('a failure without names says where to find them', () => {

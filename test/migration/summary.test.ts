@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { initialState } from '../../src/migration/state';
-import { migrationDetails, migrationSummary, planSummary } from '../../src/migration/summary';
+import { migrationDetails, migrationSummary, planSummary, verifySummary } from '../../src/migration/summary';
 
 const service = 'projects/my-project/locations/us-central1/services/orders';
 
@@ -18,6 +18,11 @@ describe('summary and current details', () => {
   it('names the service first, and a plan as a plan', () => {
     assert.equal(migrationSummary(service), 'DPMS migration · orders (my-project, us-central1)');
     assert.match(planSummary(service), /^plan \(prechecks only, changes nothing\) · orders/);
+    assert.match(verifySummary(service), /^verify \(DPMS against the source, changes nothing\) · orders/);
+    assert.match(
+      verifySummary(service, true),
+      /^verify \(DPMS against the Lakehouse catalogs, changes nothing\) · orders/,
+    );
   });
 
   it('names the outgoing kind, and in its rollback window until when a rollback is possible', () => {

@@ -7,6 +7,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MigrationExecutionRequest } from '../../src/schemas';
 import { requestRollbackUpdate } from '../../src/workflows/messages';
+import { ROLLED_BACK_EXIT_CODE, formatVerification, runVerify, verificationExitCode } from '../../src/cli/verification';
 import { rejectionOf } from '../helpers/failures';
 import { ORIGINAL_BACKUP, SECRET_ENV } from '../helpers/migration';
 import { admin } from '../helpers/emulator';
@@ -122,6 +123,18 @@ describe('outgoing migration workflow', () => {
         status.requests.map((r) => [r.action, r.by, r.accepted]),
         [['rollback', 'alice', true]],
       );
+      // `verify` after the rollback: still compared (the catalogs keep what was written), but the rollback and its
+      // time come first and the exit code is not the one of a migration in place.
+      const verified = await runVerify(h.env.client, taskQueue, service);
+      const done = status.stageHistory.at(-1)?.at;
+      assert.deepEqual(verified.rolledBack, { execution: result.execution?.name, at: done });
+      assert.equal(verified.report?.compared, 'lakehouse', JSON.stringify(verified));
+      assert.equal(verified.status, 'ok', JSON.stringify(verified));
+      assert.equal(verificationExitCode(verified), ROLLED_BACK_EXIT_CODE);
+      assert.match(
+        formatVerification(verified),
+        new RegExp(`^verified {3}ROLLED BACK: .* was rolled back at ${done}; `),
+      );
     });
   });
 
@@ -163,7 +176,8 @@ describe('outgoing migration workflow', () => {
       // A Hive-only backfill leaves the service ACTIVE: nothing to roll back, so no window.
       assert.equal(result.outcome, 'SUCCEEDED');
       assert.equal(result.serviceState, 'ACTIVE');
-      assert.match(result.message ?? '', /SUCCEEDED: backfill SUCCEEDED: .*failed: database outside/);
+      // The one-liner names the failed table (what an engineer fixes), not its database.
+      assert.match(result.message ?? '', /SUCCEEDED: backfill SUCCEEDED: .*; failed: outside\.bad — report /);
       assert.ok(result.backfill?.failedDatabases.includes('outside'));
     });
   });
