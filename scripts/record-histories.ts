@@ -137,6 +137,30 @@ const scenarios: Record<string, Scenario> = {
     await handle.result();
     return [handle];
   },
+  async 'outgoing-rollback-cancelled'(h, taskQueue) {
+    // The outgoing kind's rollback (its cancelMigration slowed down) with the workflow cancelled in ROLLING_BACK.
+    // Recorded before the rollback-finishes patch this is outgoing-rollback-abandoned.binpb (the run ended at once,
+    // SUCCEEDED, not rolled back); after it, the run finishes the rollback first (ROLLED_BACK).
+    const iceberg = `projects/test-project/catalogs/fixture-iceberg-${Date.now()}`;
+    await createCatalog(h.emulator, iceberg, 'ICEBERG');
+    const service = await h.seedService();
+    await seedMetastore(h.emulator, service, { web: { clicks: icebergTable('gs://wh/web/clicks') } });
+    const config = {
+      biglakeMetastoreMigrationConfig: { mode: 'BACKFILL', icebergConfig: { catalog: iceberg, namespaces: ['web'] } },
+    } as MigrationExecutionRequest;
+    const handle = await h.start(service, taskQueue, {}, config);
+    await h.waitForStage(service, 'ROLLBACK_WINDOW');
+    await admin(h.emulator, 'durations', { 'services.cancelMigration': 8000 });
+    try {
+      await handle.executeUpdate(requestRollbackUpdate, { args: [{ by: 'recorder', reason: 'fixture' }] });
+      await h.waitForStage(service, 'ROLLING_BACK');
+      await handle.cancel();
+      await settle(handle.result());
+    } finally {
+      await admin(h.emulator, 'durations', undefined, 'DELETE');
+    }
+    return [handle];
+  },
   async 'continued-as-new'(h, taskQueue) {
     const service = await h.seedService();
     const first = await h.start(service, taskQueue, { maxQuietSeconds: 0.05, maxHistoryEvents: 60 });

@@ -29,7 +29,7 @@ import {
 } from '../migration/snapshot';
 import { externalEnding } from '../migration/state';
 import { carriedState, initialState, recordDecision } from '../migration/state';
-import type { MigrationResult, Outcome, Stage } from '../migration/state';
+import type { DecisionRecord, MigrationResult, Outcome, Stage } from '../migration/state';
 import { adoptExecution } from './adoption';
 import { gatePasses, runCutoverChecks } from './cutover-gate';
 import { ending, failureLine, failureType, mayEndRun, rethrowBug } from './failures';
@@ -316,11 +316,15 @@ async function untilSettled(run: MigrationRun, expected: 'SUCCEEDED' | 'CANCELLE
 /** What a workflow cancellation during the rollback window leaves: the audit trail's note and the outcome's end. */
 const WINDOW_CLOSED_EARLY = 'rollback window closed early by workflow cancellation; the migration was not rolled back';
 
+/** The audit trail's note when the workflow was cancelled while a rollback it had asked for was under way. */
+const ROLLBACK_FINISHED = 'workflow cancelled during the rollback; the rollback was finished';
+
 /**
  * Temporal cancelled the workflow: cancel a migration in flight — either kind, in STARTING, REPLICATION or (the
  * outgoing kind) BACKFILL; cutover cannot be undone, so it is awaited. After SUCCEEDED it means "stop managing", not
  * "roll back": undoing a cutover the customers rely on because a workflow was cancelled would be dangerous, so the
- * rollback window closes early, the migration stays SUCCEEDED, and the audit trail and the outcome say so.
+ * rollback window closes early, the migration stays SUCCEEDED, and the audit trail and the outcome say so. A
+ * rollback already asked for is the API's to finish, like a cutover: it is awaited, and its outcome stands.
  */
 async function onWorkflowCancelled(run: MigrationRun): Promise<void> {
   const { state } = run;
@@ -347,15 +351,8 @@ async function onWorkflowCancelled(run: MigrationRun): Promise<void> {
       await untilOutgoingSettled(run);
     } else if (state.stage === 'COMPLETING') {
       await untilSettled(run, 'SUCCEEDED');
-    } else if (state.stage === 'ROLLBACK_WINDOW') {
-      asked.note = WINDOW_CLOSED_EARLY;
-      state.outcome ??= 'SUCCEEDED';
-      const last = state.lastSnapshot;
-      state.outcomeMessage ??= `${last ? succeededLine(run, last) : 'the migration SUCCEEDED'}; ${WINDOW_CLOSED_EARLY}`;
-    } else if (state.stage === 'ROLLING_BACK') {
-      // The migration SUCCEEDED: closing the workflow is no reason to undo it.
-      state.outcome ??= 'SUCCEEDED';
-      state.outcomeMessage ??= `the workflow was cancelled in ${state.stage}: the migration stays SUCCEEDED, not rolled back by this run`;
+    } else if (state.stage === 'ROLLBACK_WINDOW' || state.stage === 'ROLLING_BACK') {
+      await cancelledAfterSucceeded(run, asked);
     }
   } catch (err) {
     rethrowBug(err);
@@ -363,6 +360,36 @@ async function onWorkflowCancelled(run: MigrationRun): Promise<void> {
   }
   if (!state.outcome) state.outcome = 'CANCELLED';
   state.outcomeMessage ??= 'the workflow was cancelled';
+}
+
+/**
+ * A workflow cancellation after SUCCEEDED (the outgoing kind): a rollback asked for runs to its end and its outcome
+ * stands (rollBack finished it before the cancellation got here; one accepted that the window had not acted on yet
+ * is sent now); otherwise the migration stays SUCCEEDED. A rollback the API refuses closes the window early too.
+ */
+async function cancelledAfterSucceeded(run: MigrationRun, asked: DecisionRecord): Promise<void> {
+  const { state } = run;
+  const rollbackAsked = state.stage === 'ROLLING_BACK' || state.decision?.action === 'rollback';
+  if (rollbackAsked && patched(PATCHES.rollbackFinishes.id)) {
+    if (state.stage === 'ROLLBACK_WINDOW') {
+      run.enter('ROLLING_BACK');
+      await rollBackSteps(run);
+    }
+    if (state.outcome) {
+      asked.note = state.outcome === 'ROLLED_BACK' ? ROLLBACK_FINISHED : `${ROLLBACK_FINISHED}: ${state.outcome}`;
+      return;
+    }
+  }
+  if (state.stage === 'ROLLBACK_WINDOW') {
+    asked.note = WINDOW_CLOSED_EARLY;
+    state.outcome ??= 'SUCCEEDED';
+    const last = state.lastSnapshot;
+    state.outcomeMessage ??= `${last ? succeededLine(run, last) : 'the migration SUCCEEDED'}; ${WINDOW_CLOSED_EARLY}`;
+  } else if (state.stage === 'ROLLING_BACK') {
+    // Runs from before rollback-finishes: the cancellation left the rollback's wait, and the run said so.
+    state.outcome ??= 'SUCCEEDED';
+    state.outcomeMessage ??= `the workflow was cancelled in ${state.stage}: the migration stays SUCCEEDED, not rolled back by this run`;
+  }
 }
 
 // ---- the outgoing kind: STARTING → BACKFILL → (REPLICATION → COMPLETING, INCREMENTAL_SYNC) → ROLLBACK_WINDOW --------
@@ -528,8 +555,21 @@ async function rollbackWindow(run: MigrationRun): Promise<void> {
   );
 }
 
-/** ROLLING_BACK: cancelMigration after SUCCEEDED, then polls until the execution is ROLLED_BACK and the service ACTIVE. */
+/**
+ * ROLLING_BACK. Once asked, the rollback is the API's to finish: a workflow cancellation meanwhile would leave the run
+ * recording SUCCEEDED while the API rolls the migration back. So it runs to its end out of the cancellation's reach
+ * (as a start or a cutover under way is awaited), and only then is the cancellation acted on (onWorkflowCancelled).
+ */
 async function rollBack(run: MigrationRun): Promise<void> {
+  if (!patched(PATCHES.rollbackFinishes.id)) return rollBackSteps(run);
+  await CancellationScope.nonCancellable(() => rollBackSteps(run));
+  const scope = CancellationScope.current();
+  // Rejects with the workflow's cancellation: onWorkflowCancelled records it beside the rollback's outcome.
+  if (scope.consideredCancelled) await scope.cancelRequested;
+}
+
+/** cancelMigration after SUCCEEDED, then polls until the execution is ROLLED_BACK and the service ACTIVE. */
+async function rollBackSteps(run: MigrationRun): Promise<void> {
   const args = { service: run.service, execution: run.state.execution?.name };
   const requested = await run
     .retrying(() => run.acts.api.rollbackMigration(args))

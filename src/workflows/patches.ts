@@ -167,4 +167,13 @@ export const PATCHES = {
     before: ['outgoing-rolled-back'],
     unmarkedBecause: 'consulted only when an INCREMENTAL_SYNC backfill has failures, which no fixture records',
   },
+  rollbackFinishes: {
+    id: 'rollback-finishes',
+    guards:
+      'a rollback once asked (cancelMigration, its operation, the wait for ROLLED_BACK) runs to its end out of a ' +
+      "workflow cancellation's reach, and the run ends with the rollback's outcome; before: a workflow cancellation " +
+      'in ROLLING_BACK left the wait and recorded SUCCEEDED, not rolled back, while the API rolled it back',
+    marked: ['outgoing-rollback-cancelled'],
+    before: ['outgoing-rolled-back', 'outgoing-rollback-abandoned'],
+  },
 } as const satisfies Record<string, Patch>;

@@ -2,13 +2,20 @@
 // HTTP to the emulator: a complete (update or signal) has nothing to act on, since a BACKFILL ends by itself — the
 // update is refused without a history event, the signal recorded as ignored — while cancel works mid-backfill; and
 // what cancelling the workflow itself does: mid-backfill it cancels the migration (as for the incoming kind); in
-// the rollback window it closes the window early and leaves the migration SUCCEEDED, not rolled back.
+// the rollback window it closes the window early and leaves the migration SUCCEEDED, not rolled back; during a
+// rollback already asked for it lets the rollback finish, and the migration ends ROLLED_BACK.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { MigrationExecutionRequest } from '../../src/schemas';
-import { completeSignal, requestCancelUpdate, requestCompleteUpdate } from '../../src/workflows/messages';
+import {
+  MigrationOutcomeKey,
+  completeSignal,
+  requestCancelUpdate,
+  requestCompleteUpdate,
+  requestRollbackUpdate,
+} from '../../src/workflows/messages';
 import { admin } from '../helpers/emulator';
 import { rejectionOf } from '../helpers/failures';
 import { waitFor } from '../helpers/migration';
@@ -44,6 +51,16 @@ async function icebergBackfill(): Promise<{ service: string; config: MigrationEx
 /** Every backfill (the dry run too) takes this long while `fn` runs: time to act while one is RUNNING. */
 async function withSlowBackfills<T>(fn: () => Promise<T>): Promise<T> {
   await admin(h.emulator, 'durations', { backfill: 12_000 });
+  try {
+    return await fn();
+  } finally {
+    await admin(h.emulator, 'durations', undefined, 'DELETE');
+  }
+}
+
+/** Every rollback (cancelMigration of a SUCCEEDED migration) takes this long while `fn` runs: time to act meanwhile. */
+async function withSlowRollbacks<T>(fn: () => Promise<T>): Promise<T> {
+  await admin(h.emulator, 'durations', { 'services.cancelMigration': 8000 });
   try {
     return await fn();
   } finally {
@@ -173,6 +190,51 @@ describe('outgoing BACKFILL edges', () => {
         status.stageHistory.map((s) => s.stage),
         ['PRECHECK', 'STARTING', 'BACKFILL', 'ROLLBACK_WINDOW', 'DONE'],
       );
+    });
+  });
+  it('cancelling the workflow during a rollback lets the rollback finish: ROLLED_BACK, and the audit trail says so', async () => {
+    const { service, config } = await icebergBackfill();
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.start(service, taskQueue, { rollbackWindowSeconds: 3600 }, config);
+      const window = await h.waitForStage(service, 'ROLLBACK_WINDOW');
+      const execution = window.execution!.name;
+      await withSlowRollbacks(async () => {
+        await handle.executeUpdate(requestRollbackUpdate, { args: [{ by: 'erin', reason: 'drill' }] });
+        await h.waitForStage(service, 'ROLLING_BACK');
+        // The API has not finished the rollback when the workflow is cancelled.
+        assert.equal((await h.metastore.getMigrationExecution(execution)).state, 'SUCCEEDED');
+        await handle.cancel();
+        const err = await rejectionOf(handle.result(), WorkflowFailedError);
+        assert.ok(err.cause instanceof CancelledFailure, 'the workflow ends cancelled');
+      });
+      // The run waited for the rollback: the execution ROLLED_BACK, DPMS serving again.
+      assert.equal((await h.metastore.getMigrationExecution(execution)).state, 'ROLLED_BACK');
+      assert.equal((await h.metastore.getService(service)).state, 'ACTIVE');
+      const status = await h.status(service);
+      assert.equal(status.outcome, 'ROLLED_BACK');
+      assert.match(status.outcomeMessage ?? '', /ROLLED_BACK by erin: the service is ACTIVE, served by DPMS again/);
+      assert.equal(status.execution?.state, 'ROLLED_BACK');
+      assert.equal(status.serviceState, 'ACTIVE');
+      assert.deepEqual(
+        status.requests.map((r) => [r.action, r.via, r.accepted, r.note]),
+        [
+          ['rollback', 'update', true, undefined],
+          [
+            'cancel',
+            'workflow-cancellation',
+            false,
+            'workflow cancelled during the rollback; the rollback was finished',
+          ],
+        ],
+      );
+      assert.deepEqual(
+        status.stageHistory.map((s) => s.stage),
+        ['PRECHECK', 'STARTING', 'BACKFILL', 'ROLLBACK_WINDOW', 'ROLLING_BACK', 'DONE'],
+      );
+      // The Web UI's list: the workflow was cancelled, the migration ROLLED_BACK.
+      const described = await handle.describe();
+      assert.equal(described.status.name, 'CANCELLED');
+      assert.equal(described.typedSearchAttributes.get(MigrationOutcomeKey), 'ROLLED_BACK');
     });
   });
 });

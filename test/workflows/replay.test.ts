@@ -83,6 +83,34 @@ describe('replay of recorded histories', async () => {
       assert.ok(!outgoing.has(activity), activity);
   });
 
+  it('covers a workflow cancelled mid-rollback before rollback-finishes (left, SUCCEEDED) and after (ROLLED_BACK)', async () => {
+    const read = async (name: string) => {
+      const { events } = temporal.api.history.v1.History.decode(await readFile(join(dir, `${name}.binpb`)));
+      const rollback = events.findIndex(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'rollbackMigration',
+      );
+      const cancelled = events.findIndex((e) => e.workflowExecutionCancelRequestedEventAttributes);
+      const outcomes = events.flatMap((e) => {
+        const field =
+          e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.MigrationOutcome;
+        return field ? [defaultPayloadConverter.fromPayload(field) as string] : [];
+      });
+      const readsAfter = events
+        .slice(cancelled)
+        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'pollMigration').length;
+      return { rollback, cancelled, outcome: outcomes.at(-1), readsAfter };
+    };
+    // Both were cancelled while the rollback's operation ran; the old run left it, the new one waited it out.
+    const before = await read('outgoing-rollback-abandoned');
+    assert.ok(before.rollback >= 0 && before.cancelled > before.rollback, JSON.stringify(before));
+    assert.equal(before.outcome, 'SUCCEEDED');
+    assert.equal(before.readsAfter, 0);
+    const after = await read('outgoing-rollback-cancelled');
+    assert.ok(after.rollback >= 0 && after.cancelled > after.rollback, JSON.stringify(after));
+    assert.equal(after.outcome, 'ROLLED_BACK');
+    assert.ok(after.readsAfter > 0, 'the execution is read until ROLLED_BACK');
+  });
+
   it('covers sequential (v3-) and concurrent (current) prechecks', async () => {
     // Concurrent: checkService, checkPermissions and checkSecrets scheduled by one workflow task.
     const firstTaskActivities = async (file: string) => {
