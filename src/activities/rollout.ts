@@ -33,6 +33,10 @@ const DECISION_UPDATES = { complete: 'requestComplete', cancel: 'requestCancel' 
  * its own API calls). */
 const CONCURRENCY = 16;
 
+/** Well inside the workflow's heartbeat timeout for driving members (1 min). A repeat after a lost attempt is safe:
+ * a start joins the run the first attempt started, and a repeated decision is accepted again by the member. */
+const HEARTBEAT_MS = 10_000;
+
 /** What became of one member's start, complete or cancel. */
 export interface MemberDriveResult {
   service: string;
@@ -83,14 +87,19 @@ export function createRolloutActivities() {
     async driveRolloutMembers(args: DriveArgs): Promise<MemberDriveResult[]> {
       const ctx = Context.current();
       const by = `rollout ${args.rollout} wave ${args.wave}`;
-      return pool(args.members, async (member) => {
-        ctx.heartbeat();
-        const driven =
-          args.action === 'start'
-            ? await startMember(ctx.client, ctx.info.taskQueue, member)
-            : await decide(ctx.client, member.service, args.action, { by, reason: args.why });
-        return { service: member.service, ...driven };
-      });
+      // A member's complete waits for its cutover checks (up to minutes against a slow source): heartbeat all along.
+      const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_MS);
+      try {
+        return await pool(args.members, async (member) => {
+          const driven =
+            args.action === 'start'
+              ? await startMember(ctx.client, ctx.info.taskQueue, member)
+              : await decide(ctx.client, member.service, args.action, { by, reason: args.why });
+          return { service: member.service, ...driven };
+        });
+      } finally {
+        clearInterval(beat);
+      }
     },
 
     /**

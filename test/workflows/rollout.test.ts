@@ -330,6 +330,30 @@ describe('rollout: a start over waves', () => {
     });
   });
 
+  it("holds a project to its cap however large the wave's maxParallel", async () => {
+    const services = await seed(3);
+    const project = services[0]!.split('/')[1]!;
+    await h.withWorker(async (taskQueue) => {
+      const handle = await startRollout(taskQueue, {
+        action: 'start',
+        projectCaps: { [project]: 1 },
+        waves: [{ name: 'only', members: services.map(member), maxParallel: 3, approval: 'auto' }],
+      });
+      try {
+        const result = await handle.result();
+        assert.equal(result.waves[0]!.counts.reached, 3);
+        // One member of the project at a time: three drives of one member each, in the wave's order.
+        const drives = result.audit.filter((entry) => entry.command === 'start');
+        assert.deepEqual(
+          drives.map((entry) => [entry.service, entry.reason]),
+          services.map((service) => [service, '1 accepted']),
+        );
+      } finally {
+        await terminateMembers(services);
+      }
+    });
+  });
+
   it('refuses bad input naming the field, before any member is touched', async () => {
     const [service] = await seed(1);
     await h.withWorker(async (taskQueue) => {

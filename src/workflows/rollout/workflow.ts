@@ -45,6 +45,8 @@ const acts = proxyActivities<Pick<Activities, 'driveRolloutMembers' | 'readRollo
 });
 
 const now = () => new Date().toISOString();
+/** Members driven per activity: a wave's maxParallel may be thousands, a payload must stay under 2 MB. */
+const DRIVE_BATCH = 100;
 
 export async function rollout(args: RolloutArgs): Promise<RolloutResult> {
   const valid = await validRollout(args);
@@ -113,7 +115,8 @@ class RolloutRun {
           this.pauseForBudget();
           continue;
         }
-        const next = nextToDrive(input, state);
+        // Bounded batches keep each activity's input (members' requests) far below Temporal's payload limit.
+        const next = nextToDrive(input, state).slice(0, DRIVE_BATCH);
         if (next.length > 0) {
           const why = `rollout ${input.name}: wave ${number} (${wave.name})`;
           const args = { rollout: input.name, wave: number, action: input.action, members: next, why };
