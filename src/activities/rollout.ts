@@ -54,6 +54,8 @@ export interface DriveArgs {
   members: { service: string; request?: unknown }[];
   /** Why, for the members' audit trails (their `reason`). */
   why: string;
+  /** complete: the cutover checks the wave accepts by name. */
+  override?: string[];
 }
 
 /** One member as read: its workflow's status, and what the migration publishes of itself. */
@@ -87,6 +89,8 @@ export function createRolloutActivities() {
     async driveRolloutMembers(args: DriveArgs): Promise<MemberDriveResult[]> {
       const ctx = Context.current();
       const by = `rollout ${args.rollout} wave ${args.wave}`;
+      const overrides = args.action === 'complete' && args.override ? { override: args.override } : {};
+      const decision = { by, reason: args.why, ...overrides };
       // A member's complete waits for its cutover checks (up to minutes against a slow source): heartbeat all along.
       const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_MS);
       try {
@@ -94,7 +98,7 @@ export function createRolloutActivities() {
           const driven =
             args.action === 'start'
               ? await startMember(ctx.client, ctx.info.taskQueue, member)
-              : await decide(ctx.client, member.service, args.action, { by, reason: args.why });
+              : await decide(ctx.client, member.service, args.action, decision);
           return { service: member.service, ...driven };
         });
       } finally {
@@ -156,7 +160,7 @@ async function decide(
   client: Client,
   service: string,
   action: 'complete' | 'cancel',
-  args: { by: string; reason: string },
+  args: { by: string; reason: string; override?: string[] },
 ): Promise<Driven> {
   const before = await describe(client, service);
   if (!before) return { result: 'notFound', reason: `no migration workflow ${workflowIdFor(service)}` };

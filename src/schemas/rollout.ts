@@ -51,7 +51,7 @@ export const FailureBudgetSchema = strictObject('a failure budget { count?, perc
 export type FailureBudget = z.infer<typeof FailureBudgetSchema>;
 
 export const RolloutWaveSchema = strictObject(
-  'a wave { name, canary?, members, maxParallel, soakSeconds?, approval?, healthGate?, failureBudget? }',
+  'a wave { name, canary?, members, maxParallel, soakSeconds?, approval?, healthGate?, failureBudget?, override? }',
   {
     name: z
       .string({ error: expected('a wave name of at most 63 characters') })
@@ -72,6 +72,16 @@ export const RolloutWaveSchema = strictObject(
     approval: z.enum(['required', 'auto'], { error: expected("'required' or 'auto'") }).default('required'),
     healthGate: HealthGateSchema.default({ sourceHealthNotError: true, verificationClean: true }),
     failureBudget: FailureBudgetSchema.default({ count: 0, percent: 0 }),
+    /** `complete`: cutover checks accepted by name for this wave's members (as `complete --override`). */
+    override: z
+      .array(
+        z
+          .string({ error: expected('a check id such as workloads.moved') })
+          .max(100)
+          .regex(/^[a-zA-Z]+(\.[a-zA-Z]+)*$/, 'must be a check id such as workloads.moved'),
+      )
+      .max(50)
+      .optional(),
   },
 );
 export type RolloutWave = z.infer<typeof RolloutWaveSchema>;
@@ -100,6 +110,10 @@ export const RolloutInputSchema = strictObject(
   rollout.waves.forEach((wave, w) => {
     if (wave.canary && w > 0) {
       ctx.addIssue({ code: 'custom', path: ['waves', w, 'canary'], message: 'only the first wave may be the canary' });
+    }
+    if (wave.override !== undefined && rollout.action !== 'complete') {
+      const message = 'overrides cutover checks, so it is only for the complete action';
+      ctx.addIssue({ code: 'custom', path: ['waves', w, 'override'], message });
     }
     wave.members.forEach((member, m) => {
       const path = ['waves', w, 'members', m];

@@ -24,7 +24,7 @@ import {
 import type { RolloutStatus } from '../../src/workflows/rollout/messages';
 import type { rollout } from '../../src/workflows/rollout/workflow';
 import { admin } from '../helpers/emulator';
-import { FAST_OPTIONS, migrationExecutionRequest, waitFor } from '../helpers/migration';
+import { FAST_OPTIONS, SOURCE_NOT_REACHED, migrationExecutionRequest, waitFor } from '../helpers/migration';
 import { startReceiver } from '../helpers/receiver';
 import type { Receiver } from '../helpers/receiver';
 import { createHarness } from '../helpers/workflow-harness';
@@ -348,6 +348,53 @@ describe('rollout: a start over waves', () => {
           drives.map((entry) => [entry.service, entry.reason]),
           services.map((service) => [service, '1 accepted']),
         );
+      } finally {
+        await terminateMembers(services);
+      }
+    });
+  });
+
+  it('completes members through their own cutover gates and reports the ones the gate blocks, and why', async () => {
+    const services = await seed(3);
+    const [canary, ...rest] = services as [string, string, string];
+    await h.withWorker(async (taskQueue) => {
+      await Promise.all(services.map((service) => h.start(service, taskQueue)));
+      await Promise.all(services.map((service) => h.waitForStage(service, 'REPLICATION')));
+      const handle = await startRollout(taskQueue, {
+        action: 'complete',
+        waves: [
+          // The canary's engineer accepts the checks an unreachable source cannot run, as `complete --override`.
+          {
+            name: 'canary',
+            canary: true,
+            members: [{ service: canary }],
+            maxParallel: 1,
+            approval: 'auto',
+            override: SOURCE_NOT_REACHED,
+          },
+          {
+            name: 'rest',
+            members: rest.map((service) => ({ service })),
+            maxParallel: 2,
+            approval: 'auto',
+            failureBudget: { count: 2 },
+          },
+        ],
+      });
+      try {
+        const result = await handle.result();
+        assert.equal(result.outcome, 'FINISHED');
+        assert.equal(result.waves[0]!.counts.reached, 1);
+        const outcome = await h.env.client.workflow.getHandle(workflowIdFor(canary)).result();
+        assert.equal(outcome.outcome, 'SUCCEEDED');
+        // The others' gates refused: each named with the gate's reason, and each still waits in REPLICATION.
+        assert.equal(result.waves[1]!.counts.failed, 2);
+        assert.deepEqual(result.waves[1]!.failed.map((f) => f.service).sort(), [...rest].sort());
+        for (const { reason } of result.waves[1]!.failed) {
+          assert.match(reason, /^refused: CutoverBlocked: /);
+          assert.match(reason, /hive\.reachable/);
+        }
+        for (const service of rest) assert.equal((await h.status(service)).stage, 'REPLICATION');
       } finally {
         await terminateMembers(services);
       }

@@ -119,7 +119,8 @@ class RolloutRun {
         const next = nextToDrive(input, state).slice(0, DRIVE_BATCH);
         if (next.length > 0) {
           const why = `rollout ${input.name}: wave ${number} (${wave.name})`;
-          const args = { rollout: input.name, wave: number, action: input.action, members: next, why };
+          const override = wave.override ? { override: wave.override } : {};
+          const args = { rollout: input.name, wave: number, action: input.action, members: next, why, ...override };
           const results = await acts.driveRolloutMembers(args);
           applyDrive(state, results);
           this.recordDrive(results);
