@@ -330,17 +330,21 @@ describe('rollout: a start over waves', () => {
     });
   });
 
-  it("holds a project to its cap however large the wave's maxParallel", async () => {
+  it("holds a project to its cap however large the wave's maxParallel, then soaks", async () => {
     const services = await seed(3);
     const project = services[0]!.split('/')[1]!;
     await h.withWorker(async (taskQueue) => {
       const handle = await startRollout(taskQueue, {
         action: 'start',
         projectCaps: { [project]: 1 },
-        waves: [{ name: 'only', members: services.map(member), maxParallel: 3, approval: 'auto' }],
+        waves: [{ name: 'only', members: services.map(member), maxParallel: 3, approval: 'auto', soakSeconds: 2 }],
       });
       try {
+        // Once every member has settled, the soak: the rollout ends no earlier than its end.
+        const soaking = await waitForStatus(handle, 'the soak', (s) => s.gate === 'soak');
+        assert.equal(soaking.waves[0]!.counts.reached, 3);
         const result = await handle.result();
+        assert.ok(Date.now() >= Date.parse(soaking.soakUntil!), `finished before the soak's end ${soaking.soakUntil}`);
         assert.equal(result.waves[0]!.counts.reached, 3);
         // One member of the project at a time: three drives of one member each, in the wave's order.
         const drives = result.audit.filter((entry) => entry.command === 'start');
