@@ -15,7 +15,7 @@ import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { migrationStartOptions } from '../migration/start-options';
 import { workflowIdFor } from '../migration/names';
-import type { MigrationResult } from '../migration/state';
+import type { MigrationResult, MigrationStatus } from '../migration/state';
 import { redact } from '../secrets/redact';
 import type { MigrationRequestInput } from '../schemas';
 import { checkRolloutInput } from '../schemas/rollout';
@@ -26,6 +26,8 @@ import { unchanged } from './failures';
 // not import: src/workflows/messages.ts).
 const MigrationStageKey = defineSearchAttributeKey('MigrationStage', 'KEYWORD');
 const SourceHealthKey = defineSearchAttributeKey('SourceHealth', 'KEYWORD');
+/** The migration workflow's status query (src/workflows/messages.ts). */
+const STATUS_QUERY = 'status';
 /** The migration workflow's decision updates (src/workflows/messages.ts). */
 const DECISION_UPDATES = { complete: 'requestComplete', cancel: 'requestCancel' } as const;
 
@@ -69,6 +71,8 @@ export interface MemberObservation {
   outcome?: string;
   verification?: 'ok' | 'mismatch' | 'skipped';
   reason?: string;
+  /** complete/cancel: the rollout's decision was set aside by the member (the API refused it), with the reason. */
+  setAside?: string;
 }
 
 export interface WatchArgs {
@@ -77,6 +81,8 @@ export interface WatchArgs {
   known: Record<string, string>;
   /** Until the next attempt when nothing changed. */
   delayMs: number;
+  /** complete/cancel: the rollout and wave whose decisions to look for among a waiting member's requests. */
+  decisionsOf?: { rollout: string; wave: number };
 }
 
 export function createRolloutActivities() {
@@ -88,7 +94,7 @@ export function createRolloutActivities() {
 
     async driveRolloutMembers(args: DriveArgs): Promise<MemberDriveResult[]> {
       const ctx = Context.current();
-      const by = `rollout ${args.rollout} wave ${args.wave}`;
+      const by = decisionBy(args.rollout, args.wave);
       const overrides = args.action === 'complete' && args.override ? { override: args.override } : {};
       const decision = { by, reason: args.why, ...overrides };
       // A member's complete waits for its cutover checks (up to minutes against a slow source): heartbeat all along.
@@ -112,7 +118,8 @@ export function createRolloutActivities() {
      */
     async watchRolloutMembers(args: WatchArgs): Promise<MemberObservation[]> {
       const client = Context.current().client;
-      const seen = await pool(args.services, (service) => observe(client, service));
+      const by = args.decisionsOf && decisionBy(args.decisionsOf.rollout, args.decisionsOf.wave);
+      const seen = await pool(args.services, (service) => observe(client, service, by));
       const changed = seen.some((o) => JSON.stringify(o) !== args.known[o.service]);
       if (!changed) throw unchanged(args.delayMs, `no member of ${args.services.length} changed`);
       return seen;
@@ -124,6 +131,11 @@ export function createRolloutActivities() {
       return pool(args.services, (service) => observe(client, service));
     },
   };
+}
+
+/** Who a rollout's decisions are from, in each member's audit trail. */
+function decisionBy(rollout: string, wave: number): string {
+  return `rollout ${rollout} wave ${wave}`;
 }
 
 type Driven = Omit<MemberDriveResult, 'service'>;
@@ -179,7 +191,7 @@ async function decide(
   }
 }
 
-async function observe(client: Client, service: string): Promise<MemberObservation> {
+async function observe(client: Client, service: string, decisionBy?: string): Promise<MemberObservation> {
   const description = await describe(client, service);
   if (!description) return { service, status: 'NOT_FOUND' };
   const attributes = description.typedSearchAttributes;
@@ -191,8 +203,23 @@ async function observe(client: Client, service: string): Promise<MemberObservati
     ...(stage !== undefined && { stage }),
     ...(sourceHealth !== undefined && { sourceHealth }),
   };
-  if (description.status.name === 'RUNNING') return observation;
-  return { ...observation, ...(await ending(client, service)) };
+  if (description.status.name !== 'RUNNING') return { ...observation, ...(await ending(client, service)) };
+  // Back waiting after the rollout's decision: the API refused it and the member set it aside (its status says so).
+  if (decisionBy !== undefined && stage === 'REPLICATION') {
+    const setAside = await setAsideDecision(client, service, decisionBy);
+    if (setAside !== undefined) return { ...observation, setAside };
+  }
+  return observation;
+}
+
+/** The note of the member's newest request from `by`, if it was not accepted; undefined if none or unreadable. */
+async function setAsideDecision(client: Client, service: string, by: string): Promise<string | undefined> {
+  const status = await client.workflow
+    .getHandle(workflowIdFor(service))
+    .query<Pick<MigrationStatus, 'requests'>>(STATUS_QUERY)
+    .catch(() => undefined);
+  const newest = status?.requests.filter((request) => request.by === by).at(-1);
+  return newest && !newest.accepted ? redact(newest.note ?? 'not accepted') : undefined;
 }
 
 /** How a closed member ended: its result's outcome and verification, or its failure. */

@@ -68,6 +68,10 @@ describe('rollout state', () => {
     assert.equal(classify('start', wave, { ...running, stage: 'STARTING' }).p, 'inProgress');
     assert.equal(classify('start', wave, { ...running, stage: 'REPLICATION' }).p, 'reached');
     assert.equal(classify('complete', wave, { ...running, stage: 'REPLICATION' }).p, 'inProgress');
+    assert.deepEqual(classify('complete', wave, { ...running, stage: 'REPLICATION', setAside: 'refused by the API' }), {
+      p: 'failed',
+      reason: 'set aside: refused by the API',
+    });
     const ended = { service: service('p', 0), status: 'COMPLETED', outcome: 'SUCCEEDED' };
     assert.equal(classify('complete', wave, { ...ended, verification: 'ok' }).p, 'reached');
     assert.equal(classify('complete', wave, { ...ended, verification: 'mismatch' }).p, 'failed');

@@ -10,6 +10,7 @@ import type { RolloutInputArg } from '../../src/schemas/rollout';
 import { workflowIdFor } from '../../src/migration/names';
 import { migrationSummary } from '../../src/migration/summary';
 import type { NotificationEvent } from '../../src/migration/notifications';
+import type { DecisionRecord } from '../../src/migration/state';
 import {
   ROLLOUT_WORKFLOW_TYPE,
   abortUpdate,
@@ -401,6 +402,47 @@ describe('rollout: a start over waves', () => {
         for (const service of rest) assert.equal((await h.status(service)).stage, 'REPLICATION');
       } finally {
         await terminateMembers(services);
+      }
+    });
+  });
+
+  it('fails a member whose complete the API refused and it set aside; retry decides again', async () => {
+    const [service] = (await seed(1)) as [string];
+    await h.withWorker(async (taskQueue) => {
+      await h.start(service, taskQueue);
+      await h.waitForStage(service, 'REPLICATION');
+      const refusal = { status: 'FAILED_PRECONDITION', message: 'the execution changed state a moment ago' };
+      await admin(h.emulator, 'faults', { method: 'services.completeMigration', count: 1, error: refusal });
+      const handle = await startRollout(taskQueue, {
+        action: 'complete',
+        waves: [
+          { name: 'only', members: [{ service }], maxParallel: 1, approval: 'auto', override: SOURCE_NOT_REACHED },
+        ],
+      });
+      try {
+        const paused = await waitForStatus(handle, 'paused by the budget', (s) => s.paused !== undefined);
+        const [failed] = paused.waves[0]!.failed;
+        assert.equal(failed?.service, service);
+        assert.match(
+          failed!.reason,
+          /^set aside: refused by the API: FAILED_PRECONDITION: .*changed state a moment ago/,
+        );
+        assert.equal((await h.status(service)).stage, 'REPLICATION');
+        await handle.executeUpdate(retryUpdate, { args: [{ service, reason: 'the execution is stable again' }] });
+        const result = await handle.result();
+        assert.equal(result.waves[0]!.counts.reached, 1);
+        const outcome = await h.env.client.workflow.getHandle(workflowIdFor(service)).result();
+        assert.equal(outcome.outcome, 'SUCCEEDED');
+        assert.deepEqual(
+          outcome.requests.map((r: DecisionRecord) => [r.by, r.accepted]),
+          [
+            [`rollout ${result.name} wave 1`, false],
+            [`rollout ${result.name} wave 1`, true],
+          ],
+        );
+      } finally {
+        await admin(h.emulator, 'faults', undefined, 'DELETE');
+        await terminateMembers([service]);
       }
     });
   });

@@ -111,6 +111,7 @@ export function classify(
   o: MemberObservation,
 ): { p: 'reached' | 'failed' | 'inProgress'; reason?: string } {
   if (o.status === 'NOT_FOUND') return { p: 'failed', reason: 'no migration workflow' };
+  if (o.setAside !== undefined) return { p: 'failed', reason: `set aside: ${o.setAside}` };
   if (o.status === 'RUNNING') {
     // start: waiting for the engineer's decision in REPLICATION (or already cutting over: further than the target).
     // complete/cancel: in progress until the migration has ended.

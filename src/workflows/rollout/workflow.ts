@@ -176,7 +176,8 @@ class RolloutRun {
     const { input, state } = this;
     const known = Object.fromEntries(services.map((service) => [service, state.members[service]?.seen ?? '']));
     const commands = state.commands;
-    const args = { services, known, delayMs: input.reconcileSeconds * 1000 };
+    const decisions = input.action === 'start' ? {} : { decisionsOf: { rollout: input.name, wave: state.wave + 1 } };
+    const args = { services, known, delayMs: input.reconcileSeconds * 1000, ...decisions };
     const outcome = await raceUntil(
       () => this.watcher.watchRolloutMembers(args),
       () => state.commands !== commands,
