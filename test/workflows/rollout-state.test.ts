@@ -6,6 +6,7 @@ import { RolloutInputSchema } from '../../src/schemas/rollout';
 import type { RolloutInput } from '../../src/schemas/rollout';
 import {
   AUDIT_LIMIT,
+  applyDrive,
   classify,
   failureBudget,
   initialRolloutState,
@@ -59,6 +60,25 @@ describe('rollout state', () => {
     assert.deepEqual(
       nextToDrive(input, state).map((m) => m.service),
       [service('b', 4)],
+    );
+  });
+
+  it("takes a drive's answers, except for a member skipped while it ran", () => {
+    const members = [service('p', 0), service('p', 1), service('p', 2)];
+    const state = initialRolloutState(rollout(members));
+    state.members[service('p', 2)] = { p: 'skipped', reason: 'retired' };
+    applyDrive(state, [
+      { service: service('p', 0), result: 'accepted' },
+      { service: service('p', 1), result: 'refused', reason: 'CutoverBlocked: hive.reachable' },
+      { service: service('p', 2), result: 'accepted' },
+    ]);
+    assert.deepEqual(
+      members.map((m) => state.members[m]),
+      [
+        { p: 'inProgress' },
+        { p: 'failed', reason: 'refused: CutoverBlocked: hive.reachable' },
+        { p: 'skipped', reason: 'retired' },
+      ],
     );
   });
 

@@ -95,7 +95,8 @@ export function nextToDrive(input: RolloutInput, state: RolloutState): RolloutWa
 export function applyDrive(state: RolloutState, results: readonly MemberDriveResult[]): void {
   for (const { service, result, reason } of results) {
     const member = state.members[service];
-    if (!member) continue;
+    // Skipped while its drive ran: the rollout no longer follows it, whatever the answer.
+    if (!member || member.p === 'skipped') continue;
     if (result === 'accepted' || result === 'alreadyDone') {
       state.members[service] = { ...keepTries(member), p: 'inProgress', ...(reason && { reason: clip(reason) }) };
     } else {
