@@ -15,7 +15,17 @@ import {
   statusQuery,
 } from '../src/workflows/messages';
 import { admin } from '../test/helpers/emulator';
-import { waitFor, COMPLETE_UNREACHED } from '../test/helpers/migration';
+import { waitFor, COMPLETE_UNREACHED, FAST_OPTIONS, migrationExecutionRequest } from '../test/helpers/migration';
+import { workflowIdFor } from '../src/migration/names';
+import {
+  ROLLOUT_WORKFLOW_TYPE,
+  approveUpdate,
+  pauseUpdate,
+  resumeUpdate,
+  rolloutWorkflowId,
+  statusQuery as rolloutStatusQuery,
+} from '../src/workflows/rollout/messages';
+import type { rollout } from '../src/workflows/rollout/workflow';
 import { createCatalog, hiveTable, icebergTable, seedMetastore } from '../test/helpers/outgoing';
 import { startReceiver } from '../test/helpers/receiver';
 import { createHarness } from '../test/helpers/workflow-harness';
@@ -173,6 +183,56 @@ const scenarios: Record<string, Scenario> = {
       h.env.client.workflow.getHandle(first.workflowId, first.firstExecutionRunId),
       h.env.client.workflow.getHandle(first.workflowId, lastRunId),
     ];
+  },
+  /**
+   * A rollout (src/workflows/rollout/): a canary wave held at its approval gate (paused and resumed there, then
+   * approved, with notifications), continued as new between the waves, and a second wave of two, one at a time.
+   */
+  async rollout(h, taskQueue) {
+    const services = [await h.seedService(), await h.seedService(), await h.seedService()];
+    const member = (service: string) => ({
+      service,
+      request: { service, migrationExecution: migrationExecutionRequest(), options: FAST_OPTIONS },
+    });
+    const receiver = await startReceiver();
+    const name = `fixture-${Date.now()}`;
+    try {
+      const first = await h.env.client.workflow.start<typeof rollout>(ROLLOUT_WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: rolloutWorkflowId(name),
+        args: [
+          {
+            rollout: {
+              name,
+              action: 'start',
+              reconcileSeconds: 0.2,
+              notify: [receiver.url],
+              waves: [
+                { name: 'canary', canary: true, members: [member(services[0]!)], maxParallel: 1 },
+                { name: 'rest', members: services.slice(1).map(member), maxParallel: 1, approval: 'auto' },
+              ],
+            },
+          },
+        ],
+      });
+      await waitFor('the approval gate', async () => (await first.query(rolloutStatusQuery)).gate === 'approval');
+      const asked = { by: 'recorder', reason: 'fixture' };
+      await first.executeUpdate(pauseUpdate, { args: [asked] });
+      await first.executeUpdate(resumeUpdate, { args: [asked] });
+      await first.executeUpdate(approveUpdate, { args: [{ ...asked, wave: 1, changeReference: 'CHG-0' }] });
+      const latest = h.env.client.workflow.getHandle(first.workflowId);
+      await latest.result();
+      const lastRunId = (await latest.describe()).runId;
+      return [
+        h.env.client.workflow.getHandle(first.workflowId, first.firstExecutionRunId),
+        h.env.client.workflow.getHandle(first.workflowId, lastRunId),
+      ];
+    } finally {
+      await Promise.allSettled(
+        services.map((service) => h.env.client.workflow.getHandle(workflowIdFor(service)).terminate('fixture')),
+      );
+      await receiver.close();
+    }
   },
 };
 

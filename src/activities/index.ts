@@ -12,6 +12,7 @@ import { createPlanActivities } from './plan';
 import { createPollingActivities } from './polling';
 import { createPrecheckActivities } from './precheck';
 import { createRequestActivities } from './request';
+import { createRolloutActivities } from './rollout';
 import { createVerificationActivities } from './verification';
 import { createCutoverActivities } from './cutover';
 import { createLakehouseActivities } from './lakehouse';
@@ -49,6 +50,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlanActivities(deps),
     ...createRequestActivities({ notifyDefaults: deps.notifyDefaults ?? [], apiVersion: deps.metastore.apiVersion }),
     ...createNotifyActivities(deps),
+    ...createRolloutActivities(),
     ...createCutoverActivities(deps),
     ...createLakehouseActivities(deps),
     ...createVerificationActivities({
@@ -61,3 +63,4 @@ export function createActivities(deps: ActivityDeps) {
 
 export type Activities = ReturnType<typeof createActivities>;
 export type { OperationOutcome, MigrationCallResult } from './migration';
+export type { MemberDriveResult, MemberObservation } from './rollout';

@@ -33,6 +33,10 @@ const WORDS: Record<keyof Activities, string> = {
   rollbackMigration: 'asking Google to roll the migration back',
   readBackfillOutcome: "reading the backfill's outcome",
   awaitDryRun: 'waiting for the dry run',
+  checkRolloutInput: 'checking the rollout',
+  driveRolloutMembers: "driving the wave's members",
+  watchRolloutMembers: "watching the wave's members",
+  readRolloutMembers: "reading the wave's members",
 };
 
 /** The migration's own polls: what its last and next poll are read from (not the source check's). */

@@ -44,7 +44,8 @@ import {
 } from '../workflows/messages';
 import { FailureType } from '../migration/failure-types';
 import { WORKFLOW_TYPE, workflowIdFor } from '../migration/names';
-import { migrationStaticDetails, migrationSummary, planSummary } from '../migration/summary';
+import { planSummary } from '../migration/summary';
+import { migrationStartOptions } from '../migration/start-options';
 
 import { enumFlag } from './help';
 import { STAGES } from '../migration/state';
@@ -106,20 +107,10 @@ export const commands: Record<string, (config: Config, options: Options, print: 
         throw new Refused(`blocked by ${report.blocking.join(', ')}; fix them, or accept them with ${overrides}`);
       }
     }
-    const handle = await client.workflow.start<typeof managedMigration>(WORKFLOW_TYPE, {
-      taskQueue: config.temporal.taskQueue,
-      workflowId,
-      args: [{ request }],
+    const { workflowType, ...startOptions } = migrationStartOptions(request, config.temporal.taskQueue);
+    const handle = await client.workflow.start<typeof managedMigration>(workflowType, {
+      ...startOptions,
       workflowIdConflictPolicy: 'FAIL',
-      // The Web UI's summary and details at a glance (the workflow keeps its current details itself).
-      staticSummary: migrationSummary(
-        request.service,
-        request.migrationExecution.biglakeMetastoreMigrationConfig !== undefined,
-      ),
-      staticDetails: migrationStaticDetails(
-        request.service,
-        request.migrationExecution.biglakeMetastoreMigrationConfig !== undefined,
-      ),
     });
     const adopting = request.adopt
       ? '; adopting the running migration execution (status shows it, or AdoptionRefused if there is none)'

@@ -1,0 +1,275 @@
+// A rollout's I/O: its input checked, and its members driven and read. Members are never the rollout's children —
+// each is the service's own migration workflow (`migration/<service>`), started or reused here through the
+// worker's client, exactly as the CLI's `start` starts it (migrationStartOptions), so aborting or terminating a
+// rollout can never end a migration. complete/cancel go through each member's own updates (and so its cutover
+// gate); the answers come back per member. Progress is read by describing members: the source of truth, so a
+// lost message costs a read, never a member.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import { defineSearchAttributeKey } from '@temporalio/common';
+import { migrationStartOptions } from '../migration/start-options';
+import { workflowIdFor } from '../migration/names';
+import type { MigrationResult, MigrationStatus } from '../migration/state';
+import { redact } from '../secrets/redact';
+import type { MigrationRequestInput } from '../schemas';
+import { checkRolloutInput } from '../schemas/rollout';
+import type { RolloutAction, RolloutCheck } from '../schemas/rollout';
+import { unchanged } from './failures';
+
+// The migration workflow's search attributes, by name (their definitions are workflow code, which activities do
+// not import: src/workflows/messages.ts).
+const MigrationStageKey = defineSearchAttributeKey('MigrationStage', 'KEYWORD');
+const SourceHealthKey = defineSearchAttributeKey('SourceHealth', 'KEYWORD');
+/** The migration workflow's status query (src/workflows/messages.ts). */
+const STATUS_QUERY = 'status';
+/** The migration workflow's decision updates (src/workflows/messages.ts). */
+const DECISION_UPDATES = { complete: 'requestComplete', cancel: 'requestCancel' } as const;
+
+/** Members are read and driven this many at a time: the frontend's load, not the API budget (each member paces
+ * its own API calls). */
+const CONCURRENCY = 16;
+
+/** Well inside the workflow's heartbeat timeout for driving members (1 min). A repeat after a lost attempt is safe:
+ * a start joins the run the first attempt started, and a repeated decision is accepted again by the member. */
+const HEARTBEAT_MS = 10_000;
+
+/** What became of one member's start, complete or cancel. */
+export interface MemberDriveResult {
+  service: string;
+  /** accepted: started, joined (already running) or the decision accepted; refused: by its workflow (the cutover
+   * gate, its state) or by Temporal; alreadyDone: its migration already ended; notFound: no migration workflow. */
+  result: 'accepted' | 'refused' | 'alreadyDone' | 'notFound';
+  reason?: string;
+}
+
+export interface DriveArgs {
+  rollout: string;
+  /** 1-based, as people count waves. */
+  wave: number;
+  action: RolloutAction;
+  members: { service: string; request?: unknown }[];
+  /** Why, for the members' audit trails (their `reason`). */
+  why: string;
+  /** complete: the cutover checks the wave accepts by name. */
+  override?: string[];
+}
+
+/** One member as read: its workflow's status, and what the migration publishes of itself. */
+export interface MemberObservation {
+  service: string;
+  /** The workflow's status (RUNNING, COMPLETED, FAILED, TERMINATED …), or NOT_FOUND. */
+  status: string;
+  stage?: string;
+  sourceHealth?: string;
+  /** Once ended: the migration's outcome (COMPLETED) and verification, or the failure (`TYPE: message`). */
+  outcome?: string;
+  verification?: 'ok' | 'mismatch' | 'skipped';
+  reason?: string;
+  /** complete/cancel: the rollout's decision was set aside by the member (the API refused it), with the reason. */
+  setAside?: string;
+}
+
+export interface WatchArgs {
+  services: string[];
+  /** The observations the workflow already has, by service (JSON): an attempt that finds the same fails benignly. */
+  known: Record<string, string>;
+  /** Until the next attempt when nothing changed. */
+  delayMs: number;
+  /** complete/cancel: the rollout and wave whose decisions to look for among a waiting member's requests. */
+  decisionsOf?: { rollout: string; wave: number };
+}
+
+export function createRolloutActivities() {
+  return {
+    /** Pure and quick: zod stays out of the workflow sandbox, and the answer is recorded once in history. */
+    async checkRolloutInput(input: unknown): Promise<RolloutCheck> {
+      return checkRolloutInput(input);
+    },
+
+    async driveRolloutMembers(args: DriveArgs): Promise<MemberDriveResult[]> {
+      const ctx = Context.current();
+      const by = decisionBy(args.rollout, args.wave);
+      const overrides = args.action === 'complete' && args.override ? { override: args.override } : {};
+      const decision = { by, reason: args.why, ...overrides };
+      // A member's complete waits for its cutover checks (up to minutes against a slow source): heartbeat all along.
+      const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_MS);
+      try {
+        return await pool(args.members, async (member) => {
+          const driven =
+            args.action === 'start'
+              ? await startMember(ctx.client, ctx.info.taskQueue, member)
+              : await decide(ctx.client, member.service, args.action, decision);
+          return { service: member.service, ...driven };
+        });
+      } finally {
+        clearInterval(beat);
+      }
+    },
+
+    /**
+     * One read of the members in progress (retry-as-poll): what changed since `known`, or, when nothing did, a
+     * benign failure that brings the server back after `delayMs` — no slot held and no history written meanwhile.
+     */
+    async watchRolloutMembers(args: WatchArgs): Promise<MemberObservation[]> {
+      const client = Context.current().client;
+      const by = args.decisionsOf && decisionBy(args.decisionsOf.rollout, args.decisionsOf.wave);
+      const seen = await pool(args.services, (service) => observe(client, service, by));
+      const changed = seen.some((o) => JSON.stringify(o) !== args.known[o.service]);
+      if (!changed) throw unchanged(args.delayMs, `no member of ${args.services.length} changed`);
+      return seen;
+    },
+
+    /** The same read, answered at once: for the health gate and after a command. */
+    async readRolloutMembers(args: { services: string[] }): Promise<MemberObservation[]> {
+      const client = Context.current().client;
+      return pool(args.services, (service) => observe(client, service));
+    },
+  };
+}
+
+/** Who a rollout's decisions are from, in each member's audit trail. */
+function decisionBy(rollout: string, wave: number): string {
+  return `rollout ${rollout} wave ${wave}`;
+}
+
+type Driven = Omit<MemberDriveResult, 'service'>;
+
+async function startMember(
+  client: Client,
+  taskQueue: string,
+  member: { service: string; request?: unknown },
+): Promise<Driven> {
+  const before = await describe(client, member.service);
+  if (before?.status.name === 'RUNNING') return { result: 'accepted', reason: 'already running: joined' };
+  // The workflow checked the request with the migration's schema (checkRolloutInput); the member's run checks it
+  // again against the worker's rules and fails INVALID_ARGUMENT, a failed member, if they refuse it.
+  const request = member.request as MigrationRequestInput;
+  const { workflowType, ...options } = migrationStartOptions(request, taskQueue);
+  try {
+    await client.workflow.start(workflowType, {
+      ...options,
+      // A run started meanwhile (by an engineer, or this activity's earlier attempt) is the member: no second one.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      // A migration that ended well (SUCCEEDED, CANCELLED) is not started over; one that failed may be (retry).
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    });
+    return { result: 'accepted' };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      return { result: 'alreadyDone', reason: `its migration ended ${before?.status.name ?? ''}`.trim() };
+    }
+    throw err;
+  }
+}
+
+async function decide(
+  client: Client,
+  service: string,
+  action: 'complete' | 'cancel',
+  args: { by: string; reason: string; override?: string[] },
+): Promise<Driven> {
+  const before = await describe(client, service);
+  if (!before) return { result: 'notFound', reason: `no migration workflow ${workflowIdFor(service)}` };
+  if (before.status.name !== 'RUNNING') return { result: 'alreadyDone', reason: await endedAs(client, service) };
+  try {
+    await client.workflow.getHandle(workflowIdFor(service)).executeUpdate(DECISION_UPDATES[action], { args: [args] });
+    return { result: 'accepted' };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) return { result: 'refused', reason: failureText(err.cause) };
+    if (err instanceof WorkflowNotFoundError) return { result: 'notFound', reason: err.message };
+    // Ended between the describe and the update: say how.
+    const after = await describe(client, service);
+    if (after && after.status.name !== 'RUNNING')
+      return { result: 'alreadyDone', reason: await endedAs(client, service) };
+    throw err;
+  }
+}
+
+async function observe(client: Client, service: string, decisionBy?: string): Promise<MemberObservation> {
+  const description = await describe(client, service);
+  if (!description) return { service, status: 'NOT_FOUND' };
+  const attributes = description.typedSearchAttributes;
+  const stage = attributes.get(MigrationStageKey);
+  const sourceHealth = attributes.get(SourceHealthKey);
+  const observation: MemberObservation = {
+    service,
+    status: description.status.name,
+    ...(stage !== undefined && { stage }),
+    ...(sourceHealth !== undefined && { sourceHealth }),
+  };
+  if (description.status.name !== 'RUNNING') return { ...observation, ...(await ending(client, service)) };
+  // Back waiting after the rollout's decision: the API refused it and the member set it aside (its status says so).
+  if (decisionBy !== undefined && stage === 'REPLICATION') {
+    const setAside = await setAsideDecision(client, service, decisionBy);
+    if (setAside !== undefined) return { ...observation, setAside };
+  }
+  return observation;
+}
+
+/** The note of the member's newest request from `by`, if it was not accepted; undefined if none or unreadable. */
+async function setAsideDecision(client: Client, service: string, by: string): Promise<string | undefined> {
+  const status = await client.workflow
+    .getHandle(workflowIdFor(service))
+    .query<Pick<MigrationStatus, 'requests'>>(STATUS_QUERY)
+    .catch(() => undefined);
+  const newest = status?.requests.filter((request) => request.by === by).at(-1);
+  return newest && !newest.accepted ? redact(newest.note ?? 'not accepted') : undefined;
+}
+
+/** How a closed member ended: its result's outcome and verification, or its failure. */
+async function ending(client: Client, service: string): Promise<Partial<MemberObservation>> {
+  try {
+    const result = (await client.workflow.getHandle(workflowIdFor(service)).result()) as MigrationResult;
+    return {
+      outcome: result.outcome,
+      ...(result.verification && { verification: result.verification.status }),
+      ...(result.message && { reason: redact(result.message) }),
+    };
+  } catch (err) {
+    return { reason: err instanceof WorkflowFailedError ? failureText(err.cause ?? err) : failureText(err) };
+  }
+}
+
+async function endedAs(client: Client, service: string): Promise<string> {
+  const end = await ending(client, service);
+  return `its migration ended ${end.outcome ?? ''}${end.reason ? `: ${end.reason}` : ''}`.replace('  ', ' ');
+}
+
+async function describe(client: Client, service: string): Promise<WorkflowExecutionDescription | undefined> {
+  try {
+    return await client.workflow.getHandle(workflowIdFor(service)).describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/** `TYPE: message` of a failure (an ApplicationFailure's type, else the error's name), redacted. */
+function failureText(err: unknown): string {
+  if (err instanceof ApplicationFailure) return redact(`${err.type ?? 'Error'}: ${err.message}`);
+  if (err instanceof Error) {
+    const type = (err as { type?: unknown }).type;
+    return redact(`${typeof type === 'string' ? type : err.name}: ${err.message}`);
+  }
+  return redact(String(err));
+}
+
+/** `fn` over `items`, at most CONCURRENCY at once, results in the items' order. */
+async function pool<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,119 @@
+// The rollout's rules over its state, pure: the failure budget, the caps on what is driven next, what an observed
+// member means for each action, and the bounded audit trail. The workflow's behaviour is in rollout.test.ts.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RolloutInputSchema } from '../../src/schemas/rollout';
+import type { RolloutInput } from '../../src/schemas/rollout';
+import {
+  AUDIT_LIMIT,
+  applyDrive,
+  classify,
+  failureBudget,
+  initialRolloutState,
+  nextToDrive,
+  overBudget,
+  record,
+} from '../../src/workflows/rollout/state';
+
+const service = (project: string, i: number) => `projects/proj-${project}/locations/us-central1/services/s${i}`;
+
+function rollout(members: string[], wave: Record<string, unknown> = {}, more: Record<string, unknown> = {}) {
+  return RolloutInputSchema.parse({
+    name: 'unit',
+    action: 'complete',
+    waves: [{ name: 'w', members: members.map((s) => ({ service: s })), maxParallel: 10, ...wave }],
+    ...more,
+  }) satisfies RolloutInput;
+}
+
+describe('rollout state', () => {
+  it('allows the larger of the budget count and its percentage of the wave, rounded down', () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => service('p', i));
+    assert.equal(failureBudget(rollout(twenty, { failureBudget: { count: 1, percent: 10 } }).waves[0]!), 2);
+    assert.equal(failureBudget(rollout(twenty, { failureBudget: { count: 3, percent: 10 } }).waves[0]!), 3);
+    assert.equal(failureBudget(rollout(twenty, { failureBudget: { percent: 14 } }).waves[0]!), 2);
+    assert.equal(failureBudget(rollout(twenty).waves[0]!), 0);
+  });
+
+  it('counts only failures beyond those a resume accepted against the budget', () => {
+    const input = rollout([service('p', 0), service('p', 1), service('p', 2)], { failureBudget: { count: 1 } });
+    const state = initialRolloutState(input);
+    state.members[service('p', 0)] = { p: 'failed', reason: 'x' };
+    assert.equal(overBudget(state, input.waves[0]!), false);
+    state.members[service('p', 1)] = { p: 'failed', reason: 'y' };
+    assert.equal(overBudget(state, input.waves[0]!), true);
+    state.acknowledgedFailures = 2;
+    assert.equal(overBudget(state, input.waves[0]!), false);
+  });
+
+  it("drives pending members in order within the wave's maxParallel and each project's cap", () => {
+    const members = [service('a', 0), service('a', 1), service('b', 2), service('a', 3), service('b', 4)];
+    const input = rollout(members, { maxParallel: 3 }, { projectCaps: { 'proj-a': 1 } });
+    const state = initialRolloutState(input);
+    assert.deepEqual(
+      nextToDrive(input, state).map((m) => m.service),
+      [service('a', 0), service('b', 2), service('b', 4)],
+    );
+    state.members[service('a', 0)] = { p: 'inProgress' };
+    state.members[service('b', 2)] = { p: 'reached' };
+    // a is at its cap with a0 in progress; b has room, but only b4 is left of it.
+    assert.deepEqual(
+      nextToDrive(input, state).map((m) => m.service),
+      [service('b', 4)],
+    );
+  });
+
+  it("takes a drive's answers, except for a member skipped while it ran", () => {
+    const members = [service('p', 0), service('p', 1), service('p', 2)];
+    const state = initialRolloutState(rollout(members));
+    state.members[service('p', 2)] = { p: 'skipped', reason: 'retired' };
+    applyDrive(state, [
+      { service: service('p', 0), result: 'accepted' },
+      { service: service('p', 1), result: 'refused', reason: 'CutoverBlocked: hive.reachable' },
+      { service: service('p', 2), result: 'accepted' },
+    ]);
+    assert.deepEqual(
+      members.map((m) => state.members[m]),
+      [
+        { p: 'inProgress' },
+        { p: 'failed', reason: 'refused: CutoverBlocked: hive.reachable' },
+        { p: 'skipped', reason: 'retired' },
+      ],
+    );
+  });
+
+  it('reads an observed member against the action', () => {
+    const wave = rollout([service('p', 0)]).waves[0]!;
+    const running = { service: service('p', 0), status: 'RUNNING' };
+    assert.equal(classify('start', wave, { ...running, stage: 'STARTING' }).p, 'inProgress');
+    assert.equal(classify('start', wave, { ...running, stage: 'REPLICATION' }).p, 'reached');
+    assert.equal(classify('complete', wave, { ...running, stage: 'REPLICATION' }).p, 'inProgress');
+    assert.deepEqual(classify('complete', wave, { ...running, stage: 'REPLICATION', setAside: 'refused by the API' }), {
+      p: 'failed',
+      reason: 'set aside: refused by the API',
+    });
+    const ended = { service: service('p', 0), status: 'COMPLETED', outcome: 'SUCCEEDED' };
+    assert.equal(classify('complete', wave, { ...ended, verification: 'ok' }).p, 'reached');
+    assert.equal(classify('complete', wave, { ...ended, verification: 'mismatch' }).p, 'failed');
+    const lenient = rollout([service('p', 0)], { healthGate: { verificationClean: false } }).waves[0]!;
+    assert.equal(classify('complete', lenient, { ...ended, verification: 'mismatch' }).p, 'reached');
+    assert.equal(classify('cancel', wave, ended).p, 'failed');
+    assert.equal(classify('cancel', wave, { ...ended, outcome: 'CANCELLED' }).p, 'reached');
+    const failed = classify('start', wave, {
+      service: service('p', 0),
+      status: 'FAILED',
+      reason: 'PrecheckFailed: no',
+    });
+    assert.deepEqual(failed, { p: 'failed', reason: 'ended FAILED: PrecheckFailed: no' });
+    assert.equal(classify('complete', wave, { service: service('p', 0), status: 'NOT_FOUND' }).p, 'failed');
+  });
+
+  it('keeps the newest audit records and counts the dropped ones', () => {
+    const input = rollout([service('p', 0)]);
+    const state = initialRolloutState(input);
+    for (let i = 0; i < AUDIT_LIMIT + 5; i++) record(state, { command: 'pause', by: 'a', reason: `r${i}` }, 'now');
+    assert.equal(state.audit.length, AUDIT_LIMIT);
+    assert.equal(state.auditDropped, 5);
+    assert.equal(state.audit[0]!.reason, 'r5');
+  });
+});
