@@ -9,6 +9,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { MigrationExecutionRequest } from '../src/schemas';
 import {
   checkCutoverUpdate,
+  joinRolloutUpdate,
   requestCancelUpdate,
   requestCompleteUpdate,
   requestRollbackUpdate,
@@ -181,6 +182,35 @@ const scenarios: Record<string, Scenario> = {
     const lastRunId = (await latest.describe()).runId;
     return [
       h.env.client.workflow.getHandle(first.workflowId, first.firstExecutionRunId),
+      h.env.client.workflow.getHandle(first.workflowId, lastRunId),
+    ];
+  },
+  /**
+   * A migration that joins a rollout (joinRollout: RolloutId/RolloutWave upserted, patch rollout-membership), joins
+   * it again (idempotent), is taken by another rollout once the first is not running (rolloutRunning), carries the
+   * membership across continue-as-new, and is cancelled.
+   */
+  async 'rollout-member'(h, taskQueue) {
+    const service = await h.seedService();
+    const first = await h.start(service, taskQueue, { maxQuietSeconds: 0.05, maxHistoryEvents: 80 });
+    await h.waitForStage(service, 'REPLICATION');
+    const latest = h.env.client.workflow.getHandle(first.workflowId);
+    const join = (rollout: string, wave: number) =>
+      latest.executeUpdate(joinRolloutUpdate, { args: [{ rollout, wave, by: `rollout ${rollout} wave ${wave}` }] });
+    await join('fixture-first', 1);
+    await join('fixture-first', 1);
+    await join('fixture-second', 2);
+    const joinedRun = (await latest.describe()).runId;
+    const carried = await waitFor('a run continued after the joins', async () => {
+      const status = await latest.query(statusQuery);
+      return status.runId !== joinedRun ? status : undefined;
+    });
+    if (carried.rollout?.rollout !== 'fixture-second') throw new Error('the membership was not carried');
+    await latest.executeUpdate(requestCancelUpdate, { args: [{ by: 'recorder' }] });
+    await latest.result();
+    const lastRunId = (await latest.describe()).runId;
+    return [
+      h.env.client.workflow.getHandle(first.workflowId, joinedRun),
       h.env.client.workflow.getHandle(first.workflowId, lastRunId),
     ];
   },

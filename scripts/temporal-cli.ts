@@ -7,14 +7,16 @@ import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'no
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { SEARCH_ATTRIBUTE_KEYS } from '../src/workflows/messages';
+import { SEARCH_ATTRIBUTE_KEYS, SEARCH_ATTRIBUTE_TYPE_NAMES } from '../src/workflows/messages';
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 const GO_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
 const GO_LDFLAGS = `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`;
 
 /** Search attributes registered on every dev server (demo, tests, createTestEnv): `Name=Type` for `--search-attribute`. */
-export const SEARCH_ATTRIBUTES: string[] = SEARCH_ATTRIBUTE_KEYS.map((key) => `${key.name}=Keyword`);
+export const SEARCH_ATTRIBUTES: string[] = SEARCH_ATTRIBUTE_KEYS.map(
+  (key) => `${key.name}=${SEARCH_ATTRIBUTE_TYPE_NAMES[key.type]}`,
+);
 
 export type Log = (line: string) => void;
 const logToStderr: Log = (line) => process.stderr.write(`${line}\n`);

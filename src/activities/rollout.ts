@@ -92,6 +92,17 @@ export function createRolloutActivities() {
       return checkRolloutInput(input);
     },
 
+    /** For a migration asked to join another rollout: whether the rollout holding it still runs. */
+    async rolloutRunning(args: { rollout: string }): Promise<boolean> {
+      try {
+        const description = await Context.current().client.workflow.getHandle(`rollout/${args.rollout}`).describe();
+        return description.status.name === 'RUNNING';
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return false;
+        throw err;
+      }
+    },
+
     async driveRolloutMembers(args: DriveArgs): Promise<MemberDriveResult[]> {
       const ctx = Context.current();
       const by = decisionBy(args.rollout, args.wave);

@@ -37,6 +37,7 @@ const WORDS: Record<keyof Activities, string> = {
   driveRolloutMembers: "driving the wave's members",
   watchRolloutMembers: "watching the wave's members",
   readRolloutMembers: "reading the wave's members",
+  rolloutRunning: 'asking whether the rollout holding it still runs',
 };
 
 /** The migration's own polls: what its last and next poll are read from (not the source check's). */

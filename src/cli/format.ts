@@ -1,5 +1,6 @@
 // Text rendering for the CLI. --json prints the same objects unformatted.
 import { formatSourceHealth } from './cutover';
+import { membershipText } from '../migration/rollout-membership';
 import { findingLines } from './findings';
 import { formatVerification } from './verification';
 import type { LiveActivity } from './live';
@@ -67,6 +68,12 @@ export function formatStatus(s: MigrationStatus, live: LiveActivity[] = [], now?
   if (progress.doing.length > 0) lines.push(`now        ${progress.doing.join('; ')}`);
   if (s.unknownValues?.length) {
     lines.push(`newer API  ${s.unknownValues.join(', ')}: not acted on (no cutover or cancel) until known again`);
+  }
+  if (s.rollout) {
+    const who = s.rollout.by ? ` by ${s.rollout.by}` : '';
+    lines.push(`rollout    ${membershipText(s.rollout)} (joined ${s.rollout.joinedAt}${who})`);
+    const refused = s.rollout.refused;
+    if (refused) lines.push(`           refused rollout ${refused.rollout} at ${refused.at}: ${refused.reason}`);
   }
   const adoption = s.adoption;
   if (adoption) {

@@ -9,6 +9,7 @@ import type { SavedScheduledBackup } from './service';
 import type { ExecutionSnapshot, MigrationSnapshot } from './snapshot';
 import { isKnownRead, readyToComplete, unknownValuesOf } from './snapshot';
 import type { SourceBaseline, SourceHealth } from './source';
+import type { RolloutMembership } from './rollout-membership';
 import type { RecordedInventory, Verification } from './verification';
 import type { ServiceState } from './vocabulary';
 
@@ -148,6 +149,8 @@ export interface MigrationState {
   dryRunIds?: { migrationExecutionId: string; requestId: string };
   /** Outgoing kind: until when a rollback is accepted (set as the run enters ROLLBACK_WINDOW). */
   rollbackWindowEndsAt?: string;
+  /** The fleet rollout driving this migration (joinRollout), carried across continue-as-new. */
+  rollout?: RolloutMembership;
 }
 
 export type MigrationStatus = MigrationState & {

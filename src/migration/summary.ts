@@ -2,6 +2,7 @@
 // the start, and the migration's current details, kept current by the workflow (served by the
 // __temporal_workflow_metadata query, so writing them is no command and needs no patch). Plain words and times,
 // never a secret or an API error message (those stay in `status`).
+import { membershipText } from './rollout-membership';
 import { isTerminalExecution } from './snapshot';
 import { attentionOf, type MigrationState } from './state';
 
@@ -53,6 +54,7 @@ export function migrationDetails(state: MigrationState): string {
       ? `${kind} · ${state.outcome} · ${where} · ${execution}`
       : `${kind} · ${state.stage} since ${readable(since)} · ${execution}`,
   ];
+  if (state.rollout) lines.push('', `${capitalised(membershipText(state.rollout))}.`);
   if (state.rollbackWindowEndsAt && state.stage === 'ROLLBACK_WINDOW') {
     lines.push('', `Rollback possible until ${readable(state.rollbackWindowEndsAt)} (\`requestRollback\`).`);
   }
@@ -71,4 +73,8 @@ function shortService(service: string): string {
 /** "2026-12-01 09:05 UTC" from an ISO time. */
 function readable(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

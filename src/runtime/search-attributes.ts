@@ -2,7 +2,7 @@
 // an unregistered one fails each workflow task until someone registers it, which would stall every migration
 // the worker runs. Refusing to start names the missing ones and the command that registers them.
 import type { NativeConnection } from '@temporalio/worker';
-import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/messages';
+import { SEARCH_ATTRIBUTE_KEYS, SEARCH_ATTRIBUTE_TYPE_NAMES } from '../workflows/messages';
 
 export type SearchAttributeCheck = { missing: string[] } | { unchecked: string };
 
@@ -23,8 +23,14 @@ export async function checkSearchAttributes(
 
 /** What the worker says when attributes are missing: which, and how to register them. */
 export function missingAttributesMessage(namespace: string, missing: readonly string[]): string {
+  // Each with its own type (RolloutWave is an Int; the rest are Keyword).
+  const typeOf = (name: string) => {
+    const key = SEARCH_ATTRIBUTE_KEYS.find((k) => k.name === name);
+    return key ? SEARCH_ATTRIBUTE_TYPE_NAMES[key.type] : 'Keyword';
+  };
   const commands = missing.map(
-    (name) => `temporal operator search-attribute create --namespace ${namespace} --name ${name} --type Keyword`,
+    (name) =>
+      `temporal operator search-attribute create --namespace ${namespace} --name ${name} --type ${typeOf(name)}`,
   );
   return (
     `the namespace ${namespace} lacks the search attribute(s) ${missing.join(', ')}, which the migration workflow ` +

@@ -34,6 +34,7 @@ import { adoptExecution } from './adoption';
 import { gatePasses, runCutoverChecks } from './cutover-gate';
 import { ending, failureLine, failureType, mayEndRun, rethrowBug } from './failures';
 import { installHandlers } from './handlers';
+import { installRolloutJoin } from './rollout-join';
 import type { CutoverHooks } from './handlers';
 import { kindSteps, readFailedTables } from './kind-steps';
 import { legacyServicePrecheck } from './legacy';
@@ -69,6 +70,7 @@ export async function managedMigration(args: ManagedMigrationArgs): Promise<Migr
   const onDecision = { pollFast: () => {} }; // nothing polls yet
   const cutover: CutoverHooks = {};
   installHandlers(state, args.request, () => onDecision.pollFast(), cutover);
+  installRolloutJoin(state, args.request.service);
   const run = new MigrationRun(await validRequest(args.request, args.state !== undefined), state);
   onDecision.pollFast = () => run.pollFastFromNow();
   cutover.checks = (overrides) => runCutoverChecks(run, overrides);

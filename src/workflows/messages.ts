@@ -3,6 +3,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey } from '@temporalio/common';
 import type { CutoverReport } from '../migration/report';
+import type { JoinRolloutArgs, RolloutMembership } from '../migration/rollout-membership';
 import type { MigrationResult, MigrationState, MigrationStatus } from '../migration/state';
 import type { DecisionArgs, MigrationRequestInput, SourceTlsOption } from '../schemas';
 
@@ -79,7 +80,18 @@ export const MigrationAttentionKey = defineSearchAttributeKey('MigrationAttentio
  * workflow ends normally; this column and filter say how the migration itself ended.
  */
 export const MigrationOutcomeKey = defineSearchAttributeKey('MigrationOutcome', 'KEYWORD');
-/** Every search attribute the workflow upserts: each must be registered (Keyword) in the namespace. */
+/**
+ * The fleet rollout driving the migration (its name; `rollout/<name>` is its workflow), set by joinRollout:
+ * `temporal workflow list --query 'RolloutId="R"'` lists a rollout's members, and the rollout reads them so.
+ */
+export const RolloutIdKey = defineSearchAttributeKey('RolloutId', 'KEYWORD');
+/**
+ * The member's wave in that rollout, 1-based. Int, not Keyword: SQL visibility allows 10 Keyword attributes per
+ * namespace and the migration already uses 7 with RolloutId; an Int has its own budget, and sorts and compares
+ * (`RolloutId="R" AND RolloutWave <= 2`).
+ */
+export const RolloutWaveKey = defineSearchAttributeKey('RolloutWave', 'INT');
+/** Every search attribute the workflow upserts: each must be registered, with its type, in the namespace. */
 export const SEARCH_ATTRIBUTE_KEYS = [
   MetastoreServiceKey,
   MigrationStageKey,
@@ -87,4 +99,18 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   SourceHealthKey,
   MigrationAttentionKey,
   MigrationOutcomeKey,
+  RolloutIdKey,
+  RolloutWaveKey,
 ] as const;
+
+/** How `temporal operator search-attribute create --type` and the dev server's `--search-attribute` name a type. */
+export const SEARCH_ATTRIBUTE_TYPE_NAMES = { KEYWORD: 'Keyword', INT: 'Int' } as const;
+
+/**
+ * Makes the migration a member of a fleet rollout: `{ rollout, wave, by? }`. Answers with the membership; refused
+ * (a reason, no history event) when the argument is malformed, and — after reading whether it still runs — when
+ * another rollout that still runs holds the migration: one rollout at a time. The same rollout again is idempotent.
+ * The signal form does the same without an answer (a refusal is logged and kept in status as `rollout.refused`).
+ */
+export const joinRolloutUpdate = defineUpdate<RolloutMembership, [JoinRolloutArgs]>('joinRollout');
+export const joinRolloutSignal = defineSignal<[JoinRolloutArgs]>('joinRollout');

@@ -176,4 +176,13 @@ export const PATCHES = {
     marked: ['outgoing-rollback-cancelled'],
     before: ['outgoing-rolled-back', 'outgoing-rollback-abandoned'],
   },
+  rolloutMembership: {
+    id: 'rollout-membership',
+    guards:
+      'a migration that joined a fleet rollout (joinRollout) upserts RolloutId and RolloutWave; before: there was ' +
+      'no joinRollout, and a run never joined upserts nothing new (marked only once a run joins; the membership is ' +
+      'carried across continue-as-new, so the continued run is marked too)',
+    marked: ['rollout-member-run1', 'rollout-member-run2'],
+    before: of(''),
+  },
 } as const satisfies Record<string, Patch>;

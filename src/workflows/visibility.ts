@@ -10,6 +10,8 @@ import {
   MigrationExecutionStateKey,
   MigrationOutcomeKey,
   MigrationStageKey,
+  RolloutIdKey,
+  RolloutWaveKey,
   SourceHealthKey,
 } from './messages';
 import { attentionOf, type MigrationState } from '../migration/state';
@@ -31,9 +33,16 @@ export function publishVisibility(state: MigrationState, service: string): void 
     ...(state.outcome !== undefined && patched(PATCHES.outcomeAttribute.id)
       ? [{ key: MigrationOutcomeKey, value: state.outcome }]
       : []),
+    // Only once joined (joinRollout, new since the patch): runs that never joined never upsert them.
+    ...(state.rollout && patched(PATCHES.rolloutMembership.id)
+      ? [
+          { key: RolloutIdKey, value: state.rollout.rollout },
+          { key: RolloutWaveKey, value: state.rollout.wave },
+        ]
+      : []),
   ];
   const changed = wanted.filter(({ key, value }) => current.get(key) !== value);
   if (changed.length === 0) return;
-  upsertSearchAttributes(changed);
+  upsertSearchAttributes(changed as Parameters<typeof upsertSearchAttributes>[0]);
   upsertMemo({ migrationExecution: state.execution?.name ?? null, outcome: state.outcome ?? null });
 }

@@ -36,5 +36,7 @@ describe('search attributes at worker start', () => {
     const message = missingAttributesMessage(namespace, names);
     assert.match(message, /lacks the search attribute\(s\) MetastoreService, .*MigrationAttention/);
     assert.match(message, new RegExp(`create --namespace ${namespace} --name MigrationAttention --type Keyword`));
+    // RolloutWave is an Int (its own budget; SQL visibility allows 10 Keyword attributes per namespace).
+    assert.match(message, new RegExp(`create --namespace ${namespace} --name RolloutWave --type Int`));
   });
 });
