@@ -2,8 +2,11 @@
 // each is the service's own migration workflow (`migration/<service>`), started or reused here through the
 // worker's client, exactly as the CLI's `start` starts it (migrationStartOptions), so aborting or terminating a
 // rollout can never end a migration. complete/cancel go through each member's own updates (and so its cutover
-// gate); the answers come back per member. Progress is read by describing members: the source of truth, so a
-// lost message costs a read, never a member.
+// gate); the answers come back per member. Each member driven is first joined to the rollout (joinRollout): it carries
+// RolloutId/RolloutWave, and a migration another running rollout holds is refused and becomes a failed member.
+// Progress is read from visibility in bulk (one listing of `RolloutId="R"`), with a describe of each member the
+// listing does not show running yet (visibility is eventually consistent): the workflows are the source of truth,
+// so a lost message costs a read, never a member.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -11,7 +14,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { migrationStartOptions } from '../migration/start-options';
 import { workflowIdFor } from '../migration/names';
@@ -26,6 +29,10 @@ import { unchanged } from './failures';
 // not import: src/workflows/messages.ts).
 const MigrationStageKey = defineSearchAttributeKey('MigrationStage', 'KEYWORD');
 const SourceHealthKey = defineSearchAttributeKey('SourceHealth', 'KEYWORD');
+/** The migration workflow's joinRollout update (src/workflows/messages.ts). */
+const JOIN_ROLLOUT_UPDATE = 'joinRollout';
+/** Listing page size: a few pages for thousands of members. */
+const LIST_PAGE_SIZE = 1000;
 /** The migration workflow's status query (src/workflows/messages.ts). */
 const STATUS_QUERY = 'status';
 /** The migration workflow's decision updates (src/workflows/messages.ts). */
@@ -83,6 +90,9 @@ export interface WatchArgs {
   delayMs: number;
   /** complete/cancel: the rollout and wave whose decisions to look for among a waiting member's requests. */
   decisionsOf?: { rollout: string; wave: number };
+  /** The rollout whose members these are: read by one listing of RolloutId. Absent (rollouts from before it):
+   * each member is described. */
+  rollout?: string;
 }
 
 export function createRolloutActivities() {
@@ -112,11 +122,18 @@ export function createRolloutActivities() {
       const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_MS);
       try {
         return await pool(args.members, async (member) => {
-          const driven =
-            args.action === 'start'
-              ? await startMember(ctx.client, ctx.info.taskQueue, member)
-              : await decide(ctx.client, member.service, args.action, decision);
-          return { service: member.service, ...driven };
+          if (args.action === 'start') {
+            const started = await startMember(ctx.client, ctx.info.taskQueue, member);
+            if (started.result !== 'accepted') return { service: member.service, ...started };
+            const refused = await joinRollout(ctx.client, member.service, args.rollout, args.wave, by);
+            return { service: member.service, ...(refused ?? started) };
+          }
+          // A decision is the holder's to make: join first (a migration another running rollout holds is refused).
+          const refused = await joinRollout(ctx.client, member.service, args.rollout, args.wave, by);
+          return {
+            service: member.service,
+            ...(refused ?? (await decide(ctx.client, member.service, args.action, decision))),
+          };
         });
       } finally {
         clearInterval(beat);
@@ -130,16 +147,15 @@ export function createRolloutActivities() {
     async watchRolloutMembers(args: WatchArgs): Promise<MemberObservation[]> {
       const client = Context.current().client;
       const by = args.decisionsOf && decisionBy(args.decisionsOf.rollout, args.decisionsOf.wave);
-      const seen = await pool(args.services, (service) => observe(client, service, by));
+      const seen = await observeMembers(client, args.services, args.rollout, by);
       const changed = seen.some((o) => JSON.stringify(o) !== args.known[o.service]);
       if (!changed) throw unchanged(args.delayMs, `no member of ${args.services.length} changed`);
       return seen;
     },
 
     /** The same read, answered at once: for the health gate and after a command. */
-    async readRolloutMembers(args: { services: string[] }): Promise<MemberObservation[]> {
-      const client = Context.current().client;
-      return pool(args.services, (service) => observe(client, service));
+    async readRolloutMembers(args: { services: string[]; rollout?: string }): Promise<MemberObservation[]> {
+      return observeMembers(Context.current().client, args.services, args.rollout);
     },
   };
 }
@@ -202,25 +218,118 @@ async function decide(
   }
 }
 
-async function observe(client: Client, service: string, decisionBy?: string): Promise<MemberObservation> {
-  const description = await describe(client, service);
-  if (!description) return { service, status: 'NOT_FOUND' };
-  const attributes = description.typedSearchAttributes;
+/**
+ * Joins the member to the rollout: undefined once it is a member (or cannot say: a run from a build before
+ * joinRollout, or one that ended meanwhile — its reads tell), a refused member otherwise, with the member's reason.
+ */
+async function joinRollout(
+  client: Client,
+  service: string,
+  rollout: string,
+  wave: number,
+  by: string,
+): Promise<Driven | undefined> {
+  try {
+    await client.workflow.getHandle(workflowIdFor(service)).executeUpdate(JOIN_ROLLOUT_UPDATE, {
+      args: [{ rollout, wave, by }],
+    });
+    return undefined;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      const cause = err.cause;
+      // A run from before joinRollout has no handler: it stays driven, read by describe as before.
+      if (cause instanceof Error && /No registered handler for update/.test(cause.message)) return undefined;
+      if (cause instanceof ApplicationFailure && cause.type === 'Refused') {
+        return { result: 'refused', reason: redact(cause.message) };
+      }
+      return { result: 'refused', reason: failureText(cause) };
+    }
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    // Ended between the start (or describe) and the join: its reads say how.
+    const after = await describe(client, service);
+    if (after && after.status.name !== 'RUNNING') return undefined;
+    throw err;
+  }
+}
+
+/** The query that lists a rollout's members (a Keyword value in double quotes). */
+export function membersQuery(rollout: string): string {
+  return `RolloutId="${rollout.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * Observations of `services`: the running ones from one paged listing of the rollout's members (stage and source
+ * health are search attributes), the rest — not listed yet (visibility lags a join), listed as closed (how it ended
+ * needs its result, and an earlier run may be listed), or without a rollout to list by — each described.
+ */
+export async function observeMembers(
+  client: Client,
+  services: readonly string[],
+  rollout?: string,
+  decisionBy?: string,
+): Promise<MemberObservation[]> {
+  const running = new Map<string, MemberObservation>();
+  if (rollout !== undefined) {
+    const wanted = new Set(services.map(workflowIdFor));
+    const newest = new Map<string, { startTime: number; info: WorkflowExecutionInfo }>();
+    for await (const info of client.workflow.list({ query: membersQuery(rollout), pageSize: LIST_PAGE_SIZE })) {
+      if (!wanted.has(info.workflowId)) continue;
+      const startTime = info.startTime.getTime();
+      const seen = newest.get(info.workflowId);
+      if (!seen || seen.startTime < startTime) newest.set(info.workflowId, { startTime, info });
+    }
+    for (const { info } of newest.values()) {
+      if (info.status.name === 'RUNNING') running.set(info.workflowId, fromAttributes(serviceOf(info), info));
+    }
+  }
+  return pool(services, async (service) => {
+    const listed = running.get(workflowIdFor(service));
+    if (!listed) return observe(client, service, decisionBy);
+    return withSetAside(client, service, listed, decisionBy);
+  });
+}
+
+/** The service a listed migration is of (its workflow id is `migration/<service>`). */
+function serviceOf(info: WorkflowExecutionInfo): string {
+  return info.workflowId.slice(info.workflowId.indexOf('/') + 1);
+}
+
+/** What a member publishes of itself, the same whether listed or described (the workflow compares them as JSON). */
+function fromAttributes(
+  service: string,
+  execution: Pick<WorkflowExecutionInfo, 'status' | 'typedSearchAttributes'>,
+): MemberObservation {
+  const attributes = execution.typedSearchAttributes;
   const stage = attributes.get(MigrationStageKey);
   const sourceHealth = attributes.get(SourceHealthKey);
-  const observation: MemberObservation = {
+  return {
     service,
-    status: description.status.name,
+    status: execution.status.name,
     ...(stage !== undefined && { stage }),
     ...(sourceHealth !== undefined && { sourceHealth }),
   };
-  if (description.status.name !== 'RUNNING') return { ...observation, ...(await ending(client, service)) };
+}
+
+async function withSetAside(
+  client: Client,
+  service: string,
+  observation: MemberObservation,
+  decisionBy?: string,
+): Promise<MemberObservation> {
   // Back waiting after the rollout's decision: the API refused it and the member set it aside (its status says so).
-  if (decisionBy !== undefined && stage === 'REPLICATION') {
+  if (decisionBy !== undefined && observation.stage === 'REPLICATION') {
     const setAside = await setAsideDecision(client, service, decisionBy);
     if (setAside !== undefined) return { ...observation, setAside };
   }
   return observation;
+}
+
+async function observe(client: Client, service: string, decisionBy?: string): Promise<MemberObservation> {
+  const description = await describe(client, service);
+  if (!description) return { service, status: 'NOT_FOUND' };
+  const observation = fromAttributes(service, description);
+  if (description.status.name !== 'RUNNING') return { ...observation, ...(await ending(client, service)) };
+  return withSetAside(client, service, observation, decisionBy);
 }
 
 /** The note of the member's newest request from `by`, if it was not accepted; undefined if none or unreadable. */

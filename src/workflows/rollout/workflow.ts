@@ -3,8 +3,8 @@
 // caps and reconcile them until each has reached the target, failed or been skipped (the failure budget pauses the
 // rollout by itself); then the soak, the health gate and the approval; continue-as-new between waves. Members are
 // the services' own migration workflows, never children: the rollout reads them (retry-as-poll, no slot held while
-// they work) and a lost message costs a read, never a member. Member→rollout signals are not used yet: the reads are
-// the source of truth.
+// they work) and a lost message costs a read, never a member. Each member driven joins the rollout (joinRollout), so
+// the reads are one listing of its RolloutId; member→rollout signals are not used: the reads are the source of truth.
 import {
   allHandlersFinished,
   condition,
@@ -159,7 +159,7 @@ class RolloutRun {
     const { input, state } = this;
     const wave = input.waves[state.wave]!;
     const services = servicesOf(wave).filter((service) => phaseOf(state, service) === 'reached');
-    const observed = services.length > 0 ? await acts.readRolloutMembers({ services }) : [];
+    const observed = services.length > 0 ? await acts.readRolloutMembers({ services, rollout: input.name }) : [];
     applyObservations(input, state, observed);
     if (servicesOf(wave).some((service) => phaseOf(state, service) === 'inProgress') || overBudget(state, wave)) {
       // A member left its target during the soak: back to the members (and the budget), then the gates again.
@@ -177,7 +177,8 @@ class RolloutRun {
     const known = Object.fromEntries(services.map((service) => [service, state.members[service]?.seen ?? '']));
     const commands = state.commands;
     const decisions = input.action === 'start' ? {} : { decisionsOf: { rollout: input.name, wave: state.wave + 1 } };
-    const args = { services, known, delayMs: input.reconcileSeconds * 1000, ...decisions };
+    // rollout: the members are read by one listing of RolloutId (an activity's input: no replay concern).
+    const args = { services, known, delayMs: input.reconcileSeconds * 1000, rollout: input.name, ...decisions };
     const outcome = await raceUntil(
       () => this.watcher.watchRolloutMembers(args),
       () => state.commands !== commands,
