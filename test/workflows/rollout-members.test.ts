@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { workflowIdFor } from '../../src/migration/names';
 import { migrationDetails } from '../../src/migration/summary';
 import { formatStatus } from '../../src/cli/format';
-import { RolloutIdKey, RolloutWaveKey, joinRolloutUpdate } from '../../src/workflows/messages';
+import { RolloutIdKey, RolloutWaveKey, joinRolloutSignal, joinRolloutUpdate } from '../../src/workflows/messages';
 import { ROLLOUT_WORKFLOW_TYPE, rolloutWorkflowId, statusQuery } from '../../src/workflows/rollout/messages';
 import type { RolloutStatus } from '../../src/workflows/rollout/messages';
 import type { RolloutInputArg } from '../../src/schemas/rollout';
@@ -151,6 +151,50 @@ describe('rollout members', () => {
         await Promise.allSettled(
           services.map((service) => h.env.client.workflow.getHandle(workflowIdFor(service)).terminate('test finished')),
         );
+      }
+    });
+  });
+  it('keeps the membership across continue-as-new; a signalled join by another rollout is refused into status', async () => {
+    const service = await h.seedService();
+    const name = `members-can-${process.pid}`;
+    await h.withWorker(async (taskQueue) => {
+      // A migration that continues as new often, already running when the rollout reuses it.
+      const migration = await h.start(service, taskQueue, { maxQuietSeconds: 0.05, maxHistoryEvents: 80 });
+      await h.waitForStage(service, 'REPLICATION');
+      const handle = await startRollout(taskQueue, {
+        name,
+        action: 'start',
+        waves: [{ name: 'only', members: [member(service)], maxParallel: 1, approval: 'required' }],
+      } as RolloutInputArg);
+      const latest = h.env.client.workflow.getHandle(migration.workflowId);
+      try {
+        await waitForStatus(handle, 'the approval gate', (s) => s.gate === 'approval');
+        const joined = await h.status(service);
+        assert.equal(joined.rollout?.rollout, name);
+
+        // The signal form cannot answer: the refusal is kept in status, the membership stays.
+        await latest.signal(joinRolloutSignal, { rollout: `${name}-other`, wave: 1, by: 'someone' });
+        const refused = await waitFor('the signalled join refused', async () => {
+          const status = await h.status(service);
+          return status.rollout?.refused ? status : undefined;
+        });
+        assert.equal(refused.rollout?.rollout, name);
+        assert.equal(refused.rollout?.refused?.rollout, `${name}-other`);
+        assert.match(refused.rollout?.refused?.reason ?? '', new RegExp(`already in rollout ${name} \\(wave 1\\)`));
+
+        const carried = await waitFor('a run continued after the join', async () => {
+          const status = await h.status(service);
+          return status.runId !== joined.runId && status.continuedAsNew > joined.continuedAsNew ? status : undefined;
+        });
+        assert.equal(carried.rollout?.rollout, name);
+        assert.equal(carried.rollout?.joinedAt, joined.rollout?.joinedAt);
+        const described = await latest.describe();
+        assert.equal(described.runId, carried.runId);
+        assert.equal(described.typedSearchAttributes.get(RolloutIdKey), name);
+        assert.equal(described.typedSearchAttributes.get(RolloutWaveKey), 1);
+      } finally {
+        await handle.terminate('test finished').catch(() => undefined);
+        await latest.terminate('test finished').catch(() => undefined);
       }
     });
   });
