@@ -2,7 +2,9 @@
 // each is the service's own migration workflow (`migration/<service>`), started or reused here through the
 // worker's client, exactly as the CLI's `start` starts it (migrationStartOptions), so aborting or terminating a
 // rollout can never end a migration. complete/cancel go through each member's own updates (and so its cutover
-// gate); the answers come back per member. Progress is read by describing members: the source of truth, so a
+// gate); the answers come back per member. A member of a `start` is the template with its own overrides merged in,
+// checked here as lint checks it (src/rollout/member-request.ts): one whose request is invalid is a failed member
+// with the field's path, never the rollout's failure. Progress is read by describing members: the source of truth, so a
 // lost message costs a read, never a member.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
@@ -17,9 +19,10 @@ import { migrationStartOptions } from '../migration/start-options';
 import { workflowIdFor } from '../migration/names';
 import type { MigrationResult, MigrationStatus } from '../migration/state';
 import { redact } from '../secrets/redact';
-import type { MigrationRequestInput } from '../schemas';
+import type { ApiVersion } from '../schemas';
 import { checkRolloutInput } from '../schemas/rollout';
-import type { RolloutAction, RolloutCheck } from '../schemas/rollout';
+import type { MemberConfig, RolloutAction, RolloutCheck, RolloutTemplate } from '../schemas/rollout';
+import { checkMemberConfig } from '../rollout/member-request';
 import { unchanged } from './failures';
 
 // The migration workflow's search attributes, by name (their definitions are workflow code, which activities do
@@ -43,8 +46,9 @@ const HEARTBEAT_MS = 10_000;
 export interface MemberDriveResult {
   service: string;
   /** accepted: started, joined (already running) or the decision accepted; refused: by its workflow (the cutover
-   * gate, its state) or by Temporal; alreadyDone: its migration already ended; notFound: no migration workflow. */
-  result: 'accepted' | 'refused' | 'alreadyDone' | 'notFound';
+   * gate, its state) or by Temporal; alreadyDone: its migration already ended; notFound: no migration workflow;
+   * invalid: start: its request (the template with its config merged in) is not valid — reason names the fields. */
+  result: 'accepted' | 'refused' | 'alreadyDone' | 'notFound' | 'invalid';
   reason?: string;
 }
 
@@ -53,7 +57,9 @@ export interface DriveArgs {
   /** 1-based, as people count waves. */
   wave: number;
   action: RolloutAction;
-  members: { service: string; request?: unknown }[];
+  members: { service: string; config?: MemberConfig }[];
+  /** start: the request every member begins from (its config merged over it). */
+  template?: RolloutTemplate;
   /** Why, for the members' audit trails (their `reason`). */
   why: string;
   /** complete: the cutover checks the wave accepts by name. */
@@ -85,7 +91,7 @@ export interface WatchArgs {
   decisionsOf?: { rollout: string; wave: number };
 }
 
-export function createRolloutActivities() {
+export function createRolloutActivities(deps: { apiVersion: ApiVersion }) {
   return {
     /** Pure and quick: zod stays out of the workflow sandbox, and the answer is recorded once in history. */
     async checkRolloutInput(input: unknown): Promise<RolloutCheck> {
@@ -103,7 +109,7 @@ export function createRolloutActivities() {
         return await pool(args.members, async (member) => {
           const driven =
             args.action === 'start'
-              ? await startMember(ctx.client, ctx.info.taskQueue, member)
+              ? await startMember(ctx.client, ctx.info.taskQueue, member, args.template, deps.apiVersion)
               : await decide(ctx.client, member.service, args.action, decision);
           return { service: member.service, ...driven };
         });
@@ -143,13 +149,20 @@ type Driven = Omit<MemberDriveResult, 'service'>;
 async function startMember(
   client: Client,
   taskQueue: string,
-  member: { service: string; request?: unknown },
+  member: { service: string; config?: MemberConfig },
+  template: RolloutTemplate | undefined,
+  apiVersion: ApiVersion,
 ): Promise<Driven> {
   const before = await describe(client, member.service);
   if (before?.status.name === 'RUNNING') return { result: 'accepted', reason: 'already running: joined' };
-  // The workflow checked the request with the migration's schema (checkRolloutInput); the member's run checks it
-  // again against the worker's rules and fails INVALID_ARGUMENT, a failed member, if they refuse it.
-  const request = member.request as MigrationRequestInput;
+  if (template === undefined) return { result: 'invalid', reason: 'template: is required for the start action' };
+  // Checked at the worker's API version, as lint and start check it; the member's run checks it again.
+  const checked = checkMemberConfig(member.service, member.config, 'config', template, apiVersion);
+  if (!checked.request) {
+    const issues = [...checked.memberIssues, ...checked.templateIssues];
+    return { result: 'invalid', reason: issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') };
+  }
+  const request = checked.request;
   const { workflowType, ...options } = migrationStartOptions(request, taskQueue);
   try {
     await client.workflow.start(workflowType, {
