@@ -2,6 +2,8 @@
 // caps and notify, as the workflow's schema accepts them; the template once and each member's own config beside it
 // (merged as lint merges it); what the workflow cannot honour yet refused at its path.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { checkManifestText } from '../../src/rollout/manifest';
@@ -144,6 +146,16 @@ describe('rollout manifest → the rollout workflow input', () => {
     assert.deepEqual(fromTemplate.memberIssues, []);
     assert.ok(fromTemplate.templateIssues.length > 0);
     for (const issue of fromTemplate.templateIssues) assert.match(issue.path, /^template\.migrationExecution\./);
+  });
+
+  it('turns examples/rollout.yaml into an input the workflow accepts, for each action', () => {
+    const example = readFileSync(join(__dirname, '..', '..', 'examples', 'rollout.yaml'), 'utf8');
+    for (const action of ['start', 'complete', 'cancel'] as const) {
+      const { input, problems } = adapt(example, action);
+      assert.deepEqual(problems, [], action);
+      const checked = checkRolloutInput(input);
+      assert.ok('rollout' in checked, 'issues' in checked ? checked.issues : '');
+    }
   });
 
   it('complete and cancel carry no template and no overrides: they decide on the running migrations', () => {
