@@ -4,8 +4,8 @@
 // rollout can never end a migration. complete/cancel go through each member's own updates (and so its cutover
 // gate); the answers come back per member. A member of a `start` is the template with its own overrides merged in,
 // checked here as lint checks it (src/rollout/member-request.ts): one whose request is invalid is a failed member
-// with the field's path, never the rollout's failure. Progress is read by describing members: the source of truth, so a
-// lost message costs a read, never a member.
+// with the field's path, never the rollout's failure. Progress is read by describing members: the source of truth,
+// so a lost message costs a read, never a member.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   WorkflowExecutionAlreadyStartedError,
