@@ -220,10 +220,7 @@ const scenarios: Record<string, Scenario> = {
    */
   async rollout(h, taskQueue) {
     const services = [await h.seedService(), await h.seedService(), await h.seedService()];
-    const member = (service: string) => ({
-      service,
-      request: { service, migrationExecution: migrationExecutionRequest(), options: FAST_OPTIONS },
-    });
+    const member = (service: string) => ({ service });
     const receiver = await startReceiver();
     const name = `fixture-${Date.now()}`;
     try {
@@ -235,11 +232,12 @@ const scenarios: Record<string, Scenario> = {
             rollout: {
               name,
               action: 'start',
+              template: { kind: 'incoming', migrationExecution: migrationExecutionRequest(), options: FAST_OPTIONS },
               reconcileSeconds: 0.2,
               notify: [receiver.url],
               waves: [
                 { name: 'canary', canary: true, members: [member(services[0]!)], maxParallel: 1 },
-                { name: 'rest', members: services.slice(1).map(member), maxParallel: 1, approval: 'auto' },
+                { name: 'rest', members: services.slice(1).map(member), maxParallel: 1, gate: { advance: 'auto' } },
               ],
             },
           },

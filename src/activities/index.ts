@@ -50,7 +50,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlanActivities(deps),
     ...createRequestActivities({ notifyDefaults: deps.notifyDefaults ?? [], apiVersion: deps.metastore.apiVersion }),
     ...createNotifyActivities(deps),
-    ...createRolloutActivities(),
+    ...createRolloutActivities({ apiVersion: deps.metastore.apiVersion }),
     ...createCutoverActivities(deps),
     ...createLakehouseActivities(deps),
     ...createVerificationActivities({

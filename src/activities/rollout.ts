@@ -2,8 +2,10 @@
 // each is the service's own migration workflow (`migration/<service>`), started or reused here through the
 // worker's client, exactly as the CLI's `start` starts it (migrationStartOptions), so aborting or terminating a
 // rollout can never end a migration. complete/cancel go through each member's own updates (and so its cutover
-// gate); the answers come back per member. Each member driven is first joined to the rollout (joinRollout): it carries
-// RolloutId/RolloutWave, and a migration another running rollout holds is refused and becomes a failed member.
+// gate); the answers come back per member. A member of a `start` is the template with its own overrides merged in,
+// checked here as lint checks it (src/rollout/member-request.ts): one whose request is invalid is a failed member
+// with the field's path, never the rollout's failure. Each member driven is joined to the rollout (joinRollout): it
+// carries RolloutId/RolloutWave, and a migration another running rollout holds is refused and becomes a failed member.
 // Progress is read from visibility in bulk (one listing of `RolloutId="R"`), with a describe of each member the
 // listing does not show running yet (visibility is eventually consistent): the workflows are the source of truth,
 // so a lost message costs a read, never a member.
@@ -20,9 +22,10 @@ import { migrationStartOptions } from '../migration/start-options';
 import { workflowIdFor } from '../migration/names';
 import type { MigrationResult, MigrationStatus } from '../migration/state';
 import { redact } from '../secrets/redact';
-import type { MigrationRequestInput } from '../schemas';
+import type { ApiVersion } from '../schemas';
 import { checkRolloutInput } from '../schemas/rollout';
-import type { RolloutAction, RolloutCheck } from '../schemas/rollout';
+import type { MemberConfig, RolloutAction, RolloutCheck, RolloutTemplate } from '../schemas/rollout';
+import { checkMemberConfig } from '../rollout/member-request';
 import { unchanged } from './failures';
 
 // The migration workflow's search attributes, by name (their definitions are workflow code, which activities do
@@ -50,8 +53,9 @@ const HEARTBEAT_MS = 10_000;
 export interface MemberDriveResult {
   service: string;
   /** accepted: started, joined (already running) or the decision accepted; refused: by its workflow (the cutover
-   * gate, its state) or by Temporal; alreadyDone: its migration already ended; notFound: no migration workflow. */
-  result: 'accepted' | 'refused' | 'alreadyDone' | 'notFound';
+   * gate, its state) or by Temporal; alreadyDone: its migration already ended; notFound: no migration workflow;
+   * invalid: start: its request (the template with its config merged in) is not valid — reason names the fields. */
+  result: 'accepted' | 'refused' | 'alreadyDone' | 'notFound' | 'invalid';
   reason?: string;
 }
 
@@ -60,7 +64,9 @@ export interface DriveArgs {
   /** 1-based, as people count waves. */
   wave: number;
   action: RolloutAction;
-  members: { service: string; request?: unknown }[];
+  members: { service: string; config?: MemberConfig }[];
+  /** start: the request every member begins from (its config merged over it). */
+  template?: RolloutTemplate;
   /** Why, for the members' audit trails (their `reason`). */
   why: string;
   /** complete: the cutover checks the wave accepts by name. */
@@ -95,7 +101,7 @@ export interface WatchArgs {
   rollout?: string;
 }
 
-export function createRolloutActivities() {
+export function createRolloutActivities(deps: { apiVersion: ApiVersion }) {
   return {
     /** Pure and quick: zod stays out of the workflow sandbox, and the answer is recorded once in history. */
     async checkRolloutInput(input: unknown): Promise<RolloutCheck> {
@@ -123,7 +129,7 @@ export function createRolloutActivities() {
       try {
         return await pool(args.members, async (member) => {
           if (args.action === 'start') {
-            const started = await startMember(ctx.client, ctx.info.taskQueue, member);
+            const started = await startMember(ctx.client, ctx.info.taskQueue, member, args.template, deps.apiVersion);
             if (started.result !== 'accepted') return { service: member.service, ...started };
             const refused = await joinRollout(ctx.client, member.service, args.rollout, args.wave, by);
             return { service: member.service, ...(refused ?? started) };
@@ -170,13 +176,20 @@ type Driven = Omit<MemberDriveResult, 'service'>;
 async function startMember(
   client: Client,
   taskQueue: string,
-  member: { service: string; request?: unknown },
+  member: { service: string; config?: MemberConfig },
+  template: RolloutTemplate | undefined,
+  apiVersion: ApiVersion,
 ): Promise<Driven> {
   const before = await describe(client, member.service);
   if (before?.status.name === 'RUNNING') return { result: 'accepted', reason: 'already running: joined' };
-  // The workflow checked the request with the migration's schema (checkRolloutInput); the member's run checks it
-  // again against the worker's rules and fails INVALID_ARGUMENT, a failed member, if they refuse it.
-  const request = member.request as MigrationRequestInput;
+  if (template === undefined) return { result: 'invalid', reason: 'template: is required for the start action' };
+  // Checked at the worker's API version, as lint and start check it; the member's run checks it again.
+  const checked = checkMemberConfig(member.service, member.config, 'config', template, apiVersion);
+  if (!checked.request) {
+    const issues = [...checked.memberIssues, ...checked.templateIssues];
+    return { result: 'invalid', reason: issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') };
+  }
+  const request = checked.request;
   const { workflowType, ...options } = migrationStartOptions(request, taskQueue);
   try {
     await client.workflow.start(workflowType, {

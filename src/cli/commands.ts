@@ -50,7 +50,8 @@ import { migrationStartOptions } from '../migration/start-options';
 import { enumFlag } from './help';
 import { STAGES } from '../migration/state';
 import { type Options, migrationName, numberFlag, overridesOf, sourceTlsFlags } from './args';
-import { rolloutLint, rolloutPlan } from './rollout-commands';
+import { rolloutLint, rolloutPlan, rolloutStart } from './rollout-commands';
+import { rolloutControl } from './rollout-control';
 
 /** A start that the plan blocks: exit 1, with the checks to fix or override. */
 class Refused extends Error {
@@ -277,6 +278,19 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     });
   },
 
+  async 'rollout start'(config, options, print) {
+    return rolloutStart(config, options, print, () => rolloutConnection(config));
+  },
+
+  // status, watch and the commands of a running rollout (src/cli/rollout-control.ts).
+  ...Object.fromEntries(
+    Object.entries(rolloutControl).map(([name, run]) => [
+      name,
+      (config: Config, options: Options, print: Printer) =>
+        run(config, options, print, () => rolloutConnection(config)),
+    ]),
+  ),
+
   async delete(config, options, print) {
     const metastore = await metastoreClient(config);
     const operation = await metastore.deleteMigrationExecution(migrationName(options));
@@ -284,6 +298,12 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     print(done, `deleted ${migrationName(options)} (operation ${done.name})`);
   },
 };
+
+/** A rollout command's Temporal: the client, and the worker check its updates and start need. */
+async function rolloutConnection(config: Config) {
+  const client = await temporalClient(config);
+  return { client, requireWorker: (command: string) => requireWorker(client, config, command) };
+}
 
 async function runningMigrations(client: Client): Promise<FleetRow[]> {
   const rows: FleetRow[] = [];

@@ -40,12 +40,17 @@ export function consequences(action: Decision, service: string): string {
 
 /** Prints what will happen and reads y/N from the terminal; throws NotConfirmed unless the answer is yes. */
 export async function confirmOnTerminal(action: Decision, service: string): Promise<void> {
+  await askOnTerminal(consequences(action, service), action, 'nothing was asked of the workflow');
+}
+
+/** `what` (what will happen), then `Proceed with ACTION? [y/N]`; NotConfirmed, saying `nothingDone`, unless yes. */
+export async function askOnTerminal(what: string, action: string, nothingDone: string): Promise<void> {
   const terminal = createInterface({ input: process.stdin, output: process.stdout });
   try {
-    const answer = await terminal.question(`${consequences(action, service)}\nProceed with ${action}? [y/N] `);
+    const answer = await terminal.question(`${what}\nProceed with ${action}? [y/N] `);
     if (isYes(answer)) return;
   } finally {
     terminal.close();
   }
-  throw new NotConfirmed(`${action} not confirmed; nothing was asked of the workflow (--yes skips the question)`);
+  throw new NotConfirmed(`${action} not confirmed; ${nothingDone} (--yes skips the question)`);
 }

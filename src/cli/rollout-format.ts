@@ -1,9 +1,11 @@
 // What `rollout lint` and `rollout plan` print: the waves in order with their counts, effective caps and gates,
-// then the problems as `severity  path: message` lines.
+// then the problems as `severity  path: message` lines; and what `rollout status` and `watch` print of a running
+// rollout.
 import { formatDuration } from './duration';
 import { formatProblems } from '../rollout/problems';
 import type { RolloutProblem } from '../rollout/problems';
 import type { ResolvedRollout, ResolvedWave } from '../rollout/resolve';
+import type { RolloutStatus } from '../workflows/rollout/messages';
 import type { OnlineReport } from './rollout-online';
 
 export function formatRollout(rollout: ResolvedRollout): string {
@@ -49,3 +51,68 @@ export function formatProblemsSection(problems: readonly RolloutProblem[]): stri
 }
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** The newest commands `rollout status` shows; --json has all the workflow keeps. */
+const AUDIT_SHOWN = 5;
+
+/** `rollout status` and `rollout watch`: the rollout's gate, then per wave its members by state and the failed. */
+export function formatRolloutStatus(status: RolloutStatus, closed = false): string {
+  const waves = status.waves.length;
+  const at = Math.min(status.currentWave, waves);
+  const lines = [
+    `rollout ${status.name} · ${status.action} · wave ${at}/${waves} · ${gateWords(status)}${closed ? ' (workflow closed)' : ''}`,
+  ];
+  if (status.paused) lines.push(`paused     by ${status.paused.by} at ${status.paused.at}: ${status.paused.reason}`);
+  for (const wave of status.waves) {
+    const current = wave.wave === status.currentWave && wave.state === 'running';
+    const state = current && status.gate !== 'members' ? 'members settled' : wave.state;
+    const { counts } = wave;
+    lines.push(
+      `wave ${wave.wave} ${wave.name}${wave.canary ? ' [canary]' : ''}: ${state} — ${count(wave.size, 'member')}: ` +
+        `${counts.reached} reached, ${counts.inProgress} in progress, ${counts.pending} pending, ` +
+        `${counts.failed} failed, ${counts.skipped} skipped (failures allowed ${wave.failureBudget})`,
+    );
+    for (const failed of wave.failed) lines.push(`  failed   ${failed.service}: ${failed.reason}`);
+    if (wave.failed.length < counts.failed) lines.push(`  failed   … ${counts.failed - wave.failed.length} more`);
+  }
+  const next = nextStep(status);
+  if (next) lines.push(`next       ${next}`);
+  const shown = status.audit.slice(-AUDIT_SHOWN);
+  const total = status.audit.length + status.auditDropped;
+  if (shown.length > 0) lines.push(`last commands (${shown.length} of ${total}):`);
+  for (const entry of shown) {
+    const about = entry.service ? ` ${entry.service}` : '';
+    const ref = entry.changeReference ? ` [${entry.changeReference}]` : '';
+    const note = entry.note ? ` (${entry.note})` : '';
+    lines.push(
+      `  ${entry.at}  wave ${entry.wave}  ${entry.command}${about} by ${entry.by}: ${entry.reason}${ref}${note}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function gateWords(status: RolloutStatus): string {
+  switch (status.gate) {
+    case 'members':
+      return 'driving its members';
+    case 'soak':
+      return `soaking${status.soakUntil ? ` until ${status.soakUntil}` : ''}`;
+    case 'health':
+      return `health gate${status.healthProblem ? `: ${status.healthProblem}` : ''}`;
+    case 'approval':
+      return 'waits for approval';
+    case 'finished':
+      return 'finished';
+    case 'aborted':
+      return 'aborted';
+  }
+}
+
+/** The command the current gate waits for, as the engineer would type it. */
+function nextStep(status: RolloutStatus): string | undefined {
+  const rollout = `--rollout ${status.name}`;
+  if (status.paused) return `metastore-migrator rollout resume ${rollout} --reason …`;
+  if (status.gate === 'approval')
+    return `metastore-migrator rollout approve ${rollout} --wave ${status.currentWave} --reason … [--change-ref …]`;
+  return undefined;
+}

@@ -92,6 +92,15 @@ export const OPTIONS = {
   all: { description: 'every migration' },
   interval: { value: 'S', description: 'seconds between redraws (default 2)' },
   manifest: { value: 'FILE', description: 'the rollout manifest (YAML; see examples/rollout.yaml)' },
+  rollout: { value: 'NAME', description: 'the rollout: its manifest’s metadata.name (workflow id rollout/NAME)' },
+  action: {
+    value: 'ACTION',
+    choices: ['start', 'complete', 'cancel'],
+    description: 'what the rollout drives each member to (default start): started and REPLICATION, cut over, cancelled',
+  },
+  wave: { value: 'N', description: 'the current wave’s number (1-based, as status shows it): a stale one is refused' },
+  'change-ref': { value: 'REF', description: 'the change ticket this approval belongs to (default: none given)' },
+  'cancel-members': { description: 'also cancel the members not yet cut over (default: they go on by themselves)' },
   yes: { short: 'y', description: 'do not ask y/N on a terminal: the answer is yes' },
   json: { description: 'print JSON (results on stdout, errors as {"error": {type, message}} on stderr)' },
 } as const satisfies Record<string, OptionSpec>;
@@ -265,10 +274,12 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
     service: 'none',
   },
   rollout: {
-    summary: 'a fleet rollout from a manifest: lint and plan it (the rollout workflow itself comes next)',
+    summary: 'a fleet rollout from a manifest: lint, plan, start it, follow and steer it',
     description:
-      'A fleet rollout: many services migrated in waves, from one manifest (examples/rollout.yaml). For now its ' +
-      'checks: lint (offline) and plan (offline, then read-only against Temporal and the Metastore API).',
+      'A fleet rollout: many services migrated in waves, from one manifest (examples/rollout.yaml): lint (offline) ' +
+      'and plan (read-only) it, start it (the rollout workflow rollout/NAME), follow it (status, watch) and steer ' +
+      'it (pause, resume, approve, advance, retry, skip, abort). A refused command prints the workflow’s reason ' +
+      'and exits 1.',
     service: 'none',
     subcommands: {
       lint: {
@@ -291,6 +302,77 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
         options: ['manifest'],
         required: ['manifest'],
         service: 'none',
+      },
+      start: {
+        summary: 'lint the manifest, then start its rollout workflow (rollout/NAME); asks y/N for complete/cancel',
+        description:
+          'Lint the manifest (refused, exit 2, on errors), then start the rollout workflow rollout/NAME on the ' +
+          'worker: for start, the template once and each member’s overrides (merged and checked as each member is ' +
+          'started). Idempotent: while a rollout of that name runs, it is reported and nothing new is started. ' +
+          'With --action complete or cancel it asks y/N first on a terminal, with the counts (a cutover cannot be ' +
+          'undone); --yes skips that.',
+        options: ['manifest', 'action', 'yes'],
+        required: ['manifest'],
+        service: 'none',
+      },
+      status: {
+        summary: 'per wave: members by state, failed members with reasons; the gate, a pause, the last commands',
+        options: ['rollout'],
+        required: ['rollout'],
+        service: 'none',
+      },
+      watch: {
+        summary: 'live view of a rollout (redraws on a terminal; one line per change on a pipe or with --json)',
+        options: ['rollout', 'interval'],
+        required: ['rollout'],
+        service: 'none',
+      },
+      pause: {
+        summary: 'pause: no member is started or decided; members already started go on',
+        options: ['rollout', 'reason', 'by'],
+        required: ['rollout', 'reason'],
+        service: 'none',
+      },
+      resume: {
+        summary: 'resume a paused rollout (a pause by the failure budget: its failures are accepted)',
+        options: ['rollout', 'reason', 'by'],
+        required: ['rollout', 'reason'],
+        service: 'none',
+      },
+      approve: {
+        summary: 'pass wave N’s approval gate (refused unless N is the current wave and its members have settled)',
+        options: ['rollout', 'wave', 'reason', 'change-ref', 'by'],
+        required: ['rollout', 'wave', 'reason'],
+        service: 'none',
+      },
+      advance: {
+        summary: 'move wave N past its remaining gates (soak, health, approval); refused unless N is current',
+        options: ['rollout', 'wave', 'reason', 'by'],
+        required: ['rollout', 'wave'],
+        service: 'none',
+      },
+      abort: {
+        summary: 'stop the rollout; members go on unless --cancel-members; asks y/N on a terminal',
+        description:
+          'Stop the rollout: no member is started or decided after it. Members are migrations of their own and go ' +
+          'on, unless --cancel-members (then those not yet cut over are asked to cancel, through their own gates). ' +
+          'A completed cutover cannot be undone: members already cut over stay so. Asks y/N first on a terminal; ' +
+          '--yes skips that.',
+        options: ['rollout', 'reason', 'by', 'cancel-members', 'yes'],
+        required: ['rollout', 'reason'],
+        service: 'none',
+      },
+      retry: {
+        summary: 'drive a failed member of the current wave again',
+        options: ['rollout', 'reason', 'by'],
+        required: ['rollout', 'reason'],
+        service: 'required',
+      },
+      skip: {
+        summary: 'stop driving a member of the current wave (its migration, if any, goes on by itself)',
+        options: ['rollout', 'reason', 'by'],
+        required: ['rollout', 'reason'],
+        service: 'required',
       },
     },
   },

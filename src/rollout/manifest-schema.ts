@@ -4,7 +4,9 @@
 // (./member-request.ts), so a rule of the migration request is never written twice.
 import { z } from 'zod';
 import { STAGES } from '../migration/state';
-import { ServiceNameSchema, expected, strictObject } from '../schemas';
+import { NotifyTargetSchema, ServiceNameSchema, expected, strictObject } from '../schemas';
+import { RolloutTemplateSchema } from '../schemas/rollout';
+import type { RolloutTemplate } from '../schemas/rollout';
 import { parseDuration } from './duration';
 
 export const ROLLOUT_API_VERSION = 'metastore-migrator/v1alpha1';
@@ -42,14 +44,11 @@ const ConfigMapping = z.record(z.string(), z.unknown(), { error: expected('a map
 
 /**
  * The migration request every member starts from: its kind and that kind's migrationExecution body (as a config
- * file holds it), and the request's options. A member's `config` overrides it field by field.
+ * file holds it), and the request's options. A member's `config` overrides it field by field. The rollout
+ * workflow's input carries it as written (src/schemas/rollout.ts), so it is defined there, once.
  */
-const TemplateSchema = strictObject('a template { kind, migrationExecution, options? }', {
-  kind: z.enum(['incoming', 'outgoing'], { error: expected('incoming or outgoing') }),
-  migrationExecution: ConfigMapping,
-  options: ConfigMapping.optional(),
-});
-export type RolloutTemplate = z.infer<typeof TemplateSchema>;
+const TemplateSchema = RolloutTemplateSchema;
+export type { RolloutTemplate };
 
 const MemberConfigSchema = strictObject(
   'a config { migrationExecution?, options? } overriding the template',
@@ -149,7 +148,7 @@ const WaveSchema = strictObject('a wave { name, members, canary?, maxParallel?, 
 });
 export type WaveSpec = z.infer<typeof WaveSchema>;
 
-const PoliciesSchema = strictObject('policies { perProject?, apiBudgetPerProject? }', {
+const PoliciesSchema = strictObject('policies { perProject?, apiBudgetPerProject?, notify?, reconcileInterval? }', {
   perProject: strictObject('perProject { maxParallel }', { maxParallel: CapSchema }).optional(),
   /** Metastore API requests per second per project for the rollout's calls (Google allows 20, 5 per identity). */
   apiBudgetPerProject: z
@@ -157,6 +156,17 @@ const PoliciesSchema = strictObject('policies { perProject?, apiBudgetPerProject
     .gt(0)
     .max(GOOGLE_PROJECT_QPS, `must be at most ${GOOGLE_PROJECT_QPS}: Google's Metastore API quota per project`)
     .default(3),
+  /** Where the rollout's own notifications go (approval waiting, paused, wave done, finished): as options.notify. */
+  notify: z
+    .array(NotifyTargetSchema, { error: expected('a list of notification targets') })
+    .max(10)
+    .optional(),
+  /** How often the rollout reads its members in progress while nothing changes (default 30s; a read costs no
+   * history). */
+  reconcileInterval: DurationSchema.refine(
+    (value) => (parseDuration(value) ?? 0) >= 1 && (parseDuration(value) ?? 0) <= 3600,
+    'must be from 1s to 1h',
+  ).optional(),
 });
 export type RolloutPolicies = z.infer<typeof PoliciesSchema>;
 

@@ -71,13 +71,27 @@ export function checkMember(
   template: RolloutTemplate,
   apiVersion: ApiVersion,
 ): { request?: MigrationRequest; memberIssues: InputIssue[]; templateIssues: InputIssue[] } {
-  const merged = requestIssues(memberRequestInput(entry.service, template, entry.config), template.kind, apiVersion);
+  return checkMemberConfig(entry.service, entry.config, `migrations.${index}.config`, template, apiVersion);
+}
+
+/**
+ * checkMember for a member known by its service and overrides alone (the rollout workflow's members): the member's
+ * issues rooted at `root`, the template's at template.…. The rollout starts members with it, so a member is
+ * refused there for what lint refuses here.
+ */
+export function checkMemberConfig(
+  service: string,
+  config: MigrationEntry['config'],
+  root: string,
+  template: RolloutTemplate,
+  apiVersion: ApiVersion,
+): { request?: MigrationRequest; memberIssues: InputIssue[]; templateIssues: InputIssue[] } {
+  const merged = requestIssues(memberRequestInput(service, template, config), template.kind, apiVersion);
   if (merged.request) return { request: merged.request, memberIssues: [], templateIssues: [] };
-  const alone = requestIssues(memberRequestInput(entry.service, template), template.kind, apiVersion);
+  const alone = requestIssues(memberRequestInput(service, template), template.kind, apiVersion);
   const key = (issue: InputIssue) => `${issue.path}\n${issue.message}`;
   // The template's fault only where the member left the template's value: a value the member wrote is its own.
-  const fromTemplate = new Set(alone.issues.filter((issue) => !wrote(entry.config, issue.path)).map(key));
-  const root = `migrations.${index}.config`;
+  const fromTemplate = new Set(alone.issues.filter((issue) => !wrote(config, issue.path)).map(key));
   const rooted = (prefix: string, issue: InputIssue) => ({
     path: issue.path === '(root)' ? prefix : `${prefix}.${issue.path}`,
     message: issue.message,

@@ -17,6 +17,8 @@ export type ProblemCode =
   | 'selector-matches-nothing'
   | 'canary-auto-advance'
   | 'api-budget-above-identity-quota'
+  /** rollout start: the manifest asks for what the rollout workflow does not do yet. */
+  | 'unsupported-by-workflow'
   /** plan, online: a migration workflow of the service is already running. */
   | 'workflow-running'
   /** plan, online: the Metastore API says the service is MIGRATING. */

@@ -1,11 +1,15 @@
-// The rollout workflow's input: a resolved rollout — its waves in order, each with its members (and, for `start`,
-// each member's migration request), effective parallelism, soak, gates and failure budget, and per-project caps.
-// The manifest (src/rollout/) resolves to this; the stock Temporal CLI may send it too, so the workflow has it
-// checked (checkRolloutInput activity) before anything happens and refuses it naming each bad field's path.
-// Members' requests are checked with the migration's own schema here, and again by each member's workflow.
+// The rollout workflow's input: a resolved rollout — for `start`, the migration request template once; its waves in
+// order, each with its members (and each member's overrides of the template, a merge patch), effective parallelism
+// and per-project caps, soak, gate and failure budget. The manifest (src/rollout/) resolves to this
+// (src/rollout/to-rollout-input.ts) in the manifest's own words (gate.advance, gate.health, failureBudget,
+// perProject); the stock Temporal CLI may send it too, so the workflow has it checked (checkRolloutInput activity)
+// before anything happens and refuses it naming each bad field's path. The template is sent once, not per member:
+// 2,000 members' full requests (≈1 KB each) would reach Temporal's 2 MB payload limit, in the input and again on
+// every continue-as-new. Each member's request is merged and checked where it is started (driveRolloutMembers):
+// a member whose request is invalid fails, with the field's path, and the rest of the rollout goes on.
 import { z } from 'zod';
 import { expected, strictObject } from './field-rules';
-import { MigrationRequestSchema, NotifyTargetSchema, formatIssues, inputIssues } from './request';
+import { NotifyTargetSchema, formatIssues } from './request';
 import { ServiceNameSchema } from './resource-name-schemas';
 
 /** What a rollout drives each member to: started and REPLICATION, cut over (completeMigration), or cancelled. */
@@ -24,15 +28,37 @@ const count = (what: string, min: number, max: number) =>
     .min(min)
     .max(max);
 
-export const RolloutMemberSchema = strictObject('a member { service, request? }', {
+/** A mapping whose content the migration request's schema checks (per member, the template merged in). */
+const ConfigMapping = z.record(z.string(), z.unknown(), { error: expected('a mapping') });
+
+/**
+ * The migration request every member of a `start` begins from: its kind and that kind's migrationExecution body (as
+ * a config file holds it), and the request's options. The manifest's `template`, as written.
+ */
+export const RolloutTemplateSchema = strictObject('a template { kind, migrationExecution, options? }', {
+  kind: z.enum(['incoming', 'outgoing'], { error: expected('incoming or outgoing') }),
+  migrationExecution: ConfigMapping,
+  options: ConfigMapping.optional(),
+});
+export type RolloutTemplate = z.infer<typeof RolloutTemplateSchema>;
+
+/** A member's own values over the template (RFC 7386 merge patch: mappings merge, null removes). */
+export const MemberConfigSchema = strictObject(
+  'a config { migrationExecution?, options? } overriding the template',
+  { migrationExecution: ConfigMapping.optional(), options: ConfigMapping.optional() },
+  { service: 'belongs to the member, beside config', kind: 'is the template’s, for every member' },
+);
+export type MemberConfig = z.infer<typeof MemberConfigSchema>;
+
+export const RolloutMemberSchema = strictObject('a member { service, config? }', {
   service: ServiceNameSchema,
-  /** For `start`: the member's migration request (what `start --config` sends); its service must be `service`. */
-  request: z.unknown().optional(),
+  /** For `start`: the member's overrides of the template; merged and checked when the member is started. */
+  config: MemberConfigSchema.optional(),
 });
 export type RolloutMember = z.infer<typeof RolloutMemberSchema>;
 
 /** What must hold of a wave's members, once all have settled, before its approval (or the next wave). */
-export const HealthGateSchema = strictObject('a health gate { sourceHealthNotError?, verificationClean? }', {
+export const HealthGateSchema = strictObject('health criteria { sourceHealthNotError?, verificationClean? }', {
   /** No member's source checks read ERROR (the SourceHealth search attribute). */
   sourceHealthNotError: z.boolean({ error: expected('true or false') }).default(true),
   /** `complete`: every member's verification after cutover is clean (a mismatch counts as a failed member). */
@@ -50,8 +76,16 @@ export const FailureBudgetSchema = strictObject('a failure budget { count?, perc
 });
 export type FailureBudget = z.infer<typeof FailureBudgetSchema>;
 
+const HEALTH_DEFAULT = { sourceHealthNotError: true, verificationClean: true };
+
+/** The manifest's gate: `approval` waits for an `approve` update; `auto` advances once the soak and health pass. */
+export const WaveGateSchema = strictObject('a gate { advance, health? }', {
+  advance: z.enum(['approval', 'auto'], { error: expected('approval or auto') }).default('approval'),
+  health: HealthGateSchema.default(HEALTH_DEFAULT),
+});
+
 export const RolloutWaveSchema = strictObject(
-  'a wave { name, canary?, members, maxParallel, soakSeconds?, approval?, healthGate?, failureBudget?, override? }',
+  'a wave { name, canary?, members, maxParallel, perProject?, soakSeconds?, gate?, failureBudget?, override? }',
   {
     name: z
       .string({ error: expected('a wave name of at most 63 characters') })
@@ -62,15 +96,16 @@ export const RolloutWaveSchema = strictObject(
     members: z.array(RolloutMemberSchema).min(1, 'a wave needs at least one member').max(5000),
     /** The effective count (the manifest's count or percentage, the stricter one) of members in progress at once. */
     maxParallel: count('members in progress at once', 1, 5000),
+    /** At most this many of a project's members of this wave at once (Google's per-project quotas), by project id:
+     * the manifest's policies.perProject.maxParallel and the wave's own cap, the stricter. */
+    perProject: z.record(z.string().regex(/^[a-z][a-z0-9.:-]{0,62}$/), count('a project cap', 1, 5000)).default({}),
     /** How long the wave's members must stay healthy after all have settled, before the health gate. */
     soakSeconds: z
       .number({ error: expected('a number of seconds from 0 to 2592000') })
       .min(0)
       .max(2_592_000)
       .default(0),
-    /** `required`: the wave waits for an `approve` update; `auto`: the rollout advances once the gates pass. */
-    approval: z.enum(['required', 'auto'], { error: expected("'required' or 'auto'") }).default('required'),
-    healthGate: HealthGateSchema.default({ sourceHealthNotError: true, verificationClean: true }),
+    gate: WaveGateSchema.default({ advance: 'approval', health: HEALTH_DEFAULT }),
     failureBudget: FailureBudgetSchema.default({ count: 0, percent: 0 }),
     /** `complete`: cutover checks accepted by name for this wave's members (as `complete --override`). */
     override: z
@@ -87,13 +122,13 @@ export const RolloutWaveSchema = strictObject(
 export type RolloutWave = z.infer<typeof RolloutWaveSchema>;
 
 export const RolloutInputSchema = strictObject(
-  'a rollout { name, action, waves, projectCaps?, reconcileSeconds?, continueAsNewAfterEvents?, notify? }',
+  'a rollout { name, action, template?, waves, reconcileSeconds?, continueAsNewAfterEvents?, notify? }',
   {
     name: RolloutNameSchema,
     action: z.enum(ROLLOUT_ACTIONS, { error: expected("'start', 'complete' or 'cancel'") }),
+    /** For `start`: the request every member begins from (its own config merged over it). */
+    template: RolloutTemplateSchema.optional(),
     waves: z.array(RolloutWaveSchema).min(1, 'a rollout needs at least one wave').max(100),
-    /** At most this many members of a project in progress at once (Google's per-project quotas); by project id. */
-    projectCaps: z.record(z.string().regex(/^[a-z][a-z0-9.:-]{0,62}$/), count('a project cap', 1, 5000)).default({}),
     /** How often members in progress are read while nothing changes (a read costs no history event). */
     reconcileSeconds: z
       .number({ error: expected('a number of seconds from 0.1 to 3600') })
@@ -106,6 +141,13 @@ export const RolloutInputSchema = strictObject(
     notify: z.array(NotifyTargetSchema).max(10).optional(),
   },
 ).superRefine((rollout, ctx) => {
+  if (rollout.action === 'start' && rollout.template === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['template'], message: 'is required for the start action' });
+  }
+  if (rollout.action !== 'start' && rollout.template !== undefined) {
+    const message = `is only for the start action (a ${rollout.action} decides on the running migration)`;
+    ctx.addIssue({ code: 'custom', path: ['template'], message });
+  }
   const seen = new Map<string, number>();
   rollout.waves.forEach((wave, w) => {
     if (wave.canary && w > 0) {
@@ -123,29 +165,9 @@ export const RolloutInputSchema = strictObject(
         ctx.addIssue({ code: 'custom', path: [...path, 'service'], message: `is already a member of ${where}` });
       }
       seen.set(member.service, w);
-      if (rollout.action !== 'start') {
-        if (member.request !== undefined) {
-          const message = `is only for the start action (a ${rollout.action} decides on the running migration)`;
-          ctx.addIssue({ code: 'custom', path: [...path, 'request'], message });
-        }
-        return;
-      }
-      if (member.request === undefined) {
-        ctx.addIssue({ code: 'custom', path: [...path, 'request'], message: 'is required for the start action' });
-        return;
-      }
-      const parsed = MigrationRequestSchema.safeParse(member.request);
-      if (!parsed.success) {
-        for (const issue of inputIssues(parsed.error)) {
-          const field = issue.path === '(root)' ? [] : issue.path.split('.');
-          ctx.addIssue({ code: 'custom', path: [...path, 'request', ...field], message: issue.message });
-        }
-      } else if (parsed.data.service !== member.service) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [...path, 'request', 'service'],
-          message: "must be the member's service",
-        });
+      if (member.config !== undefined && rollout.action !== 'start') {
+        const message = `is only for the start action (a ${rollout.action} decides on the running migration)`;
+        ctx.addIssue({ code: 'custom', path: [...path, 'config'], message });
       }
     });
   });

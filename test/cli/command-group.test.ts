@@ -1,6 +1,7 @@
-// A command group is an entry of the table, not parser code: the CLI's own `rollout lint|plan`, and the table with
-// sub-commands still to come (`rollout status|pause`) added to that group, given to the same parser and completion
-// generator the CLI uses, get sub-commands with their own flags, help, did-you-mean and completion.
+// A command group is an entry of the table, not parser code: the CLI's own `rollout lint|plan`, and a table whose
+// `rollout status|pause` are given other flags than the CLI's own (test/cli/rollout-run-commands.test.ts has those),
+// given to the same parser and completion generator the CLI uses, get sub-commands with their own flags, help,
+// did-you-mean and completion.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';

@@ -28,15 +28,18 @@ after(async () => {
   await h?.close();
 });
 
+/** A start's template: every member's request, once (each member's own config merges over it). */
+const TEMPLATE = { kind: 'incoming', migrationExecution: migrationExecutionRequest(), options: FAST_OPTIONS } as const;
+
 function member(service: string) {
-  return { service, request: { service, migrationExecution: migrationExecutionRequest(), options: FAST_OPTIONS } };
+  return { service };
 }
 
 function startRollout(taskQueue: string, input: RolloutInputArg) {
   return h.env.client.workflow.start<typeof rollout>(ROLLOUT_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: rolloutWorkflowId(input.name),
-    args: [{ rollout: { reconcileSeconds: 0.2, ...input } }],
+    args: [{ rollout: { reconcileSeconds: 0.2, ...(input.action === 'start' && { template: TEMPLATE }), ...input } }],
   });
 }
 
@@ -81,7 +84,7 @@ describe('rollout members', () => {
         action: 'start',
         waves: [
           { name: 'canary', canary: true, members: [member(canary)], maxParallel: 1 },
-          { name: 'main', members: [member(second)], maxParallel: 1, approval: 'required' },
+          { name: 'main', members: [member(second)], maxParallel: 1, gate: { advance: 'approval' } },
         ],
       } as RolloutInputArg);
       const handles: WorkflowHandle[] = [handle];
@@ -164,7 +167,7 @@ describe('rollout members', () => {
       const handle = await startRollout(taskQueue, {
         name,
         action: 'start',
-        waves: [{ name: 'only', members: [member(service)], maxParallel: 1, approval: 'required' }],
+        waves: [{ name: 'only', members: [member(service)], maxParallel: 1, gate: { advance: 'approval' } }],
       } as RolloutInputArg);
       const latest = h.env.client.workflow.getHandle(migration.workflowId);
       try {

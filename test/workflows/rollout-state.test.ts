@@ -48,7 +48,7 @@ describe('rollout state', () => {
 
   it("drives pending members in order within the wave's maxParallel and each project's cap", () => {
     const members = [service('a', 0), service('a', 1), service('b', 2), service('a', 3), service('b', 4)];
-    const input = rollout(members, { maxParallel: 3 }, { projectCaps: { 'proj-a': 1 } });
+    const input = rollout(members, { maxParallel: 3, perProject: { 'proj-a': 1 } });
     const state = initialRolloutState(input);
     assert.deepEqual(
       nextToDrive(input, state).map((m) => m.service),
@@ -95,7 +95,8 @@ describe('rollout state', () => {
     const ended = { service: service('p', 0), status: 'COMPLETED', outcome: 'SUCCEEDED' };
     assert.equal(classify('complete', wave, { ...ended, verification: 'ok' }).p, 'reached');
     assert.equal(classify('complete', wave, { ...ended, verification: 'mismatch' }).p, 'failed');
-    const lenient = rollout([service('p', 0)], { healthGate: { verificationClean: false } }).waves[0]!;
+    const lenient = rollout([service('p', 0)], { gate: { advance: 'auto', health: { verificationClean: false } } })
+      .waves[0]!;
     assert.equal(classify('complete', lenient, { ...ended, verification: 'mismatch' }).p, 'reached');
     assert.equal(classify('cancel', wave, ended).p, 'failed');
     assert.equal(classify('cancel', wave, { ...ended, outcome: 'CANCELLED' }).p, 'reached');

@@ -44,11 +44,11 @@ after(async () => {
 let rollouts = 0;
 const ASKED = { by: 'alice', reason: 'rollout test' };
 
+/** A start's template: every member's request, once (each member's own config merges over it). */
+const TEMPLATE = { kind: 'incoming', migrationExecution: migrationExecutionRequest(), options: FAST_OPTIONS } as const;
+
 function member(service: string) {
-  return {
-    service,
-    request: { service, migrationExecution: migrationExecutionRequest(), options: FAST_OPTIONS },
-  };
+  return { service };
 }
 
 async function seed(count: number): Promise<string[]> {
@@ -60,7 +60,9 @@ function startRollout(taskQueue: string, input: Omit<RolloutInputArg, 'name'> & 
   return h.env.client.workflow.start<typeof rollout>(ROLLOUT_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: rolloutWorkflowId(name),
-    args: [{ rollout: { reconcileSeconds: 0.2, ...input, name } }],
+    args: [
+      { rollout: { reconcileSeconds: 0.2, ...(input.action === 'start' && { template: TEMPLATE }), ...input, name } },
+    ],
   });
 }
 
@@ -131,7 +133,7 @@ describe('rollout: a start over waves', () => {
         notify: [receiver.url],
         waves: [
           { name: 'canary', canary: true, members: [member(canary!)], maxParallel: 1 },
-          { name: 'main', members: rest.map(member), maxParallel: 2, approval: 'required' },
+          { name: 'main', members: rest.map(member), maxParallel: 2, gate: { advance: 'approval' } },
         ],
       });
       try {
@@ -220,7 +222,7 @@ describe('rollout: a start over waves', () => {
     await h.withWorker(async (taskQueue) => {
       const handle = await startRollout(taskQueue, {
         action: 'start',
-        waves: [{ name: 'only', members: services.map(member), maxParallel: 1, approval: 'auto' }],
+        waves: [{ name: 'only', members: services.map(member), maxParallel: 1, gate: { advance: 'auto' } }],
       });
       try {
         const paused = await waitForStatus(handle, 'paused by the budget', (s) => s.paused !== undefined);
@@ -337,8 +339,16 @@ describe('rollout: a start over waves', () => {
     await h.withWorker(async (taskQueue) => {
       const handle = await startRollout(taskQueue, {
         action: 'start',
-        projectCaps: { [project]: 1 },
-        waves: [{ name: 'only', members: services.map(member), maxParallel: 3, approval: 'auto', soakSeconds: 2 }],
+        waves: [
+          {
+            name: 'only',
+            members: services.map(member),
+            maxParallel: 3,
+            perProject: { [project]: 1 },
+            gate: { advance: 'auto' },
+            soakSeconds: 2,
+          },
+        ],
       });
       try {
         // Once every member has settled, the soak: the rollout ends no earlier than its end.
@@ -374,14 +384,14 @@ describe('rollout: a start over waves', () => {
             canary: true,
             members: [{ service: canary }],
             maxParallel: 1,
-            approval: 'auto',
+            gate: { advance: 'auto' },
             override: SOURCE_NOT_REACHED,
           },
           {
             name: 'rest',
             members: rest.map((service) => ({ service })),
             maxParallel: 2,
-            approval: 'auto',
+            gate: { advance: 'auto' },
             failureBudget: { count: 2 },
           },
         ],
@@ -416,7 +426,13 @@ describe('rollout: a start over waves', () => {
       const handle = await startRollout(taskQueue, {
         action: 'complete',
         waves: [
-          { name: 'only', members: [{ service }], maxParallel: 1, approval: 'auto', override: SOURCE_NOT_REACHED },
+          {
+            name: 'only',
+            members: [{ service }],
+            maxParallel: 1,
+            gate: { advance: 'auto' },
+            override: SOURCE_NOT_REACHED,
+          },
         ],
       });
       try {
@@ -447,11 +463,44 @@ describe('rollout: a start over waves', () => {
     });
   });
 
+  it('fails a member whose own override makes its request invalid, naming the field; the rest go on', async () => {
+    const [good, bad] = (await seed(2)) as [string, string];
+    await h.withWorker(async (taskQueue) => {
+      const handle = await startRollout(taskQueue, {
+        action: 'start',
+        waves: [
+          {
+            name: 'only',
+            members: [{ service: good }, { service: bad, config: { options: { pollIntervalSeconds: 'often' } } }],
+            maxParallel: 2,
+            gate: { advance: 'auto' },
+            failureBudget: { count: 1 },
+          },
+        ],
+      });
+      try {
+        const result = await handle.result();
+        assert.equal(result.outcome, 'FINISHED');
+        assert.deepEqual(result.waves[0]!.counts, { pending: 0, inProgress: 0, reached: 1, failed: 1, skipped: 0 });
+        const [failed] = result.waves[0]!.failed;
+        assert.equal(failed?.service, bad);
+        assert.match(failed!.reason, /^invalid: config\.options\.pollIntervalSeconds: /);
+        // Refused where it was merged: no migration workflow for it; the other member was started.
+        assert.equal(await memberExists(bad), false);
+        assert.equal(await memberRunning(good), true);
+      } finally {
+        await terminateMembers([good]);
+      }
+    });
+  });
+
   it('refuses bad input naming the field, before any member is touched', async () => {
     const [service] = await seed(1);
     await h.withWorker(async (taskQueue) => {
       const handle = await startRollout(taskQueue, {
         action: 'start',
+        // No template: a start needs one.
+        template: undefined,
         waves: [
           { name: 'one', members: [member(service!)], maxParallel: 0 },
           { name: 'two', canary: true, members: [{ service: service! }], maxParallel: 1 },
@@ -467,7 +516,7 @@ describe('rollout: a start over waves', () => {
       assert.match(err.cause.message, /rollout\.waves\.0\.maxParallel: /);
       assert.match(err.cause.message, /rollout\.waves\.1\.canary: only the first wave may be the canary/);
       assert.match(err.cause.message, /rollout\.waves\.1\.members\.0\.service: is already a member of wave 1/);
-      assert.match(err.cause.message, /rollout\.waves\.1\.members\.0\.request: is required for the start action/);
+      assert.match(err.cause.message, /rollout\.template: is required for the start action/);
       assert.equal(await memberExists(service!), false);
     });
   });

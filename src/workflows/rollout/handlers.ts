@@ -155,7 +155,7 @@ export function installRolloutHandlers(input: RolloutInput, state: RolloutState)
         }
         live('approve');
         sameWave('approve', wave);
-        if (current().approval !== 'required') refuse(`wave ${wave} advances by itself (approval: auto)`);
+        if (current().gate.advance !== 'approval') refuse(`wave ${wave} advances by itself (gate.advance: auto)`);
         const earlier = state.approvals[String(wave)];
         if (earlier) refuse(`wave ${wave} is already approved by ${earlier.by} (${earlier.changeReference})`);
         settled('approve');

@@ -83,7 +83,7 @@ export function nextToDrive(input: RolloutInput, state: RolloutState): RolloutWa
     if (inProgress + chosen.length >= wave.maxParallel) break;
     if (phaseOf(state, member.service) !== 'pending') continue;
     const project = projectOf(member.service);
-    const cap = input.projectCaps[project];
+    const cap = wave.perProject[project];
     if (cap !== undefined && (busy.get(project) ?? 0) >= cap) continue;
     busy.set(project, (busy.get(project) ?? 0) + 1);
     chosen.push(member);
@@ -123,7 +123,7 @@ export function classify(
   if (action === 'cancel') return o.outcome === 'CANCELLED' ? { p: 'reached' } : { p: 'failed', reason: ended };
   if (o.outcome !== 'SUCCEEDED') return { p: 'failed', reason: ended };
   // start: a member that went further (cut over elsewhere) has passed its target.
-  if (action === 'complete' && wave.healthGate.verificationClean && o.verification === 'mismatch') {
+  if (action === 'complete' && wave.gate.health.verificationClean && o.verification === 'mismatch') {
     return { p: 'failed', reason: 'cut over, but its verification found differences (see its status)' };
   }
   return { p: 'reached', reason: ended };
@@ -154,7 +154,7 @@ export function applyObservations(
 
 /** Why the health gate does not pass (the first few members), or undefined. */
 export function healthProblem(wave: RolloutWave, observations: readonly MemberObservation[]): string | undefined {
-  if (!wave.healthGate.sourceHealthNotError) return undefined;
+  if (!wave.gate.health.sourceHealthNotError) return undefined;
   const sick = observations.filter((o) => o.status === 'RUNNING' && o.sourceHealth === 'ERROR').map((o) => o.service);
   if (sick.length === 0) return undefined;
   const named = sick.slice(0, 5).join(', ') + (sick.length > 5 ? ` and ${sick.length - 5} more` : '');

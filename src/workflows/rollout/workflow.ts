@@ -115,12 +115,22 @@ class RolloutRun {
           this.pauseForBudget();
           continue;
         }
-        // Bounded batches keep each activity's input (members' requests) far below Temporal's payload limit.
+        // Bounded batches keep each activity's input (members' overrides) far below Temporal's payload limit.
         const next = nextToDrive(input, state).slice(0, DRIVE_BATCH);
         if (next.length > 0) {
           const why = `rollout ${input.name}: wave ${number} (${wave.name})`;
           const override = wave.override ? { override: wave.override } : {};
-          const args = { rollout: input.name, wave: number, action: input.action, members: next, why, ...override };
+          // start: the template once per batch, each member's overrides beside it (merged by the activity).
+          const template = input.template ? { template: input.template } : {};
+          const args = {
+            rollout: input.name,
+            wave: number,
+            action: input.action,
+            members: next,
+            why,
+            ...template,
+            ...override,
+          };
           const results = await acts.driveRolloutMembers(args);
           applyDrive(state, results);
           this.recordDrive(results);
@@ -147,7 +157,7 @@ class RolloutRun {
         if (await this.healthPasses()) state.gate = 'approval';
         continue;
       }
-      if (wave.approval === 'auto' || state.approvals[String(number)]) return;
+      if (wave.gate.advance === 'auto' || state.approvals[String(number)]) return;
       const approval = `wave ${number} (${wave.name}) waits for approval (approve with wave ${number})`;
       this.notifier.once(`approval:${number}`, 'rollout_approval_waiting', approval);
       await this.nextCommand();

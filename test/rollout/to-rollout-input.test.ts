@@ -1,0 +1,196 @@
+// A resolved manifest → the rollout workflow's input: the manifest's caps, soak, gate, failure budget, per-project
+// caps and notify, as the workflow's schema accepts them; the template once and each member's own config beside it
+// (merged as lint merges it); what the workflow cannot honour yet refused at its path.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { checkManifestText } from '../../src/rollout/manifest';
+import { checkMemberConfig } from '../../src/rollout/member-request';
+import { toRolloutInput } from '../../src/rollout/to-rollout-input';
+import type { RolloutAction } from '../../src/schemas/rollout';
+import { checkRolloutInput } from '../../src/schemas/rollout';
+
+const svc = (project: string, id: string) => `projects/${project}/locations/us-central1/services/${id}`;
+const A = svc('proj-one', 'hms-a');
+const B = svc('proj-one', 'hms-b');
+const C = svc('proj-one', 'hms-c');
+const D = svc('proj-two', 'hms-d');
+const HIVE = { catalog: 'projects/corp-lake/catalogs/hive-main', databases: ['*'] };
+
+type Json = Record<string, unknown>;
+
+function manifest(change: (m: Json & { migrations: Json[]; waves: Json[]; policies: Json }) => void = () => undefined) {
+  const m = {
+    apiVersion: 'metastore-migrator/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'fleet-a' },
+    template: {
+      kind: 'outgoing',
+      migrationExecution: { biglakeMetastoreMigrationConfig: { mode: 'BACKFILL', hiveConfig: HIVE } },
+      options: { pollIntervalSeconds: 45 },
+    },
+    migrations: [
+      { service: A },
+      { service: B, labels: { env: 'prod' }, config: { options: { pollIntervalSeconds: 5 } } },
+      { service: C, labels: { env: 'prod' } },
+      { service: D, labels: { env: 'prod' } },
+    ] as Json[],
+    waves: [
+      { name: 'canary', canary: true, members: { services: [A] }, soak: '1h30m' },
+      {
+        name: 'prod',
+        members: { selector: { matchLabels: { env: 'prod' } } },
+        maxParallel: { count: 3 },
+        gate: { advance: 'auto', health: { verificationClean: false } },
+        failureBudget: { percent: 34 },
+      },
+    ] as Json[],
+    policies: { perProject: { maxParallel: { count: 1 } }, notify: ['https://chat.example.com/hook'] } as Json,
+  };
+  change(m);
+  return stringify(m);
+}
+
+function adapt(text: string, action: RolloutAction = 'start') {
+  const check = checkManifestText(text, 'v1');
+  assert.ok(check.ok && check.manifest && check.rollout, JSON.stringify(check.problems));
+  return toRolloutInput(check.manifest, check.rollout, action);
+}
+
+describe('rollout manifest → the rollout workflow input', () => {
+  it("carries the manifest's caps, soak, gate, failure budget, per-project caps and notify, valid for the workflow", () => {
+    const { input, problems } = adapt(manifest());
+    assert.deepEqual(problems, []);
+    const checked = checkRolloutInput(input);
+    assert.ok('rollout' in checked, 'issues' in checked ? checked.issues : '');
+    const rollout = checked.rollout;
+    assert.equal(rollout.name, 'fleet-a');
+    assert.equal(rollout.action, 'start');
+    assert.deepEqual(rollout.notify, ['https://chat.example.com/hook']);
+    const [canary, prod] = rollout.waves;
+    assert.equal(canary!.canary, true);
+    assert.equal(canary!.soakSeconds, 5400);
+    assert.deepEqual(canary!.gate, {
+      advance: 'approval',
+      health: { sourceHealthNotError: true, verificationClean: true },
+    });
+    assert.equal(canary!.maxParallel, 1);
+    assert.deepEqual(
+      prod!.members.map((m) => m.service),
+      [B, C, D],
+    );
+    assert.equal(prod!.maxParallel, 3);
+    // proj-one has two members in the wave, held to one at a time; proj-two's one member needs no cap.
+    assert.deepEqual(prod!.perProject, { 'proj-one': 1 });
+    assert.deepEqual(prod!.gate, { advance: 'auto', health: { sourceHealthNotError: true, verificationClean: false } });
+    // As written, the percentage too: the workflow takes the larger of the two over the wave's size (1 of 3).
+    assert.deepEqual(prod!.failureBudget, { count: 0, percent: 34 });
+  });
+
+  it('sends the template once and only the overrides per member, however many members share it', () => {
+    const { input } = adapt(manifest());
+    assert.deepEqual(input.template, {
+      kind: 'outgoing',
+      migrationExecution: { biglakeMetastoreMigrationConfig: { mode: 'BACKFILL', hiveConfig: HIVE } },
+      options: { pollIntervalSeconds: 45 },
+    });
+    const members = input.waves.flatMap((wave) => wave.members);
+    assert.deepEqual(members, [
+      { service: A },
+      { service: B, config: { options: { pollIntervalSeconds: 5 } } },
+      { service: C },
+      { service: D },
+    ]);
+    assert.doesNotMatch(JSON.stringify(input.waves), /biglakeMetastoreMigrationConfig/, 'no request per member');
+  });
+
+  it("merges a member's overrides over the template as the rollout's activity will (merge patch)", () => {
+    const { input } = adapt(
+      manifest((m) => {
+        m.migrations[1]!.config = {
+          migrationExecution: { biglakeMetastoreMigrationConfig: { hiveConfig: { databases: ['sales'] } } },
+          options: { pollIntervalSeconds: null },
+        };
+      }),
+    );
+    const member = input.waves[1]!.members[0]!;
+    const merged = checkMemberConfig(member.service, member.config, 'config', input.template!, 'v1');
+    assert.deepEqual(merged.memberIssues, []);
+    const config = merged.request?.migrationExecution.biglakeMetastoreMigrationConfig;
+    assert.deepEqual(config?.hiveConfig, { catalog: HIVE.catalog, databases: ['sales'] });
+    assert.equal(config?.mode, 'BACKFILL');
+    // null removes the template's value: the schema's default stands.
+    assert.notEqual(merged.request?.options.pollIntervalSeconds, 45);
+  });
+
+  it("names a bad member override's field, at the member's config, and the template's fault at template", () => {
+    const bad = checkMemberConfig(
+      B,
+      { options: { pollIntervalSeconds: 'often' } },
+      'config',
+      adapt(manifest()).input.template!,
+      'v1',
+    );
+    assert.equal(bad.request, undefined);
+    assert.deepEqual(
+      bad.memberIssues.map((issue) => issue.path),
+      ['config.options.pollIntervalSeconds'],
+    );
+    const template = {
+      kind: 'outgoing' as const,
+      migrationExecution: { biglakeMetastoreMigrationConfig: { mode: 'NOPE' } },
+    };
+    const fromTemplate = checkMemberConfig(B, undefined, 'config', template, 'v1');
+    assert.deepEqual(fromTemplate.memberIssues, []);
+    assert.ok(fromTemplate.templateIssues.length > 0);
+    for (const issue of fromTemplate.templateIssues) assert.match(issue.path, /^template\.migrationExecution\./);
+  });
+
+  it('turns examples/rollout.yaml into an input the workflow accepts, for each action', () => {
+    const example = readFileSync(join(__dirname, '..', '..', 'examples', 'rollout.yaml'), 'utf8');
+    for (const action of ['start', 'complete', 'cancel'] as const) {
+      const { input, problems } = adapt(example, action);
+      assert.deepEqual(problems, [], action);
+      const checked = checkRolloutInput(input);
+      assert.ok('rollout' in checked, 'issues' in checked ? checked.issues : '');
+    }
+  });
+
+  it('complete and cancel carry no template and no overrides: they decide on the running migrations', () => {
+    for (const action of ['complete', 'cancel'] as const) {
+      const { input } = adapt(manifest(), action);
+      assert.equal(input.template, undefined);
+      assert.ok(input.waves.flatMap((wave) => wave.members).every((m) => !('config' in m)));
+      assert.ok('rollout' in checkRolloutInput(input));
+    }
+  });
+
+  it("refuses a health stage the workflow does not hold members to, at its path; the action's own is fine", () => {
+    const stage = (value: string) =>
+      manifest((m) => {
+        m.waves[1]!.gate = { advance: 'approval', health: { stage: value } };
+      });
+    assert.deepEqual(adapt(stage('REPLICATION')).problems, []);
+    const { problems } = adapt(stage('BACKFILL'));
+    assert.deepEqual(
+      problems.map((p) => [p.severity, p.code, p.path]),
+      [['error', 'unsupported-by-workflow', 'waves.1.gate.health.stage']],
+    );
+    assert.deepEqual(adapt(stage('DONE'), 'complete').problems, []);
+  });
+
+  it('takes the reconcile interval from policies, within 1s to 1h', () => {
+    assert.equal(adapt(manifest((m) => (m.policies.reconcileInterval = '2s'))).input.reconcileSeconds, 2);
+    assert.equal(adapt(manifest()).input.reconcileSeconds, undefined, "the workflow's default (30s)");
+    const tooLong = checkManifestText(
+      manifest((m) => (m.policies.reconcileInterval = '2h')),
+      'v1',
+    );
+    assert.deepEqual(
+      tooLong.problems.map((p) => p.path),
+      ['policies.reconcileInterval'],
+    );
+  });
+});
