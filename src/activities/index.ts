@@ -13,6 +13,7 @@ import { createPollingActivities } from './polling';
 import { createPrecheckActivities } from './precheck';
 import { createRequestActivities } from './request';
 import { createVerificationActivities } from './verification';
+import { createBulkDecisionActivities } from './bulk-decision';
 import { createCutoverActivities } from './cutover';
 import { createLakehouseActivities } from './lakehouse';
 import type { LakehouseAccess } from '../lakehouse/access';
@@ -51,6 +52,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifyActivities(deps),
     ...createCutoverActivities(deps),
     ...createLakehouseActivities(deps),
+    ...createBulkDecisionActivities(),
     ...createVerificationActivities({
       ...deps,
       inventories: deps.inventories ?? new InventoryStore(defaultInventoryDir()),

@@ -33,6 +33,7 @@ const WORDS: Record<keyof Activities, string> = {
   rollbackMigration: 'asking Google to roll the migration back',
   readBackfillOutcome: "reading the backfill's outcome",
   awaitDryRun: 'waiting for the dry run',
+  requestMemberDecision: 'asking a member of a bulk decision',
 };
 
 /** The migration's own polls: what its last and next poll are read from (not the source check's). */

@@ -2,3 +2,4 @@
 export { managedMigration } from './managed-migration';
 export { planMigration } from './plan-migration';
 export { verifyMigration } from './verify-migration';
+export { bulkDecision } from './bulk-decision';
