@@ -50,6 +50,7 @@ import { enumFlag } from './help';
 import { STAGES } from '../migration/state';
 import { type Options, migrationName, numberFlag, overridesOf, sourceTlsFlags } from './args';
 import { rolloutLint, rolloutPlan } from './rollout-commands';
+import { rolloutDecision } from './rollout-decisions';
 
 /** A start that the plan blocks: exit 1, with the checks to fix or override. */
 class Refused extends Error {
@@ -275,6 +276,12 @@ export const commands: Record<string, (config: Config, options: Options, print: 
       };
     });
   },
+
+  'rollout complete': (config, options, print) =>
+    rolloutDecision(config, options, print, 'complete', () => temporalClient(config)),
+
+  'rollout cancel': (config, options, print) =>
+    rolloutDecision(config, options, print, 'cancel', () => temporalClient(config)),
 
   async delete(config, options, print) {
     const metastore = await metastoreClient(config);

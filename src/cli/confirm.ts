@@ -38,11 +38,18 @@ export function consequences(action: Decision, service: string): string {
   );
 }
 
-/** Prints what will happen and reads y/N from the terminal; throws NotConfirmed unless the answer is yes. */
-export async function confirmOnTerminal(action: Decision, service: string): Promise<void> {
+/**
+ * Prints what will happen (`said`: for one service, its consequences) and reads y/N from the terminal; throws
+ * NotConfirmed unless the answer is yes.
+ */
+export async function confirmOnTerminal(
+  action: Decision,
+  service: string,
+  said = consequences(action, service),
+): Promise<void> {
   const terminal = createInterface({ input: process.stdin, output: process.stdout });
   try {
-    const answer = await terminal.question(`${consequences(action, service)}\nProceed with ${action}? [y/N] `);
+    const answer = await terminal.question(`${said}\nProceed with ${action}? [y/N] `);
     if (isYes(answer)) return;
   } finally {
     terminal.close();

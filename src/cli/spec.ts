@@ -92,6 +92,20 @@ export const OPTIONS = {
   all: { description: 'every migration' },
   interval: { value: 'S', description: 'seconds between redraws (default 2)' },
   manifest: { value: 'FILE', description: 'the rollout manifest (YAML; see examples/rollout.yaml)' },
+  wave: { value: 'NAME', description: 'with --manifest: the members of this wave' },
+  selector: {
+    value: 'K=V,…',
+    description: 'with --manifest: the migrations whose labels hold every key=value given (env=prod,tier=gold)',
+  },
+  services: {
+    value: 'LIST',
+    description: 'services by name, comma-separated (with --manifest, each must be one of its migrations)',
+  },
+  'change-reference': { value: 'REF', description: 'the change request or ticket, recorded with every decision' },
+  id: {
+    value: 'ID',
+    description: 'the bulk decision’s own id (default: a new UUID); the same id again waits for the same decision',
+  },
   yes: { short: 'y', description: 'do not ask y/N on a terminal: the answer is yes' },
   json: { description: 'print JSON (results on stdout, errors as {"error": {type, message}} on stderr)' },
 } as const satisfies Record<string, OptionSpec>;
@@ -144,6 +158,25 @@ const CONFIG_OR_FLAGS =
   '--iceberg-catalog [--iceberg-namespaces]. With a file of the outgoing kind too, each flag replaces the one field ' +
   'it names; with a file of the incoming kind they are refused.';
 const SOURCE_TLS = ['source-ca', 'source-server-name'] as const;
+/** rollout complete|cancel: which members, who and why, and the single decisions' --override, --dry-run, --yes. */
+const BULK_DECISION: readonly OptionName[] = [
+  'manifest',
+  'wave',
+  'selector',
+  'services',
+  'by',
+  'reason',
+  'change-reference',
+  'override',
+  'id',
+  'dry-run',
+  'yes',
+];
+const BULK_HELP: Partial<Record<OptionName, string>> = {
+  'dry-run': 'list the members it would ask, and start nothing',
+  reason: 'why, recorded with every member’s decision (required, except with --dry-run)',
+  override: 'accept a blocking cutover check by name, for every member (repeatable)',
+};
 
 /** Every command, in the order of the help. */
 export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
@@ -259,10 +292,11 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
     service: 'none',
   },
   rollout: {
-    summary: 'a fleet rollout from a manifest: lint and plan it (the rollout workflow itself comes next)',
+    summary: 'a fleet rollout from a manifest: lint and plan it; complete or cancel many migrations at once',
     description:
       'A fleet rollout: many services migrated in waves, from one manifest (examples/rollout.yaml). For now its ' +
-      'checks: lint (offline) and plan (offline, then read-only against Temporal and the Metastore API).',
+      'checks: lint (offline) and plan (offline, then read-only against Temporal and the Metastore API), and ' +
+      'bulk decisions: complete and cancel for a wave, a label selector or a list, with a per-member report.',
     service: 'none',
     subcommands: {
       lint: {
@@ -284,6 +318,30 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
           'when the manifest has errors, 1 when a read finds a conflict, 0 otherwise.',
         options: ['manifest'],
         required: ['manifest'],
+        service: 'none',
+      },
+      complete: {
+        summary: 'complete many migrations: each through its own cutover checks, paced; a per-member report',
+        description:
+          'Ask every member for cutover, as `complete` asks one: each member’s own cutover checks decide (the ' +
+          '--override names apply to every member), so some may be refused while the others cut over. Members: ' +
+          '--manifest FILE with --wave NAME, --selector K=V,… or --services LIST; or --services LIST alone. The ' +
+          'decisions are sent by a durable bulkDecision workflow (id bulk/ROLLOUT/ID), paced per project within ' +
+          'the API budget; it answers with one line per member: accepted, refused (with the member’s reason), ' +
+          'already done (decided before, or its workflow ended) or not found. Exit 0 when every member is ' +
+          'accepted or already done, 1 otherwise. On a terminal it asks y/N first (a cutover cannot be undone); ' +
+          '--yes skips that; --dry-run lists the members and starts nothing.',
+        options: BULK_DECISION,
+        optionHelp: BULK_HELP,
+        service: 'none',
+      },
+      cancel: {
+        summary: 'cancel many migrations, each through its own rules; a per-member report',
+        description:
+          'Ask every member to cancel, as `cancel` asks one (refused once its cutover is under way). Members, ' +
+          'pacing, the report, exit codes, --yes and --dry-run as for `rollout complete`.',
+        options: BULK_DECISION.filter((name) => name !== 'override'),
+        optionHelp: BULK_HELP,
         service: 'none',
       },
     },
