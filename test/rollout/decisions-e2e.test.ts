@@ -1,5 +1,6 @@
 // `rollout complete` as an engineer runs it: a Temporal dev server, the emulator, a worker and the CLI, each a
-// process. Two migrations in REPLICATION and a service with no migration are completed with one command: the table
+// process. On a terminal it asks first, saying how many and that a cutover cannot be undone; n starts nothing.
+// Two migrations in REPLICATION and a service with no migration are completed with one command: the table
 // says accepted, accepted, not found, and the exit code is 1 for the one not found; both accepted members cut over
 // with the decision's who and why. Asked again, both are already done, and the exit code is 0.
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import { workflowIdFor } from '../../src/migration/names';
 import type { MigrationResult } from '../../src/migration/state';
 import { statusQuery } from '../../src/workflows/messages';
 import { type E2e, startE2e } from '../helpers/e2e';
+import { cliOnPty } from '../helpers/pty';
 import { SOURCE_NOT_REACHED_FLAGS, uniqueServiceName, waitFor } from '../helpers/migration';
 
 let e2e: E2e;
@@ -42,6 +44,18 @@ describe('rollout complete (CLI, worker, dev server, emulator as processes)', ()
       );
 
     const services = [a, b, missing].join(',');
+    // On a terminal it says how many and that a cutover cannot be undone; n starts nothing.
+    const asked = cliOnPty(e2e.stack.env, ['rollout', 'complete', '--services', services, '--reason', 'x']);
+    const shown = await asked.waitForOutput(/Proceed with complete\? \[y\/N\] /);
+    assert.match(shown, /complete 3 members \(by name\): .*A cutover cannot be undone\./s);
+    asked.type('n\r');
+    assert.equal(await asked.exited, 1, asked.output());
+    assert.match(asked.output(), /NotConfirmed: complete not confirmed/);
+    for (const service of [a, b]) {
+      const status = await client.workflow.getHandle(workflowIdFor(service)).query(statusQuery);
+      assert.deepEqual(status.requests, [], 'nothing was asked of the members');
+    }
+
     const flags = ['--reason', 'wave 2 cutover', '--by', 'alice', '--change-reference', 'CHG-7', '--yes'];
     const run = await e2e.stack.cli(
       'rollout',
