@@ -1,6 +1,6 @@
 // bulkDecision on a real dev server with the emulator and the real activities: each member is asked through its own
 // requestComplete, so its own validator and cutover gate decide; the report classifies every answer (accepted,
-// refused with the member's reason, already done, not found); per-project pacing is read from the bulk's own history
+// refused by the validator or by the gate with the member's reason, already done, not found); per-project pacing is read from the bulk's own history
 // (when each member's activity was scheduled and when it closed), never from wall-clock sleeps; bad input is refused
 // with field paths before any member is asked.
 import assert from 'node:assert/strict';
@@ -84,8 +84,9 @@ describe('bulkDecision', () => {
     });
   });
 
-  it('reports accepted, refused by the gate, already done and not found, paced per project, across runs', async () => {
-    const [a, b, refusing, ended] = (await Promise.all([1, 2, 3, 4].map(() => h.seedService()))) as [
+  it('reports accepted, refused (validator and gate), already done and not found, paced per project, across runs', async () => {
+    const [a, b, refusing, blocked, ended] = (await Promise.all([1, 2, 3, 4, 5].map(() => h.seedService()))) as [
+      string,
       string,
       string,
       string,
@@ -96,11 +97,19 @@ describe('bulkDecision', () => {
     const elsewhere = [1, 2, 3, 4].map((i) => `projects/${otherProject}/locations/europe-west1/services/gone-${i}`);
     await admin(h.emulator, 'services', serviceSeed(elsewhere[0]!));
     await h.withWorker(async (taskQueue) => {
-      const handles = await Promise.all([a, b, refusing, ended].map((service) => h.start(service, taskQueue)));
-      await Promise.all([a, b, refusing, ended].map((service) => h.waitForStage(service, 'REPLICATION')));
+      const members = [a, b, refusing, blocked, ended];
+      const handles = await Promise.all(members.map((service) => h.start(service, taskQueue)));
+      await Promise.all(members.map((service) => h.waitForStage(service, 'REPLICATION')));
       // Already done: its cutover taken and its workflow closed.
-      await handles[3]!.executeUpdate(requestCompleteUpdate, { args: [{ ...COMPLETE_UNREACHED, by: 'earlier' }] });
-      assert.equal((await handles[3]!.result()).outcome, 'SUCCEEDED');
+      await handles[4]!.executeUpdate(requestCompleteUpdate, { args: [{ ...COMPLETE_UNREACHED, by: 'earlier' }] });
+      assert.equal((await handles[4]!.result()).outcome, 'SUCCEEDED');
+      // Blocked by its cutover gate: its reads break the API's contract, an unresolved error (api.errors).
+      const blockedExecution = (await h.status(blocked)).execution!.name;
+      await admin(h.emulator, 'newer-api', { name: blockedExecution, fields: { name: 42 } });
+      await waitFor('a ContractViolation incident', async () => {
+        const error = (await h.status(blocked)).lastError;
+        return error?.type === FailureType.ContractViolation && !error.resolvedAt;
+      });
       // Refused by its gate: the execution awaits user action, so it is not RUNNING in REPLICATION.
       const execution = (await h.status(refusing)).execution!.name;
       await admin(h.emulator, 'executions:awaitUserAction', {
@@ -111,7 +120,7 @@ describe('bulkDecision', () => {
         return (await h.status(refusing)).execution?.state === 'AWAITING_USER_ACTION';
       });
 
-      const services = [a, b, refusing, ...elsewhere, ended];
+      const services = [a, b, refusing, blocked, ...elsewhere, ended];
       const request: BulkDecisionRequestInput = {
         action: 'complete',
         who: 'alice',
@@ -136,11 +145,13 @@ describe('bulkDecision', () => {
       const byService = new Map(report.members.map((member) => [member.service, member]));
       assert.deepEqual(
         services.map((service) => byService.get(service)?.result),
-        ['accepted', 'accepted', 'refused', 'notFound', 'notFound', 'notFound', 'notFound', 'alreadyDone'],
+        ['accepted', 'accepted', 'refused', 'refused', 'notFound', 'notFound', 'notFound', 'notFound', 'alreadyDone'],
       );
-      assert.deepEqual(report.counts, { accepted: 2, refused: 1, alreadyDone: 1, notFound: 4, failed: 0, pending: 0 });
+      assert.deepEqual(report.counts, { accepted: 2, refused: 2, alreadyDone: 1, notFound: 4, failed: 0, pending: 0 });
       assert.equal(byService.get(refusing)?.type, FailureType.Refused);
       assert.match(byService.get(refusing)?.reason ?? '', /AWAITING_USER_ACTION/);
+      assert.equal(byService.get(blocked)?.type, FailureType.CutoverBlocked);
+      assert.match(byService.get(blocked)?.reason ?? '', /api\.errors/);
       assert.match(byService.get(ended)?.reason ?? '', /ended \(COMPLETED, SUCCEEDED\)/);
       const chain = await chainHistory(bulkId, bulk.firstExecutionRunId);
       assert.ok(
@@ -159,9 +170,11 @@ describe('bulkDecision', () => {
           new RegExp(`^wave 2 cutover \\(change CHG-42\\); bulk decision ${bulkId}$`),
         );
       }
-      const still = await h.status(refusing);
-      assert.equal(still.stage, 'REPLICATION');
-      assert.equal(still.decision, undefined);
+      for (const service of [refusing, blocked]) {
+        const still = await h.status(service);
+        assert.equal(still.stage, 'REPLICATION', service);
+        assert.equal(still.decision, undefined, service);
+      }
 
       // Pacing, from the history: per project, begun at least 1 s apart and never more than 2 awaiting an answer.
       const activities = memberActivities(chain);
@@ -171,7 +184,7 @@ describe('bulkDecision', () => {
       );
       assert.deepEqual(
         lanes.map((lane) => lane.length),
-        [4, 4],
+        [5, 4],
       );
       const starts = lanes.map((lane) => lane.map((x) => x.scheduled).sort((x, y) => x - y));
       for (const lane of starts) {
