@@ -4,7 +4,7 @@
 // Exit 0 when every member accepted or had already decided or ended, 1 when any was refused, not found or not asked.
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Config } from '../config';
 import { BULK_MAX_REQUESTS_PER_SECOND, BulkDecisionRequestSchema } from '../schemas/bulk-decision';
 import type { BulkDecisionRequest } from '../schemas/bulk-decision';
@@ -50,15 +50,22 @@ export async function rolloutDecision(
   const terminal = { stdinIsTTY: process.stdin.isTTY === true, stdoutIsTTY: process.stdout.isTTY === true };
   if (needsConfirmation({ yes: options.values.yes === true, ...terminal }))
     await confirmOnTerminal(action, '', bulkConsequences(action, selection));
-  const handle = await client.workflow.start<typeof bulkDecision>('bulkDecision', {
-    taskQueue: config.temporal.taskQueue,
-    workflowId,
-    args: [{ request }],
-    // A given id names one decision: asking again waits for the same one instead of sending it twice.
-    workflowIdConflictPolicy: typeof id === 'string' ? 'USE_EXISTING' : 'FAIL',
-    staticSummary: `${action} ${count(request.members.length)} (${selection.chosenBy}) by ${request.who}`,
-  });
-  const report = await handle.result();
+  const report = await client.workflow
+    .start<typeof bulkDecision>('bulkDecision', {
+      taskQueue: config.temporal.taskQueue,
+      workflowId,
+      args: [{ request }],
+      // A given id names one decision: asked again, the CLI waits for that one (running or ended) instead of a second.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `${action} ${count(request.members.length)} (${selection.chosenBy}) by ${request.who}`,
+    })
+    .catch((err: unknown) => {
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        return client.workflow.getHandle<typeof bulkDecision>(workflowId);
+      throw err;
+    })
+    .then((handle) => handle.result());
   print({ workflowId, ...report }, formatBulkReport(workflowId, report));
   const { refused, notFound, failed } = report.counts;
   return refused + notFound + failed === 0 ? 0 : 1;

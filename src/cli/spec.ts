@@ -104,7 +104,8 @@ export const OPTIONS = {
   'change-reference': { value: 'REF', description: 'the change request or ticket, recorded with every decision' },
   id: {
     value: 'ID',
-    description: 'the bulk decision’s own id (default: a new UUID); the same id again waits for the same decision',
+    description:
+      'the bulk decision’s own id (default: a new UUID); the same id again prints that decision’s report, sending nothing new',
   },
   yes: { short: 'y', description: 'do not ask y/N on a terminal: the answer is yes' },
   json: { description: 'print JSON (results on stdout, errors as {"error": {type, message}} on stderr)' },

@@ -2,7 +2,8 @@
 // process. On a terminal it asks first, saying how many and that a cutover cannot be undone; n starts nothing.
 // Two migrations in REPLICATION and a service with no migration are completed with one command: the table
 // says accepted, accepted, not found, and the exit code is 1 for the one not found; both accepted members cut over
-// with the decision's who and why. Asked again, both are already done, and the exit code is 0.
+// with the decision's who and why. Asked again, both are already done, and the exit code is 0; the same --id again
+// prints the first decision's report and sends nothing.
 import assert from 'node:assert/strict';
 import { Client, Connection } from '@temporalio/client';
 import { after, before, describe, it } from 'node:test';
@@ -57,16 +58,19 @@ describe('rollout complete (CLI, worker, dev server, emulator as processes)', ()
     }
 
     const flags = ['--reason', 'wave 2 cutover', '--by', 'alice', '--change-reference', 'CHG-7', '--yes'];
-    const run = await e2e.stack.cli(
+    const first = [
       'rollout',
       'complete',
       '--services',
       services,
+      '--id',
+      'wave-2',
       ...flags,
       ...SOURCE_NOT_REACHED_FLAGS,
-    );
+    ];
+    const run = await e2e.stack.cli(...first);
     assert.equal(run.code, 1, `${run.stdout}\n${run.stderr}`);
-    assert.match(run.stdout, /^complete by alice, change CHG-7 \(bulk\/services\/[0-9a-f-]{36}\)$/m);
+    assert.match(run.stdout, /^complete by alice, change CHG-7 \(bulk\/services\/wave-2\)$/m);
     assert.match(run.stdout, new RegExp(`^${a} +accepted$`, 'm'));
     assert.match(run.stdout, new RegExp(`^${b} +accepted$`, 'm'));
     assert.match(run.stdout, new RegExp(`^${missing} +not found +no migration workflow migration/${missing}$`, 'm'));
@@ -82,11 +86,21 @@ describe('rollout complete (CLI, worker, dev server, emulator as processes)', ()
 
     const again = await e2e.stack.cli('rollout', 'complete', '--services', [a, b].join(','), ...flags, '--json');
     assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
-    const report = JSON.parse(again.stdout) as { counts: Record<string, number>; members: { result: string }[] };
+    const report = JSON.parse(again.stdout) as {
+      workflowId: string;
+      counts: Record<string, number>;
+      members: { result: string }[];
+    };
     assert.deepEqual(
       report.members.map((member) => member.result),
       ['alreadyDone', 'alreadyDone'],
     );
     assert.equal(report.counts.alreadyDone, 2);
+    assert.match(report.workflowId, /^bulk\/services\/[0-9a-f-]{36}$/, 'without --id, a new decision');
+
+    // The same --id again sends nothing new: it prints that decision's own report, as it was.
+    const repeated = await e2e.stack.cli(...first);
+    assert.equal(repeated.code, 1, repeated.stderr);
+    assert.equal(repeated.stdout, run.stdout);
   });
 });
