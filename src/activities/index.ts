@@ -14,6 +14,7 @@ import { createPrecheckActivities } from './precheck';
 import { createRequestActivities } from './request';
 import { createRolloutActivities } from './rollout';
 import { createVerificationActivities } from './verification';
+import { createBulkDecisionActivities } from './bulk-decision';
 import { createCutoverActivities } from './cutover';
 import { createLakehouseActivities } from './lakehouse';
 import type { LakehouseAccess } from '../lakehouse/access';
@@ -53,6 +54,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRolloutActivities({ apiVersion: deps.metastore.apiVersion }),
     ...createCutoverActivities(deps),
     ...createLakehouseActivities(deps),
+    ...createBulkDecisionActivities(),
     ...createVerificationActivities({
       ...deps,
       inventories: deps.inventories ?? new InventoryStore(defaultInventoryDir()),

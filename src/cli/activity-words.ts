@@ -38,6 +38,7 @@ const WORDS: Record<keyof Activities, string> = {
   watchRolloutMembers: "watching the wave's members",
   readRolloutMembers: "reading the wave's members",
   rolloutRunning: 'asking whether the rollout holding it still runs',
+  requestMemberDecision: 'asking a member of a bulk decision',
 };
 
 /** The migration's own polls: what its last and next poll are read from (not the source check's). */

@@ -37,11 +37,11 @@ import {
   MigrationExecutionStateKey,
   MigrationStageKey,
   checkCutoverUpdate,
-  requestCancelUpdate,
-  requestCompleteUpdate,
   requestRollbackUpdate,
   statusQuery,
 } from '../workflows/messages';
+import type { DecisionAnswer } from '../workflows/messages';
+import { sendDecision } from '../activities/decision-update';
 import { FailureType } from '../migration/failure-types';
 import { WORKFLOW_TYPE, workflowIdFor } from '../migration/names';
 import { planSummary } from '../migration/summary';
@@ -52,6 +52,7 @@ import { STAGES } from '../migration/state';
 import { type Options, migrationName, numberFlag, overridesOf, sourceTlsFlags } from './args';
 import { rolloutLint, rolloutPlan, rolloutStart } from './rollout-commands';
 import { rolloutControl } from './rollout-control';
+import { rolloutDecision } from './rollout-decisions';
 
 /** A start that the plan blocks: exit 1, with the checks to fix or override. */
 class Refused extends Error {
@@ -291,6 +292,12 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     ]),
   ),
 
+  'rollout complete': (config, options, print) =>
+    rolloutDecision(config, options, print, 'complete', () => temporalClient(config)),
+
+  'rollout cancel': (config, options, print) =>
+    rolloutDecision(config, options, print, 'cancel', () => temporalClient(config)),
+
   async delete(config, options, print) {
     const metastore = await metastoreClient(config);
     const operation = await metastore.deleteMigrationExecution(migrationName(options));
@@ -393,12 +400,6 @@ class NoRollback extends Error {
   override readonly name = 'NoRollback';
 }
 
-const DECISION_UPDATES = {
-  complete: requestCompleteUpdate,
-  cancel: requestCancelUpdate,
-  rollback: requestRollbackUpdate,
-} as const;
-
 /**
  * complete/cancel/rollback through the workflow's update, so the engineer hears at once whether it was accepted
  * (a refusal is the update's failure, with the workflow's reason: exit 1).
@@ -412,18 +413,19 @@ async function requestDecision(config: Config, options: Options, print: Printer,
   const terminal = { stdinIsTTY: process.stdin.isTTY === true, stdoutIsTTY: process.stdout.isTTY === true };
   if (needsConfirmation({ yes: options.values.yes === true, ...terminal }))
     await confirmOnTerminal(action, options.service);
-  const handle = client.workflow.getHandle(workflowId);
-  const override = action === 'complete' ? overridesOf(options) : [];
-  const answer = await handle
-    .executeUpdate(DECISION_UPDATES[action], { args: [{ by, reason, ...(override.length > 0 && { override }) }] })
-    .catch((err: unknown) => {
-      if (action === 'rollback' && hasNoHandler(err, requestRollbackUpdate.name))
-        throw new NoRollback(
-          `this migration has no rollback (it is not an outgoing migration, or was started by an older release): ` +
-            `${workflowId} does not take ${requestRollbackUpdate.name}; nothing was changed`,
-        );
-      throw err;
-    });
+  // The same send as a bulk decision's members get (src/activities/decision-update.ts).
+  const answer: DecisionAnswer = await sendDecision(client, workflowId, action, {
+    by,
+    reason,
+    override: overridesOf(options),
+  }).catch((err: unknown) => {
+    if (action === 'rollback' && hasNoHandler(err, requestRollbackUpdate.name))
+      throw new NoRollback(
+        `this migration has no rollback (it is not an outgoing migration, or was started by an older release): ` +
+          `${workflowId} does not take ${requestRollbackUpdate.name}; nothing was changed`,
+      );
+    throw err;
+  });
   const again = answer.alreadyRequested ? ' (already requested; nothing new)' : '';
   print(
     { workflowId, ...answer, by, reason },

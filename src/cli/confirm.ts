@@ -38,9 +38,16 @@ export function consequences(action: Decision, service: string): string {
   );
 }
 
-/** Prints what will happen and reads y/N from the terminal; throws NotConfirmed unless the answer is yes. */
-export async function confirmOnTerminal(action: Decision, service: string): Promise<void> {
-  await askOnTerminal(consequences(action, service), action, 'nothing was asked of the workflow');
+/**
+ * Prints what will happen (`said`: for one service, its consequences) and reads y/N from the terminal; throws
+ * NotConfirmed unless the answer is yes.
+ */
+export async function confirmOnTerminal(
+  action: Decision,
+  service: string,
+  said = consequences(action, service),
+): Promise<void> {
+  await askOnTerminal(said, action, 'nothing was asked of the workflow');
 }
 
 /** `what` (what will happen), then `Proceed with ACTION? [y/N]`; NotConfirmed, saying `nothingDone`, unless yes. */

@@ -22,7 +22,7 @@ import { type OnlineReads, onlineChecks } from './rollout-online';
 // commands.ts's Printer, restated: importing it from there would close an import circle (commands.ts imports this).
 type Printer = (value: unknown, text: string) => void;
 
-async function readManifest(options: Options): Promise<{ path: string; text: string }> {
+export async function readManifest(options: Options): Promise<{ path: string; text: string }> {
   const path = required(options, 'manifest');
   try {
     return { path, text: await readFile(path, 'utf8') };

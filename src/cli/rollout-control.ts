@@ -101,7 +101,7 @@ export const rolloutControl: Record<string, Command> = {
 
   async 'rollout approve'(_config, options, print, connect) {
     const wave = waveFlag(options);
-    const ref = options.values['change-ref'];
+    const ref = options.values['change-reference'];
     const changeReference = typeof ref === 'string' ? ref : 'none given';
     const { client, requireWorker } = await connect();
     await requireWorker('rollout approve');

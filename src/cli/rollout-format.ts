@@ -113,6 +113,6 @@ function nextStep(status: RolloutStatus): string | undefined {
   const rollout = `--rollout ${status.name}`;
   if (status.paused) return `metastore-migrator rollout resume ${rollout} --reason …`;
   if (status.gate === 'approval')
-    return `metastore-migrator rollout approve ${rollout} --wave ${status.currentWave} --reason … [--change-ref …]`;
+    return `metastore-migrator rollout approve ${rollout} --wave ${status.currentWave} --reason … [--change-reference …]`;
   return undefined;
 }

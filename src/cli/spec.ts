@@ -98,9 +98,29 @@ export const OPTIONS = {
     choices: ['start', 'complete', 'cancel'],
     description: 'what the rollout drives each member to (default start): started and REPLICATION, cut over, cancelled',
   },
-  wave: { value: 'N', description: 'the current wave’s number (1-based, as status shows it): a stale one is refused' },
-  'change-ref': { value: 'REF', description: 'the change ticket this approval belongs to (default: none given)' },
+  wave: {
+    value: 'N|NAME',
+    description:
+      'a wave: its number (1-based, as rollout status shows it; approve/advance refuse a stale one) or, with --manifest, its name',
+  },
   'cancel-members': { description: 'also cancel the members not yet cut over (default: they go on by themselves)' },
+  selector: {
+    value: 'K=V,…',
+    description: 'with --manifest: the migrations whose labels hold every key=value given (env=prod,tier=gold)',
+  },
+  services: {
+    value: 'LIST',
+    description: 'services by name, comma-separated (with --manifest, each must be one of its migrations)',
+  },
+  'change-reference': {
+    value: 'REF',
+    description: 'the change request or ticket, recorded with the decision or approval',
+  },
+  id: {
+    value: 'ID',
+    description:
+      'the bulk decision’s own id (default: a new UUID); the same id again prints that decision’s report, sending nothing new',
+  },
   yes: { short: 'y', description: 'do not ask y/N on a terminal: the answer is yes' },
   json: { description: 'print JSON (results on stdout, errors as {"error": {type, message}} on stderr)' },
 } as const satisfies Record<string, OptionSpec>;
@@ -153,6 +173,26 @@ const CONFIG_OR_FLAGS =
   '--iceberg-catalog [--iceberg-namespaces]. With a file of the outgoing kind too, each flag replaces the one field ' +
   'it names; with a file of the incoming kind they are refused.';
 const SOURCE_TLS = ['source-ca', 'source-server-name'] as const;
+/** rollout complete|cancel: which members, who and why, and the single decisions' --override, --dry-run, --yes. */
+const BULK_DECISION: readonly OptionName[] = [
+  'manifest',
+  'wave',
+  'selector',
+  'services',
+  'by',
+  'reason',
+  'change-reference',
+  'override',
+  'id',
+  'dry-run',
+  'yes',
+];
+const BULK_HELP: Partial<Record<OptionName, string>> = {
+  wave: 'with --manifest: the members of this wave, by name or number',
+  'dry-run': 'list the members it would ask, and start nothing',
+  reason: 'why, recorded with every member’s decision (required, except with --dry-run)',
+  override: 'accept a blocking cutover check by name, for every member (repeatable)',
+};
 
 /** Every command, in the order of the help. */
 export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
@@ -274,12 +314,12 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
     service: 'none',
   },
   rollout: {
-    summary: 'a fleet rollout from a manifest: lint, plan, start it, follow and steer it',
+    summary: 'a fleet rollout from a manifest: lint, plan, start, follow and steer it; bulk complete or cancel',
     description:
       'A fleet rollout: many services migrated in waves, from one manifest (examples/rollout.yaml): lint (offline) ' +
       'and plan (read-only) it, start it (the rollout workflow rollout/NAME), follow it (status, watch) and steer ' +
-      'it (pause, resume, approve, advance, retry, skip, abort). A refused command prints the workflow’s reason ' +
-      'and exits 1.',
+      'it (pause, resume, approve, advance, retry, skip, abort); bulk decisions: complete and cancel for a wave, a ' +
+      'label selector or a list, with a per-member report. A refused command prints the reason and exits 1.',
     service: 'none',
     subcommands: {
       lint: {
@@ -341,7 +381,7 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
       },
       approve: {
         summary: 'pass wave N’s approval gate (refused unless N is the current wave and its members have settled)',
-        options: ['rollout', 'wave', 'reason', 'change-ref', 'by'],
+        options: ['rollout', 'wave', 'reason', 'change-reference', 'by'],
         required: ['rollout', 'wave', 'reason'],
         service: 'none',
       },
@@ -373,6 +413,30 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
         options: ['rollout', 'reason', 'by'],
         required: ['rollout', 'reason'],
         service: 'required',
+      },
+      complete: {
+        summary: 'complete many migrations: each through its own cutover checks, paced; a per-member report',
+        description:
+          'Ask every member for cutover, as `complete` asks one: each member’s own cutover checks decide (the ' +
+          '--override names apply to every member), so some may be refused while the others cut over. Members: ' +
+          '--manifest FILE with --wave NAME, --selector K=V,… or --services LIST; or --services LIST alone. The ' +
+          'decisions are sent by a durable bulkDecision workflow (id bulk/ROLLOUT/ID), paced per project within ' +
+          'the API budget; it answers with one line per member: accepted, refused (with the member’s reason), ' +
+          'already done (decided before, or its workflow ended) or not found. Exit 0 when every member is ' +
+          'accepted or already done, 1 otherwise. On a terminal it asks y/N first (a cutover cannot be undone); ' +
+          '--yes skips that; --dry-run lists the members and starts nothing.',
+        options: BULK_DECISION,
+        optionHelp: BULK_HELP,
+        service: 'none',
+      },
+      cancel: {
+        summary: 'cancel many migrations, each through its own rules; a per-member report',
+        description:
+          'Ask every member to cancel, as `cancel` asks one (refused once its cutover is under way). Members, ' +
+          'pacing, the report, exit codes, --yes and --dry-run as for `rollout complete`.',
+        options: BULK_DECISION.filter((name) => name !== 'override'),
+        optionHelp: BULK_HELP,
+        service: 'none',
       },
     },
   },

@@ -46,14 +46,14 @@ describe('rollout commands: parse and help', () => {
       '2',
       '--reason',
       'ok',
-      '--change-ref',
+      '--change-reference',
       'CHG-1',
       '--by',
       'bo',
     ]);
     assert.equal(approve.command, 'rollout approve');
     assert.deepEqual(
-      ['rollout', 'wave', 'reason', 'change-ref', 'by'].map((flag) => approve.options.values[flag]),
+      ['rollout', 'wave', 'reason', 'change-reference', 'by'].map((flag) => approve.options.values[flag]),
       ['fleet-a', '2', 'ok', 'CHG-1', 'bo'],
     );
     const abort = parse(['rollout', 'abort', '--rollout', 'fleet-a', '--reason', 'stop', '--cancel-members', '--yes']);
@@ -152,7 +152,7 @@ describe('rollout status as text', () => {
         'wave 1 canary [canary]: members settled — 2 members: 1 reached, 0 in progress, 0 pending, 1 failed, 0 skipped (failures allowed 1)',
         `  failed   ${SERVICE}: invalid: config.options.pollIntervalSeconds: expected a number`,
         'wave 2 rest: waiting — 3 members: 0 reached, 0 in progress, 3 pending, 0 failed, 0 skipped (failures allowed 0)',
-        'next       metastore-migrator rollout approve --rollout fleet-a --wave 1 --reason … [--change-ref …]',
+        'next       metastore-migrator rollout approve --rollout fleet-a --wave 1 --reason … [--change-reference …]',
         'last commands (1 of 3):',
         '  2026-12-05T03:00:00.000Z  wave 1  pause by bo: lunch',
       ].join('\n'),

@@ -111,7 +111,7 @@ describe('rollout start, status, approve, advance and abort (CLI processes, dev 
       '1',
       '--reason',
       'canary healthy',
-      '--change-ref',
+      '--change-reference',
       'CHG-7',
       '--by',
       'alice',
