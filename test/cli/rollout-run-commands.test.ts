@@ -69,7 +69,7 @@ describe('rollout commands: parse and help', () => {
       assert.equal(parse(['rollout', sub, '--rollout', 'f', '--reason', 'r']).command, `rollout ${sub}`);
     assert.match(
       thrown(['rollout', 'approve', '--rollout', 'f', '--reason', 'r']).message,
-      /'--wave <N>' not specified/,
+      /'--wave <N|NAME>' not specified/,
     );
     assert.match(thrown(['rollout', 'pause', '--rollout', 'f']).message, /'--reason <TEXT>' not specified/);
     assert.match(thrown(['rollout', 'status']).message, /'--rollout <NAME>' not specified/);

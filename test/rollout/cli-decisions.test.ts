@@ -77,7 +77,7 @@ describe('rollout complete|cancel: parse, help, completion', () => {
     assert.ok(help instanceof HelpRequested);
     assert.match(help.message, /^Usage: metastore-migrator rollout complete \[options\]/);
     assert.match(help.message, /a cutover cannot be undone/);
-    assert.match(help.message, /--wave <NAME>/);
+    assert.match(help.message, /--wave <N\|NAME>/);
     const group = thrown(['rollout', '--help']);
     assert.match(group.message, /^ {2}complete \[options\] +complete many migrations: each through its own cutover$/m);
     assert.match(group.message, /^ {2}cancel /m);
@@ -114,6 +114,10 @@ describe('rollout complete|cancel: the members', () => {
     assert.deepEqual(wave.services, [`${DEV}/hms-sandbox`]);
     assert.equal(wave.label, 'dpms-to-lakehouse-2027');
     assert.equal(wave.chosenBy, 'wave 1 canary');
+    // The same wave by its number, as `rollout status` shows it.
+    const byNumber = await bulkSelection(config, options('--manifest', example, '--wave', '1'));
+    assert.deepEqual(byNumber.services, wave.services);
+    assert.equal(byNumber.chosenBy, 'wave 1 canary');
     const gold = await bulkSelection(config, options('--manifest', example, '--selector', 'env=prod,tier=gold'));
     assert.deepEqual(gold.services, [
       `${PROD}/hms-sales`,
