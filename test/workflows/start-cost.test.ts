@@ -2,7 +2,12 @@
 // short Google operation is seen done, and how many activities the prechecks take.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
+import type { Finding } from '../../src/migration/findings';
+import type { planMigration } from '../../src/workflows';
+import { admin } from '../helpers/emulator';
+import { FAST_OPTIONS, migrationExecutionRequest } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -36,6 +41,29 @@ function activitySpans(events: HistoryEvent[], type: string): { ms: number; atte
   });
 }
 
+/** How many activities of each type the history scheduled. */
+function activityCounts(events: HistoryEvent[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const event of events) {
+    const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (type) counts[type] = (counts[type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** A plan of `service` on `taskQueue`: its report and its history. */
+async function plan(service: string, taskQueue: string): Promise<{ findings: Finding[]; events: HistoryEvent[] }> {
+  const handle = await h.env.client.workflow.start<typeof planMigration>('planMigration', {
+    taskQueue,
+    workflowId: `plan/${service}/${randomUUID()}`,
+    args: [{ request: { service, migrationExecution: migrationExecutionRequest(), options: FAST_OPTIONS } }],
+  });
+  const report = await handle.result();
+  return { findings: report.findings, events: (await handle.fetchHistory()).events ?? [] };
+}
+
+const SINGLE_CHECKS = ['checkService', 'checkPermissions', 'checkSecrets', 'checkSource'];
+
 describe('the cost of a start', () => {
   it('sees each 300 ms operation done well within the operation poll interval', async () => {
     const service = await h.seedService({ scheduledBackup: { enabled: true, cronSchedule: '0 3 * * *' } });
@@ -57,5 +85,59 @@ describe('the cost of a start', () => {
         await handle.terminate('test finished');
       }
     });
+  });
+
+  it('runs the prechecks that read as one activity, with the findings the single checks gave', async () => {
+    const service = await h.seedService();
+    const { findings, events } = await h.withWorker((taskQueue) => plan(service, taskQueue));
+    const counts = activityCounts(events);
+    assert.equal(counts.checkBeforeStart, 1);
+    for (const single of SINGLE_CHECKS) assert.equal(counts[single], undefined, `${single} ran alone`);
+    const levels = Object.fromEntries(findings.map((f) => [f.check, f.level]));
+    for (const check of ['service.state', 'service.migrationInFlight', 'permissions', 'secrets']) {
+      assert.equal(levels[check], 'ok', `${check}: ${JSON.stringify(findings)}`);
+    }
+    // The bench's sources are unreachable: the source check ran (in the batch) and says it could not connect.
+    assert.ok(
+      findings.some((f) => f.check.startsWith('hive.') || f.check === 'source'),
+      JSON.stringify(findings),
+    );
+  });
+
+  it('runs a check the batch could not settle (a 503) alone, as before', async () => {
+    const service = await h.seedService();
+    await admin(h.emulator, 'faults', {
+      method: 'services.testIamPermissions',
+      error: { status: 'UNAVAILABLE' },
+      count: 1,
+    });
+    try {
+      const { findings, events } = await h.withWorker((taskQueue) => plan(service, taskQueue));
+      const counts = activityCounts(events);
+      assert.equal(counts.checkBeforeStart, 1);
+      assert.equal(counts.checkPermissions, 1, 'the permissions check ran again alone');
+      assert.equal(counts.checkService, undefined, 'the settled checks did not');
+      assert.equal(findings.find((f) => f.check === 'permissions')?.level, 'ok', JSON.stringify(findings));
+    } finally {
+      await admin(h.emulator, 'faults', undefined, 'DELETE');
+    }
+  });
+
+  it("turns a check's failure for good into its error finding with the API's status, not running it again", async () => {
+    const service = await h.seedService();
+    await admin(h.emulator, 'faults', {
+      method: 'services.testIamPermissions',
+      error: { status: 'PERMISSION_DENIED' },
+      count: 1,
+    });
+    try {
+      const { findings, events } = await h.withWorker((taskQueue) => plan(service, taskQueue));
+      assert.equal(activityCounts(events).checkPermissions, undefined);
+      const permissions = findings.find((f) => f.check === 'permissions');
+      assert.equal(permissions?.level, 'error');
+      assert.match(permissions?.message ?? '', /^PERMISSION_DENIED: /);
+    } finally {
+      await admin(h.emulator, 'faults', undefined, 'DELETE');
+    }
   });
 });
