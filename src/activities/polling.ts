@@ -99,12 +99,14 @@ export function createPollingActivities({ metastore, pollMetastore = metastore, 
     async checkOperation({ operation, pollIntervalMs }: { operation: string; pollIntervalMs: number }) {
       const ctx = Context.current();
       return withinAttempt<OperationOutcome>(ctx, async () => {
-        // A read: it goes through the poll budget, so the fleet's operation checks never keep a complete,
-        // cancel or start of the same project waiting for a token; turned away, it comes back when told.
+        // A read at control priority: it is a step of the migration's start (or decision), served in the budget's
+        // order with the other control calls — the migration seen first goes first, so its start is not held back
+        // behind the prechecks of every later one. A complete or cancel never waits for it (they borrow a token).
+        // Turned away (the queue is full of earlier migrations' calls), it comes back when told.
         // A transient error (503, 429, a read that timed out) is one missed read, tried again at the next check:
         // thrown, the server's retry policy would wait by attempt count, and every benign "not done" before it
         // counted, so one 503 cost the policy's longest wait (a minute) instead of a poll interval.
-        const current = await pollMetastore.getOperation(operation).catch((err: unknown) => {
+        const current = await metastore.getOperation(operation).catch((err: unknown) => {
           if (isTransientApiError(err)) return err;
           throw err;
         });
