@@ -56,6 +56,8 @@ interface Bucket {
   queue: Waiter[];
   /** A serving of the queue is scheduled. */
   serving: boolean;
+  /** Control calls turned away, by order key, with when they were told to come back: they are ahead of later ones. */
+  returning: { key: number; at: number }[];
 }
 
 interface Waiter {
@@ -68,6 +70,8 @@ interface Waiter {
   resource: string;
 }
 
+/** A call turned away that has not come back this long after it was told is no longer counted ahead of others. */
+const RETURN_GRACE_MS = 10_000;
 /** A caller not seen for this long is forgotten (its next call is a new arrival): the first-seen map stays small. */
 const CALLER_TTL_MS = 3_600_000;
 
@@ -133,6 +137,8 @@ export class ApiBudget {
       bucket.tokens -= 1;
       return;
     }
+    // Back when told: no longer counted ahead of the calls turned away after it.
+    bucket.returning = bucket.returning.filter((r) => r.key !== order && r.at > this.now() - RETURN_GRACE_MS);
     if (bucket.queue.length === 0 && bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return;
@@ -147,8 +153,10 @@ export class ApiBudget {
   }
 
   /**
-   * The latest in the order leave the queue while it holds more calls than may wait, or they would wait too long;
-   * each is told when its turn would have come (its Retry-After), so it comes back about when a token is free.
+   * The latest in the order leave the queue while it holds more calls than may wait, or they would wait too long.
+   * Each is told when its turn would come (its Retry-After): after the calls waiting and those of earlier migrations
+   * turned away before it, which will be back first — so a late migration comes back once, about when the budget
+   * has served the earlier ones, instead of every second to be turned away again.
    */
   private turnAwayBeyondLimits(bucket: Bucket): void {
     for (;;) {
@@ -157,7 +165,10 @@ export class ApiBudget {
       const waitMs = this.waitMs(bucket, bucket.queue.length - 1);
       if (bucket.queue.length <= this.maxControlWaiters() && waitMs <= this.maxControlWaitMs) return;
       bucket.queue.pop();
-      last.reject(this.exhausted(last.method, last.resource, waitMs));
+      const earlier = bucket.returning.filter((r) => r.key < last.key).length;
+      const returnMs = this.waitMs(bucket, bucket.queue.length + earlier);
+      bucket.returning.push({ key: last.key, at: this.now() + returnMs });
+      last.reject(this.exhausted(last.method, last.resource, returnMs));
     }
   }
 
@@ -214,7 +225,15 @@ export class ApiBudget {
     const burst = Math.max(READS_PER_POLL + CONTROL_RESERVE, this.rate);
     let bucket = this.buckets.get(project);
     if (!bucket) {
-      bucket = { tokens: burst, at: now, denied: 0, deniedSecond: Math.floor(now / 1000), queue: [], serving: false };
+      bucket = {
+        tokens: burst,
+        at: now,
+        denied: 0,
+        deniedSecond: Math.floor(now / 1000),
+        queue: [],
+        serving: false,
+        returning: [],
+      };
       this.buckets.set(project, bucket);
     }
     bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rate);

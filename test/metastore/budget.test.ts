@@ -176,7 +176,11 @@ describe('ApiBudget', () => {
     const middle = outcome(20);
     const early = outcome(10);
     assert.equal(await late, 'turned away, back in 3000 ms', 'the latest of three, when its turn would have come');
-    assert.equal(await outcome(40), 'turned away, back in 3000 ms', 'later than both that wait');
+    assert.equal(
+      await outcome(40),
+      'turned away, back in 4000 ms',
+      'later than both that wait and than the one turned away before it, which comes back first',
+    );
     await budget.take('p', 'decision');
     // The decision borrowed the next token: the earliest waiting is served at 2 s instead of 1 s, the next at 3 s.
     const now = (call: Promise<string>) => Promise.race([call, Promise.resolve('waiting')]);
