@@ -217,6 +217,43 @@ describe('ApiBudget', () => {
     assert.deepEqual(served, ['old', 'new']);
   });
 
+  it('tells a late migration to come back after what earlier ones turned away still have to call', async () => {
+    let caller: string | undefined = 'migration/first';
+    const { budget, clock, advance } = budgetAt(1, {
+      maxControlWaiters: 1,
+      maxControlWaitMs: 60_000,
+      caller: () => caller,
+    });
+    // The first migration's start: nine control calls, a second apart (so none waits).
+    for (let i = 0; i < 9; i++) {
+      clock.now += 1000;
+      await budget.take('p', 'control');
+    }
+    // The worker's own calls (no caller) spend the two tokens left, counted for nobody.
+    caller = undefined;
+    await budget.take('p', 'control');
+    await budget.take('p', 'control');
+    // Each migration first seen a millisecond after the one before (so each is later in the order).
+    const turnedAway = (who: string) => {
+      caller = who;
+      clock.now += 1;
+      return budget.take('p', 'control').then(
+        () => 0,
+        (err: MetastoreApiError) => err.retryAfterMs ?? -1,
+      );
+    };
+    caller = 'migration/waiting';
+    clock.now += 1;
+    const waiting = budget.take('p', 'control');
+    // Behind the one waiting: back in 2 s. It has made one of a start's nine calls: half the rest, four, count ahead.
+    const second = await turnedAway('migration/second');
+    assert.ok(Math.abs(second - 2000) < 10, `second back in ${second} ms`);
+    const third = await turnedAway('migration/third');
+    assert.ok(Math.abs(third - 6000) < 10, `third back in ${third} ms: behind the one waiting and the second's four`);
+    await advance(1000);
+    await waiting;
+  });
+
   it("sends an engineer's decision at once even on an empty bucket, and the calls after it repay the debt", async () => {
     const { budget, clock } = budgetAt(2);
     const control = budget.gate('control');
