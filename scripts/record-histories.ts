@@ -49,6 +49,15 @@ const scenarios: Record<string, Scenario> = {
     await handle.result();
     return [handle];
   },
+  /** A start whose prechecks ran as one activity (the precheck-batch marker), cancelled in REPLICATION. */
+  async 'prechecks-batched'(h, taskQueue) {
+    const service = await h.seedService();
+    const handle = await h.start(service, taskQueue);
+    await h.waitForStage(service, 'REPLICATION');
+    await handle.signal('cancel', { by: 'recorder' });
+    await handle.result();
+    return [handle];
+  },
   async 'cancel-signal'(h, taskQueue) {
     const service = await h.seedService();
     const handle = await h.start(service, taskQueue);

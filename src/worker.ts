@@ -5,7 +5,7 @@ import { InventoryStore, defaultInventoryDir } from './hive/inventory-store';
 import { createActivities } from './activities';
 import { dataConverterFor } from './codec';
 import { connectError, loadConfig } from './config';
-import { shareBudgetAmongWorkers } from './runtime/budget-share';
+import { activityCaller, shareBudgetAmongWorkers } from './runtime/budget-share';
 import { API_LATENCY_BUCKETS, METRICS, NO_METRICS, createMigratorMetrics } from './metrics/migrator-metrics';
 import { exportFleetGauges } from './runtime/fleet-gauges';
 import { createFleetWorkers } from './runtime/workers';
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   });
   const metrics = config.metricsAddress ? createMigratorMetrics(Runtime.instance().metricMeter) : NO_METRICS;
   const target = await createMetastoreTarget(config.metastore);
-  const budget = new ApiBudget({ ratePerSecond: config.apiBudgetPerProject });
+  const budget = new ApiBudget({ ratePerSecond: config.apiBudgetPerProject, caller: activityCaller });
   const client = (priority: 'control' | 'poll') =>
     new MetastoreClient({
       baseUrl: target.baseUrl,

@@ -92,15 +92,21 @@ export function createPollingActivities({ metastore, pollMetastore = metastore, 
       });
     },
 
-    /** One read of an operation: its outcome once done (its error as a failure), else poll again benignly. */
+    /**
+     * One read of an operation: its outcome once done (its error as a failure), else poll again benignly — soon
+     * while the operation is young, at `pollIntervalMs` once it has run that long (operationCheckDelay).
+     */
     async checkOperation({ operation, pollIntervalMs }: { operation: string; pollIntervalMs: number }) {
-      return withinAttempt<OperationOutcome>(Context.current(), async () => {
-        // A read: it goes through the poll budget, so the fleet's operation checks never keep a complete,
-        // cancel or start of the same project waiting for a token; turned away, it comes back when told.
+      const ctx = Context.current();
+      return withinAttempt<OperationOutcome>(ctx, async () => {
+        // A read at control priority: it is a step of the migration's start (or decision), served in the budget's
+        // order with the other control calls — the migration seen first goes first, so its start is not held back
+        // behind the prechecks of every later one. A complete or cancel never waits for it (they borrow a token).
+        // Turned away (the queue is full of earlier migrations' calls), it comes back when told.
         // A transient error (503, 429, a read that timed out) is one missed read, tried again at the next check:
         // thrown, the server's retry policy would wait by attempt count, and every benign "not done" before it
         // counted, so one 503 cost the policy's longest wait (a minute) instead of a poll interval.
-        const current = await pollMetastore.getOperation(operation).catch((err: unknown) => {
+        const current = await metastore.getOperation(operation).catch((err: unknown) => {
           if (isTransientApiError(err)) return err;
           throw err;
         });
@@ -114,7 +120,9 @@ export function createPollingActivities({ metastore, pollMetastore = metastore, 
         }
         if (!current.done) {
           const status = current.metadata?.statusMessage;
-          return { again: jittered(pollIntervalMs), message: `operation not done yet${status ? `: ${status}` : ''}` };
+          // Timed from when the workflow asked (the first attempt's schedule), so the backoff survives attempts.
+          const again = jittered(operationCheckDelay(Date.now() - ctx.info.scheduledTimestampMs, pollIntervalMs));
+          return { again, message: `operation not done yet${status ? `: ${status}` : ''}` };
         }
         const done = succeeded(current);
         return { done: { operation, migrationExecution: executionOf(done) } };
@@ -184,6 +192,20 @@ export async function withinAttempt<T>(ctx: Context, read: () => Promise<Poll<T>
     }
     await ctx.sleep(poll.again);
   }
+}
+
+/**
+ * The first check of an operation not yet done comes back this soon. Each later one waits as long as the operation
+ * has run so far (so the waits double: 250 ms, 250 ms, 500 ms, 1 s, 2 s …) up to the steady interval. The
+ * emulator's 300 ms operation is seen done within about twice its length instead of a whole interval (5 s by
+ * default) later; Google's, which take minutes, cost a handful of extra reads before the steady interval — at most
+ * log2(interval / 250 ms) + 1 per operation, whatever the interval, so the worker's floor still bounds the rate.
+ */
+export const FIRST_OPERATION_CHECK_MS = 250;
+
+/** How long to wait before reading an operation again, `elapsedMs` after the workflow first asked about it. */
+export function operationCheckDelay(elapsedMs: number, intervalMs: number): number {
+  return Math.min(intervalMs, Math.max(FIRST_OPERATION_CHECK_MS, elapsedMs));
 }
 
 /** Nothing new: poll again after the adaptive interval; the read rides along for the CLI's live status. */

@@ -8,14 +8,18 @@ import { SCHEDULED_BACKUP_PATHS } from '../migration/service';
 import type { SavedScheduledBackup, ServiceFacts } from '../migration/service';
 import { isActiveExecution } from '../migration/snapshot';
 import { sourceMismatches } from '../migration/adoption';
+import { createPlanActivities } from './plan';
+import { createPrecheckBatch } from './precheck-batch';
+import type { SourceDeps } from './source-connections';
 
-export interface PrecheckDeps {
+export interface PrecheckDeps extends SourceDeps {
   metastore: MetastoreClient;
   secrets: SecretResolver;
 }
 
-export function createPrecheckActivities({ metastore, secrets }: PrecheckDeps) {
-  return {
+export function createPrecheckActivities(deps: PrecheckDeps) {
+  const { metastore, secrets } = deps;
+  const checks = {
     /** Reads the facts the precheck decides on: state, database type, backups, executions in flight. */
     async checkService({ service }: { service: string }): Promise<ServiceFacts> {
       const found = await metastore.getService(service);
@@ -87,4 +91,6 @@ export function createPrecheckActivities({ metastore, secrets }: PrecheckDeps) {
       return { operation: operation.name };
     },
   };
+  // Every check alone (older histories, and the workflow's retry of one that may pass), and all of them as one.
+  return { ...checks, ...createPrecheckBatch({ ...checks, ...createPlanActivities(deps) }) };
 }

@@ -9,6 +9,7 @@ const WORDS: Record<keyof Activities, string> = {
   checkPermissions: 'checking the permissions',
   checkSecrets: 'checking the secrets',
   checkSource: 'checking the source',
+  checkBeforeStart: 'checking the service, the permissions and the source',
   checkAdoptedSource: 'checking the source of the migration it adopts',
   disableScheduledBackups: 'turning scheduled backups off',
   restoreScheduledBackups: 'turning scheduled backups back on',

@@ -2,6 +2,7 @@
 // equal part of the per-project rate. How many there are is read from Temporal itself: the distinct pollers of
 // the poll queue seen recently (DescribeTaskQueue). A worker that died is counted until it ages out, so for a
 // few minutes the survivors poll at a smaller share — the safe side of Google's quota.
+import { Context } from '@temporalio/activity';
 import { temporal } from '@temporalio/proto';
 import type { NativeConnection } from '@temporalio/worker';
 import type { ApiBudget } from '../metastore/budget';
@@ -51,4 +52,16 @@ export async function countWorkers({ connection, namespace, taskQueue }: BudgetS
       .map((poller) => poller.identity ?? ''),
   );
   return Math.max(1, alive.size);
+}
+
+/**
+ * The workflow the current activity works for (ApiBudget's `caller`): the budget serves the control calls of the
+ * migration it saw first before those of later ones. Outside an activity (the worker's own reads), none.
+ */
+export function activityCaller(): string | undefined {
+  try {
+    return Context.current().info.workflowExecution?.workflowId;
+  } catch {
+    return undefined;
+  }
 }

@@ -52,6 +52,14 @@ export function activityProxies(options: MigrationOptions) {
       retry: QUICK_RETRY,
     }),
     /**
+     * The prechecks that read, as one activity (checkBeforeStart): the service's reads beside the secrets, then the
+     * source, each within the API timeout, so the whole within two of them.
+     */
+    precheckBatch: proxyActivities<Profile<'checkBeforeStart'>>({
+      startToCloseTimeout: 2 * apiTimeout,
+      retry: QUICK_RETRY,
+    }),
+    /**
      * The waits on the poll queue (pollMigrationChange, watchSourceHealth): no slot and no history event between
      * polls. TRY_CANCEL: a read needs no cleanup, so an engineer's decision proceeds at once instead of waiting for
      * an attempt to end. An attempt lost with its worker comes back within a steady interval (1-60 s).

@@ -185,4 +185,12 @@ export const PATCHES = {
     marked: ['rollout-member-run1', 'rollout-member-run2'],
     before: of(''),
   },
+  precheckBatch: {
+    id: 'precheck-batch',
+    guards:
+      'the prechecks that read (the service, the permissions; the Cloud SQL secrets and source) run as one ' +
+      'activity, checkBeforeStart, and a check it could not settle runs alone as before; before: an activity each',
+    marked: ['prechecks-batched'],
+    before: [...of(''), ...of('v6-'), 'cutover-checked', 'notified', 'adopted', 'outcome-cancelled'],
+  },
 } as const satisfies Record<string, Patch>;

@@ -405,8 +405,10 @@ describe('activities against the emulator', () => {
     it('checkOperation fails benignly until the operation is done, then returns its outcome', async () => {
       const service = await seed();
       const started = await startOperation(service);
+      // Asked about a minute ago: the check waits the whole interval, so this attempt ends at its first read.
+      const asked = newEnv({ scheduledTimestampMs: Date.now() - 60_000 });
       const pending = await failure(() =>
-        run(activities.checkOperation, { operation: started.operation, pollIntervalMs: 2000 }),
+        runIn(asked, activities.checkOperation, { operation: started.operation, pollIntervalMs: 2000 }),
       );
       assert.equal(pending.type, FailureType.Unchanged);
       assert.equal(pending.category, 'BENIGN');
@@ -414,6 +416,48 @@ describe('activities against the emulator', () => {
         run(activities.checkOperation, { operation: started.operation, pollIntervalMs: 1000 }).catch(() => undefined),
       );
       assert.match(done.migrationExecution ?? '', /migrationExecutions/);
+    });
+
+    it('checkOperation sees a 300 ms operation done within its first attempt, in a few reads', async () => {
+      await admin(emulator, 'durations', { replication: 300 });
+      try {
+        const service = await seed();
+        const started = await startOperation(service);
+        const since = Date.now();
+        // A 5 s interval: without the backoff from a short first check the attempt would end unchanged at once.
+        const done = await run(activities.checkOperation, { operation: started.operation, pollIntervalMs: 5000 });
+        assert.match(done.migrationExecution ?? '', /migrationExecutions/);
+        const reads = await admin<{ requests: { resource: string }[] }>(
+          emulator,
+          `requests?since=${since}&method=operations.get`,
+        );
+        const mine = reads.requests.filter((entry) => entry.resource === started.operation);
+        assert.ok(mine.length >= 2 && mine.length <= 4, `${mine.length} reads of the operation`);
+      } finally {
+        await admin(emulator, 'durations', undefined, 'DELETE');
+      }
+    });
+
+    it('checkOperation of an operation running a while waits about as long again, and the interval at most', async () => {
+      await admin(emulator, 'durations', { replication: 600_000 });
+      try {
+        const service = await seed();
+        const started = await startOperation(service);
+        const nextDelay = async (askedMsAgo: number) => {
+          const env = newEnv({ scheduledTimestampMs: Date.now() - askedMsAgo });
+          const pending = await failure(() =>
+            runIn(env, activities.checkOperation, { operation: started.operation, pollIntervalMs: 5000 }),
+          );
+          assert.equal(pending.type, FailureType.Unchanged);
+          return Number(pending.nextRetryDelay);
+        };
+        const young = await nextDelay(1500);
+        assert.ok(young >= 1400 && young <= 1700, `asked 1.5 s ago: next check after ${young} ms`);
+        const old = await nextDelay(120_000);
+        assert.ok(old >= 4750 && old <= 5250, `asked 2 min ago: next check after ${old} ms, the interval`);
+      } finally {
+        await admin(emulator, 'durations', undefined, 'DELETE');
+      }
     });
 
     it('checkOperation meeting a 503 checks again at the operation interval, not by the retry policy', async () => {

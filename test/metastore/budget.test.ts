@@ -1,13 +1,44 @@
-// The per-project API budget on a fake clock: rates, the control reserve, spreading, 429 back-off, sharing.
+// The per-project API budget on a fake clock: rates, the control reserve, spreading, 429 back-off, sharing, and the
+// order in which waiting control calls are served.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiBudget, projectOf } from '../../src/metastore/budget';
+import type { BudgetOptions } from '../../src/metastore/budget';
 import { MetastoreApiError } from '../../src/metastore/errors';
 
-function budgetAt(ratePerSecond: number) {
+/** A clock and the timers the budget schedules on it: `advance` moves time and runs what falls due, in order. */
+function fakeTime() {
   const clock = { now: 1_000_000 };
-  const budget = new ApiBudget({ ratePerSecond, now: () => clock.now, random: () => 0.5 });
-  return { budget, clock };
+  const timers: { at: number; fn: () => void }[] = [];
+  const schedule = (fn: () => void, ms: number) => void timers.push({ at: clock.now + ms, fn });
+  // Lets the promises a timer settled run their continuations (no time passes).
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  async function advance(ms: number): Promise<void> {
+    const end = clock.now + ms;
+    for (;;) {
+      timers.sort((a, b) => a.at - b.at);
+      const next = timers[0];
+      if (!next || next.at > end) break;
+      timers.shift();
+      clock.now = next.at;
+      next.fn();
+      await settle();
+    }
+    clock.now = end;
+    await settle();
+  }
+  return { clock, schedule, advance };
+}
+
+function budgetAt(ratePerSecond: number, options: Partial<BudgetOptions> = {}) {
+  const { clock, schedule, advance } = fakeTime();
+  const budget = new ApiBudget({ ratePerSecond, now: () => clock.now, random: () => 0.5, schedule, ...options });
+  return { budget, clock, advance };
+}
+
+/** Spends the bucket's burst with control calls, so the next ones wait. */
+async function emptied(budget: ApiBudget): Promise<void> {
+  for (let i = 0; i < 3; i++) await budget.take('p', 'control');
 }
 
 /** Polls the budget admits at `times` (ms offsets), one attempt each. */
@@ -94,8 +125,8 @@ describe('ApiBudget', () => {
   });
 
   it('lets only a second of control calls per project wait in a slot; the rest come back after their wait', async () => {
-    const { budget } = budgetAt(2);
-    const outcomes = await Promise.all(
+    const { budget, advance } = budgetAt(2);
+    const outcomes = Promise.all(
       Array.from({ length: 8 }, () =>
         budget.take('p', 'control').then(
           () => 0,
@@ -103,9 +134,11 @@ describe('ApiBudget', () => {
         ),
       ),
     );
+    await advance(1000);
     // Three from the burst, two waiting for the next second's tokens, three turned away with when to return.
-    assert.equal(outcomes.filter((ms) => ms === 0).length, 5, `outcomes ${outcomes.join(', ')}`);
-    const refused = outcomes.filter((ms) => ms !== 0);
+    const settled = await outcomes;
+    assert.equal(settled.filter((ms) => ms === 0).length, 5, `outcomes ${settled.join(', ')}`);
+    const refused = settled.filter((ms) => ms !== 0);
     assert.equal(refused.length, 3);
     assert.ok(
       refused.every((ms) => ms >= 1000),
@@ -113,6 +146,112 @@ describe('ApiBudget', () => {
     );
     // Another project's control call is not kept waiting by p.
     await budget.take('q', 'control');
+  });
+
+  it('serves waiting control calls in their order, not as they arrived, one token each', async () => {
+    const { budget, advance } = budgetAt(1, { maxControlWaiters: 10, maxControlWaitMs: 60_000 });
+    await emptied(budget);
+    const served: number[] = [];
+    const waiting = [30, 10, 20].map((key) =>
+      budget.take('p', 'control', 'call', 'p', key).then(() => served.push(key)),
+    );
+    await advance(999);
+    assert.deepEqual(served, [], 'no token before a second has passed');
+    await advance(1);
+    assert.deepEqual(served, [10]);
+    await advance(2000);
+    await Promise.all(waiting);
+    assert.deepEqual(served, [10, 20, 30]);
+  });
+
+  it("turns the latest away when an earlier call arrives at a full queue, and an engineer's decision goes first", async () => {
+    const { budget, advance } = budgetAt(1, { maxControlWaiters: 2, maxControlWaitMs: 60_000 });
+    await emptied(budget);
+    const outcome = (key: number) =>
+      budget.take('p', 'control', 'call', 'p', key).then(
+        () => 'served',
+        (err: MetastoreApiError) => `turned away, back in ${err.retryAfterMs} ms`,
+      );
+    const late = outcome(30);
+    const middle = outcome(20);
+    const early = outcome(10);
+    assert.equal(await late, 'turned away, back in 3000 ms', 'the latest of three, when its turn would have come');
+    assert.equal(
+      await outcome(40),
+      'turned away, back in 4000 ms',
+      'later than both that wait and than the one turned away before it, which comes back first',
+    );
+    await budget.take('p', 'decision');
+    // The decision borrowed the next token: the earliest waiting is served at 2 s instead of 1 s, the next at 3 s.
+    const now = (call: Promise<string>) => Promise.race([call, Promise.resolve('waiting')]);
+    await advance(1500);
+    assert.equal(await now(early), 'waiting');
+    await advance(500);
+    assert.equal(await now(early), 'served');
+    assert.equal(await now(middle), 'waiting');
+    await advance(1000);
+    assert.deepEqual(await Promise.all([early, middle]), ['served', 'served']);
+  });
+
+  it('orders control calls by when their caller was first seen, whatever it asked first', async () => {
+    let caller = 'migration/old';
+    const { budget, clock, advance } = budgetAt(1, {
+      maxControlWaiters: 10,
+      maxControlWaitMs: 60_000,
+      caller: () => caller,
+    });
+    const gate = budget.gate('control');
+    const service = (name: string) => `projects/p/locations/l/services/${name}`;
+    await gate.take(service('old'), 'services.get');
+    clock.now += 5000;
+    caller = 'migration/new';
+    await gate.take(service('new'), 'services.get');
+    await gate.take(service('new'), 'services.get');
+    await gate.take(service('new'), 'services.get');
+    const served: string[] = [];
+    const newer = gate.take(service('new'), 'operations.get').then(() => served.push('new'));
+    caller = 'migration/old';
+    const older = gate.take(service('old'), 'services.startMigration').then(() => served.push('old'));
+    await advance(3000);
+    await Promise.all([newer, older]);
+    assert.deepEqual(served, ['old', 'new']);
+  });
+
+  it('tells a late migration to come back after what earlier ones turned away still have to call', async () => {
+    let caller: string | undefined = 'migration/first';
+    const { budget, clock, advance } = budgetAt(1, {
+      maxControlWaiters: 1,
+      maxControlWaitMs: 60_000,
+      caller: () => caller,
+    });
+    // The first migration's start: nine control calls, a second apart (so none waits).
+    for (let i = 0; i < 9; i++) {
+      clock.now += 1000;
+      await budget.take('p', 'control');
+    }
+    // The worker's own calls (no caller) spend the two tokens left, counted for nobody.
+    caller = undefined;
+    await budget.take('p', 'control');
+    await budget.take('p', 'control');
+    // Each migration first seen a millisecond after the one before (so each is later in the order).
+    const turnedAway = (who: string) => {
+      caller = who;
+      clock.now += 1;
+      return budget.take('p', 'control').then(
+        () => 0,
+        (err: MetastoreApiError) => err.retryAfterMs ?? -1,
+      );
+    };
+    caller = 'migration/waiting';
+    clock.now += 1;
+    const waiting = budget.take('p', 'control');
+    // Behind the one waiting: back in 2 s. It has made one of a start's nine calls: half the rest, four, count ahead.
+    const second = await turnedAway('migration/second');
+    assert.ok(Math.abs(second - 2000) < 10, `second back in ${second} ms`);
+    const third = await turnedAway('migration/third');
+    assert.ok(Math.abs(third - 6000) < 10, `third back in ${third} ms: behind the one waiting and the second's four`);
+    await advance(1000);
+    await waiting;
   });
 
   it("sends an engineer's decision at once even on an empty bucket, and the calls after it repay the debt", async () => {
