@@ -31,7 +31,10 @@ function formatWave(wave: ResolvedWave): string {
   for (const project of wave.perProject) {
     const limit =
       project.decidedBy === 'none' ? 'all at once' : `at most ${project.limit} at once (${project.decidedBy})`;
-    lines.push(`  project ${project.project}: ${count(project.members, 'member')}, ${limit}`);
+    lines.push(
+      `  project ${project.project}: ${count(project.members, 'member')}, ${limit}, ` +
+        `≈ ${project.readsPerSecond} API reads/s at the cap`,
+    );
   }
   return lines.join('\n');
 }

@@ -17,6 +17,10 @@ export type ProblemCode =
   | 'selector-matches-nothing'
   | 'canary-auto-advance'
   | 'api-budget-above-identity-quota'
+  /** A wave's members of one project, at its cap, would read faster than the API budget or Google's quota. */
+  | 'wave-reads-above-quota'
+  /** A wave has more services of one project in one region than Dataproc Metastore's default quota allows. */
+  | 'services-above-region-quota'
   /** rollout start: the manifest asks for what the rollout workflow does not do yet. */
   | 'unsupported-by-workflow'
   /** plan, online: a migration workflow of the service is already running. */

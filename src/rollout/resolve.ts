@@ -11,6 +11,7 @@ import { GOOGLE_IDENTITY_QPS } from './manifest-schema';
 import type { Labels, RolloutManifest, RolloutPolicies, WaveGate, WaveSpec } from './manifest-schema';
 import { checkMember } from './member-request';
 import { type RolloutProblem, error, warning } from './problems';
+import { GOOGLE_SERVICES_PER_REGION, migrationPeakReads, overQuota, projectPeakReads, roundRate } from './quota';
 import { formatSelector, matchesSelector } from './selectors';
 
 export interface ResolvedMember {
@@ -29,6 +30,8 @@ export interface ProjectCap {
   /** At most this many of the project's members of the wave at once: the stricter of the wave's and the policy's. */
   limit: number;
   decidedBy: 'wave' | 'project count' | 'project percent' | 'none';
+  /** Estimated Metastore API reads/s with `limit` members running at their busiest (rollout/quota.ts). */
+  readsPerSecond: number;
 }
 
 export interface ResolvedWave {
@@ -66,6 +69,7 @@ export function resolveManifest(
   const placement = placeMembers(manifest, members, problems);
   const waves = manifest.waves.map((wave, w) => resolveWave(wave, w, placement[w] ?? [], manifest.policies));
   waveProblems(manifest, problems);
+  for (const wave of waves) quotaProblems(wave, manifest.policies.apiBudgetPerProject, problems);
   const placed = new Set(placement.flat().map((member) => member.service));
   const unplaced = [...members.values()].filter((member) => !placed.has(member.service));
   for (const member of unplaced)
@@ -200,14 +204,11 @@ function resolveWave(wave: WaveSpec, w: number, members: ResolvedMember[], polic
       const byWave = Math.min(maxParallel.limit, count);
       const policy = effectiveCap(policies.perProject?.maxParallel, count);
       const limit = Math.min(byWave, policy.limit);
-      if (limit === count) return { project, members: count, limit, decidedBy: 'none' };
-      if (byWave < policy.limit) return { project, members: count, limit, decidedBy: 'wave' };
-      return {
-        project,
-        members: count,
-        limit,
-        decidedBy: policy.decidedBy === 'count' ? 'project count' : 'project percent',
-      };
+      const rates = members.filter((member) => member.project === project).map(memberPeakReads);
+      const cap = { project, members: count, limit, readsPerSecond: roundRate(projectPeakReads(rates, limit)) };
+      if (limit === count) return { ...cap, decidedBy: 'none' };
+      if (byWave < policy.limit) return { ...cap, decidedBy: 'wave' };
+      return { ...cap, decidedBy: policy.decidedBy === 'count' ? 'project count' : 'project percent' };
     });
   return {
     number: w + 1,
@@ -221,6 +222,45 @@ function resolveWave(wave: WaveSpec, w: number, members: ResolvedMember[], polic
     gate: wave.gate,
     allowedFailures: allowedFailures(wave.failureBudget, members.length),
   };
+}
+
+/** A member's busiest reads/s, by its own poll options (an invalid request: the defaults). */
+const memberPeakReads = (member: ResolvedMember): number => migrationPeakReads(member.request?.options);
+
+/**
+ * Per project of the wave: reads at its cap above the API budget or Google's quota, and more services in one
+ * region than Dataproc Metastore's default quota (20) — a sign the manifest names the wrong project or region.
+ */
+function quotaProblems(wave: ResolvedWave, apiBudgetPerProject: number, problems: RolloutProblem[]): void {
+  const at = `waves.${wave.number - 1}`;
+  for (const cap of wave.perProject) {
+    const over = overQuota(cap.readsPerSecond, apiBudgetPerProject);
+    if (over.length > 0)
+      problems.push(
+        warning(
+          'wave-reads-above-quota',
+          `${at}.maxParallel`,
+          `project ${cap.project}: ${cap.limit} at once read about ${cap.readsPerSecond} req/s at their busiest, ` +
+            `above ${over.map((o) => `${o.what} (${o.limit} req/s)`).join(' and ')}: lower the wave's or ` +
+            "policies.perProject maxParallel, or lengthen the members' fastPollSeconds",
+        ),
+      );
+  }
+  const byRegion = new Map<string, number>();
+  for (const member of wave.members) {
+    const region = `${member.project}/${parseServiceResourceName(member.service)?.location ?? '?'}`;
+    byRegion.set(region, (byRegion.get(region) ?? 0) + 1);
+  }
+  for (const [region, count] of byRegion)
+    if (count > GOOGLE_SERVICES_PER_REGION)
+      problems.push(
+        warning(
+          'services-above-region-quota',
+          at,
+          `${count} services in ${region}: Dataproc Metastore allows ${GOOGLE_SERVICES_PER_REGION} per region per ` +
+            "project by default — check the project and region, or the project's raised quota",
+        ),
+      );
 }
 
 /** What is wrong with the waves and policies themselves, whoever their members are. */

@@ -30,7 +30,10 @@ describe('rollout lint (the CLI as a process)', () => {
       run.stdout,
       /^wave 3 prod: 4 members \(env=prod,tier in \(silver,gold\)\), at most 1 at once \(by percent\)/m,
     );
-    assert.match(run.stdout, /^ {2}project corp-prod: 4 members, at most 1 at once \(wave\)$/m);
+    assert.match(
+      run.stdout,
+      /^ {2}project corp-prod: 4 members, at most 1 at once \(wave\), ≈ 0\.4 API reads\/s at the cap$/m,
+    );
     assert.match(run.stdout, /^no problems$/m);
   });
 
