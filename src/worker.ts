@@ -8,6 +8,7 @@ import { connectError, loadConfig } from './config';
 import { activityCaller, shareBudgetAmongWorkers } from './runtime/budget-share';
 import { API_LATENCY_BUCKETS, METRICS, NO_METRICS, createMigratorMetrics } from './metrics/migrator-metrics';
 import { exportFleetGauges } from './runtime/fleet-gauges';
+import { exportRolloutGauges } from './runtime/rollout-gauges';
 import { createFleetWorkers } from './runtime/workers';
 import { checkSearchAttributes, missingAttributesMessage } from './runtime/search-attributes';
 import { prebuiltWorkflowBundle } from './runtime/workflow-bundle';
@@ -95,6 +96,15 @@ async function main(): Promise<void> {
         intervalMs: config.fleetMetricsSeconds * 1000,
       })
     : () => undefined;
+  const stopRolloutGauges = config.metricsAddress
+    ? exportRolloutGauges({
+        connection,
+        namespace,
+        meter: Runtime.instance().metricMeter,
+        ...(dataConverter?.payloadCodecs && { payloadCodecs: dataConverter.payloadCodecs }),
+        intervalMs: config.fleetMetricsSeconds * 1000,
+      })
+    : () => undefined;
   if (config.metricsAddress) console.log(`metrics on http://${config.metricsAddress}/metrics`);
   const stopSharing = shareBudgetAmongWorkers({
     connection,
@@ -120,6 +130,7 @@ async function main(): Promise<void> {
   } finally {
     stopSharing();
     stopGauges();
+    stopRolloutGauges();
     await connection.close();
   }
 }

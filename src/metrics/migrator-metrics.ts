@@ -1,7 +1,8 @@
 // The migration's own Prometheus metrics, served by the SDK's exporter beside its own (slots, schedule-to-start
 // latency, …) when METASTORE_MIGRATOR_METRICS_ADDRESS is set: one /metrics for everything the worker knows.
 // Metastore API calls are counted by the client, polls by the poll activity, notifications by the notify activity,
-// decisions by the workflow (its replay-safe meter), and the fleet by src/runtime/fleet-gauges.ts. Below the
+// decisions by the workflow (its replay-safe meter), and the fleet by src/runtime/fleet-gauges.ts and
+// src/runtime/rollout-gauges.ts. Below the
 // activities and the worker, which both use it; it knows nothing of either.
 import type { MetricMeter } from '@temporalio/common';
 import type { ApiCallObservation } from '../metastore/client';
@@ -14,6 +15,8 @@ export const METRICS = {
   migrationsByStage: 'metastore_migrator_migrations',
   migrationsByState: 'metastore_migrator_migrations_by_execution_state',
   migrationsNeedingAttention: 'metastore_migrator_migrations_needing_attention',
+  rollouts: 'metastore_migrator_rollouts',
+  rolloutMembers: 'metastore_migrator_rollout_members',
   decisions: DECISIONS_METRIC,
   notifications: 'metastore_migrator_notifications',
 } as const;
