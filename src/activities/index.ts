@@ -51,7 +51,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlanActivities(deps),
     ...createRequestActivities({ notifyDefaults: deps.notifyDefaults ?? [], apiVersion: deps.metastore.apiVersion }),
     ...createNotifyActivities(deps),
-    ...createRolloutActivities({ apiVersion: deps.metastore.apiVersion }),
+    ...createRolloutActivities({
+      apiVersion: deps.metastore.apiVersion,
+      ...(deps.metrics && { metrics: deps.metrics }),
+    }),
     ...createCutoverActivities(deps),
     ...createLakehouseActivities(deps),
     ...createBulkDecisionActivities(),

@@ -22,6 +22,7 @@ import { migrationStartOptions } from '../migration/start-options';
 import { workflowIdFor } from '../migration/names';
 import type { MigrationResult, MigrationStatus } from '../migration/state';
 import { redact } from '../secrets/redact';
+import { type MigratorMetrics, NO_METRICS } from '../metrics/migrator-metrics';
 import type { ApiVersion } from '../schemas';
 import { checkRolloutInput } from '../schemas/rollout';
 import type { MemberConfig, RolloutAction, RolloutCheck, RolloutTemplate } from '../schemas/rollout';
@@ -101,7 +102,8 @@ export interface WatchArgs {
   rollout?: string;
 }
 
-export function createRolloutActivities(deps: { apiVersion: ApiVersion }) {
+export function createRolloutActivities(deps: { apiVersion: ApiVersion; metrics?: MigratorMetrics }) {
+  const metrics = deps.metrics ?? NO_METRICS;
   return {
     /** Pure and quick: zod stays out of the workflow sandbox, and the answer is recorded once in history. */
     async checkRolloutInput(input: unknown): Promise<RolloutCheck> {
@@ -127,7 +129,7 @@ export function createRolloutActivities(deps: { apiVersion: ApiVersion }) {
       // A member's complete waits for its cutover checks (up to minutes against a slow source): heartbeat all along.
       const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_MS);
       try {
-        return await pool(args.members, async (member) => {
+        const results = await pool(args.members, async (member): Promise<MemberDriveResult> => {
           if (args.action === 'start') {
             const started = await startMember(ctx.client, ctx.info.taskQueue, member, args.template, deps.apiVersion);
             if (started.result !== 'accepted') return { service: member.service, ...started };
@@ -141,6 +143,9 @@ export function createRolloutActivities(deps: { apiVersion: ApiVersion }) {
             ...(refused ?? (await decide(ctx.client, member.service, args.action, decision))),
           };
         });
+        // Counted once the whole attempt has returned (a retried attempt counts again: it drives them again).
+        for (const { result } of results) metrics.memberDriven(args.action, result);
+        return results;
       } finally {
         clearInterval(beat);
       }

@@ -1,6 +1,6 @@
 // The migration's own Prometheus metrics, served by the SDK's exporter beside its own (slots, schedule-to-start
 // latency, …) when METASTORE_MIGRATOR_METRICS_ADDRESS is set: one /metrics for everything the worker knows.
-// Metastore API calls are counted by the client, polls by the poll activity, notifications by the notify activity,
+// Metastore API calls are counted by the client, polls by the poll activity, notifications by the notify activity, members driven by the rollout's activity,
 // decisions by the workflow (its replay-safe meter), and the fleet by src/runtime/fleet-gauges.ts and
 // src/runtime/rollout-gauges.ts. Below the
 // activities and the worker, which both use it; it knows nothing of either.
@@ -17,6 +17,7 @@ export const METRICS = {
   migrationsNeedingAttention: 'metastore_migrator_migrations_needing_attention',
   rollouts: 'metastore_migrator_rollouts',
   rolloutMembers: 'metastore_migrator_rollout_members',
+  rolloutMembersDriven: 'metastore_migrator_rollout_members_driven',
   decisions: DECISIONS_METRIC,
   notifications: 'metastore_migrator_notifications',
 } as const;
@@ -29,12 +30,15 @@ export interface MigratorMetrics {
   /** A poll read the execution: the time, per migration (Grafana shows the age as time() minus it). */
   polled(service: string): void;
   notification(event: string, result: 'sent' | 'failed'): void;
+  /** A rollout started a member or sent it a decision: the action and what became of it (MemberDriveResult). */
+  memberDriven(action: string, result: string): void;
 }
 
 export const NO_METRICS: MigratorMetrics = {
   apiCall: () => undefined,
   polled: () => undefined,
   notification: () => undefined,
+  memberDriven: () => undefined,
 };
 
 export function createMigratorMetrics(meter: MetricMeter): MigratorMetrics {
@@ -51,6 +55,11 @@ export function createMigratorMetrics(meter: MetricMeter): MigratorMetrics {
     'When each migration last read its execution (Unix seconds)',
   );
   const notifications = meter.createCounter(METRICS.notifications, '', 'Notifications posted, by event and result');
+  const driven = meter.createCounter(
+    METRICS.rolloutMembersDriven,
+    '',
+    "Rollouts' members started or decided on, by action and result",
+  );
   return {
     apiCall({ method, status, seconds }) {
       calls.add(1, { method, status });
@@ -58,5 +67,6 @@ export function createMigratorMetrics(meter: MetricMeter): MigratorMetrics {
     },
     polled: (service) => lastPoll.set(Date.now() / 1000, { service }),
     notification: (event, result) => notifications.add(1, { event, result }),
+    memberDriven: (action, result) => driven.add(1, { action, result }),
   };
 }

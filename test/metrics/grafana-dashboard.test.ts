@@ -15,7 +15,12 @@ const queried = new Set(
     panel.targets.flatMap((target) => [...target.expr.matchAll(/metastore_migrator_[a-z_]+/g)].map((m) => m[0])),
   ),
 );
-const counters = new Set<string>([METRICS.apiCalls, METRICS.decisions, METRICS.notifications]);
+const counters = new Set<string>([
+  METRICS.apiCalls,
+  METRICS.decisions,
+  METRICS.notifications,
+  METRICS.rolloutMembersDriven,
+]);
 const served = new Set(
   Object.values(METRICS).flatMap((name) =>
     counters.has(name) ? [`${name}_total`] : name === METRICS.apiLatency ? [`${name}_bucket`, name] : [name],

@@ -1,6 +1,6 @@
 // Rollout metrics on the worker's /metrics, scraped as Prometheus would, with a real rollout under way (dev server,
 // emulator, worker, CLI): running rollouts by state (waiting-approval, paused) and their members by wave and stage,
-// read from Temporal every second; after the abort the rollout's series fall to 0 rather than keep their last value.
+// read from Temporal every second, and the members the rollout started, by result; after the abort the rollout's series fall to 0 rather than keep their last value.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -90,6 +90,8 @@ describe('rollout metrics (worker /metrics, dev server, emulator, CLI)', () => {
     const member = (wave: string, stage: string) =>
       ['metastore_migrator_rollout_members', { rollout: name, wave, stage }] as const;
     const rollouts = (state: string) => ['metastore_migrator_rollouts', { state }] as const;
+    const driven = (action: string, result: string) =>
+      ['metastore_migrator_rollout_members_driven_total', { action, result }] as const;
 
     await cli('start', '--manifest', manifestFile);
     await until('the canary in REPLICATION, the rollout at its approval gate', [
@@ -98,6 +100,7 @@ describe('rollout metrics (worker /metrics, dev server, emulator, CLI)', () => {
       [...rollouts('running'), 0],
       [...rollouts('paused'), 0],
     ]);
+    assert.equal(await scraped(...driven('start', 'accepted')), 1, 'the canary alone started');
     assert.equal(
       await scraped(...member('2', 'REPLICATION')),
       undefined,
@@ -109,6 +112,7 @@ describe('rollout metrics (worker /metrics, dev server, emulator, CLI)', () => {
       [...member('1', 'REPLICATION'), 1],
       [...member('2', 'REPLICATION'), 2],
       [...rollouts('waiting-approval'), 1],
+      [...driven('start', 'accepted'), 3],
     ]);
 
     await cli('pause', '--rollout', name, '--reason', 'change freeze');
