@@ -116,7 +116,11 @@ export function exportRolloutGauges(options: RolloutGaugeOptions): () => void {
   };
 
   // Everything is read first and set together, so a scrape never mixes two rounds.
+  // A status query waits for a worker to answer: a round still waiting is not overlapped by the next.
+  let busy = false;
   const refresh = async () => {
+    if (busy) return;
+    busy = true;
     try {
       const running = await list(`WorkflowType = '${ROLLOUT_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`);
       const byState = new Map<RolloutGaugeState, number>(ROLLOUT_GAUGE_STATES.map((state) => [state, 0]));
@@ -153,6 +157,8 @@ export function exportRolloutGauges(options: RolloutGaugeOptions): () => void {
       members(memberValues);
     } catch {
       // Keep the last figures: a visibility hiccup or a rollout's worker restarting is not a fleet that emptied.
+    } finally {
+      busy = false;
     }
   };
   void refresh();
