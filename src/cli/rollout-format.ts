@@ -5,7 +5,7 @@ import { formatDuration } from './duration';
 import { formatProblems } from '../rollout/problems';
 import type { RolloutProblem } from '../rollout/problems';
 import type { ResolvedRollout, ResolvedWave } from '../rollout/resolve';
-import type { RolloutStatus } from '../workflows/rollout/messages';
+import type { BulkDecisionSummary, RolloutStatus } from '../workflows/rollout/messages';
 import type { OnlineReport } from './rollout-online';
 
 export function formatRollout(rollout: ResolvedRollout): string {
@@ -87,8 +87,21 @@ export function formatRolloutStatus(status: RolloutStatus, closed = false): stri
     lines.push(
       `  ${entry.at}  wave ${entry.wave}  ${entry.command}${about} by ${entry.by}: ${entry.reason}${ref}${note}`,
     );
+    if (entry.bulk) lines.push(...bulkLines(entry.bulk));
   }
   return lines.join('\n');
+}
+
+/** A bulk decision's record: what it asked, its counts, and the first members refused with why. */
+function bulkLines(bulk: BulkDecisionSummary): string[] {
+  const c = bulk.counts;
+  const counts =
+    `accepted ${c.accepted ?? 0}, refused ${c.refused ?? 0}, already done ${c.alreadyDone ?? 0}, ` +
+    `not found ${c.notFound ?? 0}${(c.failed ?? 0) > 0 ? `, not asked ${c.failed}` : ''}`;
+  return [
+    `      ${bulk.action} (${bulk.id}): ${counts}`,
+    ...bulk.refused.map((member) => `      refused ${member.service}: ${member.reason}`),
+  ];
 }
 
 function gateWords(status: RolloutStatus): string {
