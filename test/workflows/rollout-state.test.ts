@@ -82,6 +82,25 @@ describe('rollout state', () => {
     );
   });
 
+  it('reads an outgoing member of a start as reached once its backfill SUCCEEDED, failed if it lost tables', () => {
+    const wave = rollout([service('p', 0)]).waves[0]!;
+    const window = { service: service('p', 0), status: 'RUNNING', stage: 'ROLLBACK_WINDOW' };
+    const lost = 'backfill SUCCEEDED: 3 tables in 1 databases (2 succeeded, 0 skipped, 1 failed); failed: sales.orders';
+    // Before the patch: in progress through the rollback window.
+    assert.equal(classify('start', wave, window).p, 'inProgress');
+    assert.equal(classify('start', wave, window, true).p, 'reached');
+    assert.equal(classify('start', wave, { ...window, stage: 'BACKFILL' }, true).p, 'inProgress');
+    assert.deepEqual(classify('start', wave, { ...window, backfillFailures: lost }, true), {
+      p: 'failed',
+      reason: lost,
+    });
+    const ended = { service: service('p', 0), status: 'COMPLETED', outcome: 'SUCCEEDED' };
+    assert.equal(classify('start', wave, ended, true).p, 'reached');
+    assert.equal(classify('start', wave, { ...ended, backfillFailures: lost }, true).p, 'failed');
+    // Only a start: a complete of a member in its window is still in progress (it has not ended).
+    assert.equal(classify('complete', wave, window, true).p, 'inProgress');
+  });
+
   it('reads an observed member against the action', () => {
     const wave = rollout([service('p', 0)]).waves[0]!;
     const running = { service: service('p', 0), status: 'RUNNING' };

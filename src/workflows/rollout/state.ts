@@ -105,14 +105,27 @@ export function applyDrive(state: RolloutState, results: readonly MemberDriveRes
   }
 }
 
-/** What an observation means for the action: reached its target, failed (why), or still in progress. */
+/**
+ * What an observation means for the action: reached its target, failed (why), or still in progress.
+ *
+ * `outgoingBackfill` (patch rollout-outgoing-backfill): an outgoing member never waits in REPLICATION — its backfill
+ * runs, then it sits in ROLLBACK_WINDOW for days — so for `start` it has reached the target once its backfill ended
+ * SUCCEEDED; a backfill that SUCCEEDED but lost tables is a failed member (the tables named), counted against the
+ * budget, since the data is not all there. Without it (runs from before), such a member stays in progress.
+ */
 export function classify(
   action: RolloutAction,
   wave: RolloutWave,
   o: MemberObservation,
+  outgoingBackfill = false,
 ): { p: 'reached' | 'failed' | 'inProgress'; reason?: string } {
   if (o.status === 'NOT_FOUND') return { p: 'failed', reason: 'no migration workflow' };
   if (o.setAside !== undefined) return { p: 'failed', reason: `set aside: ${o.setAside}` };
+  const backfillEnded = o.stage === 'ROLLBACK_WINDOW' || (o.status !== 'RUNNING' && o.outcome === 'SUCCEEDED');
+  if (action === 'start' && outgoingBackfill && backfillEnded) {
+    if (o.backfillFailures !== undefined) return { p: 'failed', reason: o.backfillFailures };
+    if (o.status === 'RUNNING') return { p: 'reached', reason: 'backfill SUCCEEDED: in its rollback window' };
+  }
   if (o.status === 'RUNNING') {
     // start: waiting for the engineer's decision in REPLICATION (or already cutting over: further than the target).
     // complete/cancel: in progress until the migration has ended.
@@ -134,12 +147,13 @@ export function applyObservations(
   input: RolloutInput,
   state: RolloutState,
   observations: readonly MemberObservation[],
+  outgoingBackfill = false,
 ): void {
   const wave = input.waves[state.wave]!;
   for (const o of observations) {
     const member = state.members[o.service];
     if (!member || member.p === 'skipped' || member.p === 'pending') continue;
-    const { p, reason } = classify(input.action, wave, o);
+    const { p, reason } = classify(input.action, wave, o, outgoingBackfill);
     const ended = o.status !== 'RUNNING' && o.status !== 'NOT_FOUND';
     state.members[o.service] = {
       ...keepTries(member),

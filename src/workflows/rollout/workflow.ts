@@ -9,12 +9,14 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setCurrentDetails,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities, MemberDriveResult } from '../../activities';
 import type { RolloutInput } from '../../schemas/rollout';
+import { PATCHES } from '../patches';
 import { raceUntil } from '../race';
 import { installRolloutHandlers } from './handlers';
 import { validRollout } from './input';
@@ -170,7 +172,7 @@ class RolloutRun {
     const wave = input.waves[state.wave]!;
     const services = servicesOf(wave).filter((service) => phaseOf(state, service) === 'reached');
     const observed = services.length > 0 ? await acts.readRolloutMembers({ services, rollout: input.name }) : [];
-    applyObservations(input, state, observed);
+    applyObservations(input, state, observed, this.outgoingBackfill());
     if (servicesOf(wave).some((service) => phaseOf(state, service) === 'inProgress') || overBudget(state, wave)) {
       // A member left its target during the soak: back to the members (and the budget), then the gates again.
       state.gate = 'members';
@@ -193,7 +195,13 @@ class RolloutRun {
       () => this.watcher.watchRolloutMembers(args),
       () => state.commands !== commands,
     );
-    if (outcome !== 'interrupted') applyObservations(input, state, outcome.value);
+    if (outcome !== 'interrupted') applyObservations(input, state, outcome.value, this.outgoingBackfill());
+  }
+
+  /** start: an outgoing member has reached the target once its backfill SUCCEEDED (patched: it changes when a wave
+   * settles, so a rollout from before goes on waiting as it did). Asked only of a start rollout. */
+  private outgoingBackfill(): boolean {
+    return this.input.action === 'start' && patched(PATCHES.rolloutOutgoingBackfill.id);
   }
 
   private pauseForBudget(): void {
