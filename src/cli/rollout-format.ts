@@ -75,6 +75,8 @@ export function formatRolloutStatus(status: RolloutStatus, closed = false): stri
     for (const failed of wave.failed) lines.push(`  failed   ${failed.service}: ${failed.reason}`);
     if (wave.failed.length < counts.failed) lines.push(`  failed   … ${counts.failed - wave.failed.length} more`);
   }
+  const eta = etaWords(status);
+  if (eta) lines.push(`eta        ${eta}`);
   const next = nextStep(status);
   if (next) lines.push(`next       ${next}`);
   const shown = status.audit.slice(-AUDIT_SHOWN);
@@ -90,6 +92,17 @@ export function formatRolloutStatus(status: RolloutStatus, closed = false): stri
     if (entry.bulk) lines.push(...bulkLines(entry.bulk));
   }
   return lines.join('\n');
+}
+
+/** The estimate at the current wave's pace; unknown until one of its members has settled. Absent: nothing to say. */
+function etaWords(status: RolloutStatus): string | undefined {
+  if (status.eta === undefined || status.gate === 'finished' || status.gate === 'aborted') return undefined;
+  if (status.eta === 'unknown') return `unknown until a member of wave ${status.currentWave} has settled`;
+  const { perMinute, waveEndsAt, rolloutEndsAt } = status.eta;
+  return (
+    `wave ${status.currentWave} ends ~${waveEndsAt}, the rollout ~${rolloutEndsAt} ` +
+    `(${perMinute} members/min; approvals not counted)`
+  );
 }
 
 /** A bulk decision's record: what it asked, its counts, and the first members refused with why. */

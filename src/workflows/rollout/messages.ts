@@ -138,6 +138,8 @@ export interface RolloutStatus {
   healthProblem?: string;
   paused?: { by: string; reason: string; at: string; byBudget: boolean };
   waves: WaveStatus[];
+  /** When the current wave and the rollout should end at the current wave's pace; unknown before a member settled. */
+  eta?: RolloutEta | 'unknown';
   /** The newest commands (at most AUDIT_LIMIT); auditDropped counts older ones. */
   audit: AuditRecord[];
   auditDropped: number;
@@ -155,6 +157,17 @@ export interface RolloutResult extends RolloutStatus {
   outcome: 'FINISHED' | 'ABORTED';
   /** After abort with cancelMembers: each member's answer. */
   cancelled?: CancelReport[];
+}
+
+/**
+ * An estimate from the current wave's observed pace (members settled per minute since the wave started): the rest
+ * of the wave at that pace plus its soak, then each later wave's members at that pace plus its soak. Approvals
+ * are not counted (no one can say when they come).
+ */
+export interface RolloutEta {
+  perMinute: number;
+  waveEndsAt: string;
+  rolloutEndsAt: string;
 }
 
 export const statusQuery = defineQuery<RolloutStatus>('status');
@@ -178,6 +191,8 @@ export interface MemberState {
 export interface RolloutState {
   /** The current wave's index (0-based); waves.length once all are done. */
   wave: number;
+  /** When the current wave began (the pace of the ETA is counted from then). */
+  waveStartedAt?: string;
   gate: 'members' | 'soak' | 'health' | 'approval';
   soakUntil?: string;
   healthProblem?: string;

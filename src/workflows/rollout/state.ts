@@ -7,6 +7,7 @@ import type {
   AuditRecord,
   MemberPhase,
   MemberState,
+  RolloutEta,
   RolloutResult,
   RolloutState,
   RolloutStatus,
@@ -184,7 +185,7 @@ export function record(state: RolloutState, entry: Omit<AuditRecord, 'at' | 'wav
   }
 }
 
-export function statusOf(input: RolloutInput, state: RolloutState): RolloutStatus {
+export function statusOf(input: RolloutInput, state: RolloutState, nowMs = Date.now()): RolloutStatus {
   const finished = state.wave >= input.waves.length;
   return {
     name: input.name,
@@ -195,9 +196,46 @@ export function statusOf(input: RolloutInput, state: RolloutState): RolloutStatu
     ...(state.healthProblem && { healthProblem: state.healthProblem }),
     ...(state.paused && { paused: state.paused }),
     waves: input.waves.map((wave, index) => waveStatus(state, wave, index)),
+    eta: finished || state.aborted ? 'unknown' : etaOf(input, state, nowMs),
     audit: state.audit,
     auditDropped: state.auditDropped,
     continuedAsNew: state.continuedAsNew,
+  };
+}
+
+/**
+ * The ETA from the current wave's pace: members settled (reached, failed, skipped) per minute since it started.
+ * Unknown until one has settled. Wave end: the rest of its members at that pace, then what is left of its soak;
+ * rollout end: after it, each later wave's members at that pace and its soak. Approval gates are not counted.
+ */
+export function etaOf(input: RolloutInput, state: RolloutState, nowMs: number): RolloutEta | 'unknown' {
+  const wave = input.waves[state.wave];
+  const started = state.waveStartedAt === undefined ? NaN : Date.parse(state.waveStartedAt);
+  if (!wave || Number.isNaN(started)) return 'unknown';
+  const settled = servicesOf(wave).filter((service) => {
+    const p = phaseOf(state, service);
+    return p === 'reached' || p === 'failed' || p === 'skipped';
+  }).length;
+  if (settled < 1) return 'unknown';
+  // At least a second: members settled within the wave's first moment would give an infinite pace.
+  const minutes = Math.max(nowMs - started, 1000) / 60_000;
+  const perMinute = settled / minutes;
+  const membersMs = (count: number) => (count / perMinute) * 60_000;
+  const soakLeft =
+    state.gate === 'members'
+      ? wave.soakSeconds * 1000
+      : state.gate === 'soak' && state.soakUntil
+        ? Math.max(0, Date.parse(state.soakUntil) - nowMs)
+        : 0;
+  const left = state.gate === 'members' ? wave.members.length - settled : 0;
+  const waveEnd = nowMs + membersMs(left) + soakLeft;
+  const later = input.waves
+    .slice(state.wave + 1)
+    .reduce((sum, next) => sum + membersMs(next.members.length) + next.soakSeconds * 1000, 0);
+  return {
+    perMinute: Math.round(perMinute * 100) / 100,
+    waveEndsAt: new Date(waveEnd).toISOString(),
+    rolloutEndsAt: new Date(waveEnd + later).toISOString(),
   };
 }
 

@@ -102,6 +102,8 @@ class RolloutRun {
   /** Returns once the current wave has passed its gates (or the rollout was aborted). */
   private async runWave(): Promise<void> {
     const { input, state } = this;
+    // The ETA's pace counts from here (kept across continue-as-new; only status reads it).
+    state.waveStartedAt ??= now();
     for (;;) {
       if (state.aborted) return;
       if (this.historyIsLong()) await this.continueAsNew();
@@ -243,6 +245,7 @@ class RolloutRun {
     state.soakUntil = undefined;
     state.healthProblem = undefined;
     state.acknowledgedFailures = 0;
+    state.waveStartedAt = undefined;
   }
 
   /** After abort with cancelMembers: each member the rollout drove whose migration still runs, through its gate. */
