@@ -185,7 +185,13 @@ export function record(state: RolloutState, entry: Omit<AuditRecord, 'at' | 'wav
   }
 }
 
-export function statusOf(input: RolloutInput, state: RolloutState, nowMs = Date.now()): RolloutStatus {
+/** `nowMs` defaults to the workflow's time to the minute: the ETA then changes at most once a minute by itself, so
+ * `rollout watch` on a pipe (a line per change) is not a line per poll. */
+export function statusOf(
+  input: RolloutInput,
+  state: RolloutState,
+  nowMs = Math.floor(Date.now() / 60_000) * 60_000,
+): RolloutStatus {
   const finished = state.wave >= input.waves.length;
   return {
     name: input.name,
