@@ -20,6 +20,7 @@ import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { migrationStartOptions } from '../migration/start-options';
 import { workflowIdFor } from '../migration/names';
+import { type BackfillOutcome, backfillFailed, backfillVerdict } from '../migration/backfill';
 import type { MigrationResult, MigrationStatus } from '../migration/state';
 import { redact } from '../secrets/redact';
 import { type MigratorMetrics, NO_METRICS } from '../metrics/migrator-metrics';
@@ -87,6 +88,8 @@ export interface MemberObservation {
   reason?: string;
   /** complete/cancel: the rollout's decision was set aside by the member (the API refused it), with the reason. */
   setAside?: string;
+  /** Outgoing kind, its backfill SUCCEEDED but lost tables: its verdict, naming the first few (bounded). */
+  backfillFailures?: string;
 }
 
 export interface WatchArgs {
@@ -334,6 +337,15 @@ async function withSetAside(
   observation: MemberObservation,
   decisionBy?: string,
 ): Promise<MemberObservation> {
+  // An outgoing member in its rollback window: its backfill ended; what it lost decides whether it reached a start.
+  if (observation.stage === 'ROLLBACK_WINDOW') {
+    const status = await client.workflow
+      .getHandle(workflowIdFor(service))
+      .query<Pick<MigrationStatus, 'backfill'>>(STATUS_QUERY)
+      .catch(() => undefined);
+    const backfillFailures = failuresOf(status?.backfill);
+    if (backfillFailures !== undefined) return { ...observation, backfillFailures };
+  }
   // Back waiting after the rollout's decision: the API refused it and the member set it aside (its status says so).
   if (decisionBy !== undefined && observation.stage === 'REPLICATION') {
     const setAside = await setAsideDecision(client, service, decisionBy);
@@ -364,14 +376,21 @@ async function setAsideDecision(client: Client, service: string, by: string): Pr
 async function ending(client: Client, service: string): Promise<Partial<MemberObservation>> {
   try {
     const result = (await client.workflow.getHandle(workflowIdFor(service)).result()) as MigrationResult;
+    const backfillFailures = failuresOf(result.backfill);
     return {
       outcome: result.outcome,
       ...(result.verification && { verification: result.verification.status }),
+      ...(backfillFailures !== undefined && { backfillFailures }),
       ...(result.message && { reason: redact(result.message) }),
     };
   } catch (err) {
     return { reason: err instanceof WorkflowFailedError ? failureText(err.cause ?? err) : failureText(err) };
   }
+}
+
+/** A backfill that lost tables (or databases, partitions): its one-line verdict, which names the first five. */
+function failuresOf(backfill: BackfillOutcome | undefined): string | undefined {
+  return backfill && backfillFailed(backfill) ? redact(backfillVerdict(backfill)) : undefined;
 }
 
 async function endedAs(client: Client, service: string): Promise<string> {

@@ -83,6 +83,8 @@ function bulkRequest(options: Options, action: 'complete' | 'cancel', selection:
     why: values.reason,
     changeReference: values['change-reference'],
     ...(override.length > 0 && { override }),
+    // Chosen from a manifest: the decision records itself in that rollout's audit trail (if it runs).
+    ...(selection.label !== 'services' && { rollout: selection.label }),
     members: selection.services.map((service) => ({ service, workflowId: workflowIdFor(service) })),
     // Half the manifest's budget, as plan's reads: the members' own calls take the rest.
     ...(budget !== undefined && { pacing: { requestsPerSecond: Math.min(budget / 2, BULK_MAX_REQUESTS_PER_SECOND) } }),
@@ -128,6 +130,7 @@ export function formatBulkReport(workflowId: string, report: BulkDecisionReport)
     ...rows,
     `accepted ${counts.accepted}, refused ${counts.refused}, already done ${counts.alreadyDone}, ` +
       `not found ${counts.notFound}${counts.failed > 0 ? `, not asked ${counts.failed}` : ''}`,
+    ...(report.rollout ? [`rollout ${report.rollout.name}'s audit trail: ${report.rollout.recorded}`] : []),
   ].join('\n');
 }
 

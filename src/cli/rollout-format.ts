@@ -5,7 +5,7 @@ import { formatDuration } from './duration';
 import { formatProblems } from '../rollout/problems';
 import type { RolloutProblem } from '../rollout/problems';
 import type { ResolvedRollout, ResolvedWave } from '../rollout/resolve';
-import type { RolloutStatus } from '../workflows/rollout/messages';
+import type { BulkDecisionSummary, RolloutStatus } from '../workflows/rollout/messages';
 import type { OnlineReport } from './rollout-online';
 
 export function formatRollout(rollout: ResolvedRollout): string {
@@ -78,6 +78,8 @@ export function formatRolloutStatus(status: RolloutStatus, closed = false): stri
     for (const failed of wave.failed) lines.push(`  failed   ${failed.service}: ${failed.reason}`);
     if (wave.failed.length < counts.failed) lines.push(`  failed   … ${counts.failed - wave.failed.length} more`);
   }
+  const eta = etaWords(status);
+  if (eta) lines.push(`eta        ${eta}`);
   const next = nextStep(status);
   if (next) lines.push(`next       ${next}`);
   const shown = status.audit.slice(-AUDIT_SHOWN);
@@ -90,8 +92,32 @@ export function formatRolloutStatus(status: RolloutStatus, closed = false): stri
     lines.push(
       `  ${entry.at}  wave ${entry.wave}  ${entry.command}${about} by ${entry.by}: ${entry.reason}${ref}${note}`,
     );
+    if (entry.bulk) lines.push(...bulkLines(entry.bulk));
   }
   return lines.join('\n');
+}
+
+/** The estimate at the current wave's pace; unknown until one of its members has settled. Absent: nothing to say. */
+function etaWords(status: RolloutStatus): string | undefined {
+  if (status.eta === undefined || status.gate === 'finished' || status.gate === 'aborted') return undefined;
+  if (status.eta === 'unknown') return `unknown until a member of wave ${status.currentWave} has settled`;
+  const { perMinute, waveEndsAt, rolloutEndsAt } = status.eta;
+  return (
+    `wave ${status.currentWave} ends ~${waveEndsAt}, the rollout ~${rolloutEndsAt} ` +
+    `(${perMinute} members/min; approvals not counted)`
+  );
+}
+
+/** A bulk decision's record: what it asked, its counts, and the first members refused with why. */
+function bulkLines(bulk: BulkDecisionSummary): string[] {
+  const c = bulk.counts;
+  const counts =
+    `accepted ${c.accepted ?? 0}, refused ${c.refused ?? 0}, already done ${c.alreadyDone ?? 0}, ` +
+    `not found ${c.notFound ?? 0}${(c.failed ?? 0) > 0 ? `, not asked ${c.failed}` : ''}`;
+  return [
+    `      ${bulk.action} (${bulk.id}): ${counts}`,
+    ...bulk.refused.map((member) => `      refused ${member.service}: ${member.reason}`),
+  ];
 }
 
 function gateWords(status: RolloutStatus): string {

@@ -7,6 +7,7 @@ import { workflowIdFor } from '../migration/names';
 import { expected, strictObject } from './field-rules';
 import { DecisionArgsSchema } from './request';
 import { ServiceNameSchema } from './resource-name-schemas';
+import { RolloutNameSchema } from './rollout';
 
 /**
  * The worker's default Metastore API budget per project (METASTORE_MIGRATOR_API_BUDGET, 3 req/s). Every accepted
@@ -55,7 +56,7 @@ const PacingSchema = strictObject('pacing { requestsPerSecond?, maxInFlight? }',
 });
 
 export const BulkDecisionRequestSchema = strictObject(
-  'a bulk decision { action, who, why, changeReference?, override?, members, pacing?, maxHistoryEvents? }',
+  'a bulk decision { action, who, why, changeReference?, override?, rollout?, members, pacing?, maxHistoryEvents? }',
   {
     action: z.enum(['complete', 'cancel'], { error: expected('complete or cancel') }),
     /** Who decided: sent to every member as the decision's `by`. */
@@ -69,6 +70,8 @@ export const BulkDecisionRequestSchema = strictObject(
       .optional(),
     /** complete only: cutover checks accepted by name, as `complete --override` — every member's gate honours them. */
     override: DecisionArgsSchema.shape.override,
+    /** The rollout whose members these are: the decision records itself in that rollout's audit trail at its end. */
+    rollout: RolloutNameSchema.optional(),
     members: z
       .array(MemberSchema, { error: expected('a list of members { service, workflowId }') })
       .min(1, 'must list at least one member')

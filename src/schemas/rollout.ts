@@ -17,7 +17,7 @@ export const ROLLOUT_ACTIONS = ['start', 'complete', 'cancel'] as const;
 export type RolloutAction = (typeof ROLLOUT_ACTIONS)[number];
 
 /** A name that is part of the workflow id `rollout/<name>` and of every member's audit line. */
-const RolloutNameSchema = z
+export const RolloutNameSchema = z
   .string({ error: expected('a rollout name: lower-case letters, digits and -, at most 63') })
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and -, at most 63');
 

@@ -14,6 +14,7 @@ import {
   condition,
   continueAsNew,
   defineQuery,
+  getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
   sleep,
@@ -25,6 +26,7 @@ import { FailureType } from '../migration/failure-types';
 import type * as BulkSchemas from '../schemas/bulk-decision';
 import type { BulkDecisionRequest, BulkDecisionRequestInput, BulkMember } from '../schemas/bulk-decision';
 import { ending } from './failures';
+import { BULK_REFUSED_SHOWN, recordBulkDecisionSignal, rolloutWorkflowId } from './rollout/messages';
 import { schemas } from './schemas-on-demand';
 
 /** One member's line of the report. `failed`: it could not be asked at all (Temporal did not answer in time). */
@@ -46,6 +48,8 @@ export interface BulkDecisionReport {
   counts: BulkCounts;
   /** Runs so far (continue-as-new starts another). */
   runs: number;
+  /** The rollout this decision belongs to, and whether its audit trail got the record (set at the end). */
+  rollout?: { name: string; recorded: 'recorded' | 'rollout not running' | string };
 }
 
 /** What continue-as-new carries: the report so far and, per project, when its next decision may begin (epoch ms). */
@@ -124,7 +128,38 @@ export async function bulkDecision(args: BulkDecisionArgs): Promise<BulkDecision
       carried: { members: [...done.values()], nextStartAt, runs },
     });
   }
-  return report();
+  const final = report();
+  if (request.rollout === undefined) return final;
+  return { ...final, rollout: { name: request.rollout, recorded: await recordInRollout(request.rollout, final) } };
+}
+
+/**
+ * Records the decision in its rollout's audit trail: a signal, which the rollout cannot refuse and which reaches it
+ * even while it continues as new. No such rollout running (never started, or ended) is said in the report, no error:
+ * the members have been asked either way.
+ */
+async function recordInRollout(name: string, report: BulkDecisionReport): Promise<string> {
+  const { pending: _pending, ...counts } = report.counts;
+  const refused = report.members
+    .filter((member) => member.result === 'refused' || member.result === 'failed')
+    .slice(0, BULK_REFUSED_SHOWN)
+    .map((member) => ({ service: member.service, reason: [member.type, member.reason].filter(Boolean).join(': ') }));
+  try {
+    await getExternalWorkflowHandle(rolloutWorkflowId(name)).signal(recordBulkDecisionSignal, {
+      id: workflowInfo().workflowId,
+      action: report.action,
+      by: report.who,
+      reason: report.why,
+      ...(report.changeReference !== undefined && { changeReference: report.changeReference }),
+      counts,
+      refused,
+    });
+    return 'recorded';
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // The server answers a signal to no running workflow with its "not found" cause.
+    return /not found/i.test(message) ? 'rollout not running' : `not recorded: ${message}`;
+  }
 }
 
 /**

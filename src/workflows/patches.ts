@@ -193,4 +193,14 @@ export const PATCHES = {
     marked: ['prechecks-batched'],
     before: [...of(''), ...of('v6-'), 'cutover-checked', 'notified', 'adopted', 'outcome-cancelled'],
   },
+  rolloutOutgoingBackfill: {
+    id: 'rollout-outgoing-backfill',
+    guards:
+      'a start rollout counts an outgoing member whose backfill SUCCEEDED (ROLLBACK_WINDOW, or ended SUCCEEDED) as ' +
+      'reached, and one whose backfill lost tables as failed, naming them; before: a member in ROLLBACK_WINDOW was ' +
+      'in progress, so its wave waited out the rollback window (marked in every start rollout that reads members)',
+    marked: [],
+    before: ['rollout-run1', 'rollout-run2'],
+    unmarkedBecause: 'no fixture records a start rollout recorded after it',
+  },
 } as const satisfies Record<string, Patch>;

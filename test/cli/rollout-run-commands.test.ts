@@ -170,4 +170,17 @@ describe('rollout status as text', () => {
     assert.match(text, /^wave 1 canary \[canary\]: running — /m);
     assert.match(text, /^next {7}metastore-migrator rollout resume --rollout fleet-a --reason …$/m);
   });
+
+  it("shows the estimate at the wave's pace, or that it is unknown yet", () => {
+    const eta = { perMinute: 0.2, waveEndsAt: '2026-12-05T04:00:00.000Z', rolloutEndsAt: '2026-12-05T05:00:00.000Z' };
+    assert.match(
+      formatRolloutStatus({ ...status, eta }),
+      /^eta {8}wave 1 ends ~2026-12-05T04:00:00\.000Z, the rollout ~2026-12-05T05:00:00\.000Z \(0\.2 members\/min; approvals not counted\)$/m,
+    );
+    assert.match(
+      formatRolloutStatus({ ...status, eta: 'unknown' }),
+      /^eta {8}unknown until a member of wave 1 has settled$/m,
+    );
+    assert.doesNotMatch(formatRolloutStatus({ ...status, gate: 'finished', eta }), /^eta/m);
+  });
 });

@@ -14,6 +14,8 @@ import { workflowIdFor } from '../../src/migration/names';
 import type { BulkDecisionRequestInput } from '../../src/schemas/bulk-decision';
 import { type bulkDecision, reportQuery } from '../../src/workflows/bulk-decision';
 import { requestCancelUpdate, requestCompleteUpdate, requestRollbackUpdate } from '../../src/workflows/messages';
+import { ROLLOUT_WORKFLOW_TYPE, rolloutWorkflowId, statusQuery } from '../../src/workflows/rollout/messages';
+import type { rollout } from '../../src/workflows/rollout/workflow';
 import { admin } from '../helpers/emulator';
 import { COMPLETE_UNREACHED, serviceSeed, waitFor } from '../helpers/migration';
 import { createHarness, type Harness } from '../helpers/workflow-harness';
@@ -243,6 +245,88 @@ describe('bulkDecision', () => {
       assert.equal(status.decision, undefined);
       assert.deepEqual(status.requests, []);
       await handle.terminate('test over');
+    });
+  });
+});
+
+describe('bulkDecision of a rollout', () => {
+  it("records itself in its running rollout's audit trail, and says when the rollout is not running", async () => {
+    const service = await h.seedService();
+    // The rollout's own member has no migration: it fails, and the spent budget keeps the rollout running (paused).
+    const absent = `projects/test-project/locations/europe-west1/services/absent-${randomUUID().slice(0, 8)}`;
+    const name = `bulk-audit-${process.pid}`;
+    await h.withWorker(async (taskQueue) => {
+      const migration = await h.start(service, taskQueue);
+      await h.waitForStage(service, 'REPLICATION');
+      const rolloutHandle = await h.env.client.workflow.start<typeof rollout>(ROLLOUT_WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: rolloutWorkflowId(name),
+        args: [
+          {
+            rollout: {
+              name,
+              action: 'complete',
+              reconcileSeconds: 0.2,
+              waves: [{ name: 'w', members: [{ service: absent }], maxParallel: 1 }],
+            },
+          },
+        ],
+      });
+      try {
+        const startBulk = (rolloutName: string) =>
+          h.env.client.workflow.start<typeof bulkDecision>('bulkDecision', {
+            taskQueue,
+            workflowId: `bulk/${rolloutName}/${randomUUID()}`,
+            args: [
+              {
+                request: {
+                  action: 'complete',
+                  who: 'alice',
+                  why: 'wave w cutover',
+                  changeReference: 'CHG-7',
+                  rollout: rolloutName,
+                  // Not overridden: the unreachable source's checks block the cutover, so its gate refuses.
+                  members: [service, absent].map((s) => ({ service: s, workflowId: workflowIdFor(s) })),
+                },
+              },
+            ],
+          });
+        await waitFor('the rollout paused by its budget', async () => (await rolloutHandle.query(statusQuery)).paused);
+        const bulk = await startBulk(name);
+        const report = await bulk.result();
+        assert.deepEqual(report.counts, {
+          accepted: 0,
+          refused: 1,
+          alreadyDone: 0,
+          notFound: 1,
+          failed: 0,
+          pending: 0,
+        });
+        assert.deepEqual(report.rollout, { name, recorded: 'recorded' });
+
+        const entry = await waitFor('the bulk decision in the audit trail', async () => {
+          const status = await rolloutHandle.query(statusQuery);
+          return status.audit.find((record) => record.command === 'bulkDecision');
+        });
+        assert.equal(entry.by, 'alice');
+        assert.equal(entry.reason, 'wave w cutover');
+        assert.equal(entry.changeReference, 'CHG-7');
+        assert.equal(entry.bulk?.id, bulk.workflowId);
+        assert.equal(entry.bulk?.action, 'complete');
+        assert.deepEqual(entry.bulk?.counts, { accepted: 0, refused: 1, alreadyDone: 0, notFound: 1, failed: 0 });
+        assert.equal(entry.bulk?.refused.length, 1);
+        assert.equal(entry.bulk?.refused[0]!.service, service);
+        assert.match(entry.bulk?.refused[0]!.reason ?? '', /^CutoverBlocked: .*hive\.reachable/s);
+        assert.equal((await rolloutHandle.describe()).status.name, 'RUNNING');
+
+        // No rollout of that name runs: the decision is still made and reported, the record is said not kept.
+        const orphan = await (await startBulk(`gone-${process.pid}`)).result();
+        assert.equal(orphan.counts.refused, 1);
+        assert.deepEqual(orphan.rollout, { name: `gone-${process.pid}`, recorded: 'rollout not running' });
+      } finally {
+        await rolloutHandle.terminate('test over').catch(() => undefined);
+        await migration.terminate('test over').catch(() => undefined);
+      }
     });
   });
 });

@@ -8,6 +8,7 @@ import {
   AUDIT_LIMIT,
   applyDrive,
   classify,
+  etaOf,
   failureBudget,
   initialRolloutState,
   nextToDrive,
@@ -80,6 +81,63 @@ describe('rollout state', () => {
         { p: 'skipped', reason: 'retired' },
       ],
     );
+  });
+
+  it("estimates the ends from the current wave's pace: unknown until a member has settled", () => {
+    const first = Array.from({ length: 4 }, (_, i) => service('p', i));
+    const second = Array.from({ length: 6 }, (_, i) => service('q', i));
+    const input = RolloutInputSchema.parse({
+      name: 'unit',
+      action: 'complete',
+      waves: [
+        { name: 'a', members: first.map((s) => ({ service: s })), maxParallel: 4, soakSeconds: 600 },
+        { name: 'b', members: second.map((s) => ({ service: s })), maxParallel: 6, soakSeconds: 300 },
+      ],
+    }) satisfies RolloutInput;
+    const state = initialRolloutState(input);
+    const start = Date.parse('2026-12-05T00:00:00.000Z');
+    const at = (minutes: number) => start + minutes * 60_000;
+    assert.equal(etaOf(input, state, at(10)), 'unknown', 'the wave has not started');
+    state.waveStartedAt = new Date(start).toISOString();
+    for (const s of first) state.members[s] = { p: 'inProgress' };
+    assert.equal(etaOf(input, state, at(10)), 'unknown', 'no member has settled');
+    // 2 settled (one failed counts: it is done) in 10 minutes: 0.2 a minute.
+    state.members[first[0]!] = { p: 'reached' };
+    state.members[first[1]!] = { p: 'failed', reason: 'x' };
+    // Wave a: 2 more at 0.2/min = 10 min, then its 10-minute soak; wave b: 6 at 0.2/min = 30 min, its 5-minute soak.
+    assert.deepEqual(etaOf(input, state, at(10)), {
+      perMinute: 0.2,
+      waveEndsAt: new Date(at(30)).toISOString(),
+      rolloutEndsAt: new Date(at(65)).toISOString(),
+    });
+    // Soaking: what is left of the soak, no members.
+    for (const s of first) state.members[s] = { p: 'reached' };
+    state.gate = 'soak';
+    state.soakUntil = new Date(at(25)).toISOString();
+    assert.deepEqual(etaOf(input, state, at(20)), {
+      perMinute: 0.2,
+      waveEndsAt: new Date(at(25)).toISOString(),
+      rolloutEndsAt: new Date(at(60)).toISOString(),
+    });
+  });
+
+  it('reads an outgoing member of a start as reached once its backfill SUCCEEDED, failed if it lost tables', () => {
+    const wave = rollout([service('p', 0)]).waves[0]!;
+    const window = { service: service('p', 0), status: 'RUNNING', stage: 'ROLLBACK_WINDOW' };
+    const lost = 'backfill SUCCEEDED: 3 tables in 1 databases (2 succeeded, 0 skipped, 1 failed); failed: sales.orders';
+    // Before the patch: in progress through the rollback window.
+    assert.equal(classify('start', wave, window).p, 'inProgress');
+    assert.equal(classify('start', wave, window, true).p, 'reached');
+    assert.equal(classify('start', wave, { ...window, stage: 'BACKFILL' }, true).p, 'inProgress');
+    assert.deepEqual(classify('start', wave, { ...window, backfillFailures: lost }, true), {
+      p: 'failed',
+      reason: lost,
+    });
+    const ended = { service: service('p', 0), status: 'COMPLETED', outcome: 'SUCCEEDED' };
+    assert.equal(classify('start', wave, ended, true).p, 'reached');
+    assert.equal(classify('start', wave, { ...ended, backfillFailures: lost }, true).p, 'failed');
+    // Only a start: a complete of a member in its window is still in progress (it has not ended).
+    assert.equal(classify('complete', wave, window, true).p, 'inProgress');
   });
 
   it('reads an observed member against the action', () => {

@@ -2,7 +2,7 @@
 // argument) with the reason — a refused command writes nothing to history — and whose handler only records the
 // command in state and the audit trail. The workflow body acts on it. Arguments are checked by hand: zod stays
 // out of the workflow sandbox.
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
 import { FailureType } from '../../migration/failure-types';
 import type { RolloutInput } from '../../schemas/rollout';
 import {
@@ -10,12 +10,14 @@ import {
   advanceUpdate,
   approveUpdate,
   pauseUpdate,
+  recordBulkDecisionSignal,
   resumeUpdate,
   retryUpdate,
   skipUpdate,
   statusQuery,
 } from './messages';
 import type { AbortAnswer, CommandAnswer, RolloutState } from './messages';
+import { bulkSummaryOf } from './bulk-record';
 import {
   cutOverMembers,
   failedCount,
@@ -101,6 +103,18 @@ export function installRolloutHandlers(input: RolloutInput, state: RolloutState)
   };
 
   setHandler(statusQuery, () => statusOf(input, state));
+
+  // A bulk decision of this rollout records itself at its end. Only the audit trail changes: the loop acts on the
+  // members' own state, which it reads. A signal cannot be refused, so a malformed one is logged and dropped.
+  setHandler(recordBulkDecisionSignal, (raw) => {
+    const bulk = bulkSummaryOf(raw);
+    if (!bulk) {
+      log.warn('recordBulkDecision: malformed argument ignored');
+      return;
+    }
+    const { by, reason, changeReference } = bulk;
+    record(state, { command: 'bulkDecision', by, reason, ...(changeReference && { changeReference }), bulk }, now());
+  });
 
   setHandler(
     pauseUpdate,

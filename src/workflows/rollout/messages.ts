@@ -1,6 +1,6 @@
 // The rollout workflow's interface: its input and result, its commands (updates whose validators refuse with a
 // reason, so a refused command writes no history) and its status query. Client, CLI and tests import them here.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { RolloutAction, RolloutInput } from '../../schemas/rollout';
 
 /** The rollout workflow's type and id: one rollout of a name at a time. */
@@ -100,7 +100,31 @@ export interface AuditRecord {
   changeReference?: string;
   service?: string;
   note?: string;
+  /** A bulk decision's summary (command `bulkDecision`), as it recorded itself at its end. */
+  bulk?: BulkDecisionSummary;
 }
+
+/** How many refused members a bulk decision's record names (the audit trail is carried: it stays small). */
+export const BULK_REFUSED_SHOWN = 5;
+
+/**
+ * What a bulk decision (`rollout complete|cancel` of this rollout's manifest) records in the rollout's audit trail
+ * at its end: a signal, since a signal cannot be refused and reaches the rollout even mid-continue-as-new.
+ */
+export interface BulkDecisionSummary {
+  /** The bulk decision's workflow id. */
+  id: string;
+  action: 'complete' | 'cancel';
+  by: string;
+  reason: string;
+  changeReference?: string;
+  /** Members by result (accepted, refused, alreadyDone, notFound, failed). */
+  counts: Record<string, number>;
+  /** The first BULK_REFUSED_SHOWN members refused (or not asked), with their reasons. */
+  refused: { service: string; reason: string }[];
+}
+
+export const recordBulkDecisionSignal = defineSignal<[BulkDecisionSummary]>('recordBulkDecision');
 
 export interface RolloutStatus {
   name: string;
@@ -114,6 +138,8 @@ export interface RolloutStatus {
   healthProblem?: string;
   paused?: { by: string; reason: string; at: string; byBudget: boolean };
   waves: WaveStatus[];
+  /** When the current wave and the rollout should end at the current wave's pace; unknown before a member settled. */
+  eta?: RolloutEta | 'unknown';
   /** The newest commands (at most AUDIT_LIMIT); auditDropped counts older ones. */
   audit: AuditRecord[];
   auditDropped: number;
@@ -131,6 +157,17 @@ export interface RolloutResult extends RolloutStatus {
   outcome: 'FINISHED' | 'ABORTED';
   /** After abort with cancelMembers: each member's answer. */
   cancelled?: CancelReport[];
+}
+
+/**
+ * An estimate from the current wave's observed pace (members settled per minute since the wave started): the rest
+ * of the wave at that pace plus its soak, then each later wave's members at that pace plus its soak. Approvals
+ * are not counted (no one can say when they come).
+ */
+export interface RolloutEta {
+  perMinute: number;
+  waveEndsAt: string;
+  rolloutEndsAt: string;
 }
 
 export const statusQuery = defineQuery<RolloutStatus>('status');
@@ -154,6 +191,8 @@ export interface MemberState {
 export interface RolloutState {
   /** The current wave's index (0-based); waves.length once all are done. */
   wave: number;
+  /** When the current wave began (the pace of the ETA is counted from then). */
+  waveStartedAt?: string;
   gate: 'members' | 'soak' | 'health' | 'approval';
   soakUntil?: string;
   healthProblem?: string;

@@ -7,6 +7,7 @@ import type {
   AuditRecord,
   MemberPhase,
   MemberState,
+  RolloutEta,
   RolloutResult,
   RolloutState,
   RolloutStatus,
@@ -105,14 +106,27 @@ export function applyDrive(state: RolloutState, results: readonly MemberDriveRes
   }
 }
 
-/** What an observation means for the action: reached its target, failed (why), or still in progress. */
+/**
+ * What an observation means for the action: reached its target, failed (why), or still in progress.
+ *
+ * `outgoingBackfill` (patch rollout-outgoing-backfill): an outgoing member never waits in REPLICATION — its backfill
+ * runs, then it sits in ROLLBACK_WINDOW for days — so for `start` it has reached the target once its backfill ended
+ * SUCCEEDED; a backfill that SUCCEEDED but lost tables is a failed member (the tables named), counted against the
+ * budget, since the data is not all there. Without it (runs from before), such a member stays in progress.
+ */
 export function classify(
   action: RolloutAction,
   wave: RolloutWave,
   o: MemberObservation,
+  outgoingBackfill = false,
 ): { p: 'reached' | 'failed' | 'inProgress'; reason?: string } {
   if (o.status === 'NOT_FOUND') return { p: 'failed', reason: 'no migration workflow' };
   if (o.setAside !== undefined) return { p: 'failed', reason: `set aside: ${o.setAside}` };
+  const backfillEnded = o.stage === 'ROLLBACK_WINDOW' || (o.status !== 'RUNNING' && o.outcome === 'SUCCEEDED');
+  if (action === 'start' && outgoingBackfill && backfillEnded) {
+    if (o.backfillFailures !== undefined) return { p: 'failed', reason: o.backfillFailures };
+    if (o.status === 'RUNNING') return { p: 'reached', reason: 'backfill SUCCEEDED: in its rollback window' };
+  }
   if (o.status === 'RUNNING') {
     // start: waiting for the engineer's decision in REPLICATION (or already cutting over: further than the target).
     // complete/cancel: in progress until the migration has ended.
@@ -134,12 +148,13 @@ export function applyObservations(
   input: RolloutInput,
   state: RolloutState,
   observations: readonly MemberObservation[],
+  outgoingBackfill = false,
 ): void {
   const wave = input.waves[state.wave]!;
   for (const o of observations) {
     const member = state.members[o.service];
     if (!member || member.p === 'skipped' || member.p === 'pending') continue;
-    const { p, reason } = classify(input.action, wave, o);
+    const { p, reason } = classify(input.action, wave, o, outgoingBackfill);
     const ended = o.status !== 'RUNNING' && o.status !== 'NOT_FOUND';
     state.members[o.service] = {
       ...keepTries(member),
@@ -170,7 +185,13 @@ export function record(state: RolloutState, entry: Omit<AuditRecord, 'at' | 'wav
   }
 }
 
-export function statusOf(input: RolloutInput, state: RolloutState): RolloutStatus {
+/** `nowMs` defaults to the workflow's time to the minute: the ETA then changes at most once a minute by itself, so
+ * `rollout watch` on a pipe (a line per change) is not a line per poll. */
+export function statusOf(
+  input: RolloutInput,
+  state: RolloutState,
+  nowMs = Math.floor(Date.now() / 60_000) * 60_000,
+): RolloutStatus {
   const finished = state.wave >= input.waves.length;
   return {
     name: input.name,
@@ -181,9 +202,46 @@ export function statusOf(input: RolloutInput, state: RolloutState): RolloutStatu
     ...(state.healthProblem && { healthProblem: state.healthProblem }),
     ...(state.paused && { paused: state.paused }),
     waves: input.waves.map((wave, index) => waveStatus(state, wave, index)),
+    eta: finished || state.aborted ? 'unknown' : etaOf(input, state, nowMs),
     audit: state.audit,
     auditDropped: state.auditDropped,
     continuedAsNew: state.continuedAsNew,
+  };
+}
+
+/**
+ * The ETA from the current wave's pace: members settled (reached, failed, skipped) per minute since it started.
+ * Unknown until one has settled. Wave end: the rest of its members at that pace, then what is left of its soak;
+ * rollout end: after it, each later wave's members at that pace and its soak. Approval gates are not counted.
+ */
+export function etaOf(input: RolloutInput, state: RolloutState, nowMs: number): RolloutEta | 'unknown' {
+  const wave = input.waves[state.wave];
+  const started = state.waveStartedAt === undefined ? NaN : Date.parse(state.waveStartedAt);
+  if (!wave || Number.isNaN(started)) return 'unknown';
+  const settled = servicesOf(wave).filter((service) => {
+    const p = phaseOf(state, service);
+    return p === 'reached' || p === 'failed' || p === 'skipped';
+  }).length;
+  if (settled < 1) return 'unknown';
+  // At least a second: members settled within the wave's first moment would give an infinite pace.
+  const minutes = Math.max(nowMs - started, 1000) / 60_000;
+  const perMinute = settled / minutes;
+  const membersMs = (count: number) => (count / perMinute) * 60_000;
+  const soakLeft =
+    state.gate === 'members'
+      ? wave.soakSeconds * 1000
+      : state.gate === 'soak' && state.soakUntil
+        ? Math.max(0, Date.parse(state.soakUntil) - nowMs)
+        : 0;
+  const left = state.gate === 'members' ? wave.members.length - settled : 0;
+  const waveEnd = nowMs + membersMs(left) + soakLeft;
+  const later = input.waves
+    .slice(state.wave + 1)
+    .reduce((sum, next) => sum + membersMs(next.members.length) + next.soakSeconds * 1000, 0);
+  return {
+    perMinute: Math.round(perMinute * 100) / 100,
+    waveEndsAt: new Date(waveEnd).toISOString(),
+    rolloutEndsAt: new Date(waveEnd + later).toISOString(),
   };
 }
 

@@ -9,12 +9,14 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setCurrentDetails,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities, MemberDriveResult } from '../../activities';
 import type { RolloutInput } from '../../schemas/rollout';
+import { PATCHES } from '../patches';
 import { raceUntil } from '../race';
 import { installRolloutHandlers } from './handlers';
 import { validRollout } from './input';
@@ -100,6 +102,8 @@ class RolloutRun {
   /** Returns once the current wave has passed its gates (or the rollout was aborted). */
   private async runWave(): Promise<void> {
     const { input, state } = this;
+    // The ETA's pace counts from here (kept across continue-as-new; only status reads it).
+    state.waveStartedAt ??= now();
     for (;;) {
       if (state.aborted) return;
       if (this.historyIsLong()) await this.continueAsNew();
@@ -170,7 +174,7 @@ class RolloutRun {
     const wave = input.waves[state.wave]!;
     const services = servicesOf(wave).filter((service) => phaseOf(state, service) === 'reached');
     const observed = services.length > 0 ? await acts.readRolloutMembers({ services, rollout: input.name }) : [];
-    applyObservations(input, state, observed);
+    applyObservations(input, state, observed, this.outgoingBackfill());
     if (servicesOf(wave).some((service) => phaseOf(state, service) === 'inProgress') || overBudget(state, wave)) {
       // A member left its target during the soak: back to the members (and the budget), then the gates again.
       state.gate = 'members';
@@ -193,7 +197,13 @@ class RolloutRun {
       () => this.watcher.watchRolloutMembers(args),
       () => state.commands !== commands,
     );
-    if (outcome !== 'interrupted') applyObservations(input, state, outcome.value);
+    if (outcome !== 'interrupted') applyObservations(input, state, outcome.value, this.outgoingBackfill());
+  }
+
+  /** start: an outgoing member has reached the target once its backfill SUCCEEDED (patched: it changes when a wave
+   * settles, so a rollout from before goes on waiting as it did). Asked only of a start rollout. */
+  private outgoingBackfill(): boolean {
+    return this.input.action === 'start' && patched(PATCHES.rolloutOutgoingBackfill.id);
   }
 
   private pauseForBudget(): void {
@@ -235,6 +245,7 @@ class RolloutRun {
     state.soakUntil = undefined;
     state.healthProblem = undefined;
     state.acknowledgedFailures = 0;
+    state.waveStartedAt = undefined;
   }
 
   /** After abort with cancelMembers: each member the rollout drove whose migration still runs, through its gate. */
