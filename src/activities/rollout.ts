@@ -28,6 +28,7 @@ import type { ApiVersion } from '../schemas';
 import { checkRolloutInput } from '../schemas/rollout';
 import type { MemberConfig, RolloutAction, RolloutCheck, RolloutTemplate } from '../schemas/rollout';
 import { checkMemberConfig } from '../rollout/member-request';
+import { sendDecision } from './decision-update';
 import { unchanged } from './failures';
 
 // The migration workflow's search attributes, by name (their definitions are workflow code, which activities do
@@ -40,8 +41,6 @@ const JOIN_ROLLOUT_UPDATE = 'joinRollout';
 const LIST_PAGE_SIZE = 1000;
 /** The migration workflow's status query (src/workflows/messages.ts). */
 const STATUS_QUERY = 'status';
-/** The migration workflow's decision updates (src/workflows/messages.ts). */
-const DECISION_UPDATES = { complete: 'requestComplete', cancel: 'requestCancel' } as const;
 
 /** Members are read and driven this many at a time: the frontend's load, not the API budget (each member paces
  * its own API calls). */
@@ -226,7 +225,8 @@ async function decide(
   if (!before) return { result: 'notFound', reason: `no migration workflow ${workflowIdFor(service)}` };
   if (before.status.name !== 'RUNNING') return { result: 'alreadyDone', reason: await endedAs(client, service) };
   try {
-    await client.workflow.getHandle(workflowIdFor(service)).executeUpdate(DECISION_UPDATES[action], { args: [args] });
+    // The same send as the CLI's complete/cancel and the bulk decision's (the arguments built one way).
+    await sendDecision(client, workflowIdFor(service), action, args);
     return { result: 'accepted' };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) return { result: 'refused', reason: failureText(err.cause) };
