@@ -7,14 +7,12 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { UsageError } from './errors';
 import { dataConverterFor } from '../codec';
 import { connectError } from '../config';
 import type { Config } from '../config';
 import { formatExecution, formatPlan, formatStatus, formatWorkflowList } from './format';
-import type { PlanReport } from '../migration/report';
 import { liveWatch } from './live';
 import { progressOf } from './progress';
 import { type FleetRow, formatFleet, formatMigrationView, migrationView, watchLoop } from './watch';
@@ -26,13 +24,13 @@ import { formatVerification, runVerify, verificationExitCode, waitExitCode } fro
 import { formatBackfillOutcome } from './lakehouse-format';
 import { formatCutover } from './cutover';
 import { requireWorker } from './worker-check';
+import { runPlan } from './run-plan';
 import { type Decision, confirmOnTerminal, needsConfirmation } from './confirm';
 import { afterStart, formatNextSteps, workflowUiLink } from './next-steps';
 import { redact } from '../secrets/redact';
 import { EXECUTION_STATES, MigrationRequestSchema, SourceTlsSchema, formatIssues, inputIssues } from '../schemas';
 import type { MigrationRequest } from '../schemas';
 import type { managedMigration } from '../workflows/managed-migration';
-import type { planMigration } from '../workflows/plan-migration';
 import {
   MigrationExecutionStateKey,
   MigrationStageKey,
@@ -44,7 +42,6 @@ import type { DecisionAnswer } from '../workflows/messages';
 import { sendDecision } from '../activities/decision-update';
 import { FailureType } from '../migration/failure-types';
 import { WORKFLOW_TYPE, workflowIdFor } from '../migration/names';
-import { planSummary } from '../migration/summary';
 import { migrationStartOptions } from '../migration/start-options';
 
 import { enumFlag } from './help';
@@ -87,7 +84,7 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     const request = await buildRequest(config, options, 'plan');
     const client = await temporalClient(config);
     await requireWorker(client, config, 'plan');
-    const report = await runPlan(client, config, request);
+    const report = await runPlan(client, config.temporal.taskQueue, request);
     print(report, formatPlan(report));
     return report.ok ? 0 : 1;
   },
@@ -102,7 +99,7 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     // adoption has none of the start's prechecks (its "migration in flight" is what it takes over): the workflow
     // checks what it may adopt and refuses with AdoptionRefused, changing nothing.
     if (!options.values['skip-plan'] && !request.adopt) {
-      const report = await runPlan(client, config, request);
+      const report = await runPlan(client, config.temporal.taskQueue, request);
       if (!report.ok) {
         print(report, formatPlan(report));
         const overrides = report.blocking.map((check) => `--override ${check}`).join(' ');
@@ -275,6 +272,8 @@ export const commands: Record<string, (config: Config, options: Options, print: 
       return {
         runningMigrations: () => runningMigrations(client),
         listServices: (parent, page) => metastore.listServices(parent, page),
+        requireWorker: () => requireWorker(client, config, 'rollout plan'),
+        plan: (request) => runPlan(client, config.temporal.taskQueue, request),
       };
     });
   },
@@ -383,16 +382,6 @@ async function refuseIfRunning(client: Client, workflowId: string): Promise<void
     );
   if (status === 'RUNNING')
     throw new WorkflowExecutionAlreadyStartedError('already running', workflowId, WORKFLOW_TYPE);
-}
-
-/** planMigration on the worker (where secrets resolve and the source is reachable); changes nothing. */
-async function runPlan(client: Client, config: Config, request: MigrationRequest): Promise<PlanReport> {
-  return client.workflow.execute<typeof planMigration>('planMigration', {
-    taskQueue: config.temporal.taskQueue,
-    workflowId: `plan/${request.service}/${randomUUID()}`,
-    args: [{ request }],
-    staticSummary: planSummary(request.service),
-  });
 }
 
 /** A rollback asked of a workflow that has no rollback handler: the incoming kind, or a release before rollback. */

@@ -1,7 +1,7 @@
 // `rollout lint` (offline), `rollout plan` (offline, then read-only against Temporal and the Metastore API) and
 // `rollout start` (lint, then the rollout workflow). Exit codes: 2 when the manifest has errors (as a usage error:
-// the input is wrong), 1 when plan's reads find a conflict (a service already migrating), 0 otherwise — warnings
-// are printed and do not fail.
+// the input is wrong), 1 when plan's reads find a conflict (a service already migrating), a member's prechecks block
+// its start, or no worker ran them; 0 otherwise — warnings are printed and do not fail.
 import { readFile } from 'node:fs/promises';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
@@ -16,8 +16,13 @@ import { checkManifestText } from '../rollout/manifest';
 import { UsageError } from './errors';
 import { required } from './args';
 import type { Options } from './args';
-import { formatOnline, formatProblemsSection, formatRollout } from './rollout-format';
-import { type OnlineReads, onlineChecks } from './rollout-online';
+import { formatOnline, formatPrechecks, formatProblemsSection, formatRollout } from './rollout-format';
+import { type OnlineReads, type OnlineReport, onlineChecks } from './rollout-online';
+import { type PrecheckOutcome, precheckMembers } from './rollout-prechecks';
+import { NoWorker } from './worker-check';
+import type { PrecheckReport } from '../migration/dry-run';
+import type { ResolvedRollout } from '../rollout/resolve';
+import type { MigrationRequest } from '../schemas';
 
 // commands.ts's Printer, restated: importing it from there would close an import circle (commands.ts imports this).
 type Printer = (value: unknown, text: string) => void;
@@ -47,36 +52,78 @@ export async function rolloutLint(config: Config, options: Options, print: Print
   return check.ok ? 0 : 2;
 }
 
+/** What `rollout plan` asks beyond the manifest: the online reads, and the members' plans on the worker. */
+export interface PlanConnection extends OnlineReads {
+  /** Throws NoWorker when no worker polls the task queue. */
+  requireWorker(): Promise<void>;
+  plan(request: MigrationRequest): Promise<PrecheckReport>;
+}
+
 export async function rolloutPlan(
   config: Config,
   options: Options,
   print: Printer,
-  connect: () => Promise<OnlineReads>,
+  connect: () => Promise<PlanConnection>,
 ): Promise<number> {
   const { path, text } = await readManifest(options);
   const check = checkManifestText(text, config.metastore.apiVersion);
   // A manifest that did not resolve has no members to read about; one with errors still does, and plan shows all.
-  const online = check.rollout ? await onlineChecks(check.rollout, await connect()) : undefined;
+  const connection = check.rollout ? await connect() : undefined;
+  const online = check.rollout && connection ? await onlineChecks(check.rollout, connection) : undefined;
+  const prechecks =
+    check.rollout && connection && online
+      ? await memberPrechecks(check.rollout, online, connection, options)
+      : undefined;
   const problems = [...check.problems, ...(online?.problems ?? [])];
   const report = [
     `${path}: ${check.ok ? 'valid' : 'invalid'}`,
     ...(check.rollout ? [formatRollout(check.rollout)] : []),
     ...(online ? [formatOnline(online)] : []),
     formatProblemsSection(problems),
+    ...(prechecks ? [formatPrechecks(prechecks)] : []),
   ].join('\n');
+  const conflict = online?.problems.some((problem) => problem.severity === 'error') === true;
+  // Without a worker nothing vouches for the members: plan does not pass (exit 1) unless asked to skip them.
+  const unvouched = prechecks?.ran === false && prechecks.reason === 'no worker';
+  const blocked = prechecks?.ran === true && prechecks.waves.some((wave) => wave.blocked > 0);
   print(
     {
       manifest: path,
-      ok: problems.every((problem) => problem.severity !== 'error'),
+      ok: check.ok && !conflict && !unvouched && !blocked,
       waves: wavesJson(check),
       unplaced: check.rollout?.unplaced,
       online: online && { ...online, problems: undefined },
       problems,
+      prechecks,
     },
     report,
   );
   if (!check.ok) return 2;
-  return online?.problems.some((problem) => problem.severity === 'error') ? 1 : 0;
+  return conflict || unvouched || blocked ? 1 : 0;
+}
+
+/** The members' prechecks, unless --skip-prechecks or no worker would run them (then why not, instead). */
+async function memberPrechecks(
+  rollout: ResolvedRollout,
+  online: OnlineReport,
+  connection: PlanConnection,
+  options: Options,
+): Promise<PrecheckOutcome> {
+  if (options.values['skip-prechecks'] === true) return { ran: false, reason: 'skipped', message: '--skip-prechecks' };
+  try {
+    await connection.requireWorker();
+  } catch (err) {
+    if (!(err instanceof NoWorker)) throw err;
+    return { ran: false, reason: 'no worker', message: err.message };
+  }
+  // Hundreds of plans take minutes: on a terminal, say how far they are (stderr, so stdout stays the report).
+  const progress =
+    process.stderr.isTTY === true && !options.json
+      ? (done: number, total: number) => {
+          process.stderr.write(`\rprechecks: ${done}/${total} planned${done === total ? '\n' : ''}`);
+        }
+      : undefined;
+  return precheckMembers(rollout, online.problems, (request) => connection.plan(request), progress);
 }
 
 /** What `rollout start` needs of Temporal: commands.ts's client, and its worker check. */

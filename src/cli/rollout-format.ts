@@ -7,6 +7,7 @@ import type { RolloutProblem } from '../rollout/problems';
 import type { ResolvedRollout, ResolvedWave } from '../rollout/resolve';
 import type { BulkDecisionSummary, RolloutStatus } from '../workflows/rollout/messages';
 import type { OnlineReport } from './rollout-online';
+import type { MemberPrecheck, PrecheckOutcome } from './rollout-prechecks';
 
 export function formatRollout(rollout: ResolvedRollout): string {
   const members = rollout.waves.reduce((sum, wave) => sum + wave.members.length, 0);
@@ -45,6 +46,53 @@ export function formatOnline(report: OnlineReport): string {
     `with ${report.requests} services.list requests, ≤ ${report.ratePerSecond} req/s per project, ` +
     `${report.concurrency} at a time`
   );
+}
+
+/** The blocked members plan names per wave; --json has them all. */
+export const BLOCKED_SHOWN = 10;
+
+/**
+ * The members' prechecks: a line of how they ran, then per wave its counts, the first BLOCKED_SHOWN blocked members
+ * with what blocks them, and the checks that warned or did not run, by how many members.
+ */
+export function formatPrechecks(outcome: PrecheckOutcome): string {
+  if (!outcome.ran)
+    return outcome.reason === 'skipped'
+      ? 'prechecks not run (--skip-prechecks)'
+      : `prechecks not run: no worker — ${outcome.message}`;
+  const lines = [
+    `prechecks (planMigration on the worker, read only): ${count(outcome.planned, 'member')} planned in ` +
+      `${outcome.seconds} s, ${outcome.concurrency} at a time, at most ${outcome.perProject} per project`,
+  ];
+  for (const wave of outcome.waves) {
+    const counts = [`${wave.ready} ready`, `${wave.blocked} blocked`, `${wave.warnings} with warnings`];
+    if (wave.notPlanned > 0) counts.push(`${wave.notPlanned} not planned (in conflict or invalid)`);
+    lines.push(`wave ${wave.wave} ${wave.name}: ${counts.join(', ')}`);
+    const members = outcome.members.filter((member) => member.wave === wave.wave);
+    const blocked = members.filter((member) => member.verdict === 'blocked');
+    for (const member of blocked.slice(0, BLOCKED_SHOWN))
+      lines.push(`  blocked  ${member.service}: ${member.reasons.join('; ')}`);
+    if (blocked.length > BLOCKED_SHOWN)
+      lines.push(`  … and ${blocked.length - BLOCKED_SHOWN} more blocked (--json has them all)`);
+    const warned = warningChecks(members.filter((member) => member.verdict === 'warnings'));
+    if (warned) lines.push(`  warnings: ${warned}`);
+  }
+  return lines.join('\n');
+}
+
+/** `check (n), check not run (n)`: what the members with warnings have, by check, most members first. */
+function warningChecks(members: readonly MemberPrecheck[]): string {
+  const byCheck = new Map<string, number>();
+  for (const member of members)
+    for (const finding of member.findings ?? []) {
+      if (finding.level !== 'warning' && finding.level !== 'skipped') continue;
+      const what = finding.level === 'skipped' ? `${finding.check} not run` : finding.check;
+      byCheck.set(what, (byCheck.get(what) ?? 0) + 1);
+    }
+  return [...byCheck.entries()]
+    .sort(([a, m], [b, n]) => n - m || a.localeCompare(b))
+    .map(([what, n]) => `${what} (${n})`)
+    .join(', ');
 }
 
 export function formatProblemsSection(problems: readonly RolloutProblem[]): string {

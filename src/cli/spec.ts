@@ -38,6 +38,7 @@ export const OPTIONS = {
     description: 'a notification target: [chat:]URL, env:NAME or worker (repeatable)',
   },
   'skip-plan': { description: 'start without planning first (the workflow still runs its prechecks)' },
+  'skip-prechecks': { description: 'rollout plan: leave out the members’ prechecks (the worker’s plans)' },
   adopt: { description: 'take over the migration execution already running on the service' },
   'restore-backups': { description: 'with --adopt: turn the service’s scheduled backups on at the end' },
   'dry-run': { description: 'show the cutover checks and decide nothing' },
@@ -333,13 +334,15 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
         service: 'none',
       },
       plan: {
-        summary: 'the waves, counts, effective caps and conflicts, with read-only checks; changes nothing',
+        summary: 'the waves, counts, caps, conflicts and each member’s prechecks, read only; changes nothing',
         description:
           'What lint checks, then read-only: which members already have a running migration workflow (one ' +
           'visibility query) and each member’s state from the Metastore API (services.list per location, paced ' +
-          'at half the manifest’s apiBudgetPerProject, 4 locations at a time): MIGRATING is a conflict. Exit 2 ' +
-          'when the manifest has errors, 1 when a read finds a conflict, 0 otherwise.',
-        options: ['manifest'],
+          'at half the manifest’s apiBudgetPerProject, 4 locations at a time): MIGRATING is a conflict; then each ' +
+          'member’s prechecks, as plan runs them on the worker (4 at a time, per project half the budget): per ' +
+          'wave ready / blocked / with warnings, and the blocked members with why. Exit 2 when the manifest has ' +
+          'errors, 1 on a conflict, a blocked member or no worker (--skip-prechecks leaves them out), 0 otherwise.',
+        options: ['manifest', 'skip-prechecks'],
         required: ['manifest'],
         service: 'none',
       },

@@ -1,7 +1,8 @@
 // `rollout plan` against the real stack: a Temporal dev server, the emulator and the CLI as a process. One member
 // already has a running migration workflow, one is MIGRATING on the Metastore API (started as gcloud would), one
 // does not exist: each is reported at its migrations[] path and plan exits 1; it reads one services.list page per
-// location, not one read per service, and changes nothing.
+// location, not one read per service, and changes nothing. With a worker, every other member is planned as `plan`
+// plans it: a member whose target catalog does not exist is blocked, named with the check and the API's reason.
 import assert from 'node:assert/strict';
 import { Client, Connection } from '@temporalio/client';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { WORKFLOW_TYPE, workflowIdFor } from '../../src/migration/names';
 import { admin, getResource, startMigration, until } from '../helpers/emulator';
+import { createCatalog, hiveTable, seedMetastore } from '../helpers/outgoing';
 import { plaintextMigrationExecution, serviceSeed, uniqueServiceName } from '../helpers/migration';
 import { type Stack, startStack } from '../helpers/stack';
 import { type DevServer, startDevServer } from '../helpers/temporal';
@@ -115,15 +117,19 @@ describe('rollout plan (CLI process, dev server, emulator)', () => {
       run.stdout,
       /1 running migration workflow; 2 locations read with 2 services\.list requests, ≤ 1 req\/s per project/,
     );
+    // No worker serves the stack's task queue yet: the members' prechecks cannot run, and plan says so.
+    assert.match(run.stdout, /^prechecks not run: no worker — no worker polls task queue "/m);
 
-    const json = await stack.cli('rollout', 'plan', '--manifest', manifestFile, '--json');
+    const json = await stack.cli('rollout', 'plan', '--manifest', manifestFile, '--json', '--skip-prechecks');
     assert.equal(json.code, 1, json.stderr);
     const report = JSON.parse(json.stdout) as {
       ok: boolean;
       online: { states: Record<string, string>; requests: number; locations: number };
       problems: { code: string; path: string }[];
+      prechecks: unknown;
     };
     assert.equal(report.ok, false);
+    assert.deepEqual(report.prechecks, { ran: false, reason: 'skipped', message: '--skip-prechecks' });
     assert.deepEqual(report.online.states, {
       [idle]: 'ACTIVE',
       [withWorkflow]: 'ACTIVE',
@@ -146,5 +152,144 @@ describe('rollout plan (CLI process, dev server, emulator)', () => {
     assert.deepEqual(after, before);
     assert.equal((await handle.describe()).status.name, 'RUNNING');
     await handle.terminate('test over');
+  });
+
+  it('plans each member on the worker: a blocked member named with why, the others ready, exit 1', async () => {
+    const emulator = { url: stack.emulatorUrl };
+    await stack.startWorker();
+    const catalog = `projects/plan-e2e/catalogs/hive-${process.pid}`;
+    await createCatalog(emulator, catalog, 'HIVE', ['gs://warehouse/hive']);
+    const [readyA, readyB, noCatalog, overridden, migrating] = await Promise.all(
+      Array.from({ length: 5 }, () => stack.seedService()),
+    );
+    for (const name of [readyA, readyB, noCatalog, overridden])
+      await seedMetastore(emulator, name!, {
+        sales: { orders: hiveTable({ location: 'gs://warehouse/hive/orders' }) },
+      });
+    const started = await startMigration(emulator, migrating!, { migrationExecution: plaintextMigrationExecution() });
+    assert.equal(started.status, 200, started.text);
+    await until(
+      () => getResource(emulator, migrating!),
+      (service) => service?.state === 'MIGRATING',
+      { what: `${migrating} MIGRATING` },
+    );
+    const missingCatalog = {
+      migrationExecution: {
+        biglakeMetastoreMigrationConfig: { hiveConfig: { catalog: 'projects/plan-e2e/catalogs/no-such-catalog' } },
+      },
+    };
+    const manifest = {
+      apiVersion: 'metastore-migrator/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'plan-e2e-prechecks' },
+      template: {
+        kind: 'outgoing',
+        migrationExecution: {
+          biglakeMetastoreMigrationConfig: { mode: 'BACKFILL', hiveConfig: { catalog, databases: ['*'] } },
+        },
+        options: { operationPollSeconds: 0.2 },
+      },
+      migrations: [
+        { service: readyA },
+        { service: readyB },
+        { service: noCatalog, config: missingCatalog },
+        // The same fault, accepted by name as `start --override` accepts it: a warning, not a block.
+        {
+          service: overridden,
+          config: { ...missingCatalog, options: { overrides: ['targets.hiveCatalog'] } },
+        },
+        { service: migrating },
+      ],
+      waves: [
+        { name: 'canary', canary: true, members: { services: [readyA] } },
+        { name: 'rest', members: { selector: {} } },
+      ],
+    };
+    const manifestFile = join(dir, 'prechecked.yaml');
+    await writeFile(manifestFile, stringify(manifest));
+
+    const run = await stack.cli('rollout', 'plan', '--manifest', manifestFile);
+    assert.equal(run.code, 1, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /^prechecks \(planMigration on the worker, read only\): 4 members planned in /m);
+    assert.match(run.stdout, /^wave 1 canary: 1 ready, 0 blocked, 0 with warnings$/m);
+    assert.match(
+      run.stdout,
+      /^wave 2 rest: 1 ready, 1 blocked, 1 with warnings, 1 not planned \(in conflict or invalid\)$/m,
+    );
+    const blockedLine = new RegExp(
+      `^ {2}blocked {2}${noCatalog}: targets\\.hiveCatalog: Hive catalog projects/plan-e2e/catalogs/no-such-catalog was not found`,
+      'm',
+    );
+    assert.match(run.stdout, blockedLine);
+    assert.equal(run.stdout.match(/^ {2}blocked {2}/gm)?.length, 1, 'only the member with no catalog is blocked');
+    // The overridden member: its check a warning, and the dry run it kept from running, as `plan` reports them.
+    assert.match(run.stdout, /^ {2}warnings: dryRun\.finished not run \(1\), targets\.hiveCatalog \(1\)$/m);
+
+    const json = await stack.cli('rollout', 'plan', '--manifest', manifestFile, '--json');
+    assert.equal(json.code, 1, json.stderr);
+    const report = JSON.parse(json.stdout) as {
+      ok: boolean;
+      prechecks: {
+        ran: boolean;
+        planned: number;
+        waves: { wave: number; ready: number; warnings: number; blocked: number; notPlanned: number }[];
+        members: {
+          service: string;
+          wave: number;
+          verdict: string;
+          reasons: string[];
+          findings?: { check: string; level: string }[];
+        }[];
+      };
+    };
+    assert.equal(report.ok, false);
+    assert.equal(report.prechecks.ran, true);
+    const verdicts = Object.fromEntries(report.prechecks.members.map((m) => [m.service, [m.wave, m.verdict]]));
+    assert.deepEqual(verdicts, {
+      [readyA!]: [1, 'ready'],
+      [readyB!]: [2, 'ready'],
+      [noCatalog!]: [2, 'blocked'],
+      [overridden!]: [2, 'warnings'],
+      [migrating!]: [2, 'not planned'],
+    });
+    const member = (name: string) => report.prechecks.members.find((m) => m.service === name);
+    assert.deepEqual(
+      member(noCatalog!)
+        ?.findings?.filter((f) => f.level === 'error')
+        .map((f) => f.check),
+      ['targets.hiveCatalog'],
+    );
+    assert.ok(member(readyA!)?.findings?.some((f) => f.check === 'service.state' && f.level === 'ok'));
+    assert.match(member(migrating!)?.reasons[0] ?? '', /^in conflict: the service is MIGRATING/);
+    assert.equal(member(migrating!)?.findings, undefined, 'a member in conflict is not planned');
+
+    // Changing nothing: no migration workflow was started, and the planned services are ACTIVE as before.
+    const client = new Client({ connection });
+    const migrations: string[] = [];
+    for await (const wf of client.workflow.list({ query: `WorkflowType = '${WORKFLOW_TYPE}'` }))
+      migrations.push(wf.workflowId);
+    for (const name of [readyA, readyB, noCatalog, overridden, migrating])
+      assert.ok(!migrations.includes(workflowIdFor(name!)), `no migration workflow of ${name}`);
+    for (const name of [readyA, readyB, noCatalog, overridden])
+      assert.equal((await getResource(emulator, name!))?.state, 'ACTIVE');
+    // Each planned member has its plan workflows (text and --json runs), none the member in conflict.
+    const plans: string[] = [];
+    for await (const wf of client.workflow.list({ query: `WorkflowType = 'planMigration'` })) plans.push(wf.workflowId);
+    for (const name of [readyA, readyB, noCatalog, overridden])
+      assert.equal(plans.filter((id) => id.startsWith(`plan/${name}/`)).length, 2, `two plans of ${name}`);
+    assert.equal(plans.filter((id) => id.startsWith(`plan/${migrating}/`)).length, 0);
+
+    // Warnings alone do not fail: without the blocked member, plan exits 0.
+    const passable = join(dir, 'passable.yaml');
+    const kept = manifest.migrations.filter((m) => m.service !== noCatalog && m.service !== migrating);
+    await writeFile(passable, stringify({ ...manifest, migrations: kept }));
+    const passed = await stack.cli('rollout', 'plan', '--manifest', passable, '--json');
+    assert.equal(passed.code, 0, `${passed.stdout}\n${passed.stderr}`);
+    const passedReport = JSON.parse(passed.stdout) as { ok: boolean; prechecks: { waves: unknown[] } };
+    assert.equal(passedReport.ok, true);
+    assert.deepEqual(passedReport.prechecks.waves, [
+      { wave: 1, name: 'canary', ready: 1, warnings: 0, blocked: 0, notPlanned: 0 },
+      { wave: 2, name: 'rest', ready: 1, warnings: 1, blocked: 0, notPlanned: 0 },
+    ]);
   });
 });
