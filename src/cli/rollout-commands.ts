@@ -72,7 +72,7 @@ export async function rolloutPlan(
   const online = check.rollout && connection ? await onlineChecks(check.rollout, connection) : undefined;
   const prechecks =
     check.rollout && connection && online
-      ? await memberPrechecks(check.rollout, online, connection, options)
+      ? await memberPrechecks(check.rollout, check.ok, online, connection, options)
       : undefined;
   const problems = [...check.problems, ...(online?.problems ?? [])];
   const report = [
@@ -102,19 +102,22 @@ export async function rolloutPlan(
   return conflict || unvouched || blocked ? 1 : 0;
 }
 
-/** The members' prechecks, unless --skip-prechecks or no worker would run them (then why not, instead). */
+/** The members' prechecks, unless skipped, the manifest has errors or no worker would run them (then why not). */
 async function memberPrechecks(
   rollout: ResolvedRollout,
+  manifestOk: boolean,
   online: OnlineReport,
   connection: PlanConnection,
   options: Options,
 ): Promise<PrecheckOutcome> {
   if (options.values['skip-prechecks'] === true) return { ran: false, reason: 'skipped', message: '--skip-prechecks' };
+  if (!manifestOk)
+    return { ran: false, reason: 'invalid manifest', message: "the manifest's errors first (see the problems)" };
   try {
     await connection.requireWorker();
   } catch (err) {
     if (!(err instanceof NoWorker)) throw err;
-    return { ran: false, reason: 'no worker', message: err.message };
+    return { ran: false, reason: 'no worker', message: `no worker — ${err.message}` };
   }
   // Hundreds of plans take minutes: on a terminal, say how far they are (stderr, so stdout stays the report).
   const progress =

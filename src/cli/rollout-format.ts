@@ -56,10 +56,7 @@ export const BLOCKED_SHOWN = 10;
  * with what blocks them, and the checks that warned or did not run, by how many members.
  */
 export function formatPrechecks(outcome: PrecheckOutcome): string {
-  if (!outcome.ran)
-    return outcome.reason === 'skipped'
-      ? 'prechecks not run (--skip-prechecks)'
-      : `prechecks not run: no worker — ${outcome.message}`;
+  if (!outcome.ran) return `prechecks not run: ${outcome.reason === 'skipped' ? '--skip-prechecks' : outcome.message}`;
   const lines = [
     `prechecks (planMigration on the worker, read only): ${count(outcome.planned, 'member')} planned in ` +
       `${outcome.seconds} s, ${outcome.concurrency} at a time, at most ${outcome.perProject} per project`,

@@ -53,8 +53,11 @@ export type PrecheckOutcome =
       waves: WavePrechecks[];
       members: MemberPrecheck[];
     }
-  /** skipped: --skip-prechecks; no worker: nothing would run the plans (the message says how to start one). */
-  | { ran: false; reason: 'skipped' | 'no worker'; message: string };
+  /**
+   * skipped: --skip-prechecks; invalid manifest: its errors come first (plan exits 2), and hundreds of plans take
+   * minutes; no worker: nothing would run the plans (the message says how to start one).
+   */
+  | { ran: false; reason: 'skipped' | 'invalid manifest' | 'no worker'; message: string };
 
 /** The plans at most at once in one project: half the manifest's budget, rounded up, at least one. */
 export const perProjectPlans = (apiBudgetPerProject: number): number =>

@@ -279,6 +279,18 @@ describe('rollout plan (CLI process, dev server, emulator)', () => {
       assert.equal(plans.filter((id) => id.startsWith(`plan/${name}/`)).length, 2, `two plans of ${name}`);
     assert.equal(plans.filter((id) => id.startsWith(`plan/${migrating}/`)).length, 0);
 
+    // A manifest with errors: those first (exit 2), and no member is planned.
+    const invalid = join(dir, 'invalid.yaml');
+    const unknownWave = { name: 'ghost', members: { services: [uniqueServiceName('ghost')] } };
+    await writeFile(invalid, stringify({ ...manifest, waves: [...manifest.waves, unknownWave] }));
+    const refused = await stack.cli('rollout', 'plan', '--manifest', invalid, '--json');
+    assert.equal(refused.code, 2, `${refused.stdout}\n${refused.stderr}`);
+    assert.deepEqual((JSON.parse(refused.stdout) as { prechecks: unknown }).prechecks, {
+      ran: false,
+      reason: 'invalid manifest',
+      message: "the manifest's errors first (see the problems)",
+    });
+
     // Warnings alone do not fail: without the blocked member, plan exits 0.
     const passable = join(dir, 'passable.yaml');
     const kept = manifest.migrations.filter((m) => m.service !== noCatalog && m.service !== migrating);

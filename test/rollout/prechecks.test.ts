@@ -250,11 +250,15 @@ describe('formatPrechecks', () => {
   it('says why the prechecks did not run', () => {
     assert.equal(
       formatPrechecks({ ran: false, reason: 'skipped', message: '--skip-prechecks' }),
-      'prechecks not run (--skip-prechecks)',
+      'prechecks not run: --skip-prechecks',
     );
     assert.equal(
-      formatPrechecks({ ran: false, reason: 'no worker', message: 'no worker polls task queue "q" …' }),
+      formatPrechecks({ ran: false, reason: 'no worker', message: 'no worker — no worker polls task queue "q" …' }),
       'prechecks not run: no worker — no worker polls task queue "q" …',
+    );
+    assert.equal(
+      formatPrechecks({ ran: false, reason: 'invalid manifest', message: "the manifest's errors first" }),
+      "prechecks not run: the manifest's errors first",
     );
   });
 });
