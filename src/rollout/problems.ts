@@ -21,6 +21,8 @@ export type ProblemCode =
   | 'wave-reads-above-quota'
   /** A wave has more services of one project in one region than Dataproc Metastore's default quota allows. */
   | 'services-above-region-quota'
+  /** A wave's cutover override: it applies to the complete action only (the action is chosen at rollout start). */
+  | 'override-only-for-complete'
   /** rollout start: the manifest asks for what the rollout workflow does not do yet. */
   | 'unsupported-by-workflow'
   /** plan, online: a migration workflow of the service is already running. */

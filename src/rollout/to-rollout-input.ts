@@ -69,5 +69,7 @@ function toWave(manifest: RolloutManifest, wave: ResolvedWave, w: number, action
     },
     // As written: the workflow takes the larger of the count and the percentage of the wave, as lint does.
     failureBudget: { count: spec.failureBudget.count ?? 0, percent: spec.failureBudget.percent ?? 0 },
+    // Only a complete decides a cutover; the workflow refuses an override for start and cancel (lint warns).
+    ...(action === 'complete' && spec.override !== undefined && { override: spec.override }),
   };
 }

@@ -181,6 +181,46 @@ describe('rollout manifest → the rollout workflow input', () => {
     assert.deepEqual(adapt(stage('DONE'), 'complete').problems, []);
   });
 
+  it("carries a wave's cutover override into a complete only, warns that it is for complete, and names a bad check", () => {
+    const text = manifest((m) => {
+      m.waves[1]!.override = ['workloads.moved', 'hive.schemaUnchanged'];
+    });
+    const check = checkManifestText(text, 'v1');
+    assert.ok(check.ok, JSON.stringify(check.problems));
+    assert.deepEqual(
+      check.problems.filter((p) => p.code === 'override-only-for-complete').map((p) => [p.severity, p.path]),
+      [['warning', 'waves.1.override']],
+    );
+    const complete = adapt(text, 'complete').input;
+    assert.deepEqual(complete.waves[1]!.override, ['workloads.moved', 'hive.schemaUnchanged']);
+    assert.equal(complete.waves[0]!.override, undefined, 'a wave without one accepts none');
+    const checked = checkRolloutInput(complete);
+    assert.ok('rollout' in checked, 'issues' in checked ? checked.issues : '');
+    assert.deepEqual(checked.rollout.waves[1]!.override, ['workloads.moved', 'hive.schemaUnchanged']);
+    for (const action of ['start', 'cancel'] as const) {
+      const { input, problems } = adapt(text, action);
+      assert.deepEqual(problems, [], action);
+      assert.ok(
+        input.waves.every((wave) => wave.override === undefined),
+        `${action} decides no cutover`,
+      );
+      assert.ok('rollout' in checkRolloutInput(input), action);
+    }
+
+    const misspelt = checkManifestText(
+      manifest((m) => {
+        m.waves[1]!.override = ['workloads.moved', 'workloads.moovd'];
+      }),
+      'v1',
+    );
+    assert.equal(misspelt.ok, false);
+    assert.deepEqual(
+      misspelt.problems.map((p) => [p.severity, p.code, p.path]),
+      [['error', 'invalid-field', 'waves.1.override.1']],
+    );
+    assert.match(misspelt.problems[0]!.message, /is not a cutover check; the gate's checks are .*workloads\.moved/);
+  });
+
   it('takes the reconcile interval from policies, within 1s to 1h', () => {
     assert.equal(adapt(manifest((m) => (m.policies.reconcileInterval = '2s'))).input.reconcileSeconds, 2);
     assert.equal(adapt(manifest()).input.reconcileSeconds, undefined, "the workflow's default (30s)");
