@@ -23,7 +23,8 @@ export type ProblemCode =
   | 'services-above-region-quota'
   /** A wave's cutover override: it applies to the complete action only (the action is chosen at rollout start). */
   | 'override-only-for-complete'
-  /** rollout start: the manifest asks for what the rollout workflow does not do yet. */
+  /** rollout start: the manifest asks for what the rollout workflow's input check refuses (a health stage other than
+   * the action's target). */
   | 'unsupported-by-workflow'
   /** plan, online: a migration workflow of the service is already running. */
   | 'workflow-running'

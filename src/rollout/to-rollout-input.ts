@@ -2,7 +2,7 @@
 // in order with their effective caps (maxParallel and perProject, as plan shows them), soak, gate (advance and
 // health) and failure budget as written; for `start` the template once and each member's own config beside it —
 // never each member's full request, which at 2,000 members would reach Temporal's payload limit. What the manifest
-// says that the workflow cannot honour yet is a problem at its path, so `rollout start` refuses rather than ignore it.
+// says that the workflow would refuse for this action is a problem at its path, so `rollout start` refuses it first.
 import { ROLLOUT_TARGET_STAGE } from '../schemas/rollout';
 import type { RolloutAction, RolloutInputArg } from '../schemas/rollout';
 import { parseDuration } from './duration';
