@@ -224,6 +224,10 @@ async function decide(
   const before = await describe(client, service);
   if (!before) return { result: 'notFound', reason: `no migration workflow ${workflowIdFor(service)}` };
   if (before.status.name !== 'RUNNING') return { result: 'alreadyDone', reason: await endedAs(client, service) };
+  // An outgoing migration in its rollback window has SUCCEEDED: its cutover is done and it refuses a complete (only a
+  // rollback applies there), so it is not asked — as the bulk decision counts it already done.
+  if (action === 'complete' && before.typedSearchAttributes.get(MigrationStageKey) === 'ROLLBACK_WINDOW')
+    return { result: 'alreadyDone', reason: 'its migration SUCCEEDED and is in its rollback window: not asked' };
   try {
     // The same send as the CLI's complete/cancel and the bulk decision's (the arguments built one way).
     await sendDecision(client, workflowIdFor(service), action, args);
@@ -337,14 +341,20 @@ async function withSetAside(
   observation: MemberObservation,
   decisionBy?: string,
 ): Promise<MemberObservation> {
-  // An outgoing member in its rollback window: its backfill ended; what it lost decides whether it reached a start.
+  // An outgoing member in its rollback window: its backfill ended; what it lost decides whether it reached a start,
+  // its verification whether it reached a complete.
   if (observation.stage === 'ROLLBACK_WINDOW') {
     const status = await client.workflow
       .getHandle(workflowIdFor(service))
-      .query<Pick<MigrationStatus, 'backfill'>>(STATUS_QUERY)
+      .query<Pick<MigrationStatus, 'backfill' | 'verification'>>(STATUS_QUERY)
       .catch(() => undefined);
     const backfillFailures = failuresOf(status?.backfill);
-    if (backfillFailures !== undefined) return { ...observation, backfillFailures };
+    const verification = status?.verification?.status;
+    return {
+      ...observation,
+      ...(verification !== undefined && { verification }),
+      ...(backfillFailures !== undefined && { backfillFailures }),
+    };
   }
   // Back waiting after the rollout's decision: the API refused it and the member set it aside (its status says so).
   if (decisionBy !== undefined && observation.stage === 'REPLICATION') {

@@ -72,7 +72,11 @@ export async function rolloutDecision(
 }
 
 /** The workflow's input from the flags, checked here too so that a mistake is a usage error and starts nothing. */
-function bulkRequest(options: Options, action: 'complete' | 'cancel', selection: BulkSelection): BulkDecisionRequest {
+export function bulkRequest(
+  options: Options,
+  action: 'complete' | 'cancel',
+  selection: BulkSelection,
+): BulkDecisionRequest {
   const { values } = options;
   if (typeof values.reason !== 'string') throw new UsageError('--reason is required: why, for every member’s record');
   const override = overridesOf(options);

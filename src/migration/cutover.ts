@@ -11,6 +11,39 @@ import type { MigrationState } from './state';
  */
 export const MUST_RUN_CUTOVER_CHECKS = ['hive.reachable', 'hive.schemaUnchanged', 'workloads.moved'] as const;
 
+/**
+ * Every check the cutover gate can report, by id: what `complete --override` and a rollout wave's `override` may
+ * name. The migration's own two; then the incoming kind's source checks — the plan's hive.* and cdc.* again
+ * (`source` when they could not run at all), and the two of the cutover itself. The outgoing kind adds none.
+ * test/workflows/cutover-gate.test.ts holds it to what a real gate reports.
+ */
+export const CUTOVER_CHECKS = [
+  'execution.replicating',
+  'api.errors',
+  'source',
+  'hive.reachable',
+  'hive.query',
+  'hive.coreTables',
+  'hive.schemaVersion',
+  'hive.writeAccess',
+  'hive.schemaUnchanged',
+  'cdc.reachable',
+  'cdc.query',
+  'cdc.grants',
+  'cdc.logBin',
+  'cdc.binlogFormat',
+  'cdc.binlogRowImage',
+  'cdc.binlogRowValueOptions',
+  'cdc.binlogRetention',
+  'cdc.gtid',
+  'cdc.logReplicaUpdates',
+  'cdc.netReadTimeout',
+  'cdc.netWriteTimeout',
+  'cdc.waitTimeout',
+  'cdc.maxAllowedPacket',
+  'workloads.moved',
+] as const;
+
 export function stateFindings(state: Pick<MigrationState, 'execution' | 'lastError'>): Finding[] {
   const e = state.execution;
   const findings: Finding[] = [];

@@ -3,6 +3,7 @@
 // schema checks the manifest's own shape; each member's request is checked by the request schemas themselves
 // (./member-request.ts), so a rule of the migration request is never written twice.
 import { z } from 'zod';
+import { CUTOVER_CHECKS } from '../migration/cutover';
 import { STAGES } from '../migration/state';
 import { NotifyTargetSchema, ServiceNameSchema, expected, strictObject } from '../schemas';
 import { RolloutTemplateSchema } from '../schemas/rollout';
@@ -135,17 +136,38 @@ const GateSchema = strictObject('a gate { advance, health? }', {
 });
 export type WaveGate = z.infer<typeof GateSchema>;
 
-const WaveSchema = strictObject('a wave { name, members, canary?, maxParallel?, soak?, gate?, failureBudget? }', {
-  name: z
-    .string({ error: expected('a wave name') })
-    .regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be 1-40 of a-z, 0-9 and -, starting with a letter'),
-  members: MembersSchema,
-  canary: z.boolean({ error: expected('true or false') }).default(false),
-  maxParallel: CapSchema.optional(),
-  soak: DurationSchema.optional(),
-  gate: GateSchema.default({ advance: 'approval', health: HealthSchema.parse({}) }),
-  failureBudget: FailureBudgetSchema.default({ count: 0 }),
-});
+const CUTOVER_CHECK_SET: ReadonlySet<string> = new Set(CUTOVER_CHECKS);
+
+/** A cutover check accepted by name, as `complete --override` takes it: a misspelt one would block the cutover it
+ * was meant to let through, so only the gate's own checks are accepted. */
+const OverrideSchema = z
+  .array(
+    z
+      .string({ error: expected('a cutover check id such as workloads.moved') })
+      .refine(
+        (check) => CUTOVER_CHECK_SET.has(check),
+        `is not a cutover check; the gate's checks are ${CUTOVER_CHECKS.join(', ')}`,
+      ),
+    { error: expected('a list of cutover check ids') },
+  )
+  .max(50, 'at most 50 overrides');
+
+const WaveSchema = strictObject(
+  'a wave { name, members, canary?, maxParallel?, soak?, gate?, failureBudget?, override? }',
+  {
+    name: z
+      .string({ error: expected('a wave name') })
+      .regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be 1-40 of a-z, 0-9 and -, starting with a letter'),
+    members: MembersSchema,
+    canary: z.boolean({ error: expected('true or false') }).default(false),
+    maxParallel: CapSchema.optional(),
+    soak: DurationSchema.optional(),
+    gate: GateSchema.default({ advance: 'approval', health: HealthSchema.parse({}) }),
+    failureBudget: FailureBudgetSchema.default({ count: 0 }),
+    /** complete: cutover checks this wave's members accept by name (their gates run them all the same). */
+    override: OverrideSchema.optional(),
+  },
+);
 export type WaveSpec = z.infer<typeof WaveSchema>;
 
 const PoliciesSchema = strictObject('policies { perProject?, apiBudgetPerProject?, notify?, reconcileInterval? }', {

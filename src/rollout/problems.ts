@@ -21,7 +21,10 @@ export type ProblemCode =
   | 'wave-reads-above-quota'
   /** A wave has more services of one project in one region than Dataproc Metastore's default quota allows. */
   | 'services-above-region-quota'
-  /** rollout start: the manifest asks for what the rollout workflow does not do yet. */
+  /** A wave's cutover override: it applies to the complete action only (the action is chosen at rollout start). */
+  | 'override-only-for-complete'
+  /** rollout start: the manifest asks for what the rollout workflow's input check refuses (a health stage other than
+   * the action's target). */
   | 'unsupported-by-workflow'
   /** plan, online: a migration workflow of the service is already running. */
   | 'workflow-running'

@@ -271,6 +271,14 @@ function waveProblems(manifest: RolloutManifest, problems: RolloutProblem[]): vo
     if (first !== undefined)
       problems.push(error('duplicate-wave', `waves.${w}.name`, `is the name of waves.${first} too: names must differ`));
     else names.set(wave.name, w);
+    if (wave.override !== undefined)
+      problems.push(
+        warning(
+          'override-only-for-complete',
+          `waves.${w}.override`,
+          'applies only when the rollout completes (rollout start --action complete): a start or cancel ignores it',
+        ),
+      );
     if (wave.canary && wave.gate.advance === 'auto')
       problems.push(
         warning(

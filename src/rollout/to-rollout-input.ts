@@ -2,15 +2,13 @@
 // in order with their effective caps (maxParallel and perProject, as plan shows them), soak, gate (advance and
 // health) and failure budget as written; for `start` the template once and each member's own config beside it —
 // never each member's full request, which at 2,000 members would reach Temporal's payload limit. What the manifest
-// says that the workflow cannot honour yet is a problem at its path, so `rollout start` refuses rather than ignore it.
+// says that the workflow would refuse for this action is a problem at its path, so `rollout start` refuses it first.
+import { ROLLOUT_TARGET_STAGE } from '../schemas/rollout';
 import type { RolloutAction, RolloutInputArg } from '../schemas/rollout';
 import { parseDuration } from './duration';
 import type { RolloutManifest } from './manifest-schema';
 import { type RolloutProblem, error } from './problems';
 import type { ResolvedRollout, ResolvedWave } from './resolve';
-
-/** The stage each action's members are held to: what the workflow waits for before a wave's gates. */
-const TARGET_STAGE: Record<RolloutAction, string> = { start: 'REPLICATION', complete: 'DONE', cancel: 'DONE' };
 
 export function toRolloutInput(
   manifest: RolloutManifest,
@@ -26,13 +24,14 @@ export function toRolloutInput(
     ...(action === 'start' && { template: manifest.template }),
     waves: rollout.waves.map((wave, w) => {
       const stage = wave.gate.health.stage;
-      if (stage !== undefined && stage !== TARGET_STAGE[action])
+      const target = ROLLOUT_TARGET_STAGE[action];
+      if (stage !== undefined && stage !== target)
         problems.push(
           error(
             'unsupported-by-workflow',
             `waves.${w}.gate.health.stage`,
-            `is ${stage}, but a ${action} rollout holds its members to ${TARGET_STAGE[action]}; another stage is not ` +
-              'supported yet (leave it out)',
+            `is ${stage}, but a ${action} rollout holds its members to ${target}, the only stage it accepts ` +
+              '(or leave it out)',
           ),
         );
       return toWave(manifest, wave, w, action);
@@ -63,11 +62,14 @@ function toWave(manifest: RolloutManifest, wave: ResolvedWave, w: number, action
     gate: {
       advance: wave.gate.advance,
       health: {
+        ...(wave.gate.health.stage === ROLLOUT_TARGET_STAGE[action] && { stage: wave.gate.health.stage }),
         sourceHealthNotError: wave.gate.health.sourceHealthNotError,
         verificationClean: wave.gate.health.verificationClean,
       },
     },
     // As written: the workflow takes the larger of the count and the percentage of the wave, as lint does.
     failureBudget: { count: spec.failureBudget.count ?? 0, percent: spec.failureBudget.percent ?? 0 },
+    // Only a complete decides a cutover; the workflow refuses an override for start and cancel (lint warns).
+    ...(action === 'complete' && spec.override !== undefined && { override: spec.override }),
   };
 }

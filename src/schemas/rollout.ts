@@ -8,6 +8,8 @@
 // every continue-as-new. Each member's request is merged and checked where it is started (driveRolloutMembers):
 // a member whose request is invalid fails, with the field's path, and the rest of the rollout goes on.
 import { z } from 'zod';
+import { STAGES } from '../migration/state';
+import type { Stage } from '../migration/state';
 import { expected, strictObject } from './field-rules';
 import { NotifyTargetSchema, formatIssues } from './request';
 import { ServiceNameSchema } from './resource-name-schemas';
@@ -57,8 +59,20 @@ export const RolloutMemberSchema = strictObject('a member { service, config? }',
 });
 export type RolloutMember = z.infer<typeof RolloutMemberSchema>;
 
+/**
+ * The stage each action holds its members to, and the only one a wave's `gate.health.stage` may name: what the
+ * workflow waits for before a wave's gates, and what the health gate reads again (members still there).
+ */
+export const ROLLOUT_TARGET_STAGE = {
+  start: 'REPLICATION',
+  complete: 'DONE',
+  cancel: 'DONE',
+} as const satisfies Record<RolloutAction, Stage>;
+
 /** What must hold of a wave's members, once all have settled, before its approval (or the next wave). */
-export const HealthGateSchema = strictObject('health criteria { sourceHealthNotError?, verificationClean? }', {
+export const HealthGateSchema = strictObject('health criteria { stage?, sourceHealthNotError?, verificationClean? }', {
+  /** The stage every member must still be at: only the action's target (ROLLOUT_TARGET_STAGE) is accepted. */
+  stage: z.enum(STAGES, { error: expected(`a stage: ${STAGES.join(', ')}`) }).optional(),
   /** No member's source checks read ERROR (the SourceHealth search attribute). */
   sourceHealthNotError: z.boolean({ error: expected('true or false') }).default(true),
   /** `complete`: every member's verification after cutover is clean (a mismatch counts as a failed member). */
@@ -152,6 +166,13 @@ export const RolloutInputSchema = strictObject(
   rollout.waves.forEach((wave, w) => {
     if (wave.canary && w > 0) {
       ctx.addIssue({ code: 'custom', path: ['waves', w, 'canary'], message: 'only the first wave may be the canary' });
+    }
+    // Any other stage would be ignored (the workflow holds members to its action's target): refused, not dropped.
+    const stage = wave.gate.health.stage;
+    const target = ROLLOUT_TARGET_STAGE[rollout.action];
+    if (stage !== undefined && stage !== target) {
+      const message = `is ${stage}, but a ${rollout.action} rollout holds its members to ${target}, the only stage it accepts`;
+      ctx.addIssue({ code: 'custom', path: ['waves', w, 'gate', 'health', 'stage'], message });
     }
     if (wave.override !== undefined && rollout.action !== 'complete') {
       const message = 'overrides cutover checks, so it is only for the complete action';

@@ -203,4 +203,15 @@ export const PATCHES = {
     before: ['rollout-run1', 'rollout-run2'],
     unmarkedBecause: 'no fixture records a start rollout recorded after it',
   },
+  rolloutCompleteRollbackWindow: {
+    id: 'rollout-complete-rollback-window',
+    guards:
+      'a complete rollout counts an outgoing member in ROLLBACK_WINDOW (SUCCEEDED; complete no longer applies) as ' +
+      'reached, or failed on a verification mismatch; before: it was in progress until its rollback window ended ' +
+      '(marked in every complete rollout that reads members)',
+    marked: [],
+    // Start rollouts: the patch is asked only of a complete, so they replay as before it.
+    before: ['rollout-run1', 'rollout-run2'],
+    unmarkedBecause: 'no fixture records a complete rollout',
+  },
 } as const satisfies Record<string, Patch>;

@@ -10,7 +10,7 @@ import { type Options, parse } from '../../src/cli/args';
 import { completionScript } from '../../src/cli/completion';
 import { HelpRequested, UsageError } from '../../src/cli/errors';
 import { buildProgram } from '../../src/cli/program';
-import { bulkConsequences, formatBulkReport } from '../../src/cli/rollout-decisions';
+import { bulkConsequences, bulkRequest, formatBulkReport } from '../../src/cli/rollout-decisions';
 import { bulkSelection, selectorOf } from '../../src/cli/rollout-members';
 import { loadConfig } from '../../src/config';
 import { cliProcess } from '../helpers/stack';
@@ -163,6 +163,36 @@ describe('rollout complete|cancel: the members', () => {
     const bare = await cliProcess(env, ['rollout', 'complete', '--manifest', example, '--wave', 'prod', '--yes']);
     assert.equal(bare.code, 2);
     assert.match(bare.stderr, /--reason is required/);
+  });
+});
+
+describe('rollout complete|cancel: the bulkDecision input', () => {
+  it("names the manifest's rollout, so the decision records itself in its audit trail; --services alone names none", async () => {
+    for (const action of ['complete', 'cancel'] as const) {
+      const argv = ['--manifest', example, '--wave', 'prod', '--reason', 'prod cutover', '--by', 'alice'];
+      const chosen = parse(['rollout', action, ...argv, '--change-reference', 'CHG-7']).options;
+      const request = bulkRequest(chosen, action, await bulkSelection(config, chosen));
+      assert.equal(request.rollout, 'dpms-to-lakehouse-2027', action);
+      assert.equal(request.action, action);
+      assert.equal(request.who, 'alice');
+      assert.equal(request.changeReference, 'CHG-7');
+      assert.deepEqual(
+        request.members.map((m) => m.workflowId),
+        request.members.map((m) => `migration/${m.service}`),
+      );
+      assert.equal(request.members.length, 4);
+      // Half the manifest's apiBudgetPerProject (3 req/s): the members' own calls take the rest.
+      assert.equal(request.pacing?.requestsPerSecond, 1.5);
+    }
+    // By selector or by named services of the manifest: still that rollout's decision.
+    const bySelector = options('--manifest', example, '--selector', 'env=dev', '--reason', 'dev', '--by', 'bob');
+    assert.equal(
+      bulkRequest(bySelector, 'complete', await bulkSelection(config, bySelector)).rollout,
+      'dpms-to-lakehouse-2027',
+    );
+    const alone = options('--services', `${DEV}/a-one`, '--reason', 'one service', '--by', 'bob');
+    const request = bulkRequest(alone, 'complete', await bulkSelection(config, alone));
+    assert.equal(request.rollout, undefined, 'no manifest, no rollout to record in');
   });
 });
 

@@ -179,6 +179,78 @@ describe('rollout manifest → the rollout workflow input', () => {
       [['error', 'unsupported-by-workflow', 'waves.1.gate.health.stage']],
     );
     assert.deepEqual(adapt(stage('DONE'), 'complete').problems, []);
+    // The accepted stage reaches the workflow, which accepts it too.
+    const start = adapt(stage('REPLICATION')).input;
+    assert.equal(start.waves[1]!.gate?.health?.stage, 'REPLICATION');
+    assert.ok('rollout' in checkRolloutInput(start));
+  });
+
+  it("the workflow refuses a health stage other than its action's target at its path, as the stock CLI may send it", () => {
+    const { input } = adapt(manifest(), 'complete');
+    const withStage = (stage: string, action: RolloutAction = 'complete') => ({
+      ...input,
+      action,
+      ...(action === 'start' && { template: adapt(manifest()).input.template }),
+      waves: input.waves.map((wave, w) =>
+        w === 1 ? { ...wave, override: undefined, gate: { advance: 'auto' as const, health: { stage } } } : wave,
+      ),
+    });
+    assert.ok('rollout' in checkRolloutInput(withStage('DONE')));
+    assert.ok('rollout' in checkRolloutInput(withStage('REPLICATION', 'start')));
+    assert.ok('rollout' in checkRolloutInput(withStage('DONE', 'cancel')));
+    const refused = checkRolloutInput(withStage('REPLICATION'));
+    assert.ok('issues' in refused);
+    assert.equal(
+      refused.issues,
+      'rollout.waves.1.gate.health.stage: is REPLICATION, but a complete rollout holds its members to DONE, the only ' +
+        'stage it accepts',
+    );
+    const startAtDone = checkRolloutInput(withStage('DONE', 'start'));
+    assert.ok('issues' in startAtDone);
+    assert.match(startAtDone.issues, /^rollout\.waves\.1\.gate\.health\.stage: is DONE, but a start rollout holds /);
+    const unknown = checkRolloutInput(withStage('REPLICATING'));
+    assert.ok('issues' in unknown);
+    assert.match(unknown.issues, /^rollout\.waves\.1\.gate\.health\.stage: must be a stage: /);
+  });
+
+  it("carries a wave's cutover override into a complete only, warns that it is for complete, and names a bad check", () => {
+    const text = manifest((m) => {
+      m.waves[1]!.override = ['workloads.moved', 'hive.schemaUnchanged'];
+    });
+    const check = checkManifestText(text, 'v1');
+    assert.ok(check.ok, JSON.stringify(check.problems));
+    assert.deepEqual(
+      check.problems.filter((p) => p.code === 'override-only-for-complete').map((p) => [p.severity, p.path]),
+      [['warning', 'waves.1.override']],
+    );
+    const complete = adapt(text, 'complete').input;
+    assert.deepEqual(complete.waves[1]!.override, ['workloads.moved', 'hive.schemaUnchanged']);
+    assert.equal(complete.waves[0]!.override, undefined, 'a wave without one accepts none');
+    const checked = checkRolloutInput(complete);
+    assert.ok('rollout' in checked, 'issues' in checked ? checked.issues : '');
+    assert.deepEqual(checked.rollout.waves[1]!.override, ['workloads.moved', 'hive.schemaUnchanged']);
+    for (const action of ['start', 'cancel'] as const) {
+      const { input, problems } = adapt(text, action);
+      assert.deepEqual(problems, [], action);
+      assert.ok(
+        input.waves.every((wave) => wave.override === undefined),
+        `${action} decides no cutover`,
+      );
+      assert.ok('rollout' in checkRolloutInput(input), action);
+    }
+
+    const misspelt = checkManifestText(
+      manifest((m) => {
+        m.waves[1]!.override = ['workloads.moved', 'workloads.moovd'];
+      }),
+      'v1',
+    );
+    assert.equal(misspelt.ok, false);
+    assert.deepEqual(
+      misspelt.problems.map((p) => [p.severity, p.code, p.path]),
+      [['error', 'invalid-field', 'waves.1.override.1']],
+    );
+    assert.match(misspelt.problems[0]!.message, /is not a cutover check; the gate's checks are .*workloads\.moved/);
   });
 
   it('takes the reconcile interval from policies, within 1s to 1h', () => {

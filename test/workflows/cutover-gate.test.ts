@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { CUTOVER_CHECKS } from '../../src/migration/cutover';
 import { FailureType } from '../../src/migration/failure-types';
 import {
   SourceHealthKey,
@@ -65,6 +66,10 @@ async function blockedBy(promise: Promise<unknown>): Promise<{ message: string }
   assert.fail('complete was accepted');
 }
 
+/** Checks the gate reported that CUTOVER_CHECKS (what a manifest's override may name) does not list. */
+const unlisted = (findings: readonly { check: string }[]) =>
+  findings.map((f) => f.check).filter((check) => !(CUTOVER_CHECKS as readonly string[]).includes(check));
+
 describe('cutover gate', () => {
   it('blocks complete while the old metastore host holds a session, naming it; an override lets it through', async () => {
     const source = await newSource();
@@ -80,6 +85,8 @@ describe('cutover gate', () => {
       const dry = await handle.executeUpdate(checkCutoverUpdate, { args: [{}] });
       assert.equal(dry.ok, false);
       assert.deepEqual(dry.blocking, ['workloads.moved']);
+      // Every check a reachable source's gate reports is one a rollout wave's override may name.
+      assert.deepEqual(unlisted(dry.findings), []);
       assert.equal((await h.status(service)).stage, 'REPLICATION', 'a dry run decides nothing');
 
       const refusal = await blockedBy(handle.executeUpdate(requestCompleteUpdate, { args: [{ by: 'test' }] }));
@@ -168,6 +175,7 @@ describe('cutover gate', () => {
       await h.waitForStage(service, 'REPLICATION');
       const report = await handle.executeUpdate(checkCutoverUpdate, { args: [{}] });
       const byCheck = new Map(report.findings.map((f) => [f.check, f]));
+      assert.deepEqual(unlisted(report.findings), [], "an unreachable source's checks are overridable by name too");
       assert.equal(report.ok, false, 'a dry run over checks that did not run is not "ready"');
       assert.deepEqual([...report.blocking].sort(), ['hive.reachable', 'hive.schemaUnchanged', 'workloads.moved']);
       for (const check of report.blocking) {

@@ -1,14 +1,16 @@
 // A start rollout whose members are of the outgoing kind (DPMS → Lakehouse), on a real dev server with the emulator
 // and the real activities: such a member never waits in REPLICATION — its backfill runs, then it sits in its
 // rollback window for days — so it has reached a start's target once its backfill SUCCEEDED, and the wave reaches
-// its gate without waiting out the window.
+// its gate without waiting out the window. A complete rollout counts a member in its rollback window as reached too
+// (SUCCEEDED; complete no longer applies there), and does not ask one that is already in it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { workflowIdFor } from '../../src/migration/names';
 import { ROLLOUT_WORKFLOW_TYPE, rolloutWorkflowId, statusQuery } from '../../src/workflows/rollout/messages';
 import type { RolloutStatus } from '../../src/workflows/rollout/messages';
 import type { rollout } from '../../src/workflows/rollout/workflow';
-import { FAST_OPTIONS, waitFor } from '../helpers/migration';
+import type { MigrationExecutionRequest } from '../../src/schemas';
+import { FAST_OPTIONS, SECRET_ENV, waitFor } from '../helpers/migration';
 import { createCatalog, hiveTable, icebergTable, seedMetastore } from '../helpers/outgoing';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
@@ -84,5 +86,90 @@ describe('rollout: a start of outgoing members', () => {
         );
       }
     });
+  });
+});
+
+describe('rollout: a complete of outgoing members', () => {
+  it('counts a member in its rollback window as reached, and does not ask one that is already there', async () => {
+    const catalog = `projects/test-project/catalogs/rollout-complete-${process.pid}`;
+    await createCatalog(h.emulator, catalog, 'ICEBERG');
+    // Iceberg tables: each service then serves them by proxy (PROXY), and its rollback window opens.
+    const [syncing, windowed] = await Promise.all([h.seedService(), h.seedService()]);
+    for (const service of [syncing!, windowed!])
+      await seedMetastore(h.emulator, service, { web: { clicks: icebergTable('gs://wh/web/clicks') } });
+    const config = (mode: 'INCREMENTAL_SYNC' | 'BACKFILL') =>
+      ({
+        biglakeMetastoreMigrationConfig: { mode, icebergConfig: { catalog, namespaces: ['web'] } },
+      }) as MigrationExecutionRequest;
+    const name = `outgoing-complete-${process.pid}`;
+    const by = `rollout ${name} wave 1`;
+    await h.withWorker(
+      async (taskQueue) => {
+        // An hour's window: both members are still in it when the rollout ends.
+        const window = { rollbackWindowSeconds: 3600 };
+        await h.start(syncing!, taskQueue, window, config('INCREMENTAL_SYNC'));
+        await h.start(windowed!, taskQueue, window, config('BACKFILL'));
+        await h.waitForStage(syncing!, 'REPLICATION');
+        await h.waitForStage(windowed!, 'ROLLBACK_WINDOW');
+        const handle = await h.env.client.workflow.start<typeof rollout>(ROLLOUT_WORKFLOW_TYPE, {
+          taskQueue,
+          workflowId: rolloutWorkflowId(name),
+          args: [
+            {
+              rollout: {
+                name,
+                action: 'complete',
+                reconcileSeconds: 0.2,
+                waves: [
+                  {
+                    name: 'only',
+                    members: [{ service: syncing! }, { service: windowed! }],
+                    maxParallel: 2,
+                    gate: { advance: 'auto' },
+                  },
+                ],
+              },
+            },
+          ],
+        });
+        try {
+          // Settles without waiting out the windows: the rollout finishes while both members are in theirs.
+          const result = await handle.result();
+          assert.equal(result.outcome, 'FINISHED');
+          assert.deepEqual(result.waves[0]!.failed, []);
+          assert.equal(result.waves[0]!.counts.reached, 2);
+          const drive = result.audit.find((entry) => entry.command === 'complete');
+          assert.equal(drive?.reason, '1 accepted, 1 alreadyDone');
+
+          const cutOver = await h.status(syncing!);
+          assert.equal(cutOver.stage, 'ROLLBACK_WINDOW', JSON.stringify(cutOver.stageHistory));
+          assert.equal(cutOver.serviceState, 'PROXY');
+          assert.ok(
+            cutOver.requests.some((r) => r.action === 'complete' && r.by === by && r.accepted !== false),
+            'the rollout asked the syncing member to complete, and it did',
+          );
+          const untouched = await h.status(windowed!);
+          assert.equal(untouched.stage, 'ROLLBACK_WINDOW');
+          assert.deepEqual(
+            untouched.requests.filter((r) => r.action === 'complete'),
+            [],
+            'the member already in its window was not asked (it would refuse)',
+          );
+          for (const service of [syncing!, windowed!]) {
+            const description = await h.env.client.workflow.getHandle(workflowIdFor(service)).describe();
+            assert.equal(description.status.name, 'RUNNING', 'a rollback is still open to it');
+          }
+        } finally {
+          await handle.terminate('test over').catch(() => undefined);
+          await Promise.allSettled(
+            [syncing!, windowed!].map((service) =>
+              h.env.client.workflow.getHandle(workflowIdFor(service)).terminate('test over'),
+            ),
+          );
+        }
+      },
+      SECRET_ENV,
+      { apiVersion: 'v1beta' },
+    );
   });
 });

@@ -27,6 +27,9 @@ function rollout(members: string[], wave: Record<string, unknown> = {}, more: Re
   }) satisfies RolloutInput;
 }
 
+/** A start run's reading since the rollout-outgoing-backfill patch. */
+const NEW = { outgoingBackfill: true };
+
 describe('rollout state', () => {
   it('allows the larger of the budget count and its percentage of the wave, rounded down', () => {
     const twenty = Array.from({ length: 20 }, (_, i) => service('p', i));
@@ -127,17 +130,36 @@ describe('rollout state', () => {
     const lost = 'backfill SUCCEEDED: 3 tables in 1 databases (2 succeeded, 0 skipped, 1 failed); failed: sales.orders';
     // Before the patch: in progress through the rollback window.
     assert.equal(classify('start', wave, window).p, 'inProgress');
-    assert.equal(classify('start', wave, window, true).p, 'reached');
-    assert.equal(classify('start', wave, { ...window, stage: 'BACKFILL' }, true).p, 'inProgress');
-    assert.deepEqual(classify('start', wave, { ...window, backfillFailures: lost }, true), {
+    assert.equal(classify('start', wave, window, NEW).p, 'reached');
+    assert.equal(classify('start', wave, { ...window, stage: 'BACKFILL' }, NEW).p, 'inProgress');
+    assert.deepEqual(classify('start', wave, { ...window, backfillFailures: lost }, NEW), {
       p: 'failed',
       reason: lost,
     });
     const ended = { service: service('p', 0), status: 'COMPLETED', outcome: 'SUCCEEDED' };
-    assert.equal(classify('start', wave, ended, true).p, 'reached');
-    assert.equal(classify('start', wave, { ...ended, backfillFailures: lost }, true).p, 'failed');
-    // Only a start: a complete of a member in its window is still in progress (it has not ended).
-    assert.equal(classify('complete', wave, window, true).p, 'inProgress');
+    assert.equal(classify('start', wave, ended, NEW).p, 'reached');
+    assert.equal(classify('start', wave, { ...ended, backfillFailures: lost }, NEW).p, 'failed');
+    // Only a start's rule: a complete of a member in its window is read by its own (below).
+    assert.equal(classify('complete', wave, window, NEW).p, 'inProgress');
+  });
+
+  it('reads an outgoing member of a complete as reached in its rollback window (complete no longer applies)', () => {
+    const wave = rollout([service('p', 0)]).waves[0]!;
+    const window = { service: service('p', 0), status: 'RUNNING', stage: 'ROLLBACK_WINDOW' };
+    const rules = { rollbackWindowDone: true };
+    // Before the patch: in progress until the window ends.
+    assert.equal(classify('complete', wave, window).p, 'inProgress');
+    assert.deepEqual(classify('complete', wave, window, rules), {
+      p: 'reached',
+      reason: 'SUCCEEDED: in its rollback window, where complete no longer applies',
+    });
+    assert.equal(classify('complete', wave, { ...window, verification: 'mismatch' }, rules).p, 'failed');
+    const lenient = rollout([service('p', 0)], { gate: { advance: 'auto', health: { verificationClean: false } } })
+      .waves[0]!;
+    assert.equal(classify('complete', lenient, { ...window, verification: 'mismatch' }, rules).p, 'reached');
+    // Rolling back is not the target; nor is a window for a cancel (its cutover cannot be cancelled).
+    assert.equal(classify('complete', wave, { ...window, stage: 'ROLLING_BACK' }, rules).p, 'inProgress');
+    assert.equal(classify('cancel', wave, window, rules).p, 'inProgress');
   });
 
   it('reads an observed member against the action', () => {

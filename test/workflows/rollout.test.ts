@@ -11,11 +11,13 @@ import { workflowIdFor } from '../../src/migration/names';
 import { migrationSummary } from '../../src/migration/summary';
 import type { NotificationEvent } from '../../src/migration/notifications';
 import type { DecisionRecord } from '../../src/migration/state';
+import { requestCancelUpdate } from '../../src/workflows/messages';
 import {
   ROLLOUT_WORKFLOW_TYPE,
   abortUpdate,
   advanceUpdate,
   approveUpdate,
+  pauseUpdate,
   resumeUpdate,
   retryUpdate,
   rolloutWorkflowId,
@@ -364,6 +366,54 @@ describe('rollout: a start over waves', () => {
           services.map((service) => [service, '1 accepted']),
         );
       } finally {
+        await terminateMembers(services);
+      }
+    });
+  });
+
+  it('reads members again at the health gate: one that left REPLICATION during the soak fails it, and the budget pauses', async () => {
+    const services = await seed(2);
+    const [kept, left] = services as [string, string];
+    await h.withWorker(async (taskQueue) => {
+      const handle = await startRollout(taskQueue, {
+        action: 'start',
+        waves: [
+          {
+            name: 'only',
+            members: services.map(member),
+            maxParallel: 2,
+            soakSeconds: 10,
+            gate: { advance: 'auto', health: { stage: 'REPLICATION' } },
+          },
+        ],
+      });
+      try {
+        const soaking = await waitForStatus(handle, 'the soak', (s) => s.gate === 'soak');
+        assert.equal(soaking.waves[0]!.counts.reached, 2);
+        // Paused in its soak, the rollout reads nothing: the member's leaving is first seen by the health gate.
+        await handle.executeUpdate(pauseUpdate, { args: [{ ...ASKED, reason: 'hold the gate' }] });
+        const held = await statusOf(handle);
+        assert.equal(held.gate, 'soak', 'paused before the soak ended (else this test proves nothing)');
+        await h.env.client.workflow
+          .getHandle(workflowIdFor(left))
+          .executeUpdate(requestCancelUpdate, { args: [{ by: 'carol', reason: 'no longer migrating' }] });
+        const ended = await h.env.client.workflow.getHandle(workflowIdFor(left)).result();
+        assert.equal(ended.outcome, 'CANCELLED');
+        assert.equal((await statusOf(handle)).waves[0]!.counts.reached, 2, 'still reached as last read');
+
+        await handle.executeUpdate(resumeUpdate, { args: [ASKED] });
+        const paused = await waitForStatus(handle, 'paused by the budget', (s) => s.paused?.byBudget === true);
+        assert.deepEqual(
+          paused.waves[0]!.failed.map((f) => f.service),
+          [left],
+        );
+        assert.match(paused.waves[0]!.failed[0]!.reason, /^ended COMPLETED CANCELLED/);
+        assert.equal(paused.waves[0]!.counts.reached, 1);
+        assert.equal(paused.gate, 'members', 'back to the members, not past the gate');
+        assert.ok(!paused.audit.some((entry) => entry.command === 'advance'));
+        assert.equal(await memberRunning(kept), true);
+      } finally {
+        await handle.terminate('test finished').catch(() => undefined);
         await terminateMembers(services);
       }
     });

@@ -107,25 +107,42 @@ export function applyDrive(state: RolloutState, results: readonly MemberDriveRes
 }
 
 /**
- * What an observation means for the action: reached its target, failed (why), or still in progress.
+ * Which reading of an observation a run takes (each a patch: it changes when a wave settles, so a run from before
+ * goes on reading as it did).
  *
- * `outgoingBackfill` (patch rollout-outgoing-backfill): an outgoing member never waits in REPLICATION — its backfill
- * runs, then it sits in ROLLBACK_WINDOW for days — so for `start` it has reached the target once its backfill ended
+ * `outgoingBackfill` (rollout-outgoing-backfill): an outgoing member never waits in REPLICATION — its backfill runs,
+ * then it sits in ROLLBACK_WINDOW for days — so for `start` it has reached the target once its backfill ended
  * SUCCEEDED; a backfill that SUCCEEDED but lost tables is a failed member (the tables named), counted against the
- * budget, since the data is not all there. Without it (runs from before), such a member stays in progress.
+ * budget, since the data is not all there. Without it, such a member stays in progress.
+ *
+ * `rollbackWindowDone` (rollout-complete-rollback-window): for `complete`, an outgoing member in ROLLBACK_WINDOW has
+ * SUCCEEDED — its cutover is done, and complete no longer applies there (the member refuses it; only a rollback
+ * does) — so it has reached the target, or failed if its verification found differences (as when it has ended).
+ * Without it, it stayed in progress until its window ended, days later.
  */
+export interface ClassifyRules {
+  outgoingBackfill?: boolean;
+  rollbackWindowDone?: boolean;
+}
+
+/** What an observation means for the action: reached its target, failed (why), or still in progress. */
 export function classify(
   action: RolloutAction,
   wave: RolloutWave,
   o: MemberObservation,
-  outgoingBackfill = false,
+  rules: ClassifyRules = {},
 ): { p: 'reached' | 'failed' | 'inProgress'; reason?: string } {
   if (o.status === 'NOT_FOUND') return { p: 'failed', reason: 'no migration workflow' };
   if (o.setAside !== undefined) return { p: 'failed', reason: `set aside: ${o.setAside}` };
   const backfillEnded = o.stage === 'ROLLBACK_WINDOW' || (o.status !== 'RUNNING' && o.outcome === 'SUCCEEDED');
-  if (action === 'start' && outgoingBackfill && backfillEnded) {
+  if (action === 'start' && rules.outgoingBackfill && backfillEnded) {
     if (o.backfillFailures !== undefined) return { p: 'failed', reason: o.backfillFailures };
     if (o.status === 'RUNNING') return { p: 'reached', reason: 'backfill SUCCEEDED: in its rollback window' };
+  }
+  const inWindow = o.status === 'RUNNING' && o.stage === 'ROLLBACK_WINDOW';
+  if (action === 'complete' && rules.rollbackWindowDone && inWindow) {
+    if (wave.gate.health.verificationClean && o.verification === 'mismatch') return VERIFICATION_MISMATCH;
+    return { p: 'reached', reason: 'SUCCEEDED: in its rollback window, where complete no longer applies' };
   }
   if (o.status === 'RUNNING') {
     // start: waiting for the engineer's decision in REPLICATION (or already cutting over: further than the target).
@@ -138,23 +155,28 @@ export function classify(
   if (o.outcome !== 'SUCCEEDED') return { p: 'failed', reason: ended };
   // start: a member that went further (cut over elsewhere) has passed its target.
   if (action === 'complete' && wave.gate.health.verificationClean && o.verification === 'mismatch') {
-    return { p: 'failed', reason: 'cut over, but its verification found differences (see its status)' };
+    return VERIFICATION_MISMATCH;
   }
   return { p: 'reached', reason: ended };
 }
+
+const VERIFICATION_MISMATCH = {
+  p: 'failed',
+  reason: 'cut over, but its verification found differences (see its status)',
+} as const;
 
 /** Applies observations: a member's phase from what it is now (a reached member may fail later, e.g. during soak). */
 export function applyObservations(
   input: RolloutInput,
   state: RolloutState,
   observations: readonly MemberObservation[],
-  outgoingBackfill = false,
+  rules: ClassifyRules = {},
 ): void {
   const wave = input.waves[state.wave]!;
   for (const o of observations) {
     const member = state.members[o.service];
     if (!member || member.p === 'skipped' || member.p === 'pending') continue;
-    const { p, reason } = classify(input.action, wave, o, outgoingBackfill);
+    const { p, reason } = classify(input.action, wave, o, rules);
     const ended = o.status !== 'RUNNING' && o.status !== 'NOT_FOUND';
     state.members[o.service] = {
       ...keepTries(member),

@@ -23,6 +23,7 @@ import { validRollout } from './input';
 import type { RolloutArgs, RolloutResult, RolloutState } from './messages';
 import { RolloutNotifier } from './notify';
 import {
+  type ClassifyRules,
   applyDrive,
   applyObservations,
   failedCount,
@@ -174,7 +175,7 @@ class RolloutRun {
     const wave = input.waves[state.wave]!;
     const services = servicesOf(wave).filter((service) => phaseOf(state, service) === 'reached');
     const observed = services.length > 0 ? await acts.readRolloutMembers({ services, rollout: input.name }) : [];
-    applyObservations(input, state, observed, this.outgoingBackfill());
+    applyObservations(input, state, observed, this.classifyRules());
     if (servicesOf(wave).some((service) => phaseOf(state, service) === 'inProgress') || overBudget(state, wave)) {
       // A member left its target during the soak: back to the members (and the budget), then the gates again.
       state.gate = 'members';
@@ -197,13 +198,18 @@ class RolloutRun {
       () => this.watcher.watchRolloutMembers(args),
       () => state.commands !== commands,
     );
-    if (outcome !== 'interrupted') applyObservations(input, state, outcome.value, this.outgoingBackfill());
+    if (outcome !== 'interrupted') applyObservations(input, state, outcome.value, this.classifyRules());
   }
 
-  /** start: an outgoing member has reached the target once its backfill SUCCEEDED (patched: it changes when a wave
-   * settles, so a rollout from before goes on waiting as it did). Asked only of a start rollout. */
-  private outgoingBackfill(): boolean {
-    return this.input.action === 'start' && patched(PATCHES.rolloutOutgoingBackfill.id);
+  /**
+   * How members are read (state.ts, ClassifyRules): each rule patched, since it changes when a wave settles — a
+   * rollout from before goes on waiting as it did. Each patch is asked only of the action it concerns.
+   */
+  private classifyRules(): ClassifyRules {
+    const { action } = this.input;
+    if (action === 'start') return { outgoingBackfill: patched(PATCHES.rolloutOutgoingBackfill.id) };
+    if (action === 'complete') return { rollbackWindowDone: patched(PATCHES.rolloutCompleteRollbackWindow.id) };
+    return {};
   }
 
   private pauseForBudget(): void {
