@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { workflowIdFor } from '../../src/migration/names';
 import { ServiceNameSchema, formatIssues, MigrationRequestSchema } from '../../src/schemas';
 import { SERVICE_NAME_MAX_LENGTH } from '../../src/schemas/resource-names';
+import { memberUpdateId } from '../../src/workflows/bulk-decision';
 import { keywordValue } from '../../src/workflows/visibility';
 
 /** A well-formed service name of exactly `length` characters: a domain-scoped project with a long domain. */
@@ -45,5 +46,16 @@ describe('Keyword values the workflow upserts', () => {
   it('keeps a known value, and cuts an unknown API state to 255 characters', () => {
     assert.equal(keywordValue('RUNNING'), 'RUNNING');
     assert.equal(keywordValue('X'.repeat(300)), 'X'.repeat(255));
+  });
+});
+
+describe("a bulk decision's update ids", () => {
+  it('keep <bulk>/<service> when it fits 255 characters, and fall back to the bulk id alone when not', () => {
+    const bulk = `bulk/${'r'.repeat(63)}/${randomUUID()}`;
+    const short = 'projects/p-123456/locations/us-central1/services/hms';
+    assert.equal(memberUpdateId(bulk, short), `${bulk}/${short}`);
+    const long = serviceNameOf(SERVICE_NAME_MAX_LENGTH);
+    assert.ok(`${bulk}/${long}`.length > 255);
+    assert.equal(memberUpdateId(bulk, long), bulk);
   });
 });
