@@ -10,7 +10,7 @@ import { API_LATENCY_BUCKETS, METRICS, NO_METRICS, createMigratorMetrics } from 
 import { exportFleetGauges } from './runtime/fleet-gauges';
 import { exportRolloutGauges } from './runtime/rollout-gauges';
 import { createFleetWorkers } from './runtime/workers';
-import { checkSearchAttributes, missingAttributesMessage } from './runtime/search-attributes';
+import { checkNamespace, namespaceCheckMessage } from './runtime/search-attributes';
 import { prebuiltWorkflowBundle } from './runtime/workflow-bundle';
 import { createMetastoreTarget } from './metastore/auth';
 import { createLakehouseAccess } from './lakehouse/access';
@@ -59,10 +59,18 @@ async function main(): Promise<void> {
     throw await connectError(config.temporal, err);
   });
   const { namespace, taskQueue } = config.temporal;
-  const attributes = await checkSearchAttributes(connection, namespace);
-  if ('unchecked' in attributes)
-    console.warn(`could not list the namespace's search attributes (${attributes.unchecked}); assuming registered`);
-  else if (attributes.missing.length > 0) throw new Error(missingAttributesMessage(namespace, attributes.missing));
+  // Before polling: a namespace missing an attribute would fail every migration's workflow tasks instead.
+  const checked = await checkNamespace(connection, namespace);
+  if (checked.kind === 'unchecked')
+    console.warn(
+      `WARNING: could not check namespace ${namespace}'s search attributes (${checked.reason}); starting anyway — ` +
+        'if one is missing, workflow tasks fail until it is registered (README, "Running in production")',
+    );
+  const refusal = namespaceCheckMessage(namespace, checked);
+  if (refusal) {
+    await connection.close();
+    throw new Error(refusal);
+  }
   const dataConverter = dataConverterFor(config.codec);
   const log = (line: string) => console.log(line);
   const workflowBundle = await prebuiltWorkflowBundle(log, undefined, dataConverter?.failureConverterPath);

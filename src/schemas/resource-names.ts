@@ -108,6 +108,14 @@ export interface ServiceResourceName {
 
 export const SERVICE_FORM = 'projects/PROJECT/locations/LOCATION/services/SERVICE';
 
+/**
+ * Temporal's ID limit on SQL clusters (`limit.maxIDLength: 255`; longer IDs and Keyword values break the visibility
+ * write forever, the workflow never listed) less the longest id built from a service, `verify/<service>/<uuid>`
+ * (`plan/…/<uuid>` and `migration/…` are shorter): 255 - 44. Real names are at most about 150 characters (project
+ * ≤ 30, service id ≤ 63), so only a malformed name (a long domain prefix or region) meets it.
+ */
+export const SERVICE_NAME_MAX_LENGTH = 255 - 'verify/'.length - '/'.length - 36;
+
 /** projects/P/locations/L/services/S taken apart, or undefined when it is not of that form. */
 export function parseServiceResourceName(value: string): ServiceResourceName | undefined {
   const parts = value.split('/');
@@ -118,6 +126,11 @@ export function parseServiceResourceName(value: string): ServiceResourceName | u
 }
 
 export function serviceProblem(value: string): Problem {
+  if (value.length > SERVICE_NAME_MAX_LENGTH)
+    return (
+      `is ${value.length} characters; at most ${SERVICE_NAME_MAX_LENGTH} (its workflow ids must fit Temporal's ` +
+      `255-character ID limit): ${SERVICE_FORM}`
+    );
   const name = parseServiceResourceName(value);
   if (!name) return `must be a service resource name: ${SERVICE_FORM}`;
   const where = SERVICE_FORM;

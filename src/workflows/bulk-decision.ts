@@ -99,7 +99,7 @@ export async function bulkDecision(args: BulkDecisionArgs): Promise<BulkDecision
       reason: reasonOf(request),
       override: request.override,
       // Stable across attempts and runs: a retried send attaches to the update already sent.
-      updateId: `${workflowInfo().workflowId}/${member.service}`,
+      updateId: memberUpdateId(workflowInfo().workflowId, member.service),
     }).catch((err: unknown) => failedAnswer(err));
     done.set(member.service, { service: member.service, at, ...answer });
   };
@@ -222,4 +222,19 @@ function reportOf(request: BulkDecisionRequest, members: BulkMemberReport[], run
     counts,
     runs,
   };
+}
+
+/** Temporal's ID limit on SQL clusters (`limit.maxIDLength: 255`), which applies to update ids too. */
+const ID_LIMIT = 255;
+
+/**
+ * The update id of one member's decision: `<bulk workflow id>/<service>`, or the bulk's id alone when that would
+ * pass the ID limit (a 63-character rollout, a UUID and a long service do) — the server would refuse the update.
+ * An update id is unique per target workflow already, so the bulk's id alone still names one decision; ids that
+ * fit are unchanged, so a running bulk decision sends what it sent before, and a repeat of an accepted decision
+ * is accepted again (updateRefusal), so a changed id for a send in flight at an upgrade decides nothing twice.
+ */
+export function memberUpdateId(bulkWorkflowId: string, service: string): string {
+  const id = `${bulkWorkflowId}/${service}`;
+  return id.length <= ID_LIMIT ? id : bulkWorkflowId;
 }

@@ -14,6 +14,7 @@ import {
   RolloutWaveKey,
   SourceHealthKey,
 } from './messages';
+import { SEARCH_ATTRIBUTE_VALUE_LIMIT } from '../migration/rollout-membership';
 import { attentionOf, type MigrationState } from '../migration/state';
 import { migrationDetails } from '../migration/summary';
 import { PATCHES } from './patches';
@@ -24,7 +25,9 @@ export function publishVisibility(state: MigrationState, service: string): void 
   const wanted = [
     { key: MetastoreServiceKey, value: service },
     { key: MigrationStageKey, value: state.stage },
-    { key: MigrationExecutionStateKey, value: state.execution?.state ?? 'NONE' },
+    // The API's state is an open enum (any string it sends is kept): bounded, since a Keyword value over 255
+    // characters breaks SQL visibility's write for good. Known states are short, so replay sees the same values.
+    { key: MigrationExecutionStateKey, value: keywordValue(state.execution?.state ?? 'NONE') },
     // Only once checked: runs from before the health watch (and clusters without the attribute) never upsert it.
     ...(state.sourceHealth ? [{ key: SourceHealthKey, value: state.sourceHealth.status }] : []),
     // Runs from before the attribute never upsert it (an upsert is a command: replay must match).
@@ -45,4 +48,9 @@ export function publishVisibility(state: MigrationState, service: string): void 
   if (changed.length === 0) return;
   upsertSearchAttributes(changed as Parameters<typeof upsertSearchAttributes>[0]);
   upsertMemo({ migrationExecution: state.execution?.name ?? null, outcome: state.outcome ?? null });
+}
+
+/** SQL visibility's Keyword columns are VARCHAR(255): a longer value is accepted, then never written. */
+export function keywordValue(value: string): string {
+  return value.length > SEARCH_ATTRIBUTE_VALUE_LIMIT ? value.slice(0, SEARCH_ATTRIBUTE_VALUE_LIMIT) : value;
 }

@@ -74,6 +74,9 @@ export interface GrpcTlsProxyOptions {
   requireClientCert?: boolean;
   /** Answer UNAUTHENTICATED unless `authorization: Bearer <apiKey>`. */
   apiKey?: string;
+  /** gRPC methods (`/temporal.api.operatorservice.v1.OperatorService/ListSearchAttributes`) answered
+   * PERMISSION_DENIED, as Temporal Cloud answers an API key whose role lacks them. */
+  denied?: string[];
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'http2-settings']);
@@ -102,6 +105,18 @@ export async function startGrpcTlsProxy(options: GrpcTlsProxyOptions): Promise<G
     if (options.apiKey !== undefined && authorization !== `Bearer ${options.apiKey}`) {
       stream.respond(
         { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '16', 'grpc-message': 'invalid API key' },
+        { endStream: true },
+      );
+      return;
+    }
+    if (options.denied?.includes(String(headers[':path']))) {
+      stream.respond(
+        {
+          ':status': 200,
+          'content-type': 'application/grpc',
+          'grpc-status': '7',
+          'grpc-message': 'Request unauthorized.',
+        },
         { endStream: true },
       );
       return;

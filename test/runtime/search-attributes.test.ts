@@ -1,12 +1,16 @@
-// The worker refuses to start on a namespace that lacks the workflow's search attributes (each upsert would fail
-// every workflow task of every migration until registered), naming them and the command that registers them.
+// The worker's namespace check against a real dev server (SQL visibility on SQLite, attributes per namespace): it
+// finds the attributes the dev server registers, a namespace that does not exist, one without the attributes, one
+// with an attribute of another type, and one whose Keyword columns are too full for the project's seven.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { temporal } from '@temporalio/proto';
 import { msToTs } from '@temporalio/common/lib/time';
 import { NativeConnection } from '@temporalio/worker';
-import { checkSearchAttributes, missingAttributesMessage } from '../../src/runtime/search-attributes';
+import { checkNamespace, namespaceCheckMessage } from '../../src/runtime/search-attributes';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/messages';
 import { startDevServer, type DevServer } from '../helpers/temporal';
+
+const { INDEXED_VALUE_TYPE_KEYWORD: KEYWORD, INDEXED_VALUE_TYPE_TEXT: TEXT } = temporal.api.enums.v1.IndexedValueType;
 
 let server: DevServer;
 let connection: NativeConnection;
@@ -19,24 +23,53 @@ after(async () => {
   await server?.close();
 });
 
-describe('search attributes at worker start', () => {
+async function createNamespace(name: string): Promise<string> {
+  const namespace = `${name}-${process.pid}`;
+  await connection.workflowService.registerNamespace({
+    namespace,
+    workflowExecutionRetentionPeriod: msToTs('1 day'),
+  });
+  return namespace;
+}
+
+async function addAttributes(namespace: string, attributes: Record<string, number>): Promise<void> {
+  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: attributes });
+}
+
+describe('namespace check at worker start', () => {
   it('finds every attribute registered on the namespace the dev server sets up', async () => {
-    assert.deepEqual(await checkSearchAttributes(connection, 'default'), { missing: [] });
+    assert.deepEqual(await checkNamespace(connection, 'default'), { kind: 'ready' });
   });
 
-  it('names each missing attribute on a namespace without them, and how to register it', async () => {
-    const namespace = `bare-${process.pid}`;
-    await connection.workflowService.registerNamespace({
-      namespace,
-      workflowExecutionRetentionPeriod: msToTs('1 day'),
-    });
-    const check = await checkSearchAttributes(connection, namespace);
+  it('tells a namespace that does not exist from one without the attributes', async () => {
+    assert.deepEqual(await checkNamespace(connection, `nowhere-${process.pid}`), { kind: 'no-namespace' });
+    const namespace = await createNamespace('bare');
+    const checked = await checkNamespace(connection, namespace);
+    assert.equal(checked.kind, 'attributes');
     const names = SEARCH_ATTRIBUTE_KEYS.map((key) => key.name);
-    assert.deepEqual(check, { missing: names });
-    const message = missingAttributesMessage(namespace, names);
-    assert.match(message, /lacks the search attribute\(s\) MetastoreService, .*MigrationAttention/);
+    assert.deepEqual(checked.kind === 'attributes' && checked.check.missing.map((a) => a.name), names);
+    const message = namespaceCheckMessage(namespace, checked) ?? '';
     assert.match(message, new RegExp(`create --namespace ${namespace} --name MigrationAttention --type Keyword`));
-    // RolloutWave is an Int (its own budget; SQL visibility allows 10 Keyword attributes per namespace).
     assert.match(message, new RegExp(`create --namespace ${namespace} --name RolloutWave --type Int`));
+  });
+
+  it('names an attribute registered with another type', async () => {
+    const namespace = await createNamespace('mistyped');
+    await addAttributes(namespace, { MigrationStage: TEXT });
+    const checked = await checkNamespace(connection, namespace);
+    assert.ok(checked.kind === 'attributes');
+    assert.deepEqual(
+      checked.check.mistyped.map((a) => [a.name, a.registeredAs]),
+      [['MigrationStage', 'Text']],
+    );
+  });
+
+  it("sees SQL visibility's Keyword columns through the namespace's aliases and says when 7 do not fit", async () => {
+    const namespace = await createNamespace('crowded');
+    await addAttributes(namespace, { Team: KEYWORD, Owner: KEYWORD, Tier: KEYWORD, Env: KEYWORD });
+    const checked = await checkNamespace(connection, namespace);
+    assert.ok(checked.kind === 'attributes');
+    assert.deepEqual(checked.check.keywordColumns, { taken: 4, needed: 7 });
+    assert.match(namespaceCheckMessage(namespace, checked) ?? '', /4 are taken, so the 7 Keyword attribute\(s\)/);
   });
 });

@@ -57,6 +57,13 @@ const BAD_STARTS: Array<[string, Breaker, string, RegExp]> = [
     /service id/,
   ],
   [
+    // Longer than Temporal's 255-character ID limit allows for verify/<service>/<uuid> (SQL visibility).
+    'a service name of 212 characters',
+    (r) => ({ ...r, service: `projects/${'d'.repeat(145)}.com:test-project/locations/us-central1/services/long-name` }),
+    'request.service',
+    /is 212 characters; at most 211/,
+  ],
+  [
     'a service that is not a resource name',
     (r) => ({ ...r, service: 'my-metastore' }),
     'request.service',
