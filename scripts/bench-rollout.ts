@@ -411,7 +411,7 @@ function table(f: Figures): string {
       'rollout history (all runs)',
       `${f.rolloutHistory.events} events, ${x(f.rolloutHistory.bytes / 1024, 0)} KiB in ${f.rolloutHistory.runs} run(s); longest run ${f.rolloutHistory.maxRunEvents} events`,
     ],
-    ['API requests per member start', x(f.apiRequestsPerStart)],
+    ['API requests per member until all in REPLICATION (its start, then its polls)', x(f.apiRequestsPerStart)],
     [
       'API req/s per project (budget 3)',
       `peak ${x(f.rates.peak, 2)} over ${f.rates.windowSeconds} s (the bucket allows ${x(API_BUDGET + BUCKET_BURST / f.rates.windowSeconds, 2)}), ` +
