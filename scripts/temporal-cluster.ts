@@ -37,7 +37,12 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   await new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      // The reaper's own listener would SIGKILL every server at once; here the first signal stops them gracefully
+      // (a second one ends this process, and the reaper's exit hook still kills what is left).
+      process.removeAllListeners(signal);
+      process.once(signal, () => resolve());
+    }
   });
   log('temporal-cluster: stopping');
   await cluster.stop();
