@@ -39,9 +39,11 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       // The reaper's own listener would SIGKILL every server at once; here the first signal stops them gracefully
-      // (a second one ends this process, and the reaper's exit hook still kills what is left).
-      process.removeAllListeners(signal);
-      process.once(signal, () => resolve());
+      // (a second one ends this process, and the reaper's exit hook still kills what is left). Ours goes on
+      // before the others come off, so the signal is never without a listener (and so fatal) in between.
+      const stop = () => resolve();
+      process.once(signal, stop);
+      for (const listener of process.listeners(signal)) if (listener !== stop) process.off(signal, listener);
     }
   });
   log('temporal-cluster: stopping');

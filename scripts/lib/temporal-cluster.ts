@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { SEARCH_ATTRIBUTE_KEYS, SEARCH_ATTRIBUTE_TYPE_NAMES } from '../../src/workflows/messages';
@@ -84,7 +84,8 @@ export async function startTemporalCluster(options: TemporalClusterOptions = {})
   const hosts = options.historyHosts ?? 1;
   const [binaries, cli] = await Promise.all([ensureTemporalServer({ log }), ensureTemporalCli({ log })]);
   const ownDir = options.dir === undefined;
-  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'temporal-cluster-')));
+  // Absolute: the servers get it as --root and run in it, so a relative one would be resolved twice.
+  const dir = options.dir !== undefined ? resolve(options.dir) : await mkdtemp(join(tmpdir(), 'temporal-cluster-'));
   if (ownDir) removeOnExit(dir);
   // The postgres user must reach its data folder inside ours (mkdtemp makes 0700 folders).
   await mkdir(join(dir, 'logs'), { recursive: true });
