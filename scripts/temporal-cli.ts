@@ -64,7 +64,7 @@ async function isPinnedCli(path: string): Promise<boolean> {
   }
 }
 
-async function hasGo(): Promise<boolean> {
+export async function hasGo(): Promise<boolean> {
   try {
     await execFileAsync('go', ['version'], { timeout: 30_000 });
     return true;
@@ -84,6 +84,7 @@ async function buildWithGo(path: string, log: Log): Promise<void> {
       ['install', '-ldflags', GO_LDFLAGS, target],
       { ...process.env, CGO_ENABLED: '0', GOBIN: gobin },
       log,
+      'temporal-cli',
     );
     await rename(join(gobin, 'temporal'), path);
   } finally {
@@ -92,7 +93,7 @@ async function buildWithGo(path: string, log: Log): Promise<void> {
 }
 
 /** Runs a command, relaying its output as log lines and a heartbeat every 30 s so CI logs show it is alive. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: Log): Promise<void> {
+export function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: Log, label: string): Promise<void> {
   const started = Date.now();
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const relay = (chunk: Buffer) => {
@@ -100,7 +101,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: Log):
   };
   child.stdout.on('data', relay);
   child.stderr.on('data', relay);
-  const heartbeat = setInterval(() => log(`temporal-cli: still building (${seconds(started)})`), 30_000);
+  const heartbeat = setInterval(() => log(`${label}: still building (${seconds(started)})`), 30_000);
   return new Promise<void>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -153,7 +154,7 @@ function releaseUrl(): string {
  * mkdir is atomic, so the directory is the lock; it holds the owner's pid so a lock left by a killed process is
  * recognised and taken over instead of blocking every later run.
  */
-async function withLock(lockDir: string, log: Log, body: () => Promise<void>): Promise<void> {
+export async function withLock(lockDir: string, log: Log, body: () => Promise<void>): Promise<void> {
   await mkdir(dirname(lockDir), { recursive: true });
   let announced = false;
   while (!(await tryLock(lockDir))) {
@@ -161,7 +162,7 @@ async function withLock(lockDir: string, log: Log, body: () => Promise<void>): P
       await rm(lockDir, { recursive: true, force: true });
       continue;
     }
-    if (!announced) log(`temporal-cli: waiting for another provisioning run (${lockDir})`);
+    if (!announced) log(`waiting for another provisioning run (${lockDir})`);
     announced = true;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
@@ -198,7 +199,7 @@ async function isStale(lockDir: string): Promise<boolean> {
   }
 }
 
-function seconds(since: number): string {
+export function seconds(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }
 
