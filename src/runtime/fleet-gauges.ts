@@ -41,8 +41,12 @@ export function exportFleetGauges(options: FleetGaugeOptions): () => void {
     });
     return Number(response.count ?? 0);
   };
-  // Everything is counted first and set together, so a scrape never mixes two rounds.
+  // Everything is counted first and set together, so a scrape never mixes two rounds. A round still counting is
+  // not overlapped by the next: on a slow SQL visibility store, overlapping rounds queue up and the gauges lag.
+  let busy = false;
   const refresh = async () => {
+    if (busy) return;
+    busy = true;
     try {
       const stages = new Map<string, number>();
       for (const stage of STAGES) stages.set(stage, await count(`${running} AND MigrationStage = '${stage}'`));
@@ -62,6 +66,8 @@ export function exportFleetGauges(options: FleetGaugeOptions): () => void {
       for (const [state, n] of states) byState.set(n, { state });
     } catch {
       // Keep the last figures: a visibility hiccup is not a fleet that emptied.
+    } finally {
+      busy = false;
     }
   };
   void refresh();
