@@ -24,7 +24,7 @@ import { type BackfillOutcome, backfillFailed, backfillVerdict } from '../migrat
 import type { MigrationResult, MigrationStatus } from '../migration/state';
 import { redact } from '../secrets/redact';
 import { type MigratorMetrics, NO_METRICS } from '../metrics/migrator-metrics';
-import type { ApiVersion } from '../schemas';
+import type { ApiVersion, MigrationRequestInput } from '../schemas';
 import { checkRolloutInput } from '../schemas/rollout';
 import type { MemberConfig, RolloutAction, RolloutCheck, RolloutTemplate } from '../schemas/rollout';
 import { checkMemberConfig } from '../rollout/member-request';
@@ -41,6 +41,8 @@ const JOIN_ROLLOUT_UPDATE = 'joinRollout';
 const LIST_PAGE_SIZE = 1000;
 /** The migration workflow's status query (src/workflows/messages.ts). */
 const STATUS_QUERY = 'status';
+/** The migration workflow's request query (src/workflows/messages.ts): what it was started with. */
+const REQUEST_QUERY = 'request';
 
 /** Members are read and driven this many at a time: the frontend's load, not the API budget (each member paces
  * its own API calls). */
@@ -54,7 +56,8 @@ const HEARTBEAT_MS = 10_000;
 export interface MemberDriveResult {
   service: string;
   /** accepted: started, joined (already running) or the decision accepted; refused: by its workflow (the cutover
-   * gate, its state) or by Temporal; alreadyDone: its migration already ended; notFound: no migration workflow;
+   * gate, its state) or by Temporal; alreadyDone: its migration already ended, or a complete has nothing to ask of
+   * it (in its rollback window; a BACKFILL, which ends by itself) — not asked; notFound: no migration workflow;
    * invalid: start: its request (the template with its config merged in) is not valid — reason names the fields. */
   result: 'accepted' | 'refused' | 'alreadyDone' | 'notFound' | 'invalid';
   reason?: string;
@@ -224,10 +227,19 @@ async function decide(
   const before = await describe(client, service);
   if (!before) return { result: 'notFound', reason: `no migration workflow ${workflowIdFor(service)}` };
   if (before.status.name !== 'RUNNING') return { result: 'alreadyDone', reason: await endedAs(client, service) };
+  const stage = before.typedSearchAttributes.get(MigrationStageKey);
   // An outgoing migration in its rollback window has SUCCEEDED: its cutover is done and it refuses a complete (only a
   // rollback applies there), so it is not asked — as the bulk decision counts it already done.
-  if (action === 'complete' && before.typedSearchAttributes.get(MigrationStageKey) === 'ROLLBACK_WINDOW')
+  if (action === 'complete' && stage === 'ROLLBACK_WINDOW')
     return { result: 'alreadyDone', reason: 'its migration SUCCEEDED and is in its rollback window: not asked' };
+  // An outgoing BACKFILL ends by itself when its backfill ends, and refuses a complete ("nothing to complete"): not
+  // asked, it stays in progress until then — its rollback window (or SUCCEEDED) reached, a failed backfill failed.
+  // Never in REPLICATION, where members wait for a complete: only the others' mode is asked (one query each).
+  if (action === 'complete' && stage !== 'REPLICATION' && (await modeOf(client, service)) === 'BACKFILL')
+    return {
+      result: 'alreadyDone',
+      reason: 'a BACKFILL migration completes by itself when its backfill ends: not asked',
+    };
   try {
     // The same send as the CLI's complete/cancel and the bulk decision's (the arguments built one way).
     await sendDecision(client, workflowIdFor(service), action, args);
@@ -241,6 +253,16 @@ async function decide(
       return { result: 'alreadyDone', reason: await endedAs(client, service) };
     throw err;
   }
+}
+
+/** The member's migration mode (outgoing kind), from its own `request` query; undefined for the incoming kind, or
+ * when the query fails (the member is then asked, and answers for itself). */
+async function modeOf(client: Client, service: string): Promise<string | undefined> {
+  const request = await client.workflow
+    .getHandle(workflowIdFor(service))
+    .query<Pick<MigrationRequestInput, 'migrationExecution'>>(REQUEST_QUERY)
+    .catch(() => undefined);
+  return request?.migrationExecution?.biglakeMetastoreMigrationConfig?.mode;
 }
 
 /**

@@ -31,11 +31,15 @@ export async function rolloutDecision(
 ): Promise<number> {
   const selection = await bulkSelection(config, options);
   if (options.values['dry-run'] === true) {
-    const members = selection.services.map((service) => ({ service, workflowId: workflowIdFor(service) }));
+    const flags = action === 'complete' ? overridesOf(options) : [];
+    const members = selection.services.map((service) => {
+      const override = mergedOverride(flags, action === 'complete' ? selection.waveOverrides?.[service] : undefined);
+      return { service, workflowId: workflowIdFor(service), ...(override.length > 0 && { override }) };
+    });
     print(
       { action, dryRun: true, chosenBy: selection.chosenBy, members },
       [`${action} would ask ${count(members.length)} (${selection.chosenBy}); nothing was started`]
-        .concat(members.map((member) => `  ${member.service}`))
+        .concat(members.map((m) => `  ${m.service}${m.override ? `  (override ${m.override.join(', ')})` : ''}`))
         .join('\n'),
     );
     return 0;
@@ -66,7 +70,7 @@ export async function rolloutDecision(
       throw err;
     })
     .then((handle) => handle.result());
-  print({ workflowId, ...report }, formatBulkReport(workflowId, report));
+  print({ workflowId, ...report }, [formatBulkReport(workflowId, report), ...overrideLines(request)].join('\n'));
   const { refused, notFound, failed } = report.counts;
   return refused + notFound + failed === 0 ? 0 : 1;
 }
@@ -89,7 +93,12 @@ export function bulkRequest(
     ...(override.length > 0 && { override }),
     // Chosen from a manifest: the decision records itself in that rollout's audit trail (if it runs).
     ...(selection.label !== 'services' && { rollout: selection.label }),
-    members: selection.services.map((service) => ({ service, workflowId: workflowIdFor(service) })),
+    // complete: each member's wave's manifest override, as the rollout's own complete applies it (the flags' apply
+    // to every member: the workflow merges the two).
+    members: selection.services.map((service) => {
+      const own = action === 'complete' ? selection.waveOverrides?.[service] : undefined;
+      return { service, workflowId: workflowIdFor(service), ...(own !== undefined && { override: own }) };
+    }),
     // Half the manifest's budget, as plan's reads: the members' own calls take the rest.
     ...(budget !== undefined && { pacing: { requestsPerSecond: Math.min(budget / 2, BULK_MAX_REQUESTS_PER_SECOND) } }),
   });
@@ -110,6 +119,22 @@ export function bulkConsequences(action: 'complete' | 'cancel', selection: BulkS
     `cancel ${who}: each member's migration execution is cancelled unless its cutover is already under way, and ` +
     'its service stays on its source database. A cancelled migration is not resumed.'
   );
+}
+
+/** The flags' overrides, then the member's wave's, each once. */
+function mergedOverride(flags: readonly string[], own: readonly string[] | undefined): string[] {
+  return [...new Set([...flags, ...(own ?? [])])];
+}
+
+/** Which cutover checks the members' gates were asked to accept: one line per distinct set, with how many members. */
+export function overrideLines(request: BulkDecisionRequest): string[] {
+  const sets = new Map<string, number>();
+  for (const member of request.members) {
+    const key = mergedOverride(request.override ?? [], member.override).join(', ');
+    sets.set(key, (sets.get(key) ?? 0) + 1);
+  }
+  if (sets.size === 1 && sets.has('')) return [];
+  return [...sets].map(([checks, n]) => `${checks === '' ? 'no override' : `override ${checks}`}: ${count(n)}`);
 }
 
 const RESULT_WORDS = {

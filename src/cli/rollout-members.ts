@@ -18,6 +18,8 @@ export interface BulkSelection {
   services: string[];
   /** The manifest's API budget per project, when there is one. */
   apiBudgetPerProject?: number;
+  /** complete: each chosen member's wave's `override` in the manifest, by service (members without one: absent). */
+  waveOverrides?: Record<string, string[]>;
 }
 
 const SELECTORS = ['wave', 'selector', 'services'] as const;
@@ -38,7 +40,18 @@ export async function bulkSelection(config: Config, options: Options): Promise<B
   if (!check.rollout || !check.manifest)
     throw new UsageError(`${path}: invalid\n${formatProblemsSection(check.problems)}`);
   const { rollout, manifest } = check;
+  // As the rollout's own complete: each member's wave's cutover overrides (a member in no wave has none).
+  const waveOverrides: Record<string, string[]> = {};
+  rollout.waves.forEach((wave, w) => {
+    const override = manifest.waves[w]?.override;
+    if (override === undefined || override.length === 0) return;
+    for (const member of wave.members) waveOverrides[member.service] ??= override;
+  });
   const base = { label: rollout.name, apiBudgetPerProject: rollout.policies.apiBudgetPerProject };
+  const chosen = (services: string[]) => {
+    const own = Object.fromEntries(services.flatMap((s) => (waveOverrides[s] ? [[s, waveOverrides[s]]] : [])));
+    return { services, ...(Object.keys(own).length > 0 && { waveOverrides: own }) };
+  };
   const [how] = given;
   if (how === 'wave') {
     const name = options.values.wave as string;
@@ -50,7 +63,7 @@ export async function bulkSelection(config: Config, options: Options): Promise<B
       throw new UsageError(
         `--wave ${name}: no such wave in ${path}; its waves: ${rollout.waves.map((w) => w.name).join(', ')}`,
       );
-    return { ...base, chosenBy: `wave ${wave.number} ${wave.name}`, services: wave.members.map((m) => m.service) };
+    return { ...base, chosenBy: `wave ${wave.number} ${wave.name}`, ...chosen(wave.members.map((m) => m.service)) };
   }
   if (how === 'selector') {
     const matchLabels = selectorOf(options.values.selector as string);
@@ -59,13 +72,13 @@ export async function bulkSelection(config: Config, options: Options): Promise<B
       .map((migration) => migration.service);
     if (services.length === 0)
       throw new UsageError(`--selector ${options.values.selector as string}: matches no migration of ${path}`);
-    return { ...base, chosenBy: `selector ${options.values.selector as string}`, services };
+    return { ...base, chosenBy: `selector ${options.values.selector as string}`, ...chosen(services) };
   }
   const listed = listOf(options);
   const known = new Set(manifest.migrations.map((migration) => migration.service));
   const strangers = listed.filter((service) => !known.has(service));
   if (strangers.length > 0) throw new UsageError(`--services: not migrations of ${path}: ${strangers.join(', ')}`);
-  return { ...base, chosenBy: 'by name', services: listed };
+  return { ...base, chosenBy: 'by name', ...chosen(listed) };
 }
 
 function listOf(options: Options): string[] {

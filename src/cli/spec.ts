@@ -421,7 +421,8 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
         summary: 'complete many migrations: each through its own cutover checks, paced; a per-member report',
         description:
           'Ask every member for cutover, as `complete` asks one: each member’s own cutover checks decide (the ' +
-          '--override names apply to every member), so some may be refused while the others cut over. Members: ' +
+          '--override names apply to every member; with a manifest, each member’s wave’s override too), so some ' +
+          'may be refused while the others cut over. Members: ' +
           '--manifest FILE with --wave NAME, --selector K=V,… or --services LIST; or --services LIST alone. The ' +
           'decisions are sent by a durable bulkDecision workflow (id bulk/ROLLOUT/ID), paced per project within ' +
           'the API budget; it answers with one line per member: accepted, refused (with the member’s reason), ' +

@@ -3,6 +3,7 @@
 // (the stock Temporal CLI can start the workflow with anything), so the workflow parses it with this schema and
 // refuses it, naming each bad field, before it asks anything of any member.
 import { z } from 'zod';
+import { CUTOVER_CHECKS } from '../migration/cutover';
 import { workflowIdFor } from '../migration/names';
 import { expected, strictObject } from './field-rules';
 import { DecisionArgsSchema } from './request';
@@ -22,9 +23,28 @@ export const BULK_MAX_IN_FLIGHT = 5;
 /** A wave of the issue's benchmark is 1,000; twice that bounds the input and the report carried by continue-as-new. */
 export const BULK_MAX_MEMBERS = 2000;
 
-const MemberSchema = strictObject('a member { service, workflowId }', {
+const CUTOVER_CHECK_SET: ReadonlySet<string> = new Set(CUTOVER_CHECKS);
+
+/** A member's own cutover checks accepted by name (its manifest wave's `override`): only the gate's own check ids, as
+ * the manifest takes them — a misspelt one would block the cutover it was meant to let through. */
+const MemberOverrideSchema = z
+  .array(
+    z
+      .string({ error: expected('a cutover check id such as workloads.moved') })
+      .refine(
+        (check) => CUTOVER_CHECK_SET.has(check),
+        `is not a cutover check; the gate's checks are ${CUTOVER_CHECKS.join(', ')}`,
+      ),
+    { error: expected('a list of cutover check ids') },
+  )
+  .min(1, 'must name at least one check (leave it out for none)')
+  .max(50, 'at most 50 overrides');
+
+const MemberSchema = strictObject('a member { service, workflowId, override? }', {
   service: ServiceNameSchema,
   workflowId: z.string({ error: expected('the migration workflow id, migration/SERVICE') }).max(300),
+  /** complete only: this member's cutover checks accepted by name, besides the decision's `override`. */
+  override: MemberOverrideSchema.optional(),
 }).superRefine((member, ctx) => {
   // Only the member's own migration workflow: a bulk decision must not be a way to send an update to any workflow.
   if (member.workflowId !== workflowIdFor(member.service))
@@ -68,12 +88,13 @@ export const BulkDecisionRequestSchema = strictObject(
       .min(1)
       .max(200)
       .optional(),
-    /** complete only: cutover checks accepted by name, as `complete --override` — every member's gate honours them. */
+    /** complete only: cutover checks accepted by name, as `complete --override` — every member's gate honours them
+     * (with the member's own `override`, if any). */
     override: DecisionArgsSchema.shape.override,
     /** The rollout whose members these are: the decision records itself in that rollout's audit trail at its end. */
     rollout: RolloutNameSchema.optional(),
     members: z
-      .array(MemberSchema, { error: expected('a list of members { service, workflowId }') })
+      .array(MemberSchema, { error: expected('a list of members { service, workflowId, override? }') })
       .min(1, 'must list at least one member')
       .max(BULK_MAX_MEMBERS, `must list at most ${BULK_MAX_MEMBERS} members; split the decision`),
     pacing: PacingSchema.default(PacingSchema.parse({})),
@@ -94,6 +115,12 @@ export const BulkDecisionRequestSchema = strictObject(
     });
   const seen = new Map<string, number>();
   request.members.forEach((member, index) => {
+    if (request.action === 'cancel' && member.override !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['members', index, 'override'],
+        message: 'only with complete: a cancel runs no cutover checks',
+      });
     const first = seen.get(member.service);
     if (first !== undefined)
       ctx.addIssue({

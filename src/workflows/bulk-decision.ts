@@ -97,7 +97,7 @@ export async function bulkDecision(args: BulkDecisionArgs): Promise<BulkDecision
       action: request.action,
       by: request.who,
       reason: reasonOf(request),
-      override: request.override,
+      override: overrideOf(request, member),
       // Stable across attempts and runs: a retried send attaches to the update already sent.
       updateId: memberUpdateId(workflowInfo().workflowId, member.service),
     }).catch((err: unknown) => failedAnswer(err));
@@ -187,6 +187,13 @@ function parseRequest(args: unknown): BulkDecisionRequest {
 function reasonOf(request: BulkDecisionRequest): string {
   const change = request.changeReference ? ` (change ${request.changeReference})` : '';
   return `${request.why}${change}; bulk decision ${workflowInfo().workflowId}`;
+}
+
+/** The checks a member's gate is asked to accept: the decision's, then the member's own (its manifest wave's), each
+ * once. A member without its own gets the decision's as it is (as before members had their own). */
+function overrideOf(request: BulkDecisionRequest, member: BulkMember): string[] | undefined {
+  if (member.override === undefined) return request.override;
+  return [...new Set([...(request.override ?? []), ...member.override])];
 }
 
 /** Members by the project of their service name, each list in the input's order. */

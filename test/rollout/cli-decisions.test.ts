@@ -4,15 +4,18 @@
 // process with no server to reach. The decision itself, against a worker: decisions-e2e.test.ts.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type Options, parse } from '../../src/cli/args';
 import { completionScript } from '../../src/cli/completion';
 import { HelpRequested, UsageError } from '../../src/cli/errors';
 import { buildProgram } from '../../src/cli/program';
-import { bulkConsequences, bulkRequest, formatBulkReport } from '../../src/cli/rollout-decisions';
+import { bulkConsequences, bulkRequest, formatBulkReport, overrideLines } from '../../src/cli/rollout-decisions';
 import { bulkSelection, selectorOf } from '../../src/cli/rollout-members';
 import { loadConfig } from '../../src/config';
+import { BulkDecisionRequestSchema } from '../../src/schemas/bulk-decision';
 import { cliProcess } from '../helpers/stack';
 
 const example = join(__dirname, '..', '..', 'examples', 'rollout.yaml');
@@ -193,6 +196,100 @@ describe('rollout complete|cancel: the bulkDecision input', () => {
     const alone = options('--services', `${DEV}/a-one`, '--reason', 'one service', '--by', 'bob');
     const request = bulkRequest(alone, 'complete', await bulkSelection(config, alone));
     assert.equal(request.rollout, undefined, 'no manifest, no rollout to record in');
+  });
+});
+
+describe("rollout complete|cancel: a wave's manifest override", () => {
+  // The example with an override on the dev and prod waves, and a migration no wave takes.
+  const withOverrides = async (): Promise<string> => {
+    const text = (await readFile(example, 'utf8'))
+      .replace(
+        '    failureBudget: { count: 1 }\n',
+        '    failureBudget: { count: 1 }\n    override: [workloads.moved]\n',
+      )
+      .replace(
+        '    failureBudget: { count: 1, percent: 10 }',
+        '    override: [hive.query, workloads.moved]\n    failureBudget: { count: 1, percent: 10 }',
+      )
+      .replace('migrations:\n', `migrations:\n  - service: ${DEV}/hms-loose\n    labels: { env: qa }\n`);
+    const dir = await mkdtemp(join(tmpdir(), 'overrides-'));
+    const path = join(dir, 'rollout.yaml');
+    await writeFile(path, text);
+    return path;
+  };
+
+  it("applies each member's wave's override, merged with --override; --dry-run says which", async () => {
+    const manifest = await withOverrides();
+    const why = ['--reason', 'go', '--by', 'alice'];
+    const byWave = options('--manifest', manifest, '--wave', 'prod', '--override', 'cdc.gtid', ...why);
+    const request = bulkRequest(byWave, 'complete', await bulkSelection(config, byWave));
+    assert.deepEqual(request.override, ['cdc.gtid'], 'the flags: every member');
+    assert.deepEqual(
+      request.members.map((m) => m.override),
+      request.members.map(() => ['hive.query', 'workloads.moved']),
+      "the prod wave's own, per member",
+    );
+    assert.deepEqual(overrideLines(request), ['override cdc.gtid, hive.query, workloads.moved: 4 members']);
+
+    // By selector or by name: each member's own wave's; a member in no wave has none.
+    const picked = `${DEV}/hms-sandbox,${DEV}/hms-ci,${DEV}/hms-loose,${PROD}/hms-sales`;
+    const byName = options('--manifest', manifest, '--services', picked, ...why);
+    const named = bulkRequest(byName, 'complete', await bulkSelection(config, byName));
+    assert.deepEqual(
+      named.members.map((m) => [m.service.split('/').pop(), m.override]),
+      [
+        ['hms-sandbox', undefined],
+        ['hms-ci', ['workloads.moved']],
+        ['hms-loose', undefined],
+        ['hms-sales', ['hive.query', 'workloads.moved']],
+      ],
+    );
+    assert.equal(named.override, undefined);
+    assert.deepEqual(overrideLines(named), [
+      'no override: 2 members',
+      'override workloads.moved: 1 member',
+      'override hive.query, workloads.moved: 1 member',
+    ]);
+    const bySelector = options('--manifest', manifest, '--selector', 'env=dev', ...why);
+    assert.deepEqual(
+      bulkRequest(bySelector, 'complete', await bulkSelection(config, bySelector)).members.map((m) => m.override),
+      [undefined, ['workloads.moved']],
+    );
+    // A cancel runs no cutover checks: no member carries one.
+    const cancel = parse(['rollout', 'cancel', '--manifest', manifest, '--wave', 'prod', ...why]).options;
+    const cancelled = bulkRequest(cancel, 'cancel', await bulkSelection(config, cancel));
+    assert.deepEqual(
+      cancelled.members.filter((m) => m.override !== undefined),
+      [],
+    );
+
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: '127.0.0.1:1' };
+    const argv = ['rollout', 'complete', '--manifest', manifest, '--wave', 'dev', '--override', 'cdc.gtid'];
+    const run = await cliProcess(env, [...argv, '--dry-run']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`^ {2}${DEV}/hms-ci {2}\\(override cdc.gtid, workloads.moved\\)$`, 'm'));
+  });
+
+  it('the bulkDecision input: a member override only of cutover check ids, only with complete; the old shape too', () => {
+    const member = { service: `${DEV}/hms-a`, workflowId: `migration/${DEV}/hms-a` };
+    const base = { action: 'complete', who: 'alice', why: 'go' } as const;
+    assert.equal(BulkDecisionRequestSchema.safeParse({ ...base, override: ['x.y'], members: [member] }).success, true);
+    const ok = BulkDecisionRequestSchema.safeParse({
+      ...base,
+      members: [{ ...member, override: ['workloads.moved'] }],
+    });
+    assert.equal(ok.success, true);
+    const issues = (input: unknown) => {
+      const parsed = BulkDecisionRequestSchema.safeParse(input);
+      assert.equal(parsed.success, false);
+      return parsed.error!.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    };
+    const [misspelt] = issues({ ...base, members: [{ ...member, override: ['workload.moved'] }] });
+    assert.match(misspelt!, /^members\.0\.override\.0: is not a cutover check; the gate's checks are /);
+    assert.deepEqual(issues({ ...base, action: 'cancel', members: [{ ...member, override: ['workloads.moved'] }] }), [
+      'members.0.override: only with complete: a cancel runs no cutover checks',
+    ]);
+    assert.match(issues({ ...base, members: [{ ...member, override: [] }] })[0]!, /^members\.0\.override: /);
   });
 });
 

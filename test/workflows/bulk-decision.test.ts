@@ -17,7 +17,7 @@ import { requestCancelUpdate, requestCompleteUpdate, requestRollbackUpdate } fro
 import { ROLLOUT_WORKFLOW_TYPE, rolloutWorkflowId, statusQuery } from '../../src/workflows/rollout/messages';
 import type { rollout } from '../../src/workflows/rollout/workflow';
 import { admin } from '../helpers/emulator';
-import { COMPLETE_UNREACHED, serviceSeed, waitFor } from '../helpers/migration';
+import { COMPLETE_UNREACHED, SOURCE_NOT_REACHED, serviceSeed, waitFor } from '../helpers/migration';
 import { createHarness, type Harness } from '../helpers/workflow-harness';
 
 let h: Harness;
@@ -199,6 +199,43 @@ describe('bulkDecision', () => {
       const [first, second] = starts.map((lane) => lane[0]!);
       assert.ok(Math.abs(first! - second!) < 1000, `the lanes began ${Math.abs(first! - second!)} ms apart`);
       await Promise.allSettled(handles.map((handle) => handle.terminate('test over')));
+    });
+  });
+
+  it("asks each member's gate to accept the decision's overrides and its own (its manifest wave's)", async () => {
+    const [own, none] = (await Promise.all([1, 2].map(() => h.seedService()))) as [string, string];
+    await h.withWorker(async (taskQueue) => {
+      const handles = await Promise.all([own, none].map((service) => h.start(service, taskQueue)));
+      await Promise.all([own, none].map((service) => h.waitForStage(service, 'REPLICATION')));
+      // The source is unreachable: its must-run checks block complete unless all are overridden. The decision
+      // names the first; only `own` names the rest itself.
+      const [first, ...rest] = SOURCE_NOT_REACHED;
+      const report = await h.env.client.workflow.execute<typeof bulkDecision>('bulkDecision', {
+        taskQueue,
+        workflowId: `bulk/test/${randomUUID()}`,
+        args: [
+          {
+            request: {
+              action: 'complete',
+              who: 'alice',
+              why: 'per-member overrides',
+              override: [first!],
+              members: [
+                { service: own, workflowId: workflowIdFor(own), override: rest },
+                { service: none, workflowId: workflowIdFor(none) },
+              ],
+            },
+          },
+        ],
+      });
+      const byService = new Map(report.members.map((member) => [member.service, member]));
+      assert.equal(byService.get(own)?.result, 'accepted', JSON.stringify(byService.get(own)));
+      const decided = (await handles[0]!.result()).requests.find((r) => r.action === 'complete' && r.accepted);
+      assert.deepEqual(decided?.override, SOURCE_NOT_REACHED);
+      assert.equal(byService.get(none)?.result, 'refused');
+      assert.equal(byService.get(none)?.type, FailureType.CutoverBlocked);
+      for (const check of rest) assert.match(byService.get(none)?.reason ?? '', new RegExp(check.replace('.', '\\.')));
+      await handles[1]!.terminate('test over');
     });
   });
 

@@ -12,6 +12,7 @@ import type { rollout } from '../../src/workflows/rollout/workflow';
 import type { MigrationExecutionRequest } from '../../src/schemas';
 import { FAST_OPTIONS, SECRET_ENV, waitFor } from '../helpers/migration';
 import { createCatalog, hiveTable, icebergTable, seedMetastore } from '../helpers/outgoing';
+import { admin } from '../helpers/emulator';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -171,5 +172,97 @@ describe('rollout: a complete of outgoing members', () => {
       SECRET_ENV,
       { apiVersion: 'v1beta' },
     );
+  });
+});
+
+describe('rollout: a complete of outgoing BACKFILL members still backfilling', () => {
+  it('does not ask them (they end by themselves): in progress until the backfill ends, then reached or failed', async () => {
+    const catalog = `projects/test-project/catalogs/rollout-backfilling-${process.pid}`;
+    await createCatalog(h.emulator, catalog, 'ICEBERG');
+    const [succeeding, failing] = await Promise.all([h.seedService(), h.seedService()]);
+    for (const service of [succeeding!, failing!])
+      await seedMetastore(h.emulator, service, { web: { clicks: icebergTable('gs://wh/web/clicks') } });
+    // Faults fire once per backfill of the service, oldest first: the first (empty) is the precheck's dry run's.
+    await admin(h.emulator, 'backfill-faults', { service: failing! });
+    await admin(h.emulator, 'backfill-faults', { service: failing!, failBackfill: 'the metastore read timed out' });
+    // Backfills long enough that both members are still in theirs when the rollout drives them.
+    await admin(h.emulator, 'durations', { backfill: 6000 });
+    const config = {
+      biglakeMetastoreMigrationConfig: { mode: 'BACKFILL', icebergConfig: { catalog, namespaces: ['web'] } },
+    } as MigrationExecutionRequest;
+    const name = `outgoing-backfilling-${process.pid}`;
+    try {
+      await h.withWorker(
+        async (taskQueue) => {
+          const window = { rollbackWindowSeconds: 3600 };
+          await h.start(succeeding!, taskQueue, window, config);
+          await h.start(failing!, taskQueue, window, config);
+          await h.waitForStage(succeeding!, 'BACKFILL');
+          await h.waitForStage(failing!, 'BACKFILL');
+          const handle = await h.env.client.workflow.start<typeof rollout>(ROLLOUT_WORKFLOW_TYPE, {
+            taskQueue,
+            workflowId: rolloutWorkflowId(name),
+            args: [
+              {
+                rollout: {
+                  name,
+                  action: 'complete',
+                  reconcileSeconds: 0.2,
+                  waves: [
+                    {
+                      name: 'only',
+                      members: [{ service: succeeding! }, { service: failing! }],
+                      maxParallel: 2,
+                      gate: { advance: 'auto' },
+                      failureBudget: { count: 1, percent: 0 },
+                    },
+                  ],
+                },
+              },
+            ],
+          });
+          try {
+            // Driven while both still backfill: neither asked (before: both refused it, two failed members).
+            const driven = await waitFor('the drive', async () => {
+              const s: RolloutStatus = await handle.query(statusQuery);
+              return s.audit.some((entry) => entry.command === 'complete') ? s : undefined;
+            });
+            assert.equal(driven.audit.find((entry) => entry.command === 'complete')?.reason, '2 alreadyDone');
+            assert.equal(driven.waves[0]!.counts.inProgress, 2, JSON.stringify(driven.waves[0]));
+            for (const service of [succeeding!, failing!]) assert.equal((await h.status(service)).stage, 'BACKFILL');
+
+            // Each settles as its backfill ends: in its rollback window (reached), or FAILED with the API's message.
+            const result = await handle.result();
+            assert.equal(result.outcome, 'FINISHED');
+            assert.equal(result.waves[0]!.counts.reached, 1);
+            assert.deepEqual(
+              result.waves[0]!.failed.map((f) => f.service),
+              [failing!],
+            );
+            assert.match(result.waves[0]!.failed[0]!.reason, /the metastore read timed out/);
+            const windowed = await h.status(succeeding!);
+            assert.equal(windowed.stage, 'ROLLBACK_WINDOW', JSON.stringify(windowed.stageHistory));
+            for (const service of [succeeding!, failing!])
+              assert.deepEqual(
+                (await h.status(service)).requests.filter((r) => r.action === 'complete'),
+                [],
+                `${service} was not asked to complete (it would refuse: nothing to complete)`,
+              );
+          } finally {
+            await handle.terminate('test over').catch(() => undefined);
+            await Promise.allSettled(
+              [succeeding!, failing!].map((service) =>
+                h.env.client.workflow.getHandle(workflowIdFor(service)).terminate('test over'),
+              ),
+            );
+          }
+        },
+        SECRET_ENV,
+        { apiVersion: 'v1beta' },
+      );
+    } finally {
+      await admin(h.emulator, 'durations', undefined, 'DELETE');
+      await admin(h.emulator, 'backfill-faults', undefined, 'DELETE');
+    }
   });
 });

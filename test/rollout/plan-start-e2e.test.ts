@@ -3,6 +3,15 @@
 // does not exist: each is reported at its migrations[] path and plan exits 1; it reads one services.list page per
 // location, not one read per service, and changes nothing. With a worker, every other member is planned as `plan`
 // plans it: a member whose target catalog does not exist is blocked, named with the check and the API's reason.
+//
+// Then a fleet rollout run from the CLI, as processes (the worker too): `rollout start` on a two-wave manifest (a
+// canary of one, then two, each behind an approval gate) → `rollout status` shows the canary settled and its gate
+// waiting → `rollout approve` → every member in REPLICATION → a stale `rollout advance` refused (exit 1) → `rollout
+// abort` leaves the members running. Starting the same manifest again while it runs reports the running rollout
+// and starts nothing.
+//
+// One stack for both (they were two files, each starting its own dev server, emulator and worker: most of either's
+// time); the first plan test runs before any worker polls the stack's task queue.
 import assert from 'node:assert/strict';
 import { Client, Connection } from '@temporalio/client';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,9 +20,18 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { WORKFLOW_TYPE, workflowIdFor } from '../../src/migration/names';
+import type { RolloutStatus } from '../../src/workflows/rollout/messages';
+import { rolloutWorkflowId, statusQuery } from '../../src/workflows/rollout/messages';
 import { admin, getResource, startMigration, until } from '../helpers/emulator';
 import { createCatalog, hiveTable, seedMetastore } from '../helpers/outgoing';
-import { plaintextMigrationExecution, serviceSeed, uniqueServiceName } from '../helpers/migration';
+import {
+  FAST_OPTIONS,
+  migrationExecutionRequest,
+  plaintextMigrationExecution,
+  serviceSeed,
+  uniqueServiceName,
+  waitFor,
+} from '../helpers/migration';
 import { type Stack, startStack } from '../helpers/stack';
 import { type DevServer, startDevServer } from '../helpers/temporal';
 
@@ -21,9 +39,10 @@ let temporal: DevServer;
 let stack: Stack;
 let connection: Connection;
 let dir: string;
+let worker: Promise<unknown> | undefined;
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rollout-plan-'));
+  dir = await mkdtemp(join(tmpdir(), 'rollout-plan-start-'));
   temporal = await startDevServer();
   stack = await startStack(temporal.address);
   connection = await Connection.connect({ address: temporal.address });
@@ -34,6 +53,9 @@ after(async () => {
   await Promise.allSettled([stack?.close(), temporal?.close()]);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
+
+/** The stack's worker, started once by the first test that needs one (the first plan test needs none). */
+const withWorker = () => (worker ??= stack.startWorker());
 
 describe('rollout plan (CLI process, dev server, emulator)', () => {
   it('reports a running workflow, a MIGRATING service and a missing one as conflicts, reading per location', async () => {
@@ -156,7 +178,7 @@ describe('rollout plan (CLI process, dev server, emulator)', () => {
 
   it('plans each member on the worker: a blocked member named with why, the others ready, exit 1', async () => {
     const emulator = { url: stack.emulatorUrl };
-    await stack.startWorker();
+    await withWorker();
     const catalog = `projects/plan-e2e/catalogs/hive-${process.pid}`;
     await createCatalog(emulator, catalog, 'HIVE', ['gs://warehouse/hive']);
     const [readyA, readyB, noCatalog, overridden, migrating] = await Promise.all(
@@ -303,5 +325,124 @@ describe('rollout plan (CLI process, dev server, emulator)', () => {
       { wave: 1, name: 'canary', ready: 1, warnings: 0, blocked: 0, notPlanned: 0 },
       { wave: 2, name: 'rest', ready: 1, warnings: 1, blocked: 0, notPlanned: 0 },
     ]);
+  });
+});
+
+describe('rollout start, status, approve, advance and abort (CLI processes, dev server, emulator, worker)', () => {
+  it('runs a two-wave rollout from its manifest through its gates, and an abort leaves the members running', async () => {
+    await withWorker();
+    const services = [await stack.seedService(), await stack.seedService(), await stack.seedService()];
+    const [canary, ...rest] = services as [string, string, string];
+    const name = `e2e-${process.pid}`;
+    const manifestFile = join(dir, 'rollout.yaml');
+    await writeFile(
+      manifestFile,
+      stringify({
+        apiVersion: 'metastore-migrator/v1alpha1',
+        kind: 'Rollout',
+        metadata: { name },
+        template: { kind: 'incoming', migrationExecution: migrationExecutionRequest(), options: FAST_OPTIONS },
+        migrations: services.map((service) => ({ service })),
+        waves: [
+          { name: 'canary', canary: true, members: { services: [canary] } },
+          { name: 'rest', members: { services: rest }, maxParallel: { count: 2 } },
+        ],
+        policies: { reconcileInterval: '1s' },
+      }),
+    );
+    const client = new Client({ connection });
+    const handle = client.workflow.getHandle(rolloutWorkflowId(name));
+    const until = (what: string, done: (s: RolloutStatus) => boolean) =>
+      waitFor(
+        what,
+        async () => {
+          const status = await handle.query(statusQuery);
+          return done(status) ? status : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
+
+    const started = await stack.cli('rollout', 'start', '--manifest', manifestFile);
+    assert.equal(started.code, 0, `${started.stdout}\n${started.stderr}`);
+    assert.match(
+      started.stdout,
+      new RegExp(`^started rollout/${name} \\(run [^)]+\\): start of 3 member\\(s\\) in 2 wave`),
+    );
+
+    // Applied again while it runs: the running rollout is reported, nothing new is started.
+    const again = await stack.cli('rollout', 'start', '--manifest', manifestFile, '--json');
+    assert.equal(again.code, 0, again.stderr);
+    const report = JSON.parse(again.stdout) as { alreadyRunning: boolean; runId: string };
+    assert.equal(report.alreadyRunning, true);
+    assert.equal(report.runId, (await handle.describe()).runId);
+
+    await until('the canary at its approval gate', (s) => s.gate === 'approval');
+    const status = await stack.cli('rollout', 'status', '--rollout', name);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, new RegExp(`^rollout ${name} · start · wave 1/2 · waits for approval$`, 'm'));
+    assert.match(status.stdout, /^wave 1 canary \[canary\]: members settled — 1 member: 1 reached, 0 in progress/m);
+    assert.match(status.stdout, /^wave 2 rest: waiting — 2 members: 0 reached, 0 in progress, 2 pending/m);
+    assert.match(
+      status.stdout,
+      new RegExp(`^next {7}metastore-migrator rollout approve --rollout ${name} --wave 1 `, 'm'),
+    );
+    const json = await stack.cli('rollout', 'status', '--rollout', name, '--json');
+    const parsed = JSON.parse(json.stdout) as RolloutStatus & { workflowStatus: string };
+    assert.equal(parsed.gate, 'approval');
+    assert.deepEqual(
+      parsed.waves.map((w) => w.counts.reached),
+      [1, 0],
+    );
+    assert.equal(parsed.workflowStatus, 'RUNNING');
+
+    const approved = await stack.cli(
+      'rollout',
+      'approve',
+      '--rollout',
+      name,
+      '--wave',
+      '1',
+      '--reason',
+      'canary healthy',
+      '--change-reference',
+      'CHG-7',
+      '--by',
+      'alice',
+    );
+    assert.equal(approved.code, 0, approved.stderr);
+    assert.match(approved.stdout, /^approve accepted for rollout /);
+
+    const atSecondGate = await until(
+      'wave 2 at its approval gate',
+      (s) => s.currentWave === 2 && s.gate === 'approval',
+    );
+    assert.equal(atSecondGate.waves[1]!.counts.reached, 2);
+    for (const service of services) {
+      const member = await client.workflow.getHandle(workflowIdFor(service)).query<{ stage: string }>('status');
+      assert.equal(member.stage, 'REPLICATION', service);
+    }
+    assert.deepEqual(
+      atSecondGate.audit.filter((a) => a.command === 'approve').map((a) => [a.by, a.reason, a.changeReference]),
+      [['alice', 'canary healthy', 'CHG-7']],
+    );
+
+    // A late advance of wave 1 must not pass wave 2's gate.
+    const stale = await stack.cli('rollout', 'advance', '--rollout', name, '--wave', '1');
+    assert.equal(stale.code, 1, stale.stdout);
+    assert.match(stale.stderr, /^Refused: advance names wave 1, but the current wave is 2/m);
+    assert.equal((await handle.query(statusQuery)).gate, 'approval', 'nothing changed');
+
+    const aborted = await stack.cli('rollout', 'abort', '--rollout', name, '--reason', 'end of test', '--yes');
+    assert.equal(aborted.code, 0, aborted.stderr);
+    assert.match(aborted.stdout, /^abort accepted for rollout .*; members go on$/m);
+    const result = await handle.result();
+    assert.equal(result.outcome, 'ABORTED');
+    for (const service of services) {
+      const description = await client.workflow.getHandle(workflowIdFor(service)).describe();
+      assert.equal(description.status.name, 'RUNNING', `${service} goes on after the abort`);
+    }
+    await Promise.allSettled(
+      services.map((service) => client.workflow.getHandle(workflowIdFor(service)).terminate('test over')),
+    );
   });
 });
