@@ -203,4 +203,55 @@ export const PATCHES = {
     before: ['rollout-run1', 'rollout-run2'],
     unmarkedBecause: 'no fixture records a start rollout recorded after it',
   },
+  leanStart: {
+    id: 'lean-start',
+    guards:
+      'every patch registered before it is taken as applied without its own marker (isPatched: one marker, not one ' +
+      'per patch, each with the TemporalChangeVersion upsert the SDK adds), the memo is upserted only when it ' +
+      'changes, and the read that ends STARTING is published with the stage it enters (one upsert); before: a ' +
+      'marker per patch, the memo with every upsert, the read and the stage upserted apart',
+    marked: ['lean-start'],
+    before: [
+      ...of(''),
+      ...of('v6-'),
+      'cutover-checked',
+      'notified',
+      'adopted',
+      'outcome-cancelled',
+      'prechecks-batched',
+    ],
+  },
 } as const satisfies Record<string, Patch>;
+
+/**
+ * The patches a run marked lean-start takes as applied (isPatched): every one registered before it that
+ * managedMigration and planMigration consult — not one added after it, whose runs must still record it.
+ */
+export const APPLIED_UNDER_LEAN_START: ReadonlySet<string> = new Set(
+  (
+    [
+      'fullPrechecks',
+      'strictRequest',
+      'ignoreMalformedSignals',
+      'retryAsPoll',
+      'parallelPrechecks',
+      'requestCheckActivity',
+      'notifications',
+      'cutoverGate',
+      'sourceHealth',
+      'cutoverVerification',
+      'incidents',
+      'backupsStayOffWhileActive',
+      'notifyEveryEnding',
+      'throttlingIsPacing',
+      'skippedChecksBlock',
+      'attentionAttribute',
+      'outcomeAttribute',
+      'backfillCompletesItself',
+      'syncFailedTables',
+      'rollbackFinishes',
+      'rolloutMembership',
+      'precheckBatch',
+    ] as const satisfies readonly (keyof typeof PATCHES)[]
+  ).map((key) => PATCHES[key].id),
+);

@@ -1,12 +1,13 @@
 // The workflow's first step: refuse a bad request (from our CLI or straight from the stock Temporal CLI) before
 // any activity runs, so nothing is changed. The rules only ever get stricter, which a year-long migration
 // must survive: see validRequest.
-import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { FailureType } from '../migration/failure-types';
 import type { MigrationRequest, MigrationRequestInput, RequestCheck } from '../schemas';
 import { ending } from './failures';
 import { legacyCheckRequest } from './legacy';
+import { isPatched } from './patch-gate';
 import { PATCHES } from './patches';
 
 /**
@@ -24,13 +25,13 @@ const { checkRequest } = proxyActivities<Pick<Activities, 'checkRequest'>>({
  * before the rules tightened) would walk away from a migration that is open in the API.
  */
 export async function validRequest(request: MigrationRequestInput, continued: boolean): Promise<MigrationRequest> {
-  const check: RequestCheck = patched(PATCHES.requestCheckActivity.id)
+  const check: RequestCheck = isPatched(PATCHES.requestCheckActivity)
     ? await checkRequest(request)
     : legacyCheckRequest(request);
   if ('request' in check) return check.request;
   // continuedFromExecutionRunId is set by the server, so a caller cannot claim a continuation to skip the rules.
   const carried = continued && workflowInfo().continuedFromExecutionRunId !== undefined;
-  if (carried || !patched(PATCHES.strictRequest.id)) {
+  if (carried || !isPatched(PATCHES.strictRequest)) {
     log.warn('keeping a request accepted by an earlier run that the current rules refuse', { issues: check.issues });
     return check.acceptedEarlier;
   }
