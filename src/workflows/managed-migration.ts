@@ -213,15 +213,21 @@ async function start(run: MigrationRun): Promise<void> {
   const started = await CancellationScope.nonCancellable(() => run.retrying(() => run.acts.api.startMigration(args)));
   if (started.migrationExecution) run.state.execution = { name: started.migrationExecution };
   run.pollFastFromNow();
+  // Since lean-start the operation's last check also reads the migration (one activity and one workflow task
+  // fewer; when it could not, the poll below reads it), and the read is published with the stage it leads to
+  // (enter or end publishes): one upsert, not two.
+  const lean = isPatched(PATCHES.leanStart);
+  const thenRead = lean ? { execution: started.migrationExecution } : undefined;
   const finished = await raceUntil(
-    () => run.awaitOperation(started.operation),
+    () => run.awaitOperation(started.operation, thenRead),
     () => run.cancelRequested(),
   ).catch((err) => run.settleAfterFailure(err));
   if (finished === 'interrupted') return run.enter('CANCELLING');
   if (!finished) return;
-  // Since lean-start the read is published with the stage it leads to (enter or end publishes): one upsert, not two.
-  const publishRead = !isPatched(PATCHES.leanStart);
-  const snapshot = await run.poll(finished.value.migrationExecution ?? started.migrationExecution, publishRead);
+  const read = finished.value.snapshot;
+  const snapshot = read
+    ? run.apply(read, false)
+    : await run.poll(finished.value.migrationExecution ?? started.migrationExecution, !lean);
   if (!run.settleExternal(snapshot)) run.enter('REPLICATION');
 }
 

@@ -208,9 +208,11 @@ export const PATCHES = {
     guards:
       'every patch registered before it is taken as applied without its own marker (isPatched: one marker, not one ' +
       'per patch, each with the TemporalChangeVersion upsert the SDK adds), the memo is upserted only when it ' +
-      'changes, and the read that ends STARTING is published with the stage it enters (one upsert); before: a ' +
-      'marker per patch, the memo with every upsert, the read and the stage upserted apart',
-    marked: ['lean-start'],
+      "changes, the start operation's last check reads the migration too (checkOperation thenRead; when it could " +
+      'not, pollMigration as before) and that read is published with the stage it leads to (one upsert); before: a ' +
+      'marker per patch, the memo with every upsert, pollMigration after the check, the read and the stage apart',
+    // lean-start-read-apart: recorded before the read rode along, it replays the check that brought no read.
+    marked: ['lean-start', 'lean-start-read-apart'],
     before: [
       ...of(''),
       ...of('v6-'),

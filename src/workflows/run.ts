@@ -19,6 +19,7 @@ import { applySnapshot, enterStage, externalEnding, recordIncident } from '../mi
 import type { MigrationState, Outcome, Stage } from '../migration/state';
 import type { BiglakeMetastoreMigrationConfigInput, MigrationRequest } from '../schemas';
 import { activityProxies } from './activity-proxies';
+import type { OperationCheck } from '../activities/polling';
 import type { ActivityProxies } from './activity-proxies';
 import {
   backoffMs,
@@ -105,11 +106,15 @@ export class MigrationRun {
     }
   }
 
-  /** An operation awaited by retry-as-poll on the control queue: no slot held between reads. */
-  awaitOperation(operation: string) {
+  /**
+   * An operation awaited by retry-as-poll on the control queue: no slot held between reads. `thenRead`: once done,
+   * the migration is read in the same activity (its `snapshot`, not applied), when it can be.
+   */
+  awaitOperation(operation: string, thenRead?: { execution?: string }): Promise<OperationCheck> {
     const args = { operation, pollIntervalMs: this.request.options.operationPollSeconds * 1000 };
-    if (isPatched(PATCHES.retryAsPoll)) return this.acts.operationChecks.checkOperation(args);
-    return legacyAwaitOperation(this.acts, args);
+    if (!isPatched(PATCHES.retryAsPoll)) return legacyAwaitOperation(this.acts, args);
+    const read = thenRead && { service: this.service, execution: thenRead.execution, last: this.state.lastSnapshot };
+    return this.acts.operationChecks.checkOperation({ ...args, ...(read && { thenRead: read }) });
   }
 
   // ---- polls: reading the migration -------------------------------------------------------------------

@@ -418,6 +418,41 @@ describe('activities against the emulator', () => {
       assert.match(done.migrationExecution ?? '', /migrationExecutions/);
     });
 
+    it("checkOperation with thenRead returns the start's outcome and the migration read after it", async () => {
+      const service = await seed();
+      const started = await startOperation(service);
+      const check = { operation: started.operation, pollIntervalMs: 1000 };
+      await waitFor('the operation done', () => run(activities.checkOperation, check).catch(() => undefined));
+      const env = newEnv({ startToCloseTimeoutMs: 30_000 });
+      const done = await runIn(env, activities.checkOperation, { ...check, thenRead: { service } });
+      assert.match(done.migrationExecution ?? '', /migrationExecutions/);
+      assert.equal(done.snapshot?.serviceFound, true);
+      assert.equal(done.snapshot?.execution?.name, done.migrationExecution);
+      assert.equal(done.snapshot?.serviceState, 'MIGRATING');
+      // Without thenRead (every history before lean-start), the outcome alone.
+      assert.equal((await run(activities.checkOperation, check)).snapshot, undefined);
+    });
+
+    it('checkOperation with thenRead leaves a read that failed transiently to the workflow, outcome returned', async () => {
+      const service = await seed();
+      const started = await startOperation(service);
+      const check = { operation: started.operation, pollIntervalMs: 1000 };
+      await waitFor('the operation done', () => run(activities.checkOperation, check).catch(() => undefined));
+      await admin(emulator, 'faults', {
+        method: 'services.migrationExecutions.get',
+        error: { status: 'UNAVAILABLE' },
+        count: 1,
+      });
+      try {
+        const env = newEnv({ startToCloseTimeoutMs: 30_000 });
+        const done = await runIn(env, activities.checkOperation, { ...check, thenRead: { service } });
+        assert.match(done.migrationExecution ?? '', /migrationExecutions/);
+        assert.equal(done.snapshot, undefined);
+      } finally {
+        await admin(emulator, 'faults', undefined, 'DELETE');
+      }
+    });
+
     it('checkOperation sees a 300 ms operation done within its first attempt, in a few reads', async () => {
       await admin(emulator, 'durations', { replication: 300 });
       try {
