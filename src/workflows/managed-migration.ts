@@ -71,7 +71,12 @@ export async function managedMigration(args: ManagedMigrationArgs): Promise<Migr
   const cutover: CutoverHooks = {};
   installHandlers(state, args.request, () => onDecision.pollFast(), cutover);
   installRolloutJoin(state, args.request.service);
-  const run = new MigrationRun(await validRequest(args.request, args.state !== undefined), state);
+  // Since lean-start a fresh run's request check also runs the start's prechecks that read (checkBeforeStart): one
+  // activity and one workflow task fewer; the precheck stage takes their answers (or runs the batch, as before).
+  const fresh = args.state === undefined && isPatched(PATCHES.leanStart);
+  const { request, beforeStart } = await validRequest(args.request, args.state !== undefined, fresh);
+  const run = new MigrationRun(request, state);
+  run.beforeStart = beforeStart;
   onDecision.pollFast = () => run.pollFastFromNow();
   cutover.checks = (overrides) => runCutoverChecks(run, overrides);
   return execute(run);
@@ -173,6 +178,7 @@ async function fullPrechecks(run: MigrationRun): Promise<ServiceFacts | undefine
     run.request,
     (call) => run.retrying(call, PRECHECK_ROUNDS),
     () => (run.state.dryRunIds ??= workflowDryRunIds()),
+    run.beforeStart,
   );
   run.state.plan = report;
   if (facts) run.state.serviceState = facts.state;

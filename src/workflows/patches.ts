@@ -208,11 +208,14 @@ export const PATCHES = {
     guards:
       'every patch registered before it is taken as applied without its own marker (isPatched: one marker, not one ' +
       'per patch, each with the TemporalChangeVersion upsert the SDK adds), the memo is upserted only when it ' +
-      "changes, the start operation's last check reads the migration too (checkOperation thenRead; when it could " +
-      'not, pollMigration as before) and that read is published with the stage it leads to (one upsert); before: a ' +
-      'marker per patch, the memo with every upsert, pollMigration after the check, the read and the stage apart',
-    // lean-start-read-apart: recorded before the read rode along, it replays the check that brought no read.
-    marked: ['lean-start', 'lean-start-read-apart'],
+      "changes, a fresh run's request check also runs the prechecks that read (checkRequest thenCheckBeforeStart; " +
+      "when it could not in time, checkBeforeStart as before), the start operation's last check reads the migration " +
+      'too (checkOperation thenRead; when it could not, pollMigration as before) and that read is published with the ' +
+      'stage it leads to (one upsert); before: a marker per patch, the memo with every upsert, the request check, ' +
+      'the batch, the check and the read each apart, the read and the stage upserted apart',
+    // Recorded on the way, each replays a fallback: lean-start-batch-apart, a request check that brought no batch;
+    // lean-start-read-apart, that and an operation check that brought no read.
+    marked: ['lean-start', 'lean-start-batch-apart', 'lean-start-read-apart'],
     before: [
       ...of(''),
       ...of('v6-'),

@@ -32,13 +32,14 @@ export async function runPrechecks(
   request: MigrationRequest,
   retrying: Retrying,
   dryRunIds?: () => DryRunIds,
+  answered?: PrecheckBatch,
 ): Promise<PrecheckResult> {
   const service = request.service;
   const kind = kindSteps(kindOf(request.migrationExecution)).prechecks;
   // Read from the config alone (the guide's advice on regions, private IP …): no I/O.
   const findings: Finding[] = [...kind.fromConfig(request)];
   // One activity for every check that only reads; what it could not settle runs below as before (its own activity).
-  const batch = isPatched(PATCHES.precheckBatch) ? await batchedChecks(acts, request, retrying) : {};
+  const batch = isPatched(PATCHES.precheckBatch) ? await batchedChecks(acts, request, retrying, answered) : {};
   const serviceCheck = () =>
     batch.service
       ? Promise.resolve(batch.service)
@@ -85,15 +86,17 @@ async function batchedChecks(
   acts: ActivityProxies,
   request: MigrationRequest,
   retrying: Retrying,
+  answered?: PrecheckBatch,
 ): Promise<BatchedResults> {
   const cloudSql = request.migrationExecution.cloudSqlMigrationConfig !== undefined;
   const args = { service: request.service, ...(cloudSql && { source: sourceArgs(request) }) };
-  const batch: Partial<PrecheckBatch> = await retrying(() => acts.precheckBatch.checkBeforeStart(args)).catch(
-    (err: unknown) => {
+  // Answered with the request check (lean-start; the same arguments, built by the activity from the same request).
+  const batch: Partial<PrecheckBatch> =
+    answered ??
+    (await retrying(() => acts.precheckBatch.checkBeforeStart(args)).catch((err: unknown) => {
       rethrowBug(err);
       return {};
-    },
-  );
+    }));
   return {
     service:
       batch.service &&

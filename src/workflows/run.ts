@@ -20,6 +20,7 @@ import type { MigrationState, Outcome, Stage } from '../migration/state';
 import type { BiglakeMetastoreMigrationConfigInput, MigrationRequest } from '../schemas';
 import { activityProxies } from './activity-proxies';
 import type { OperationCheck } from '../activities/polling';
+import type { PrecheckBatch } from '../activities/precheck-batch';
 import type { ActivityProxies } from './activity-proxies';
 import {
   backoffMs,
@@ -50,6 +51,8 @@ export class MigrationRun {
   readonly outgoing?: BiglakeMetastoreMigrationConfigInput;
   /** The source health watch while REPLICATION lasts (kinds that read their source). */
   health?: SourceHealthWatch;
+  /** The start's prechecks that read, answered with the request check (lean-start); absent: the batch runs itself. */
+  beforeStart?: PrecheckBatch;
 
   constructor(
     readonly request: MigrationRequest,

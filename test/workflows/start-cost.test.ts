@@ -66,9 +66,9 @@ const SINGLE_CHECKS = ['checkService', 'checkPermissions', 'checkSecrets', 'chec
 
 /**
  * What an uncontended start writes up to REPLICATION (`npm run bench -- --start-only --per-project 1` counts the
- * same): 80 events before lean-start, 55 since (docs/fleet.md, "What one start costs"). Raise it only knowingly.
+ * same): 80 events before lean-start, 49 since (docs/fleet.md, "What one start costs"). Raise it only knowingly.
  */
-const EVENTS_PER_START = 55;
+const EVENTS_PER_START = 49;
 
 /** The events up to the workflow task that scheduled the wait in REPLICATION (pollMigrationChange), inclusive. */
 function startEvents(events: HistoryEvent[]): HistoryEvent[] {
@@ -116,8 +116,11 @@ describe('the cost of a start', () => {
         const counts = activityCounts(events);
         const summary = JSON.stringify({ events: events.length, markers: markers.length, counts });
         assert.ok(events.length <= EVENTS_PER_START, summary);
-        // lean-start stands for every patch before it; the start operation's last check read the migration.
+        // lean-start stands for every patch before it; the request check ran the prechecks that read; the start
+        // operation's last check read the migration.
         assert.equal(markers.length, 1, summary);
+        assert.equal(counts.checkRequest, 1, summary);
+        assert.equal(counts.checkBeforeStart, undefined, summary);
         assert.equal(counts.pollMigration, undefined, summary);
         assert.equal(counts.checkOperation, 2, summary);
       } finally {
