@@ -58,6 +58,20 @@ const scenarios: Record<string, Scenario> = {
     await handle.result();
     return [handle];
   },
+  /**
+   * A start under lean-start (one marker for the patches before it, the memo only when it changes), through the gate
+   * to SUCCEEDED with the backups restored.
+   */
+  async 'lean-start'(h, taskQueue) {
+    const service = await h.seedService();
+    const handle = await h.start(service, taskQueue);
+    await h.waitForStage(service, 'REPLICATION');
+    await handle.executeUpdate(requestCompleteUpdate, {
+      args: [{ ...COMPLETE_UNREACHED, by: 'recorder', reason: 'fixture' }],
+    });
+    await handle.result();
+    return [handle];
+  },
   async 'cancel-signal'(h, taskQueue) {
     const service = await h.seedService();
     const handle = await h.start(service, taskQueue);

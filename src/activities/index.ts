@@ -43,13 +43,18 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const prechecks = createPrecheckActivities(deps);
   const activities = {
-    ...createPrecheckActivities(deps),
+    ...prechecks,
     ...createMigrationActivities(deps),
     ...createPollingActivities(deps),
     ...createOutgoingActivities(deps),
     ...createPlanActivities(deps),
-    ...createRequestActivities({ notifyDefaults: deps.notifyDefaults ?? [], apiVersion: deps.metastore.apiVersion }),
+    ...createRequestActivities({
+      notifyDefaults: deps.notifyDefaults ?? [],
+      apiVersion: deps.metastore.apiVersion,
+      checkBeforeStart: prechecks.checkBeforeStart,
+    }),
     ...createNotifyActivities(deps),
     ...createRolloutActivities({
       apiVersion: deps.metastore.apiVersion,

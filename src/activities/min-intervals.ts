@@ -7,11 +7,11 @@
 // command, so running migrations and their recorded histories replay as before.
 import type { MinIntervals } from '../config';
 import type { SourceHealthArgs } from './cutover';
-import type { WatchArgs } from './polling';
+import type { OperationCheckArgs, WatchArgs } from './polling';
 
 interface IntervalActivities {
   pollMigrationChange(args: WatchArgs): Promise<unknown>;
-  checkOperation(args: { operation: string; pollIntervalMs: number }): Promise<unknown>;
+  checkOperation(args: OperationCheckArgs): Promise<unknown>;
   awaitOperation(args: { operation: string; pollIntervalMs: number }): Promise<unknown>;
   watchSourceHealth(args: SourceHealthArgs): Promise<unknown>;
 }
@@ -27,7 +27,7 @@ export function withMinIntervals<A extends IntervalActivities>(activities: A, mi
           fastPollIntervalMs: Math.max(args.fastPollIntervalMs, min.fastPollMs),
         }),
       }),
-    checkOperation: (args: { operation: string; pollIntervalMs: number }) =>
+    checkOperation: (args: OperationCheckArgs) =>
       activities.checkOperation({ ...args, pollIntervalMs: Math.max(args.pollIntervalMs, min.operationPollMs) }),
     // The old in-activity wait of histories from before retry-as-poll: the same floor.
     awaitOperation: (args: { operation: string; pollIntervalMs: number }) =>

@@ -35,6 +35,22 @@ interface PollArgs {
   last?: MigrationSnapshot;
 }
 
+export interface OperationCheckArgs {
+  operation: string;
+  pollIntervalMs: number;
+  /**
+   * The start's check (lean-start): once the operation is done, the migration read in the same attempt — the
+   * read pollMigration would make next, one activity and one workflow task fewer. `execution` when the operation
+   * names none.
+   */
+  thenRead?: PollArgs;
+}
+
+/** An operation's outcome; with `thenRead`, the read that followed it (absent if it could not be made: poll). */
+export interface OperationCheck extends OperationOutcome {
+  snapshot?: MigrationSnapshot;
+}
+
 export interface PollingDeps {
   metastore: MetastoreClient;
   /** The client polls read through: its API budget turns polls away instead of making them wait. */
@@ -48,18 +64,19 @@ export function createPollingActivities({ metastore, pollMetastore = metastore, 
     metrics.polled(args.service);
     return snapshot;
   };
+  /** One read (the execution; the service only when needed) — what the workflow asks at a transition. */
+  const pollMigration = async (args: PollArgs) => {
+    try {
+      return await read(metastore, args, false);
+    } catch (err) {
+      // A transient failure is retried by the workflow (recorded, with backoff). A refused or unreadable answer
+      // (403, 401, a body that breaks the contract) is an incident on a snapshot: the migration goes on.
+      if (isTransientApiError(err)) throw err;
+      return failedRead(err, args.last);
+    }
+  };
   return {
-    /** One read (the execution; the service only when needed) — what the workflow asks at a transition. */
-    async pollMigration(args: PollArgs) {
-      try {
-        return await read(metastore, args, false);
-      } catch (err) {
-        // A transient failure is retried by the workflow (recorded, with backoff). A refused or unreadable answer
-        // (403, 401, a body that breaks the contract) is an incident on a snapshot: the migration goes on.
-        if (isTransientApiError(err)) throw err;
-        return failedRead(err, args.last);
-      }
-    },
+    pollMigration,
 
     /**
      * One attempt of the wait: returns when the read differs from `last` (or once per maxQuietMs, unchanged),
@@ -96,9 +113,10 @@ export function createPollingActivities({ metastore, pollMetastore = metastore, 
      * One read of an operation: its outcome once done (its error as a failure), else poll again benignly — soon
      * while the operation is young, at `pollIntervalMs` once it has run that long (operationCheckDelay).
      */
-    async checkOperation({ operation, pollIntervalMs }: { operation: string; pollIntervalMs: number }) {
+    async checkOperation({ operation, pollIntervalMs, thenRead }: OperationCheckArgs) {
       const ctx = Context.current();
-      return withinAttempt<OperationOutcome>(ctx, async () => {
+      const began = Date.now();
+      return withinAttempt<OperationCheck>(ctx, async () => {
         // A read at control priority: it is a step of the migration's start (or decision), served in the budget's
         // order with the other control calls — the migration seen first goes first, so its start is not held back
         // behind the prechecks of every later one. A complete or cancel never waits for it (they borrow a token).
@@ -125,7 +143,15 @@ export function createPollingActivities({ metastore, pollMetastore = metastore, 
           return { again, message: `operation not done yet${status ? `: ${status}` : ''}` };
         }
         const done = succeeded(current);
-        return { done: { operation, migrationExecution: executionOf(done) } };
+        const outcome = { operation, migrationExecution: executionOf(done) };
+        // Only with half the attempt's time left: against a slow API the read would time this attempt out, and
+        // the next one read the done operation again. A read that fails transiently (or that the budget turns
+        // away) is left to the workflow's own poll too, which retries it and records the error, as before.
+        const timeLeft = ctx.info.startToCloseTimeoutMs - (Date.now() - began);
+        if (!thenRead || timeLeft < ctx.info.startToCloseTimeoutMs / 2) return { done: outcome };
+        const execution = outcome.migrationExecution ?? thenRead.execution;
+        const snapshot = await pollMigration({ ...thenRead, execution }).catch(() => undefined);
+        return { done: snapshot ? { ...outcome, snapshot } : outcome };
       });
     },
 

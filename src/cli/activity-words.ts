@@ -4,7 +4,7 @@
 import type { Activities } from '../activities';
 
 const WORDS: Record<keyof Activities, string> = {
-  checkRequest: 'checking the request',
+  checkRequest: 'checking the request (and, for a start, the service, the permissions and the source)',
   checkService: 'checking the service',
   checkPermissions: 'checking the permissions',
   checkSecrets: 'checking the secrets',

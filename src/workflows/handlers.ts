@@ -1,6 +1,6 @@
 // Signal, query and update handlers: a few lines each, recording the engineer's request (who, when, why)
 // or answering with state. The workflow body does the work.
-import { ApplicationFailure, log, metricMeter, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, log, metricMeter, setHandler, workflowInfo } from '@temporalio/workflow';
 import { FailureType } from '../migration/failure-types';
 import { DECISIONS_METRIC } from '../migration/names';
 import { blockedMessage } from '../migration/report';
@@ -20,6 +20,7 @@ import {
   statusQuery,
 } from './messages';
 import type { DecisionAnswer } from './messages';
+import { isPatched } from './patch-gate';
 import { PATCHES } from './patches';
 import { schemas } from './schemas-on-demand';
 
@@ -53,7 +54,7 @@ export function installHandlers(
   const signal = (action: Action) => (args?: unknown) => {
     const { DecisionArgsSchema, formatIssues } = schemas();
     const parsed = DecisionArgsSchema.optional().safeParse(args ?? undefined);
-    if (!parsed.success && patched(PATCHES.ignoreMalformedSignals.id)) {
+    if (!parsed.success && isPatched(PATCHES.ignoreMalformedSignals)) {
       log.warn(`ignored a ${action} signal with a malformed argument`, { issues: formatIssues(parsed.error) });
       decisions().add(1, { action, result: 'ignored', via: 'signal' });
       return;
@@ -65,7 +66,7 @@ export function installHandlers(
     // A BACKFILL ends by itself: a complete kept as pending would never be acted on (and would be read as who
     // completed it). It goes into the audit trail as ignored, with why. Runs from before keep it, as they did.
     const nothingToComplete = action === 'complete' ? backfillCompleteRefusal(state, request) : undefined;
-    if (nothingToComplete && patched(PATCHES.backfillCompletesItself.id)) {
+    if (nothingToComplete && isPatched(PATCHES.backfillCompletesItself)) {
       const at = now();
       keepRequest(state, { action, by, reason, at, via: 'signal', accepted: false, note: nothingToComplete });
       state.updatedAt = at;
@@ -115,7 +116,7 @@ export function installHandlers(
   };
   // complete runs the cutover checks before it is accepted (runs from before the gate accept at once).
   const complete = async (args?: DecisionArgs): Promise<DecisionAnswer> => {
-    if (state.decision?.action === 'complete' || !cutover.checks || !patched(PATCHES.cutoverGate.id)) {
+    if (state.decision?.action === 'complete' || !cutover.checks || !isPatched(PATCHES.cutoverGate)) {
       return update('complete')(args);
     }
     const override = args?.override ?? [];

@@ -11,7 +11,6 @@ import {
   ContinueAsNew,
   condition,
   isCancellation,
-  patched,
   uuid4,
 } from '@temporalio/workflow';
 import { backfillFailed, backfillVerdict } from '../migration/backfill';
@@ -39,6 +38,7 @@ import type { CutoverHooks } from './handlers';
 import { kindSteps, readFailedTables } from './kind-steps';
 import { legacyServicePrecheck } from './legacy';
 import type { ManagedMigrationArgs } from './messages';
+import { isPatched } from './patch-gate';
 import { PATCHES } from './patches';
 import { runPrechecks, workflowDryRunIds } from './prechecks';
 import { raceUntil } from './race';
@@ -71,7 +71,12 @@ export async function managedMigration(args: ManagedMigrationArgs): Promise<Migr
   const cutover: CutoverHooks = {};
   installHandlers(state, args.request, () => onDecision.pollFast(), cutover);
   installRolloutJoin(state, args.request.service);
-  const run = new MigrationRun(await validRequest(args.request, args.state !== undefined), state);
+  // Since lean-start a fresh run's request check also runs the start's prechecks that read (checkBeforeStart): one
+  // activity and one workflow task fewer; the precheck stage takes their answers (or runs the batch, as before).
+  const fresh = args.state === undefined && isPatched(PATCHES.leanStart);
+  const { request, beforeStart } = await validRequest(args.request, args.state !== undefined, fresh);
+  const run = new MigrationRun(request, state);
+  run.beforeStart = beforeStart;
   onDecision.pollFast = () => run.pollFastFromNow();
   cutover.checks = (overrides) => runCutoverChecks(run, overrides);
   return execute(run);
@@ -123,7 +128,7 @@ async function cleanUp(run: MigrationRun): Promise<void> {
     await CancellationScope.nonCancellable(() => restoreBackups(run));
   } catch (err) {
     // The ending that most needs a person is told too (runs from before the patch end without it).
-    if (err instanceof ApplicationFailure && patched(PATCHES.notifyEveryEnding.id)) {
+    if (err instanceof ApplicationFailure && isPatched(PATCHES.notifyEveryEnding)) {
       await CancellationScope.nonCancellable(() => run.notifyOutcome(`${err.type}: ${err.message}`));
     }
     throw err;
@@ -154,7 +159,7 @@ async function runStages(run: MigrationRun): Promise<void> {
 async function precheck(run: MigrationRun): Promise<void> {
   // Taking over a running execution replaces the start's prechecks (and the start): see adoption.ts.
   if (run.request.adopt) return adoptExecution(run, run.request.adopt, PRECHECK_ROUNDS);
-  const facts = patched(PATCHES.fullPrechecks.id)
+  const facts = isPatched(PATCHES.fullPrechecks)
     ? await fullPrechecks(run)
     : await legacyServicePrecheck(run, PRECHECK_ROUNDS);
   if (!facts) return;
@@ -173,6 +178,7 @@ async function fullPrechecks(run: MigrationRun): Promise<ServiceFacts | undefine
     run.request,
     (call) => run.retrying(call, PRECHECK_ROUNDS),
     () => (run.state.dryRunIds ??= workflowDryRunIds()),
+    run.beforeStart,
   );
   run.state.plan = report;
   if (facts) run.state.serviceState = facts.state;
@@ -201,7 +207,7 @@ async function disableBackups(run: MigrationRun): Promise<void> {
 async function start(run: MigrationRun): Promise<void> {
   if (run.cancelRequested()) return run.end('CANCELLED', 'cancelled before the migration started');
   if (run.outgoing) return startOutgoing(run, run.outgoing);
-  if (patched(PATCHES.cutoverGate.id)) await kindSteps(run.kind).beforeStart(run);
+  if (isPatched(PATCHES.cutoverGate)) await kindSteps(run.kind).beforeStart(run);
   const { migrationExecution, migrationExecutionId } = run.request;
   const args = {
     service: run.service,
@@ -213,20 +219,28 @@ async function start(run: MigrationRun): Promise<void> {
   const started = await CancellationScope.nonCancellable(() => run.retrying(() => run.acts.api.startMigration(args)));
   if (started.migrationExecution) run.state.execution = { name: started.migrationExecution };
   run.pollFastFromNow();
+  // Since lean-start the operation's last check also reads the migration (one activity and one workflow task
+  // fewer; when it could not, the poll below reads it), and the read is published with the stage it leads to
+  // (enter or end publishes): one upsert, not two.
+  const lean = isPatched(PATCHES.leanStart);
+  const thenRead = lean ? { execution: started.migrationExecution } : undefined;
   const finished = await raceUntil(
-    () => run.awaitOperation(started.operation),
+    () => run.awaitOperation(started.operation, thenRead),
     () => run.cancelRequested(),
   ).catch((err) => run.settleAfterFailure(err));
   if (finished === 'interrupted') return run.enter('CANCELLING');
   if (!finished) return;
-  const snapshot = await run.poll(finished.value.migrationExecution ?? started.migrationExecution);
+  const read = finished.value.snapshot;
+  const snapshot = read
+    ? run.apply(read, false)
+    : await run.poll(finished.value.migrationExecution ?? started.migrationExecution, !lean);
   if (!run.settleExternal(snapshot)) run.enter('REPLICATION');
 }
 
 // ---- REPLICATION: wait, with no deadline, for the engineer or for something outside to change -------------
 
 async function replicate(run: MigrationRun): Promise<void> {
-  if (patched(PATCHES.sourceHealth.id)) {
+  if (isPatched(PATCHES.sourceHealth)) {
     run.health = kindSteps(run.kind).replicationWatch(run);
     run.health?.start();
   }
@@ -265,7 +279,7 @@ async function waitForDecision(run: MigrationRun): Promise<void> {
 /** Cutover: completeMigration, its operation, then polls until the migration settles SUCCEEDED; then the proof. */
 async function complete(run: MigrationRun): Promise<void> {
   const steps = kindSteps(run.kind);
-  const verifying = patched(PATCHES.cutoverVerification.id);
+  const verifying = isPatched(PATCHES.cutoverVerification);
   if (verifying) await steps.beforeComplete(run);
   const args = { service: run.service, execution: run.state.execution?.name };
   const requested = await run
@@ -372,7 +386,7 @@ async function onWorkflowCancelled(run: MigrationRun): Promise<void> {
 async function cancelledAfterSucceeded(run: MigrationRun, asked: DecisionRecord): Promise<void> {
   const { state } = run;
   const rollbackAsked = state.stage === 'ROLLING_BACK' || state.decision?.action === 'rollback';
-  if (rollbackAsked && patched(PATCHES.rollbackFinishes.id)) {
+  if (rollbackAsked && isPatched(PATCHES.rollbackFinishes)) {
     if (state.stage === 'ROLLBACK_WINDOW') {
       run.enter('ROLLING_BACK');
       await rollBackSteps(run);
@@ -470,7 +484,7 @@ async function backfillSettled(run: MigrationRun, snapshot: MigrationSnapshot): 
     // A partial failure goes on syncing: the failed tables are named now (status, this notification, then the
     // result), while the engineer decides on complete or cancel — not only after complete.
     const failed = backfill !== undefined && backfillFailed(backfill);
-    if (failed && patched(PATCHES.syncFailedTables.id)) await readFailedTables(run);
+    if (failed && isPatched(PATCHES.syncFailedTables)) await readFailedTables(run);
     const verdict = backfill ? backfillVerdict(backfill) : 'SUCCEEDED';
     const goesOn = failed ? '; the sync goes on: complete or cancel when ready' : '';
     run.notifier.emit('stage', `backfill done: ${verdict}${goesOn}`);
@@ -563,7 +577,7 @@ async function rollbackWindow(run: MigrationRun): Promise<void> {
  * (as a start or a cutover under way is awaited), and only then is the cancellation acted on (onWorkflowCancelled).
  */
 async function rollBack(run: MigrationRun): Promise<void> {
-  if (!patched(PATCHES.rollbackFinishes.id)) return rollBackSteps(run);
+  if (!isPatched(PATCHES.rollbackFinishes)) return rollBackSteps(run);
   await CancellationScope.nonCancellable(() => rollBackSteps(run));
   const scope = CancellationScope.current();
   // Rejects with the workflow's cancellation: onWorkflowCancelled records it beside the rollback's outcome.
@@ -627,7 +641,7 @@ async function rollbackRefused(run: MigrationRun, err: unknown): Promise<undefin
 
 /** The run ends while its execution may still be active (a refused cancel, a failed call): read it once more. */
 async function stillActive(run: MigrationRun): Promise<boolean> {
-  if (!isActiveExecution(run.state.execution?.state) || !patched(PATCHES.backupsStayOffWhileActive.id)) return false;
+  if (!isActiveExecution(run.state.execution?.state) || !isPatched(PATCHES.backupsStayOffWhileActive)) return false;
   const snapshot = await run.poll(run.state.execution?.name);
   return snapshot.serviceFound && isActiveExecution(snapshot.execution?.state);
 }

@@ -3,10 +3,11 @@
 // migration: each notification runs beside it (bounded retries), and only the end of a run waits for what is
 // still in flight. Event ids are deterministic (workflow, run, sequence), so a retried or replayed post carries
 // the same id and a receiver can drop the duplicate. Runs with no targets schedule nothing and record nothing.
-import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NotificationEvent, NotificationKind } from '../migration/notifications';
 import type { MigrationState } from '../migration/state';
+import { isPatched } from './patch-gate';
 import { PATCHES } from './patches';
 
 const { notify } = proxyActivities<Pick<Activities, 'notify'>>({
@@ -33,7 +34,7 @@ export class Notifier {
   ) {}
 
   emit(kind: NotificationKind, message: string): void {
-    if (this.targets.length === 0 || !patched(PATCHES.notifications.id)) return;
+    if (this.targets.length === 0 || !isPatched(PATCHES.notifications)) return;
     const { workflowId, runId } = workflowInfo();
     const e = this.state.execution;
     const event: NotificationEvent = {

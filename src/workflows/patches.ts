@@ -214,4 +214,60 @@ export const PATCHES = {
     before: ['rollout-run1', 'rollout-run2'],
     unmarkedBecause: 'no fixture records a complete rollout',
   },
+  leanStart: {
+    id: 'lean-start',
+    guards:
+      'every patch registered before it is taken as applied without its own marker (isPatched: one marker, not one ' +
+      'per patch, each with the TemporalChangeVersion upsert the SDK adds), the memo is upserted only when it ' +
+      "changes, a fresh run's request check also runs the prechecks that read (checkRequest thenCheckBeforeStart; " +
+      "when it could not in time, checkBeforeStart as before), the start operation's last check reads the migration " +
+      'too (checkOperation thenRead; when it could not, pollMigration as before) and that read is published with the ' +
+      'stage it leads to (one upsert); before: a marker per patch, the memo with every upsert, the request check, ' +
+      'the batch, the check and the read each apart, the read and the stage upserted apart',
+    // Recorded on the way, each replays a fallback: lean-start-batch-apart, a request check that brought no batch;
+    // lean-start-read-apart, that and an operation check that brought no read.
+    marked: ['lean-start', 'lean-start-batch-apart', 'lean-start-read-apart'],
+    before: [
+      ...of(''),
+      ...of('v6-'),
+      'cutover-checked',
+      'notified',
+      'adopted',
+      'outcome-cancelled',
+      'prechecks-batched',
+    ],
+  },
 } as const satisfies Record<string, Patch>;
+
+/**
+ * The patches a run marked lean-start takes as applied (isPatched): every one registered before it that
+ * managedMigration and planMigration consult — not one added after it, whose runs must still record it.
+ */
+export const APPLIED_UNDER_LEAN_START: ReadonlySet<string> = new Set(
+  (
+    [
+      'fullPrechecks',
+      'strictRequest',
+      'ignoreMalformedSignals',
+      'retryAsPoll',
+      'parallelPrechecks',
+      'requestCheckActivity',
+      'notifications',
+      'cutoverGate',
+      'sourceHealth',
+      'cutoverVerification',
+      'incidents',
+      'backupsStayOffWhileActive',
+      'notifyEveryEnding',
+      'throttlingIsPacing',
+      'skippedChecksBlock',
+      'attentionAttribute',
+      'outcomeAttribute',
+      'backfillCompletesItself',
+      'syncFailedTables',
+      'rollbackFinishes',
+      'rolloutMembership',
+      'precheckBatch',
+    ] as const satisfies readonly (keyof typeof PATCHES)[]
+  ).map((key) => PATCHES[key].id),
+);

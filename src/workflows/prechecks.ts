@@ -1,6 +1,6 @@
 // Every precheck, run by both `planMigration` (report only) and `managedMigration` (refuses to start on an
 // error that was not overridden). Nothing here changes anything: the activities only read.
-import { patched, uuid4, workflowInfo } from '@temporalio/workflow';
+import { uuid4, workflowInfo } from '@temporalio/workflow';
 import type { PrecheckBatch, Settled } from '../activities/precheck-batch';
 import type { PrecheckReport } from '../migration/dry-run';
 import type { Finding } from '../migration/findings';
@@ -13,6 +13,7 @@ import { failureFinding, rethrowBug } from './failures';
 import { kindSteps } from './kind-steps';
 import type { DryRunIds, Retrying } from './kind-steps';
 import { legacySequentialPrechecks } from './legacy';
+import { isPatched } from './patch-gate';
 import { PATCHES } from './patches';
 import { sourceArgs } from './source-args';
 
@@ -31,13 +32,14 @@ export async function runPrechecks(
   request: MigrationRequest,
   retrying: Retrying,
   dryRunIds?: () => DryRunIds,
+  answered?: PrecheckBatch,
 ): Promise<PrecheckResult> {
   const service = request.service;
   const kind = kindSteps(kindOf(request.migrationExecution)).prechecks;
   // Read from the config alone (the guide's advice on regions, private IP …): no I/O.
   const findings: Finding[] = [...kind.fromConfig(request)];
   // One activity for every check that only reads; what it could not settle runs below as before (its own activity).
-  const batch = patched(PATCHES.precheckBatch.id) ? await batchedChecks(acts, request, retrying) : {};
+  const batch = isPatched(PATCHES.precheckBatch) ? await batchedChecks(acts, request, retrying, answered) : {};
   const serviceCheck = () =>
     batch.service
       ? Promise.resolve(batch.service)
@@ -55,7 +57,7 @@ export async function runPrechecks(
     batch.alongside ? Promise.resolve(batch.alongside) : kind.alongside(acts, request, retrying);
   // The three independent reads run together: one round trip instead of three before the kind's later checks.
   // Runs recorded before ran them one after another and replay that way.
-  const [[facts, serviceResult], permissions, alongside] = patched(PATCHES.parallelPrechecks.id)
+  const [[facts, serviceResult], permissions, alongside] = isPatched(PATCHES.parallelPrechecks)
     ? await Promise.all([serviceCheck(), permissionsCheck(), kindCheck()])
     : await legacySequentialPrechecks(serviceCheck, permissionsCheck, kindCheck);
   findings.push(...serviceResult, ...permissions, ...alongside);
@@ -84,15 +86,17 @@ async function batchedChecks(
   acts: ActivityProxies,
   request: MigrationRequest,
   retrying: Retrying,
+  answered?: PrecheckBatch,
 ): Promise<BatchedResults> {
   const cloudSql = request.migrationExecution.cloudSqlMigrationConfig !== undefined;
   const args = { service: request.service, ...(cloudSql && { source: sourceArgs(request) }) };
-  const batch: Partial<PrecheckBatch> = await retrying(() => acts.precheckBatch.checkBeforeStart(args)).catch(
-    (err: unknown) => {
+  // Answered with the request check (lean-start; the same arguments, built by the activity from the same request).
+  const batch: Partial<PrecheckBatch> =
+    answered ??
+    (await retrying(() => acts.precheckBatch.checkBeforeStart(args)).catch((err: unknown) => {
       rethrowBug(err);
       return {};
-    },
-  );
+    }));
   return {
     service:
       batch.service &&

@@ -1,38 +1,63 @@
 // The workflow's first step: refuse a bad request (from our CLI or straight from the stock Temporal CLI) before
 // any activity runs, so nothing is changed. The rules only ever get stricter, which a year-long migration
 // must survive: see validRequest.
-import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { FailureType } from '../migration/failure-types';
-import type { MigrationRequest, MigrationRequestInput, RequestCheck } from '../schemas';
+import type { PrecheckBatch } from '../activities/precheck-batch';
+import type { RequestCheckResult } from '../activities/request';
+import type { MigrationRequest, MigrationRequestInput } from '../schemas';
 import { ending } from './failures';
 import { legacyCheckRequest } from './legacy';
+import { isPatched } from './patch-gate';
 import { PATCHES } from './patches';
 
 /**
  * A regular activity, not a local one: a local activity's result can land in the same workflow task as the
  * patched() calls after it or in the next one, and a replay that guesses differently takes the other branch.
  */
+const REQUEST_CHECK_RETRY = { initialInterval: '1s', maximumInterval: '10s' };
 const { checkRequest } = proxyActivities<Pick<Activities, 'checkRequest'>>({
   startToCloseTimeout: '10s',
-  retry: { initialInterval: '1s', maximumInterval: '10s' },
+  retry: REQUEST_CHECK_RETRY,
 });
+/**
+ * The same check with the start's prechecks that read after it (lean-start): the check's 10 s and the batch's two
+ * default API timeouts. The activity cuts the batch off before this, so the check is answered all the same.
+ */
+const withPrechecks = proxyActivities<Pick<Activities, 'checkRequest'>>({
+  startToCloseTimeout: '70s',
+  retry: REQUEST_CHECK_RETRY,
+});
+
+export interface ValidRequest {
+  request: MigrationRequest;
+  /** The prechecks' batch, when the check ran it (thenCheckBeforeStart) and it finished in time. */
+  beforeStart?: PrecheckBatch;
+}
 
 /**
  * The parsed request, or an INVALID_ARGUMENT failure naming each bad field. A request an earlier run already
  * accepted is kept even if today's rules refuse it: refusing it on continue-as-new (or on replay of a run started
  * before the rules tightened) would walk away from a migration that is open in the API.
  */
-export async function validRequest(request: MigrationRequestInput, continued: boolean): Promise<MigrationRequest> {
-  const check: RequestCheck = patched(PATCHES.requestCheckActivity.id)
-    ? await checkRequest(request)
-    : legacyCheckRequest(request);
-  if ('request' in check) return check.request;
+export async function validRequest(
+  request: MigrationRequestInput,
+  continued: boolean,
+  thenCheckBeforeStart = false,
+): Promise<ValidRequest> {
+  const check: RequestCheckResult = !isPatched(PATCHES.requestCheckActivity)
+    ? legacyCheckRequest(request)
+    : thenCheckBeforeStart
+      ? await withPrechecks.checkRequest(request, { thenCheckBeforeStart })
+      : await checkRequest(request);
+  if ('request' in check)
+    return { request: check.request, ...(check.beforeStart && { beforeStart: check.beforeStart }) };
   // continuedFromExecutionRunId is set by the server, so a caller cannot claim a continuation to skip the rules.
   const carried = continued && workflowInfo().continuedFromExecutionRunId !== undefined;
-  if (carried || !patched(PATCHES.strictRequest.id)) {
+  if (carried || !isPatched(PATCHES.strictRequest)) {
     log.warn('keeping a request accepted by an earlier run that the current rules refuse', { issues: check.issues });
-    return check.acceptedEarlier;
+    return { request: check.acceptedEarlier };
   }
   throw ending(FailureType.InvalidArgument, `invalid migration request:\n${check.issues}`);
 }

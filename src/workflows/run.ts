@@ -7,7 +7,6 @@ import {
   continueAsNew,
   isCancellation,
   log,
-  patched,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -20,6 +19,8 @@ import { applySnapshot, enterStage, externalEnding, recordIncident } from '../mi
 import type { MigrationState, Outcome, Stage } from '../migration/state';
 import type { BiglakeMetastoreMigrationConfigInput, MigrationRequest } from '../schemas';
 import { activityProxies } from './activity-proxies';
+import type { OperationCheck } from '../activities/polling';
+import type { PrecheckBatch } from '../activities/precheck-batch';
 import type { ActivityProxies } from './activity-proxies';
 import {
   backoffMs,
@@ -34,6 +35,7 @@ import {
 import { legacyAwaitOperation, legacyWaitForChange } from './legacy';
 import type { ManagedMigrationWorkflow } from './messages';
 import { Notifier } from './notifier';
+import { isPatched } from './patch-gate';
 import { PATCHES } from './patches';
 import type { SourceHealthWatch } from './source-health-watch';
 import { publishVisibility } from './visibility';
@@ -49,6 +51,8 @@ export class MigrationRun {
   readonly outgoing?: BiglakeMetastoreMigrationConfigInput;
   /** The source health watch while REPLICATION lasts (kinds that read their source). */
   health?: SourceHealthWatch;
+  /** The start's prechecks that read, answered with the request check (lean-start); absent: the batch runs itself. */
+  beforeStart?: PrecheckBatch;
 
   constructor(
     readonly request: MigrationRequest,
@@ -92,7 +96,7 @@ export class MigrationRun {
         }
         // Google's 429 asks to slow down, not to give up: paced by its Retry-After, it never uses up one of a
         // bounded call's rounds (a precheck under throttling would otherwise fail a start that nothing stopped).
-        if (failureType(err) === 'RESOURCE_EXHAUSTED' && patched(PATCHES.throttlingIsPacing.id)) {
+        if (failureType(err) === 'RESOURCE_EXHAUSTED' && isPatched(PATCHES.throttlingIsPacing)) {
           this.noteError(err);
           await sleep(backoffMs(round, err));
           continue;
@@ -105,20 +109,25 @@ export class MigrationRun {
     }
   }
 
-  /** An operation awaited by retry-as-poll on the control queue: no slot held between reads. */
-  awaitOperation(operation: string) {
+  /**
+   * An operation awaited by retry-as-poll on the control queue: no slot held between reads. `thenRead`: once done,
+   * the migration is read in the same activity (its `snapshot`, not applied), when it can be.
+   */
+  awaitOperation(operation: string, thenRead?: { execution?: string }): Promise<OperationCheck> {
     const args = { operation, pollIntervalMs: this.request.options.operationPollSeconds * 1000 };
-    if (patched(PATCHES.retryAsPoll.id)) return this.acts.operationChecks.checkOperation(args);
-    return legacyAwaitOperation(this.acts, args);
+    if (!isPatched(PATCHES.retryAsPoll)) return legacyAwaitOperation(this.acts, args);
+    const read = thenRead && { service: this.service, execution: thenRead.execution, last: this.state.lastSnapshot };
+    return this.acts.operationChecks.checkOperation({ ...args, ...(read && { thenRead: read }) });
   }
 
   // ---- polls: reading the migration -------------------------------------------------------------------
 
-  /** One read now (at a transition), applied. */
-  async poll(execution?: string): Promise<MigrationSnapshot> {
+  /** One read now (at a transition), applied; `publish: false` when the caller publishes it with the next stage. */
+  async poll(execution?: string, publish = true): Promise<MigrationSnapshot> {
     const last = this.state.lastSnapshot;
     return this.apply(
       await this.retrying(() => this.acts.api.pollMigration({ service: this.service, execution, last })),
+      publish,
     );
   }
 
@@ -134,12 +143,12 @@ export class MigrationRun {
       fastUntil: this.state.fastPollUntil,
       maxQuietMs: options.maxQuietSeconds * 1000,
     };
-    if (patched(PATCHES.retryAsPoll.id)) return this.acts.polls.pollMigrationChange(args);
+    if (isPatched(PATCHES.retryAsPoll)) return this.acts.polls.pollMigrationChange(args);
     return legacyWaitForChange(this.acts, args);
   }
 
   /** A read becomes the state: what `status` shows, what is told, what the search attributes say. */
-  apply(snapshot: MigrationSnapshot): MigrationSnapshot {
+  apply(snapshot: MigrationSnapshot, publish = true): MigrationSnapshot {
     const before = this.state.execution?.state;
     applySnapshot(this.state, snapshot);
     this.noteUnknownValues(snapshot);
@@ -158,7 +167,7 @@ export class MigrationRun {
     if (snapshot.error) this.notifier.errorSeen(snapshot.error.type, snapshot.error.message);
     else this.notifier.errorCleared();
     if (snapshot.execution?.state !== before) this.pollFastFromNow();
-    publishVisibility(this.state, this.service);
+    if (publish) publishVisibility(this.state, this.service);
     return snapshot;
   }
 
@@ -244,7 +253,7 @@ export class MigrationRun {
     this.noteError(err);
     const snapshot = await this.poll(this.state.execution?.name);
     if (this.settleExternal(snapshot)) return undefined;
-    if (!patched(PATCHES.incidents.id)) throw err;
+    if (!isPatched(PATCHES.incidents)) throw err;
     const decision = this.state.decision;
     const reason = `refused by the API: ${failureLine(err)}`;
     if (decision) {

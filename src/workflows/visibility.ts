@@ -3,7 +3,7 @@
 // The current details (the Web UI's "Current Details") are set on every call: setCurrentDetails() only keeps a
 // string in the workflow's memory, served by the __temporal_workflow_metadata query — no command, no history
 // event, so replay is unaffected and no patch is needed.
-import { patched, setCurrentDetails, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   MetastoreServiceKey,
   MigrationAttentionKey,
@@ -17,6 +17,7 @@ import {
 import { SEARCH_ATTRIBUTE_VALUE_LIMIT } from '../migration/rollout-membership';
 import { attentionOf, type MigrationState } from '../migration/state';
 import { migrationDetails } from '../migration/summary';
+import { isPatched } from './patch-gate';
 import { PATCHES } from './patches';
 
 export function publishVisibility(state: MigrationState, service: string): void {
@@ -31,13 +32,13 @@ export function publishVisibility(state: MigrationState, service: string): void 
     // Only once checked: runs from before the health watch (and clusters without the attribute) never upsert it.
     ...(state.sourceHealth ? [{ key: SourceHealthKey, value: state.sourceHealth.status }] : []),
     // Runs from before the attribute never upsert it (an upsert is a command: replay must match).
-    ...(patched(PATCHES.attentionAttribute.id) ? [{ key: MigrationAttentionKey, value: attentionOf(state) }] : []),
+    ...(isPatched(PATCHES.attentionAttribute) ? [{ key: MigrationAttentionKey, value: attentionOf(state) }] : []),
     // Only once ended (consulted then only): runs that ended before the attribute never upsert it.
-    ...(state.outcome !== undefined && patched(PATCHES.outcomeAttribute.id)
+    ...(state.outcome !== undefined && isPatched(PATCHES.outcomeAttribute)
       ? [{ key: MigrationOutcomeKey, value: state.outcome }]
       : []),
     // Only once joined (joinRollout, new since the patch): runs that never joined never upsert them.
-    ...(state.rollout && patched(PATCHES.rolloutMembership.id)
+    ...(state.rollout && isPatched(PATCHES.rolloutMembership)
       ? [
           { key: RolloutIdKey, value: state.rollout.rollout },
           { key: RolloutWaveKey, value: state.rollout.wave },
@@ -45,9 +46,16 @@ export function publishVisibility(state: MigrationState, service: string): void 
       : []),
   ];
   const changed = wanted.filter(({ key, value }) => current.get(key) !== value);
-  if (changed.length === 0) return;
-  upsertSearchAttributes(changed as Parameters<typeof upsertSearchAttributes>[0]);
-  upsertMemo({ migrationExecution: state.execution?.name ?? null, outcome: state.outcome ?? null });
+  const memo = { migrationExecution: state.execution?.name ?? null, outcome: state.outcome ?? null };
+  if (changed.length > 0) upsertSearchAttributes(changed as Parameters<typeof upsertSearchAttributes>[0]);
+  // Each upsert is an event: since lean-start the memo only when it changes (absent reads as null, as upsertMemo
+  // stores it), so a start writes it once, with its execution; before, with every search attribute upsert.
+  if (isPatched(PATCHES.leanStart) ? memoChanged(memo) : changed.length > 0) upsertMemo(memo);
+}
+
+function memoChanged(memo: Record<string, string | null>): boolean {
+  const current = workflowInfo().memo ?? {};
+  return Object.entries(memo).some(([key, value]) => (current[key] ?? null) !== value);
 }
 
 /** SQL visibility's Keyword columns are VARCHAR(255): a longer value is accepted, then never written. */

@@ -105,6 +105,36 @@ describe('activities against the emulator', () => {
   after(() => emulator.close());
 
   describe('prechecks and scheduled backups', () => {
+    it("checkRequest with thenCheckBeforeStart answers a valid start's prechecks that read, in time or not at all", async () => {
+      const service = await seed();
+      const request = { service, migrationExecution: migrationExecutionRequest() };
+      const long = newEnv({ startToCloseTimeoutMs: 30_000 });
+      const checked = await runIn(long, activities.checkRequest, request, { thenCheckBeforeStart: true });
+      assert.ok('request' in checked, JSON.stringify(checked));
+      const facts = checked.beforeStart?.service;
+      assert.ok(facts && 'value' in facts, JSON.stringify(checked.beforeStart));
+      assert.deepEqual(facts.value.scheduledBackup, { ...ORIGINAL_BACKUP });
+      assert.ok(checked.beforeStart?.permissions && checked.beforeStart.secrets, JSON.stringify(checked.beforeStart));
+      // No time left for the batch: the check alone (the workflow runs the batch itself); none without the option,
+      // none for an adoption (it checks what it adopts) and none for a request refused.
+      const short = newEnv({ startToCloseTimeoutMs: 1000 });
+      const cut = await runIn(short, activities.checkRequest, request, { thenCheckBeforeStart: true });
+      assert.ok('request' in cut && cut.beforeStart === undefined, JSON.stringify(cut));
+      assert.equal((await run(activities.checkRequest, request)).beforeStart, undefined);
+      const adopt = { ...request, adopt: { by: 'test' } };
+      const adopting = await runIn(newEnv({ startToCloseTimeoutMs: 30_000 }), activities.checkRequest, adopt, {
+        thenCheckBeforeStart: true,
+      });
+      assert.ok('request' in adopting && adopting.beforeStart === undefined, JSON.stringify(adopting));
+      const refused = await runIn(
+        newEnv({ startToCloseTimeoutMs: 30_000 }),
+        activities.checkRequest,
+        { ...request, service: 'not a service' },
+        { thenCheckBeforeStart: true },
+      );
+      assert.ok('issues' in refused && refused.beforeStart === undefined, JSON.stringify(refused));
+    });
+
     it('checkService reports state, databaseType, the saved scheduled backup and active executions', async () => {
       const service = await seed();
       const facts = await run(activities.checkService, { service });
@@ -416,6 +446,41 @@ describe('activities against the emulator', () => {
         run(activities.checkOperation, { operation: started.operation, pollIntervalMs: 1000 }).catch(() => undefined),
       );
       assert.match(done.migrationExecution ?? '', /migrationExecutions/);
+    });
+
+    it("checkOperation with thenRead returns the start's outcome and the migration read after it", async () => {
+      const service = await seed();
+      const started = await startOperation(service);
+      const check = { operation: started.operation, pollIntervalMs: 1000 };
+      await waitFor('the operation done', () => run(activities.checkOperation, check).catch(() => undefined));
+      const env = newEnv({ startToCloseTimeoutMs: 30_000 });
+      const done = await runIn(env, activities.checkOperation, { ...check, thenRead: { service } });
+      assert.match(done.migrationExecution ?? '', /migrationExecutions/);
+      assert.equal(done.snapshot?.serviceFound, true);
+      assert.equal(done.snapshot?.execution?.name, done.migrationExecution);
+      assert.equal(done.snapshot?.serviceState, 'MIGRATING');
+      // Without thenRead (every history before lean-start), the outcome alone.
+      assert.equal((await run(activities.checkOperation, check)).snapshot, undefined);
+    });
+
+    it('checkOperation with thenRead leaves a read that failed transiently to the workflow, outcome returned', async () => {
+      const service = await seed();
+      const started = await startOperation(service);
+      const check = { operation: started.operation, pollIntervalMs: 1000 };
+      await waitFor('the operation done', () => run(activities.checkOperation, check).catch(() => undefined));
+      await admin(emulator, 'faults', {
+        method: 'services.migrationExecutions.get',
+        error: { status: 'UNAVAILABLE' },
+        count: 1,
+      });
+      try {
+        const env = newEnv({ startToCloseTimeoutMs: 30_000 });
+        const done = await runIn(env, activities.checkOperation, { ...check, thenRead: { service } });
+        assert.match(done.migrationExecution ?? '', /migrationExecutions/);
+        assert.equal(done.snapshot, undefined);
+      } finally {
+        await admin(emulator, 'faults', undefined, 'DELETE');
+      }
     });
 
     it('checkOperation sees a 300 ms operation done within its first attempt, in a few reads', async () => {

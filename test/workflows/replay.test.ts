@@ -10,7 +10,7 @@ import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/
 
 import { ENCODING_FAILURE_CONVERTER_PATH } from '../../src/codec';
 import { workflowBundleOptions } from '../../src/runtime/workflow-bundle';
-import { PATCHES } from '../../src/workflows/patches';
+import { APPLIED_UNDER_LEAN_START, PATCHES } from '../../src/workflows/patches';
 import type { Patch } from '../../src/workflows/patches';
 
 const dir = join(__dirname, '..', 'fixtures', 'histories');
@@ -162,6 +162,18 @@ describe('replay of recorded histories', async () => {
       assert.ok(patch.before.length > 0, `${patch.id}: no fixture replays the old path`);
       assert.ok(patch.marked.length > 0 || patch.unmarkedBecause, `${patch.id}: no fixture takes the new path`);
     }
+  });
+
+  it('takes as applied under lean-start only the patches registered before it, and not the rollout workflow’s', () => {
+    const ids = Object.values(PATCHES).map((patch: Patch) => patch.id);
+    const lean = ids.indexOf(PATCHES.leanStart.id);
+    for (const id of APPLIED_UNDER_LEAN_START) {
+      const at = ids.indexOf(id);
+      assert.ok(at >= 0 && at < lean, `${id} is not a patch registered before lean-start`);
+    }
+    // A later patch must be recorded by runs marked lean-start: none after it is implied.
+    for (const id of ids.slice(lean)) assert.ok(!APPLIED_UNDER_LEAN_START.has(id), id);
+    assert.ok(!APPLIED_UNDER_LEAN_START.has(PATCHES.rolloutOutgoingBackfill.id));
   });
 
   for (const file of files) {

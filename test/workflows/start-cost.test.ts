@@ -7,7 +7,7 @@ import type { temporal } from '@temporalio/proto';
 import type { Finding } from '../../src/migration/findings';
 import type { planMigration } from '../../src/workflows';
 import { admin } from '../helpers/emulator';
-import { FAST_OPTIONS, migrationExecutionRequest } from '../helpers/migration';
+import { FAST_OPTIONS, migrationExecutionRequest, waitFor } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -64,6 +64,21 @@ async function plan(service: string, taskQueue: string): Promise<{ findings: Fin
 
 const SINGLE_CHECKS = ['checkService', 'checkPermissions', 'checkSecrets', 'checkSource'];
 
+/**
+ * What an uncontended start writes up to REPLICATION (`npm run bench -- --start-only --per-project 1` counts the
+ * same): 80 events before lean-start, 49 since (docs/fleet.md, "What one start costs"). Raise it only knowingly.
+ */
+const EVENTS_PER_START = 49;
+
+/** The events up to the workflow task that scheduled the wait in REPLICATION (pollMigrationChange), inclusive. */
+function startEvents(events: HistoryEvent[]): HistoryEvent[] {
+  const waitAt = events.findIndex(
+    (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'pollMigrationChange',
+  );
+  const end = events.findIndex((event, i) => i > waitAt && !event.activityTaskScheduledEventAttributes);
+  return waitAt < 0 ? [] : events.slice(0, end < 0 ? events.length : end);
+}
+
 describe('the cost of a start', () => {
   it('sees each 300 ms operation done well within the operation poll interval', async () => {
     const service = await h.seedService({ scheduledBackup: { enabled: true, cronSchedule: '0 3 * * *' } });
@@ -81,6 +96,33 @@ describe('the cost of a start', () => {
           assert.ok(check.ms < 2500, `an operation of 300 ms was seen done after ${check.ms} ms`);
           assert.ok(check.attempt <= 2, `seen done at attempt ${check.attempt}`);
         }
+      } finally {
+        await handle.terminate('test finished');
+      }
+    });
+  });
+
+  it(`writes at most ${EVENTS_PER_START} history events up to REPLICATION, with one patch marker`, async () => {
+    const service = await h.seedService({ scheduledBackup: { enabled: true, cronSchedule: '0 3 * * *' } });
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.start(service, taskQueue);
+      try {
+        await h.waitForStage(service, 'REPLICATION');
+        const events = await waitFor('the wait in REPLICATION scheduled', async () => {
+          const start = startEvents((await handle.fetchHistory()).events ?? []);
+          return start.length > 0 && start;
+        });
+        const markers = events.filter((event) => event.markerRecordedEventAttributes);
+        const counts = activityCounts(events);
+        const summary = JSON.stringify({ events: events.length, markers: markers.length, counts });
+        assert.ok(events.length <= EVENTS_PER_START, summary);
+        // lean-start stands for every patch before it; the request check ran the prechecks that read; the start
+        // operation's last check read the migration.
+        assert.equal(markers.length, 1, summary);
+        assert.equal(counts.checkRequest, 1, summary);
+        assert.equal(counts.checkBeforeStart, undefined, summary);
+        assert.equal(counts.pollMigration, undefined, summary);
+        assert.equal(counts.checkOperation, 2, summary);
       } finally {
         await handle.terminate('test finished');
       }
