@@ -158,6 +158,25 @@ describe('rollout manifest → the rollout workflow input', () => {
     }
   });
 
+  it("README's manifest under Fleets lints clean but for its override's warning, and makes an input the workflow accepts", () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const fleets = readme.slice(readme.indexOf('\n### Fleets\n'));
+    const block = /```yaml\n([\s\S]*?)```/.exec(fleets);
+    assert.ok(block?.[1], 'a yaml block in the Fleets section');
+    // Lint: the wave's override is meant for `--action complete`, and it says so; nothing else.
+    const lint = checkManifestText(block[1], 'v1');
+    assert.deepEqual(
+      lint.problems.map((p) => `${p.severity} ${p.code}`),
+      ['warning override-only-for-complete'],
+    );
+    for (const action of ['start', 'complete', 'cancel'] as const) {
+      const { input, problems } = adapt(block[1], action);
+      assert.deepEqual(problems, [], action);
+      const checked = checkRolloutInput(input);
+      assert.ok('rollout' in checked, 'issues' in checked ? checked.issues : '');
+    }
+  });
+
   it('complete and cancel carry no template and no overrides: they decide on the running migrations', () => {
     for (const action of ['complete', 'cancel'] as const) {
       const { input } = adapt(manifest(), action);
