@@ -21,6 +21,8 @@ export type ProblemCode =
   | 'wave-reads-above-quota'
   /** A wave has more services of one project in one region than Dataproc Metastore's default quota allows. */
   | 'services-above-region-quota'
+  /** The rollout would carry more across continue-as-new than one Temporal payload may hold. */
+  | 'rollout-too-large'
   /** A wave's cutover override: it applies to the complete action only (the action is chosen at rollout start). */
   | 'override-only-for-complete'
   /** rollout start: the manifest asks for what the rollout workflow's input check refuses (a health stage other than

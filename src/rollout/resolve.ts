@@ -11,6 +11,7 @@ import { GOOGLE_IDENTITY_QPS } from './manifest-schema';
 import type { Labels, RolloutManifest, RolloutPolicies, WaveGate, WaveSpec } from './manifest-schema';
 import { checkMember } from './member-request';
 import { type RolloutProblem, error, warning } from './problems';
+import { ROLLOUT_CARRIED_BYTES_LIMIT, carriedBytes, tooLargeMessage } from '../schemas/rollout';
 import { GOOGLE_SERVICES_PER_REGION, migrationPeakReads, overQuota, projectPeakReads, roundRate } from './quota';
 import { formatSelector, matchesSelector } from './selectors';
 
@@ -69,6 +70,9 @@ export function resolveManifest(
   const placement = placeMembers(manifest, members, problems);
   const waves = manifest.waves.map((wave, w) => resolveWave(wave, w, placement[w] ?? [], manifest.policies));
   waveProblems(manifest, problems);
+  const bytes = carriedBytes(manifest.template, manifest.migrations);
+  if (bytes > ROLLOUT_CARRIED_BYTES_LIMIT)
+    problems.push(error('rollout-too-large', 'migrations', tooLargeMessage(bytes, manifest.migrations.length)));
   for (const wave of waves) quotaProblems(wave, manifest.policies.apiBudgetPerProject, problems);
   const placed = new Set(placement.flat().map((member) => member.service));
   const unplaced = [...members.values()].filter((member) => !placed.has(member.service));

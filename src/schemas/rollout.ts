@@ -135,6 +135,35 @@ export const RolloutWaveSchema = strictObject(
 );
 export type RolloutWave = z.infer<typeof RolloutWaveSchema>;
 
+/**
+ * What the rollout carries across continue-as-new — its input and every member's state, one payload — must stay
+ * under Temporal's 2 MiB payload limit (`limit.blobSize.error`), or the rollout could not go on. 1.5 MiB leaves room
+ * for the audit trail and each member's last observation. About 5,000 members of ~60-character names fit.
+ */
+export const ROLLOUT_CARRIED_BYTES_LIMIT = 1_572_864;
+/** Per member, besides its name (in the input and as the state's key): its phase, reason and last observation. */
+const MEMBER_STATE_BYTES = 200;
+
+/** An estimate of the bytes a rollout carries (JSON): the template, and per member its name twice, config and state. */
+export function carriedBytes(template: unknown, members: readonly { service: string; config?: unknown }[]): number {
+  let bytes = JSON.stringify(template ?? null).length;
+  for (const member of members) {
+    const config = member.config === undefined ? 0 : JSON.stringify(member.config).length;
+    bytes += 2 * member.service.length + config + MEMBER_STATE_BYTES;
+  }
+  return bytes;
+}
+
+/** Why a rollout of that many bytes is refused: the size, the limit and what to do. */
+export function tooLargeMessage(bytes: number, members: number): string {
+  const kib = (n: number) => `${Math.round(n / 1024).toLocaleString('en-US')} KiB`;
+  return (
+    `${members.toLocaleString('en-US')} members would carry about ${kib(bytes)} across continue-as-new (the input ` +
+    `and each member's state, one payload), above ${kib(ROLLOUT_CARRIED_BYTES_LIMIT)}: Temporal refuses a payload ` +
+    'over 2 MiB, so the rollout could not go on. Split the migrations into several rollouts (by region, team or wave)'
+  );
+}
+
 export const RolloutInputSchema = strictObject(
   'a rollout { name, action, template?, waves, reconcileSeconds?, continueAsNewAfterEvents?, notify? }',
   {
@@ -161,6 +190,11 @@ export const RolloutInputSchema = strictObject(
   if (rollout.action !== 'start' && rollout.template !== undefined) {
     const message = `is only for the start action (a ${rollout.action} decides on the running migration)`;
     ctx.addIssue({ code: 'custom', path: ['template'], message });
+  }
+  const everyMember = rollout.waves.flatMap((wave) => wave.members);
+  const bytes = carriedBytes(rollout.template, everyMember);
+  if (bytes > ROLLOUT_CARRIED_BYTES_LIMIT) {
+    ctx.addIssue({ code: 'custom', path: ['waves'], message: tooLargeMessage(bytes, everyMember.length) });
   }
   const seen = new Map<string, number>();
   rollout.waves.forEach((wave, w) => {

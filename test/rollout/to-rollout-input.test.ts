@@ -177,6 +177,46 @@ describe('rollout manifest → the rollout workflow input', () => {
     }
   });
 
+  it('refuses a rollout too large to carry across continue-as-new (lint and the workflow), not one of 2,000', () => {
+    const fleet = (n: number, id: (i: number) => string) =>
+      manifest((m) => {
+        m.migrations = Array.from({ length: n }, (_, i) => ({ service: svc(`proj-${i % 200}`, id(i)), labels: {} }));
+        m.waves = [{ name: 'all', members: { selector: { matchLabels: {} } }, maxParallel: { count: 100 } }];
+      });
+    // 2,000 members with names as long as the bench's: well inside.
+    const fits = checkManifestText(
+      fleet(2000, (i) => `svc-${i}`),
+      'v1',
+    );
+    assert.deepEqual(
+      fits.problems.filter((p) => p.code === 'rollout-too-large'),
+      [],
+    );
+    // 5,000 members of 63-character service ids (names of ~120 characters): over 1.5 MiB.
+    const big = fleet(5000, (i) => `hms-${String(i).padStart(5, '0')}-${'x'.repeat(53)}`);
+    const lint = checkManifestText(big, 'v1');
+    const tooLarge = lint.problems.filter((p) => p.code === 'rollout-too-large');
+    assert.equal(tooLarge.length, 1);
+    assert.equal(tooLarge[0]!.severity, 'error');
+    assert.equal(tooLarge[0]!.path, 'migrations');
+    assert.match(tooLarge[0]!.message, /^5,000 members would carry about [\d,]+ KiB .* several rollouts/);
+    // The stock-CLI path: the workflow's own input check refuses it too, at the waves.
+    const members = Array.from({ length: 5000 }, (_, i) => ({
+      service: svc(`proj-${i % 200}`, `hms-${String(i).padStart(5, '0')}-${'x'.repeat(53)}`),
+    }));
+    const input = {
+      name: 'big',
+      action: 'complete',
+      waves: [
+        { name: 'a', members: members.slice(0, 2500), maxParallel: 10 },
+        { name: 'b', members: members.slice(2500), maxParallel: 10 },
+      ],
+    };
+    const checked = checkRolloutInput(input);
+    assert.ok('issues' in checked);
+    assert.match(checked.issues, /rollout\.waves: 5,000 members would carry about/);
+  });
+
   it('complete and cancel carry no template and no overrides: they decide on the running migrations', () => {
     for (const action of ['complete', 'cancel'] as const) {
       const { input } = adapt(manifest(), action);
