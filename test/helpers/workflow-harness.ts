@@ -166,6 +166,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
           : metastore;
       const workers = await createFleetWorkers({
         connection: env.nativeConnection,
+        // An existing server's namespace (createTestEnv); its task queue is this worker's own either way.
+        namespace: env.namespace,
         taskQueue,
         workflows: { workflowBundle: overrides.workflowBundle ?? workflowBundle },
         dataConverter,

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { WORKFLOW_TYPE, workflowIdFor } from '../../src/migration/names';
 import { admin, getResource, startMigration, until } from '../helpers/emulator';
-import { plaintextMigrationExecution, serviceSeed, uniqueServiceName } from '../helpers/migration';
+import { plaintextMigrationExecution, serviceSeed, uniqueServiceName, RUN_TOKEN } from '../helpers/migration';
 import { type Stack, startStack } from '../helpers/stack';
 import { type DevServer, startDevServer } from '../helpers/temporal';
 
@@ -23,7 +23,7 @@ let dir: string;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rollout-plan-'));
   temporal = await startDevServer();
-  stack = await startStack(temporal.address);
+  stack = await startStack(temporal);
   connection = await Connection.connect({ address: temporal.address });
 });
 
@@ -42,12 +42,12 @@ describe('rollout plan (CLI process, dev server, emulator)', () => {
       await stack.seedService(),
     ];
     const missing = uniqueServiceName('e2e');
-    const elsewhere = `projects/other-project/locations/europe-west1/services/hms-elsewhere-${process.pid}`;
+    const elsewhere = `projects/other-project/locations/europe-west1/services/hms-elsewhere-${RUN_TOKEN}`;
     await admin(emulator, 'services', serviceSeed(elsewhere));
 
     // A migration workflow of withWorkflow, running: no worker serves this queue, so it stays as it is — plan
     // reads visibility, which knows it as any running migration.
-    const client = new Client({ connection });
+    const client = new Client({ connection, namespace: temporal.namespace });
     const handle = await client.workflow.start(WORKFLOW_TYPE, {
       taskQueue: 'rollout-plan-test-unserved',
       workflowId: workflowIdFor(withWorkflow),

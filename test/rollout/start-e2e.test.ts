@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import { workflowIdFor } from '../../src/migration/names';
 import type { RolloutStatus } from '../../src/workflows/rollout/messages';
 import { rolloutWorkflowId, statusQuery } from '../../src/workflows/rollout/messages';
-import { FAST_OPTIONS, migrationExecutionRequest, waitFor } from '../helpers/migration';
+import { FAST_OPTIONS, migrationExecutionRequest, waitFor, RUN_TOKEN } from '../helpers/migration';
 import { type Stack, startStack } from '../helpers/stack';
 import { type DevServer, startDevServer } from '../helpers/temporal';
 
@@ -25,7 +25,7 @@ let dir: string;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rollout-start-'));
   temporal = await startDevServer();
-  stack = await startStack(temporal.address);
+  stack = await startStack(temporal);
   await stack.startWorker();
   connection = await Connection.connect({ address: temporal.address });
 });
@@ -40,7 +40,7 @@ describe('rollout start, status, approve, advance and abort (CLI processes, dev 
   it('runs a two-wave rollout from its manifest through its gates, and an abort leaves the members running', async () => {
     const services = [await stack.seedService(), await stack.seedService(), await stack.seedService()];
     const [canary, ...rest] = services as [string, string, string];
-    const name = `e2e-${process.pid}`;
+    const name = `e2e-${RUN_TOKEN}`;
     const manifestFile = join(dir, 'rollout.yaml');
     await writeFile(
       manifestFile,
@@ -57,7 +57,7 @@ describe('rollout start, status, approve, advance and abort (CLI processes, dev 
         policies: { reconcileInterval: '1s' },
       }),
     );
-    const client = new Client({ connection });
+    const client = new Client({ connection, namespace: temporal.namespace });
     const handle = client.workflow.getHandle(rolloutWorkflowId(name));
     const until = (what: string, done: (s: RolloutStatus) => boolean) =>
       waitFor(
