@@ -2,6 +2,7 @@
 // Temporal dev server. `node --import tsx` rather than the tsx binary: tsx runs the script in a grandchild
 // that a SIGKILL of its parent would orphan.
 import { spawn } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { isolatedTaskQueue } from '../../scripts/lib/existing-temporal';
 import { EMULATOR_MIN_INTERVALS_ENV } from '../../scripts/lib/min-intervals';
 import type { ServiceProcess } from '../../scripts/lib/services';
 import { SECRET_ENV, SECRET_POLICY_ENV, serviceSeed, uniqueServiceName } from './migration';
-import type { DevServer } from './temporal';
+import { type DevServer, terminateLeftovers } from './temporal';
 
 const root = join(__dirname, '..', '..');
 const node = process.execPath;
@@ -144,8 +145,19 @@ export async function startStack(
     },
     async close() {
       await Promise.allSettled([...workers.map((w) => w.stop()), emulator.stop()]);
+      if (temporal.existing) await endLeftovers(temporal, taskQueue);
     },
   };
+}
+
+/** What the stack left running on its own queue of a shared server: ended (see terminateLeftovers). */
+async function endLeftovers(temporal: Pick<DevServer, 'address' | 'namespace'>, taskQueue: string): Promise<void> {
+  const connection = await Connection.connect({ address: temporal.address });
+  try {
+    await terminateLeftovers(new Client({ connection, namespace: temporal.namespace }), [taskQueue]);
+  } finally {
+    await connection.close();
+  }
 }
 
 function inventoryDir(): string {

@@ -5,7 +5,7 @@
 // a test that must stop, restart or configure its own server skips itself there (requiresOwnTemporal).
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { Connection } from '@temporalio/client';
+import { type Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ClientOptionsForTestEnv } from '@temporalio/testing';
 import { devServerArgs, devServerEnv, ensureTemporalCli, sharedServerFlags } from '../../scripts/temporal-cli';
@@ -55,6 +55,34 @@ const existing: ExistingTemporal | undefined = existingTemporal();
  */
 export function requiresOwnTemporal(why: string): string | false {
   return existing ? `needs a Temporal server of its own (${why}); ${EXISTING_ADDRESS_ENV} is set` : false;
+}
+
+/** Whether the tests run on an existing server (shared: isolate, and clean up after). */
+export function onExistingTemporal(): boolean {
+  return existing !== undefined;
+}
+
+/**
+ * On an existing server, ends what a run leaves running on its own task queues (migrations waiting for a decision,
+ * rollouts' members), so runs do not pile up there; a dev server of our own goes away with them. Returns how many.
+ */
+export async function terminateLeftovers(client: Client, taskQueues: readonly string[]): Promise<number> {
+  let ended = 0;
+  for (const taskQueue of taskQueues) {
+    const query = `TaskQueue = "${taskQueue}" AND ExecutionStatus = 'Running'`;
+    for await (const info of client.workflow.list({ query })) {
+      // One that ended meanwhile is not an error: it is what we wanted.
+      const done = await client.workflow
+        .getHandle(info.workflowId, info.runId)
+        .terminate('test run over')
+        .then(
+          () => true,
+          () => false,
+        );
+      if (done) ended += 1;
+    }
+  }
+  return ended;
 }
 
 /**

@@ -56,7 +56,9 @@ describe('rollout plan (CLI process, dev server, emulator)', () => {
     await until(
       async () => {
         const ids: string[] = [];
-        for await (const wf of client.workflow.list({ query: `WorkflowType = '${WORKFLOW_TYPE}'` }))
+        for await (const wf of client.workflow.list({
+          query: `WorkflowType = '${WORKFLOW_TYPE}' AND WorkflowId = '${handle.workflowId}'`,
+        }))
           ids.push(wf.workflowId);
         return ids;
       },
