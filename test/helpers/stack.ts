@@ -145,7 +145,11 @@ export async function startStack(
     },
     async close() {
       await Promise.allSettled([...workers.map((w) => w.stop()), emulator.stop()]);
-      if (temporal.existing) await endLeftovers(temporal, taskQueue);
+      // Best effort: a run whose server went away has nothing left to end there, and its tests said so already.
+      if (temporal.existing)
+        await endLeftovers(temporal, taskQueue).catch((err: unknown) =>
+          console.warn(`leftovers not ended: ${String(err)}`),
+        );
     },
   };
 }
