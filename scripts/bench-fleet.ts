@@ -4,6 +4,9 @@
 // completeMigration); external FAILED detection (console FAILED → the next read of that execution); API calls and
 // history events per migration-day in steady state; worker and Temporal server CPU and memory; activities
 // running while the fleet waits. Prints a table, writes bench/results.md and ends with one JSON line.
+// `--temporal ADDRESS [--namespace NS]` (or METASTORE_MIGRATOR_TEST_TEMPORAL_ADDRESS/_NAMESPACE) runs it on an
+// existing server instead of a dev server per size: the worker on a task queue of its own, the services (so the
+// workflow ids) named with a per-run token, and the server's CPU not measured (not our process).
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +17,9 @@ import type { RequestLogEntry } from '../src/emulator/stats';
 import { WORKFLOW_TYPE, workflowIdFor } from '../src/migration/names';
 import { requestCompleteUpdate } from '../src/workflows/messages';
 import { TASK_QUEUE } from '../src/config';
+import { existingTemporal, isolatedTaskQueue } from './lib/existing-temporal';
 import { admin } from '../test/helpers/emulator';
+import { terminateLeftovers } from '../test/helpers/temporal';
 import {
   SECRET_ENV,
   SECRET_POLICY_ENV,
@@ -46,8 +51,15 @@ const { values } = parseArgs({
     'start-only': { type: 'boolean', default: false },
     /** Services per project (Google allows 20 per region); 0 puts the whole fleet in one project's API budget. */
     'per-project': { type: 'string', default: '20' },
+    /** An existing Temporal (host:port on loopback) instead of a dev server per size. */
+    temporal: { type: 'string' },
+    /** Its namespace (default: default). */
+    namespace: { type: 'string' },
   },
 });
+const existing = existingTemporal(process.env, { address: values.temporal, namespace: values.namespace });
+/** Names of this run's services: unique on an existing server, which keeps earlier runs' workflows. */
+const RUN = existing ? `-${isolatedTaskQueue().slice('mm-test-'.length, 'mm-test-'.length + 6)}` : '';
 const sizes = values.sizes.split(',').map(Number);
 const windowSeconds = Number(values.window);
 const fastForSeconds = Number(values['fast-for']);
@@ -91,12 +103,17 @@ const quantile = (values: number[], q: number) => {
 
 async function startStack() {
   const [temporalPort, emulatorPort] = [await freePort(), await freePort()];
-  const server = spawnService({
-    name: 'temporal',
-    command: await ensureTemporalCli({ log: say }),
-    args: devServerArgs({ port: temporalPort }),
-    env: devServerEnv(),
-  });
+  const server = existing
+    ? undefined
+    : spawnService({
+        name: 'temporal',
+        command: await ensureTemporalCli({ log: say }),
+        args: devServerArgs({ port: temporalPort }),
+        env: devServerEnv(),
+      });
+  const namespace = existing?.namespace ?? 'default';
+  // Beside other runs on a shared server: a queue of its own, so no other worker serves these migrations.
+  const taskQueue = existing ? isolatedTaskQueue() : TASK_QUEUE;
   const emulator = spawnService({
     name: 'emulator',
     command: node,
@@ -114,15 +131,16 @@ async function startStack() {
     cwd: root,
   });
   await emulator.waitForOutput(/listening on/);
-  const address = `127.0.0.1:${temporalPort}`;
-  const connection = await waitFor('the dev server', () => Connection.connect({ address }), { timeoutMs: 60_000 });
+  const address = existing?.address ?? `127.0.0.1:${temporalPort}`;
+  const connection = await waitFor('the Temporal server', () => Connection.connect({ address }), { timeoutMs: 60_000 });
   const worker = spawnService({
     name: 'worker',
     command: node,
     args: ['--import', 'tsx', 'src/worker.ts'],
     cwd: root,
     env: {
-      ...localTemporalEnv(address),
+      ...localTemporalEnv(address, {}, namespace),
+      TEMPORAL_TASK_QUEUE: taskQueue,
       ...SECRET_ENV,
       ...SECRET_POLICY_ENV,
       // The lab opt-out, stated: the bench's sources are unreachable addresses, never connected to.
@@ -132,25 +150,36 @@ async function startStack() {
     },
   });
   await worker.waitForOutput(/worker polling/, 60_000);
+  const client = new Client({ connection, namespace });
   const stop = async () => {
+    // A shared server keeps what this run left running (the whole fleet, waiting for decisions): ended here.
+    if (existing) say(`ended ${await terminateLeftovers(client, [taskQueue])} migration(s) left running`);
     await connection.close();
-    for (const p of [worker, emulator, server]) await p.stop();
+    for (const p of [worker, emulator, server]) await p?.stop();
   };
   return {
     server,
     emulator,
     worker,
-    client: new Client({ connection }),
+    taskQueue,
+    client,
     url: `http://127.0.0.1:${emulatorPort}`,
     stop,
   };
 }
 type Stack = Awaited<ReturnType<typeof startStack>>;
 
+/** The dev server's CPU and memory; an existing server's are not ours to read (its CPU is reported n/a). */
+function serverSample(stack: Stack): ProcSample {
+  return stack.server
+    ? sampleProcess(stack.server.pid)
+    : { at: Date.now(), cpuSeconds: NaN, rssMiB: NaN, peakRssMiB: NaN };
+}
+
 function serviceNames(kind: string, n: number): string[] {
   return Array.from(
     { length: n },
-    (_, i) => `projects/${kind}-${Math.floor(i / SERVICES_PER_PROJECT)}/locations/us-central1/services/svc-${i}`,
+    (_, i) => `projects/${kind}${RUN}-${Math.floor(i / SERVICES_PER_PROJECT)}/locations/us-central1/services/svc-${i}`,
   );
 }
 
@@ -160,7 +189,9 @@ async function requestLog(stack: Stack, query: Record<string, string | number>):
 }
 
 async function replicatingCount(stack: Stack): Promise<number> {
-  return (await stack.client.workflow.count(`MigrationStage = 'REPLICATION' AND ExecutionStatus = 'Running'`)).count;
+  // This run's queue only: an existing server may hold other runs' migrations in REPLICATION.
+  const query = `TaskQueue = '${stack.taskQueue}' AND MigrationStage = 'REPLICATION' AND ExecutionStatus = 'Running'`;
+  return (await stack.client.workflow.count(query)).count;
 }
 
 async function historyLengths(stack: Stack, services: string[]): Promise<number> {
@@ -202,7 +233,9 @@ function reactions(log: RequestLogEntry[], sends: { resource: string; at: number
 }
 
 async function runSize(n: number): Promise<SizeResult> {
-  say(`N=${n}: starting dev server, emulator and worker`);
+  say(
+    `N=${n}: starting ${existing ? `(on ${existing.address}, namespace ${existing.namespace}) ` : 'dev server, '}emulator and worker`,
+  );
   const stack = await startStack();
   try {
     const orch = serviceNames('orch', n);
@@ -211,12 +244,12 @@ async function runSize(n: number): Promise<SizeResult> {
     const options = { pollIntervalSeconds: STEADY_INTERVAL_SECONDS, fastPollForSeconds: fastForSeconds };
     say(`N=${n}: starting ${n} migrations and ${n} naive loops together`);
     const t0 = Date.now();
-    const procAtStart: ProcSample[] = [sampleProcess(stack.worker.pid), sampleProcess(stack.server.pid)];
+    const procAtStart: ProcSample[] = [sampleProcess(stack.worker.pid), serverSample(stack)];
     const pollers = naive.map((service) => new NaivePoller(stack.url, service, STEADY_INTERVAL_SECONDS * 1000));
     const naiveStarted = pool(pollers, 50, (poller) => poller.start()).then(() => Date.now());
     await pool(orch, 50, (service) =>
       stack.client.workflow.start(WORKFLOW_TYPE, {
-        taskQueue: TASK_QUEUE,
+        taskQueue: stack.taskQueue,
         workflowId: workflowIdFor(service),
         args: [{ request: { service, migrationExecution: migrationExecutionRequest(), options } }],
       }),
@@ -236,7 +269,7 @@ async function runSize(n: number): Promise<SizeResult> {
     // Every workflow stops at REPLICATION waiting for a decision: its history so far is what the start cost.
     const eventsPerStart = (await historyLengths(stack, orch)) / n;
     const naiveReady = await naiveStarted;
-    const procAtReady: ProcSample[] = [sampleProcess(stack.worker.pid), sampleProcess(stack.server.pid)];
+    const procAtReady: ProcSample[] = [sampleProcess(stack.worker.pid), serverSample(stack)];
     const startCpu = {
       worker: cpuPercent(procAtStart[0]!, procAtReady[0]!),
       temporal: cpuPercent(procAtStart[1]!, procAtReady[1]!),
@@ -245,7 +278,7 @@ async function runSize(n: number): Promise<SizeResult> {
       `N=${n}: first in REPLICATION after ${(((firstReady ?? orchReady) - t0) / 1000).toFixed(1)} s, ` +
         `all after ${((orchReady - t0) / 1000).toFixed(1)} s (naive ${((naiveReady - t0) / 1000).toFixed(1)} s); ` +
         `${eventsPerStart.toFixed(1)} history events per start; ` +
-        `CPU while starting: worker ${startCpu.worker.toFixed(0)} %, Temporal server ${startCpu.temporal.toFixed(0)} %, RSS ${procAtReady[0]!.rssMiB.toFixed(0)} MiB`,
+        `CPU while starting: worker ${startCpu.worker.toFixed(0)} %, Temporal server ${Number.isNaN(startCpu.temporal) ? 'n/a (existing)' : `${startCpu.temporal.toFixed(0)} %`}, RSS ${procAtReady[0]!.rssMiB.toFixed(0)} MiB`,
     );
     if (values['start-only']) {
       await stack.stop();
@@ -273,7 +306,7 @@ async function runSize(n: number): Promise<SizeResult> {
     const quietNaive = naive.filter((_, i) => !sampled.has(i));
     const historySample = quietOrch.slice(0, 200);
     const windowStart = Date.now();
-    const procStart: ProcSample[] = [sampleProcess(stack.worker.pid), sampleProcess(stack.server.pid)];
+    const procStart: ProcSample[] = [sampleProcess(stack.worker.pid), serverSample(stack)];
     const eventsBefore = await historyLengths(stack, historySample);
     say(`N=${n}: steady-state window of ${windowSeconds} s`);
 
@@ -299,7 +332,7 @@ async function runSize(n: number): Promise<SizeResult> {
     ]);
     const running = await runningActivities(stack, quietOrch.slice(0, 100));
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, windowStart + windowSeconds * 1000 - Date.now())));
-    const procEnd: ProcSample[] = [sampleProcess(stack.worker.pid), sampleProcess(stack.server.pid)];
+    const procEnd: ProcSample[] = [sampleProcess(stack.worker.pid), serverSample(stack)];
     const eventsAfter = await historyLengths(stack, historySample);
     const windowEnd = Date.now();
     const log = await requestLog(stack, { since: windowStart });
@@ -386,7 +419,8 @@ function table(results: SizeResult[]): string {
 function writeResults(results: SizeResult[]): string {
   const text = table(results);
   const note =
-    `Measured ${new Date().toISOString()} on ${process.platform}, ${cpus().length} cores; dev server, ` +
+    `Measured ${new Date().toISOString()} on ${process.platform}, ${cpus().length} cores; ` +
+    `${existing ? `the existing Temporal at ${existing.address} (namespace ${existing.namespace}), ` : 'dev server, '}` +
     `emulator (operations ${values['operation-ms']} ms), worker and the naive loops share the machine. Steady interval ` +
     `${STEADY_INTERVAL_SECONDS} s, fast polling for ${fastForSeconds} s after each transition and one spreading interval, then a window of ${windowSeconds} s. ` +
     'Times and CPU depend on the machine; calls and events per migration-day do not. "missed": not seen before ' +

@@ -143,7 +143,7 @@ async function main(): Promise<Figures> {
   say(`N=${n}: starting dev server, emulator (operations ${values['operation-ms']} ms) and worker`);
   const devServer = await startDevServer();
   // Thousands of services: a Thrift listener each would measure nothing this bench is about.
-  const stack = await startStack(devServer.address, [
+  const stack = await startStack(devServer, [
     '--operation-delay-ms',
     values['operation-ms'],
     '--no-hive-thrift',

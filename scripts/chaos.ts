@@ -150,7 +150,7 @@ async function startFleet(): Promise<Fleet> {
   const dbFilename = join(workDir, 'temporal.sqlite');
   const port = await freePort();
   const temporal = await startDevServer({ port, dbFilename });
-  const stack = await startStack(temporal.address, ['--seed', String(seed), '--operation-delay-ms', '300']);
+  const stack = await startStack(temporal, ['--seed', String(seed), '--operation-delay-ms', '300']);
   fleetEmulator.url = stack.emulatorUrl;
   const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
   const fleet: Fleet = {

@@ -22,10 +22,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Whether something accepts TCP connections on 127.0.0.1:port right now. */
-export function acceptsConnections(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on host:port (a loopback host; 127.0.0.1 by default) right now. */
+export function acceptsConnections(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host, port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

@@ -42,6 +42,7 @@ import type { DecisionAnswer } from '../workflows/messages';
 import { sendDecision } from '../activities/decision-update';
 import { FailureType } from '../migration/failure-types';
 import { WORKFLOW_TYPE, workflowIdFor } from '../migration/names';
+import { migrationsQuery } from './fleet-query';
 import { migrationStartOptions } from '../migration/start-options';
 
 import { enumFlag } from './help';
@@ -128,7 +129,7 @@ export const commands: Record<string, (config: Config, options: Options, print: 
   async status(config, options, print) {
     const client = await temporalClient(config);
     if (options.values.all === true) {
-      const rows = await runningMigrations(client);
+      const rows = await runningMigrations(client, config.temporal.taskQueue);
       return print({ workflows: rows }, formatFleet(rows));
     }
     const handle = client.workflow.getHandle(workflowIdFor(options.service));
@@ -145,7 +146,7 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     const redraw = process.stdout.isTTY === true && !options.json;
     if (!options.service) {
       return watchLoop({
-        read: () => runningMigrations(client),
+        read: () => runningMigrations(client, config.temporal.taskQueue),
         render: (rows) => formatFleet(rows),
         done: (rows) => rows.length === 0,
         write,
@@ -196,7 +197,7 @@ export const commands: Record<string, (config: Config, options: Options, print: 
   },
 
   async 'list-workflows'(config, options, print) {
-    const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
+    const clauses: string[] = [];
     if (!options.values.all) clauses.push(`ExecutionStatus = 'Running'`);
     const stage = options.values.stage;
     const state = options.values.state;
@@ -204,7 +205,9 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     if (typeof state === 'string')
       clauses.push(`${MigrationExecutionStateKey.name} = '${enumFlag('state', state, EXECUTION_STATES)}'`);
     const rows = [];
-    for await (const wf of (await temporalClient(config)).workflow.list({ query: clauses.join(' AND ') })) {
+    for await (const wf of (await temporalClient(config)).workflow.list({
+      query: migrationsQuery(config.temporal.taskQueue, ...clauses),
+    })) {
       rows.push({
         workflowId: wf.workflowId,
         status: wf.status.name,
@@ -270,7 +273,8 @@ export const commands: Record<string, (config: Config, options: Options, print: 
     return rolloutPlan(config, options, print, async () => {
       const [client, metastore] = await Promise.all([temporalClient(config), metastoreClient(config)]);
       return {
-        runningMigrations: () => runningMigrations(client),
+        // Every deployment's: a service another one migrates still has its workflow id taken (src/cli/fleet-query.ts).
+        runningMigrations: () => runningMigrations(client, undefined),
         listServices: (parent, page) => metastore.listServices(parent, page),
         requireWorker: () => requireWorker(client, config, 'rollout plan'),
         plan: (request) => runPlan(client, config.temporal.taskQueue, request),
@@ -311,9 +315,10 @@ async function rolloutConnection(config: Config) {
   return { client, requireWorker: (command: string) => requireWorker(client, config, command) };
 }
 
-async function runningMigrations(client: Client): Promise<FleetRow[]> {
+/** Running migrations of `taskQueue`, or of the whole namespace when undefined. */
+async function runningMigrations(client: Client, taskQueue: string | undefined): Promise<FleetRow[]> {
   const rows: FleetRow[] = [];
-  const query = `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
+  const query = migrationsQuery(taskQueue, `ExecutionStatus = 'Running'`);
   for await (const wf of client.workflow.list({ query })) {
     rows.push({
       workflowId: wf.workflowId,

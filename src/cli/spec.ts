@@ -234,7 +234,7 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
   status: {
     summary: 'the workflow’s stage, execution state/phase, backups, requests; --all: every running migration',
     options: ['all'],
-    optionHelp: { all: 'every running migration in one table (no --service)' },
+    optionHelp: { all: 'every running migration of TEMPORAL_TASK_QUEUE in one table (no --service)' },
     service: 'required',
     fleetWith: 'all',
   },
@@ -242,7 +242,7 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandSpec>> = {
     summary: 'live view of one migration, or without --service of every running one',
     description:
       'Live view: stage timeline, execution, polls, last error, decisions; without --service every running ' +
-      'migration. Redraws on a terminal, one line per change on a pipe or with --json.',
+      'migration of TEMPORAL_TASK_QUEUE. Redraws on a terminal, one line per change on a pipe or with --json.',
     options: ['interval'],
     service: 'fleet-without',
   },

@@ -30,11 +30,15 @@ describe('CLI next steps', () => {
       const began = Date.now();
       const run = await cli(...args);
       assert.equal(run.code, 1, `${args[0]}: ${run.stderr}`);
+      // The stack's own queue and namespace (the defaults on a dev server of its own; not on an existing one).
+      const { taskQueue, namespace } = e2e.stack;
+      assert.ok(
+        run.stderr.startsWith(`NoWorker: no worker polls task queue "${taskQueue}" in namespace "${namespace}" at `),
+      );
       assert.match(
         run.stderr,
-        /^NoWorker: no worker polls task queue "metastore-migration" in namespace "default" at /,
+        new RegExp(`TEMPORAL_TASK_QUEUE=${taskQueue} TEMPORAL_NAMESPACE=${namespace} .*npm run worker`),
       );
-      assert.match(run.stderr, /TEMPORAL_TASK_QUEUE=metastore-migration .*npm run worker/);
       // Before this, plan and start waited ~40 s on a workflow task nobody picked up.
       assert.ok(Date.now() - began < 20_000, `${args[0]} took ${Date.now() - began} ms`);
     }

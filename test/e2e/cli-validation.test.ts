@@ -20,7 +20,7 @@ let stack: Stack;
 
 before(async () => {
   temporal = await startDevServer();
-  stack = await startStack(temporal.address);
+  stack = await startStack(temporal);
   await stack.startWorker();
 });
 after(async () => {

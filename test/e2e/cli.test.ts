@@ -33,7 +33,7 @@ const seedService = () => stack.seedService();
 before(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-e2e-'));
   temporal = await startDevServer();
-  stack = await startStack(temporal.address);
+  stack = await startStack(temporal);
   const secretFile = join(workDir, 'cdc-password');
   await writeFile(secretFile, `${SECRET_ENV.CDC_PASSWORD}\n`, { mode: 0o600 });
   await writeFile(join(workDir, 'migration.yaml'), snakeCaseConfigYaml({ cdcPassword: `file:${secretFile}` }));

@@ -14,7 +14,7 @@ import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/messages';
 import { makeCertificates, startGrpcTlsProxy, type Certificates } from '../helpers/grpc-tls-proxy';
 import { waitFor } from '../helpers/migration';
 import { startStack, type Stack } from '../helpers/stack';
-import { startDevServer, type DevServer } from '../helpers/temporal';
+import { requiresOwnTemporal, startDevServer, type DevServer } from '../helpers/temporal';
 
 const execFileAsync = promisify(execFile);
 const root = join(__dirname, '..', '..');
@@ -25,7 +25,7 @@ let cli: string;
 
 before(async () => {
   server = await startDevServer();
-  stack = await startStack(server.address);
+  stack = await startStack(server);
   cli = await ensureTemporalCli();
 });
 after(async () => {
@@ -52,64 +52,24 @@ const commandsIn = (output: string) =>
     .map((line) => line.trim())
     .filter((line) => line.startsWith('temporal operator '));
 
-describe('the worker checks its namespace before polling', () => {
-  it('refuses a namespace that does not exist, naming the namespace create and the attribute creates', async () => {
-    const namespace = `nowhere-${process.pid}`;
-    const { code, output } = await refusedWorker(namespace);
-    assert.equal(code, 1, output);
-    assert.match(output, new RegExp(`worker failed: the namespace ${namespace} does not exist`));
-    assert.doesNotMatch(output, /worker polling/);
-    const commands = commandsIn(output);
-    assert.equal(commands[0], `temporal operator namespace create --namespace ${namespace}`);
-    assert.equal(commands.length, 1 + SEARCH_ATTRIBUTE_KEYS.length);
-  });
-
-  it('refuses a namespace without the attributes, and starts once the printed commands ran', async () => {
-    const namespace = `bare-${process.pid}`;
-    await execFileAsync(cli, [
-      'operator',
-      'namespace',
-      'create',
-      '--namespace',
-      namespace,
-      '--address',
-      server.address,
-    ]);
-    const { code, output } = await refusedWorker(namespace);
-    assert.equal(code, 1, output);
-    assert.match(output, /lacks the search attribute\(s\) MetastoreService, MigrationStage, .*RolloutWave/);
-    const commands = commandsIn(output);
-    assert.deepEqual(
-      commands.map((command) => command.split(' ').slice(0, 8).join(' ')),
-      SEARCH_ATTRIBUTE_KEYS.map(
-        (key) => `temporal operator search-attribute create --namespace ${namespace} --name ${key.name}`,
-      ),
-    );
-    for (const command of commands) {
-      const [, ...args] = command.split(' ');
-      await execFileAsync(cli, [...args, '--address', server.address]);
-    }
-    // The server serves a new attribute once its namespace cache refreshed: wait for the check to pass.
-    const connection = await NativeConnection.connect({ address: server.address });
-    try {
-      await waitFor('the namespace ready', async () => (await checkNamespace(connection, namespace)).kind === 'ready');
-    } finally {
-      await connection.close();
-    }
-    const worker = await stack.startWorker({ TEMPORAL_NAMESPACE: namespace });
-    assert.match(worker.output(), new RegExp(`worker polling .*\\(namespace ${namespace}\\)`));
-  });
-
-  it('warns and starts when its credentials may not list the attributes (a Temporal Cloud API key may not)', async () => {
-    let certs: Certificates | undefined;
-    const proxy = await startGrpcTlsProxy({
-      upstream: server.address,
-      certificates: (certs = makeCertificates()),
-      denied: ['/temporal.api.operatorservice.v1.OperatorService/ListSearchAttributes'],
+describe(
+  'the worker checks its namespace before polling',
+  // It creates namespaces, which cannot be deleted: a shared server would keep them, run after run.
+  { skip: requiresOwnTemporal('it creates namespaces of its own') },
+  () => {
+    it('refuses a namespace that does not exist, naming the namespace create and the attribute creates', async () => {
+      const namespace = `nowhere-${process.pid}`;
+      const { code, output } = await refusedWorker(namespace);
+      assert.equal(code, 1, output);
+      assert.match(output, new RegExp(`worker failed: the namespace ${namespace} does not exist`));
+      assert.doesNotMatch(output, /worker polling/);
+      const commands = commandsIn(output);
+      assert.equal(commands[0], `temporal operator namespace create --namespace ${namespace}`);
+      assert.equal(commands.length, 1 + SEARCH_ATTRIBUTE_KEYS.length);
     });
-    try {
-      // A namespace lacking every attribute: the denied call, not the namespace, is what lets the worker start.
-      const namespace = `unlisted-${process.pid}`;
+
+    it('refuses a namespace without the attributes, and starts once the printed commands ran', async () => {
+      const namespace = `bare-${process.pid}`;
       await execFileAsync(cli, [
         'operator',
         'namespace',
@@ -119,26 +79,74 @@ describe('the worker checks its namespace before polling', () => {
         '--address',
         server.address,
       ]);
-      const worker = await stack.startWorker({
-        TEMPORAL_ADDRESS: proxy.address,
-        TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caPath,
-        TEMPORAL_NAMESPACE: namespace,
-      });
-      assert.match(
-        worker.output(),
-        /WARNING: could not check namespace unlisted-\d+'s search attributes \(.*(?:PERMISSION_DENIED|unauthorized)/i,
+      const { code, output } = await refusedWorker(namespace);
+      assert.equal(code, 1, output);
+      assert.match(output, /lacks the search attribute\(s\) MetastoreService, MigrationStage, .*RolloutWave/);
+      const commands = commandsIn(output);
+      assert.deepEqual(
+        commands.map((command) => command.split(' ').slice(0, 8).join(' ')),
+        SEARCH_ATTRIBUTE_KEYS.map(
+          (key) => `temporal operator search-attribute create --namespace ${namespace} --name ${key.name}`,
+        ),
       );
-      assert.match(worker.output(), /worker polling/);
-      await worker.stop();
-    } finally {
-      await proxy.close();
-      certs.remove();
-    }
-  });
+      for (const command of commands) {
+        const [, ...args] = command.split(' ');
+        await execFileAsync(cli, [...args, '--address', server.address]);
+      }
+      // The server serves a new attribute once its namespace cache refreshed: wait for the check to pass.
+      const connection = await NativeConnection.connect({ address: server.address });
+      try {
+        await waitFor(
+          'the namespace ready',
+          async () => (await checkNamespace(connection, namespace)).kind === 'ready',
+        );
+      } finally {
+        await connection.close();
+      }
+      const worker = await stack.startWorker({ TEMPORAL_NAMESPACE: namespace });
+      assert.match(worker.output(), new RegExp(`worker polling .*\\(namespace ${namespace}\\)`));
+    });
 
-  it('starts on the namespace the dev server set up with every attribute', async () => {
-    const worker = await stack.startWorker();
-    assert.match(worker.output(), /worker polling .*\(namespace default\)/);
-    assert.doesNotMatch(worker.output(), /could not check/);
-  });
-});
+    it('warns and starts when its credentials may not list the attributes (a Temporal Cloud API key may not)', async () => {
+      let certs: Certificates | undefined;
+      const proxy = await startGrpcTlsProxy({
+        upstream: server.address,
+        certificates: (certs = makeCertificates()),
+        denied: ['/temporal.api.operatorservice.v1.OperatorService/ListSearchAttributes'],
+      });
+      try {
+        // A namespace lacking every attribute: the denied call, not the namespace, is what lets the worker start.
+        const namespace = `unlisted-${process.pid}`;
+        await execFileAsync(cli, [
+          'operator',
+          'namespace',
+          'create',
+          '--namespace',
+          namespace,
+          '--address',
+          server.address,
+        ]);
+        const worker = await stack.startWorker({
+          TEMPORAL_ADDRESS: proxy.address,
+          TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caPath,
+          TEMPORAL_NAMESPACE: namespace,
+        });
+        assert.match(
+          worker.output(),
+          /WARNING: could not check namespace unlisted-\d+'s search attributes \(.*(?:PERMISSION_DENIED|unauthorized)/i,
+        );
+        assert.match(worker.output(), /worker polling/);
+        await worker.stop();
+      } finally {
+        await proxy.close();
+        certs.remove();
+      }
+    });
+
+    it('starts on the namespace the dev server set up with every attribute', async () => {
+      const worker = await stack.startWorker();
+      assert.match(worker.output(), /worker polling .*\(namespace default\)/);
+      assert.doesNotMatch(worker.output(), /could not check/);
+    });
+  },
+);

@@ -50,7 +50,7 @@ before(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-outgoing-restart-'));
   stateFile = join(workDir, 'emulator-state.json');
   temporal = await startDevServer();
-  stack = await startStack(temporal.address, ['--state-file', stateFile]);
+  stack = await startStack(temporal, ['--state-file', stateFile]);
 });
 
 after(async () => {

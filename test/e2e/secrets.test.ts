@@ -38,7 +38,7 @@ const extraOutputs: string[] = [];
 before(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-secrets-'));
   server = await startDevServer();
-  stack = await startStack(server.address, [], { env: { METASTORE_MIGRATOR_CODEC_KEYS: KEYS }, fullOutput: true });
+  stack = await startStack(server, [], { env: { METASTORE_MIGRATOR_CODEC_KEYS: KEYS }, fullOutput: true });
   await writeFile(join(workDir, 'migration.yaml'), snakeCaseConfigYaml());
   service = await stack.seedService();
   workflowId = workflowIdFor(service);
@@ -91,7 +91,7 @@ async function rawHistory(): Promise<temporal.api.history.v1.History> {
     let nextPageToken: Uint8Array | undefined;
     do {
       const page = await connection.workflowService.getWorkflowExecutionHistory({
-        namespace: 'default',
+        namespace: server.namespace,
         execution: { workflowId },
         nextPageToken,
       });

@@ -9,17 +9,20 @@ import { after, before, describe, it } from 'node:test';
 import { snakeCaseConfigYaml, SOURCE_NOT_REACHED_FLAGS, waitFor } from '../helpers/migration';
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
-import { startDevServer } from '../helpers/temporal';
+import { startDevServer, requiresOwnTemporal } from '../helpers/temporal';
 import type { DevServer } from '../helpers/temporal';
 
 let temporal: DevServer;
 let stack: Stack;
 let workDir: string;
 
+const ownTemporal = requiresOwnTemporal('it stops its server and starts it again on the same SQLite file');
+
 before(async () => {
+  if (ownTemporal) return;
   workDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-restart-'));
   temporal = await startDevServer({ dbFilename: join(workDir, 'temporal.sqlite') });
-  stack = await startStack(temporal.address);
+  stack = await startStack(temporal);
   await writeFile(join(workDir, 'migration.yaml'), snakeCaseConfigYaml());
 });
 
@@ -28,7 +31,7 @@ after(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
-describe('Temporal server restart', () => {
+describe('Temporal server restart', { skip: ownTemporal }, () => {
   it('completes a migration whose server was stopped and started again mid-wait', async () => {
     const service = await stack.seedService();
     await stack.startWorker();

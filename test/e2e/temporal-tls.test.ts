@@ -35,7 +35,7 @@ before(async () => {
     requireClientCert: true,
     apiKey: API_KEY,
   });
-  stack = await startStack(temporal.address);
+  stack = await startStack(temporal);
   secured = {
     TEMPORAL_ADDRESS: proxy.address,
     TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caPath,
@@ -78,7 +78,7 @@ describe('a secured Temporal (TLS, mTLS, API key) through envconfig', () => {
       [
         '[profile.secured]',
         `address = "${proxy.address}"`,
-        'namespace = "default"',
+        `namespace = "${stack.namespace}"`,
         `api_key = "${API_KEY}"`,
         '[profile.secured.tls]',
         `server_ca_cert_path = "${certs.caPath}"`,

@@ -22,7 +22,7 @@ let workDir: string;
 before(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'metastore-migrator-two-workers-'));
   temporal = await startDevServer();
-  stack = await startStack(temporal.address);
+  stack = await startStack(temporal);
   await writeFile(join(workDir, 'migration.yaml'), snakeCaseConfigYaml());
 });
 

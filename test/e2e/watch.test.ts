@@ -1,9 +1,12 @@
 // `watch` and `status --all` as an engineer runs them: the CLI on a pipe follows a migration to its end, one JSON
 // line per change, and the fleet table lists what runs.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { WORKFLOW_TYPE, workflowIdFor } from '../../src/migration/names';
 import type { MigrationView } from '../../src/cli/watch';
-import { SOURCE_NOT_REACHED_FLAGS, waitFor } from '../helpers/migration';
+import { SOURCE_NOT_REACHED_FLAGS, uniqueServiceName, waitFor } from '../helpers/migration';
 import { type E2e, startE2e } from '../helpers/e2e';
 import type { Stack } from '../helpers/stack';
 
@@ -77,5 +80,37 @@ describe('watch and status --all', () => {
     const fleet = await stack.cli('watch', '--json');
     assert.equal(fleet.code, 0);
     assert.deepEqual(JSON.parse(fleet.stdout.trim()), [], 'nothing runs any more: one line, and done');
+  });
+
+  it('status --all, watch and list-workflows list the migrations of their own task queue, not the namespace', async () => {
+    // Another deployment's migration in the same namespace: on a queue of its own, with no worker, so it stays put.
+    const otherQueue = `other-deployment-${randomUUID()}`;
+    const service = uniqueServiceName('elsewhere');
+    const connection = await Connection.connect({ address: e2e.temporal.address });
+    const client = new Client({ connection, namespace: e2e.temporal.namespace });
+    const handle = await client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue: otherQueue,
+      workflowId: workflowIdFor(service),
+      args: [{}],
+    });
+    try {
+      const other = { TEMPORAL_TASK_QUEUE: otherQueue };
+      const listed = (run: { stdout: string }) =>
+        (JSON.parse(run.stdout) as { workflows: { workflowId: string }[] }).workflows.map((w) => w.workflowId);
+      // Visibility is eventually consistent: once the other deployment's CLI lists it, ours could too.
+      const theirs = await waitFor('the other deployment lists its migration', async () => {
+        const run = await stack.cliWithEnv(other, 'list-workflows', '--json');
+        return run.code === 0 && listed(run).includes(handle.workflowId) ? listed(run) : undefined;
+      });
+      assert.deepEqual(theirs, [handle.workflowId]);
+      assert.match((await stack.cliWithEnv(other, 'status', '--all')).stdout, new RegExp(`elsewhere-\\S+`));
+      assert.deepEqual(listed(await stack.cli('list-workflows', '--json')), []);
+      assert.deepEqual(listed(await stack.cli('status', '--all', '--json')), []);
+      const fleet = await stack.cli('watch', '--json');
+      assert.deepEqual(JSON.parse(fleet.stdout.trim()), [], 'ours is done although theirs runs');
+    } finally {
+      await handle.terminate('end of test');
+      await connection.close();
+    }
   });
 });

@@ -22,7 +22,7 @@ export async function startE2e(name: string, options: StackOptions = {}): Promis
   const configFile = join(workDir, 'migration.yaml');
   await writeFile(configFile, snakeCaseConfigYaml());
   const temporal = await startDevServer();
-  const stack = await startStack(temporal.address, [], options);
+  const stack = await startStack(temporal, [], options);
   return {
     temporal,
     stack,

@@ -1,6 +1,7 @@
 // Shared test data and waiting helpers for workflow, activity and end-to-end tests.
 import type { MigrationExecutionRequest, MigrationOptions } from '../../src/schemas';
 import type { SecretPolicy } from '../../src/secrets/resolver';
+import { randomBytes } from 'node:crypto';
 import { MUST_RUN_CUTOVER_CHECKS } from '../../src/migration/cutover';
 
 /** The worker-side environment that env: secret references resolve against in tests. */
@@ -28,11 +29,17 @@ export const COMPLETE_UNREACHED = { override: SOURCE_NOT_REACHED } as const;
 /** The CLI's flags that override them. */
 export const SOURCE_NOT_REACHED_FLAGS = SOURCE_NOT_REACHED.flatMap((check) => ['--override', check]);
 
+/**
+ * This test process's part of the names that become workflow ids (services, rollouts). The pid alone would do on
+ * a dev server of our own, but an existing server keeps earlier runs' workflows, and pids come round again.
+ */
+export const RUN_TOKEN = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
+
 let counter = 0;
 /** A service name no other test uses. */
 export function uniqueServiceName(prefix = 'svc'): string {
   counter += 1;
-  return `projects/test-project/locations/us-central1/services/${prefix}-${process.pid}-${counter}`;
+  return `projects/test-project/locations/us-central1/services/${prefix}-${RUN_TOKEN}-${counter}`;
 }
 
 export const ORIGINAL_BACKUP = {

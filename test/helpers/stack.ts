@@ -2,16 +2,20 @@
 // Temporal dev server. `node --import tsx` rather than the tsx binary: tsx runs the script in a grandchild
 // that a SIGKILL of its parent would orphan.
 import { spawn } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeOnExit } from '../../scripts/lib/reaper';
+import { TASK_QUEUE } from '../../src/config';
 import { freePort } from '../../scripts/lib/ports';
 import { spawnService } from '../../scripts/lib/services';
 import { localTemporalEnv } from '../../scripts/lib/temporal-profile';
+import { isolatedTaskQueue } from '../../scripts/lib/existing-temporal';
 import { EMULATOR_MIN_INTERVALS_ENV } from '../../scripts/lib/min-intervals';
 import type { ServiceProcess } from '../../scripts/lib/services';
 import { SECRET_ENV, SECRET_POLICY_ENV, serviceSeed, uniqueServiceName } from './migration';
+import { type DevServer, terminateLeftovers } from './temporal';
 
 const root = join(__dirname, '..', '..');
 const node = process.execPath;
@@ -31,6 +35,9 @@ export interface StackOptions {
 }
 
 export interface Stack {
+  /** The task queue the worker polls and the CLI starts on: the default, or an existing server's stack's own. */
+  taskQueue: string;
+  namespace: string;
   emulatorUrl: string;
   emulator: ServiceProcess;
   /** The CLI's environment: Temporal and emulator addresses (and StackOptions.env), no passwords. */
@@ -60,7 +67,7 @@ export async function cliProcess(env: NodeJS.ProcessEnv, args: string[]): Promis
 }
 
 export async function startStack(
-  temporalAddress: string,
+  temporal: Pick<DevServer, 'address' | 'namespace' | 'existing'>,
   emulatorArgs: string[] = [],
   options: StackOptions = {},
 ): Promise<Stack> {
@@ -75,11 +82,15 @@ export async function startStack(
   });
   await emulator.waitForOutput(/listening on/);
   const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+  // On an existing server other runs' workers poll too: this stack's worker and CLI keep to a task queue of their
+  // own, so neither serves nor lists another run's workflows.
+  const taskQueue = temporal.existing ? isolatedTaskQueue() : TASK_QUEUE;
   // The dev server as a TOML profile (envconfig's file path, as an engineer's would be), nothing inherited.
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    ...localTemporalEnv(temporalAddress, {}),
+    ...localTemporalEnv(temporal.address, {}, temporal.namespace),
+    ...(temporal.existing && { TEMPORAL_TASK_QUEUE: taskQueue }),
     METASTORE_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`,
     // The requests' tenth-of-a-second intervals, against the emulator.
     ...EMULATOR_MIN_INTERVALS_ENV,
@@ -95,6 +106,8 @@ export async function startStack(
     return run;
   };
   return {
+    taskQueue,
+    namespace: temporal.namespace,
     emulatorUrl,
     emulator,
     env,
@@ -132,8 +145,23 @@ export async function startStack(
     },
     async close() {
       await Promise.allSettled([...workers.map((w) => w.stop()), emulator.stop()]);
+      // Best effort: a run whose server went away has nothing left to end there, and its tests said so already.
+      if (temporal.existing)
+        await endLeftovers(temporal, taskQueue).catch((err: unknown) =>
+          console.warn(`leftovers not ended: ${String(err)}`),
+        );
     },
   };
+}
+
+/** What the stack left running on its own queue of a shared server: ended (see terminateLeftovers). */
+async function endLeftovers(temporal: Pick<DevServer, 'address' | 'namespace'>, taskQueue: string): Promise<void> {
+  const connection = await Connection.connect({ address: temporal.address });
+  try {
+    await terminateLeftovers(new Client({ connection, namespace: temporal.namespace }), [taskQueue]);
+  } finally {
+    await connection.close();
+  }
 }
 
 function inventoryDir(): string {

@@ -1,19 +1,26 @@
 // Temporal servers for tests, from the cached CLI binary (see scripts/temporal-cli.ts; nothing is downloaded).
 // startDevServer: a dev server we own as a child process (restartable on the same SQLite file, killable mid-test).
 // createTestEnv: the SDK's TestWorkflowEnvironment on a dev server it launches itself.
+// With METASTORE_MIGRATOR_TEST_TEMPORAL_ADDRESS set (scripts/lib/existing-temporal.ts) both use that server instead;
+// a test that must stop, restart or configure its own server skips itself there (requiresOwnTemporal).
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { Connection } from '@temporalio/client';
+import { type Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ClientOptionsForTestEnv } from '@temporalio/testing';
 import { devServerArgs, devServerEnv, ensureTemporalCli, sharedServerFlags } from '../../scripts/temporal-cli';
 import { reapOnExit } from '../../scripts/lib/reaper';
+import { EXISTING_ADDRESS_ENV, type ExistingTemporal, existingTemporal } from '../../scripts/lib/existing-temporal';
 import { acceptsConnections, freePort } from './ports';
 
 export interface DevServer {
   /** `127.0.0.1:<port>`, for `Connection.connect` / `NativeConnection.connect`. */
   address: string;
   port: number;
+  /** The namespace the tests use: `default` on a dev server, the existing server's own otherwise. */
+  namespace: string;
+  /** The existing server (shared with other runs: never stopped, and each stack isolates itself on it). */
+  existing: boolean;
   dbFilename?: string;
   /** SIGTERM, then SIGKILL if the server has not exited after 10 s; resolves once it has exited. */
   close(): Promise<void>;
@@ -38,8 +45,54 @@ const OUTPUT_TAIL_CHARS = 4_000;
 const OUTPUT_HEAD_CHARS = 2_000;
 const PORT_ATTEMPTS = 3;
 
-/** Starts a headless dev server on 127.0.0.1 and resolves once it answers workflow-service calls. */
+/** The existing server, read once per test process (a malformed address fails every test that needs Temporal). */
+const existing: ExistingTemporal | undefined = existingTemporal();
+
+/**
+ * In existing-server mode, why a test that needs a Temporal of its own (to kill, restart, or start with flags or a
+ * UI port) skips — for `describe(name, { skip: requiresOwnTemporal(why) })` and to return early from its hooks;
+ * `false` otherwise.
+ */
+export function requiresOwnTemporal(why: string): string | false {
+  return existing ? `needs a Temporal server of its own (${why}); ${EXISTING_ADDRESS_ENV} is set` : false;
+}
+
+/** Whether the tests run on an existing server (shared: isolate, and clean up after). */
+export function onExistingTemporal(): boolean {
+  return existing !== undefined;
+}
+
+/**
+ * On an existing server, ends what a run leaves running on its own task queues (migrations waiting for a decision,
+ * rollouts' members), so runs do not pile up there; a dev server of our own goes away with them. Returns how many.
+ */
+export async function terminateLeftovers(client: Client, taskQueues: readonly string[]): Promise<number> {
+  let ended = 0;
+  for (const taskQueue of taskQueues) {
+    const query = `TaskQueue = "${taskQueue}" AND ExecutionStatus = 'Running'`;
+    for await (const info of client.workflow.list({ query })) {
+      // One that ended meanwhile is not an error: it is what we wanted.
+      const done = await client.workflow
+        .getHandle(info.workflowId, info.runId)
+        .terminate('test run over')
+        .then(
+          () => true,
+          () => false,
+        );
+      if (done) ended += 1;
+    }
+  }
+  return ended;
+}
+
+/**
+ * Starts a headless dev server on 127.0.0.1 and resolves once it answers workflow-service calls — or, in
+ * existing-server mode and without options that need a server of our own, resolves with that server once it
+ * answers and knows its namespace.
+ */
 export async function startDevServer(options: StartDevServerOptions = {}): Promise<DevServer> {
+  const ownNeeded = Object.values(options).some((value) => value !== undefined);
+  if (existing && !ownNeeded) return existingServer(existing);
   const cli = await ensureTemporalCli();
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await freePort());
@@ -71,6 +124,8 @@ async function launch(cli: string, port: number, options: StartDevServerOptions)
   const server: DevServer = {
     address,
     port,
+    namespace: 'default',
+    existing: false,
     dbFilename: options.dbFilename,
     close: () => stop(child, exited),
     kill: async (signal = 'SIGKILL') => {
@@ -91,6 +146,24 @@ async function launch(cli: string, port: number, options: StartDevServerOptions)
   return server;
 }
 
+async function existingServer({ address, namespace }: ExistingTemporal): Promise<DevServer> {
+  await probe(address, namespace, 10_000).catch((err: unknown) => {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`the existing Temporal at ${address} (namespace ${namespace}) does not answer: ${reason}`);
+  });
+  const refuse = () =>
+    Promise.reject(new Error(`the existing Temporal at ${address} is shared: a test that kills it needs its own`));
+  return {
+    address,
+    port: Number(address.slice(address.lastIndexOf(':') + 1)),
+    namespace,
+    existing: true,
+    // Not ours to stop: other runs may be using it.
+    close: () => Promise.resolve(),
+    kill: refuse,
+  };
+}
+
 async function waitUntilServing(port: number, exited: Promise<string>, output: ServerOutput): Promise<void> {
   const deadline = Date.now() + START_DEADLINE_MS;
   let lastError: unknown;
@@ -98,7 +171,7 @@ async function waitUntilServing(port: number, exited: Promise<string>, output: S
     // Until our child prints its banner, whatever answers on the port may be another test file's server that
     // took the port first (our child is then about to exit with "address already in use").
     const ready = output.bannerSeen()
-      ? probe(port, Math.min(2_000, Math.max(deadline - Date.now(), 100))).then(
+      ? probe(`127.0.0.1:${port}`, 'default', Math.min(2_000, Math.max(deadline - Date.now(), 100))).then(
           () => true,
           (err: unknown) => {
             lastError = err;
@@ -118,16 +191,17 @@ async function waitUntilServing(port: number, exited: Promise<string>, output: S
   );
 }
 
-/** One short-lived connection: the server must answer the workflow service and know the default namespace. */
-async function probe(port: number, timeoutMs: number): Promise<void> {
-  const address = `127.0.0.1:${port}`;
+/** One short-lived connection: the server must answer the workflow service and know the namespace. */
+async function probe(address: string, namespace: string, timeoutMs: number): Promise<void> {
+  const colon = address.lastIndexOf(':');
   // gRPC backs off ~1 s after a refused connection; a plain TCP check first keeps start-up detection at ~50 ms.
-  if (!(await acceptsConnections(port))) throw new Error(`nothing listens on ${address} yet`);
+  if (!(await acceptsConnections(Number(address.slice(colon + 1)), address.slice(0, colon))))
+    throw new Error(`nothing listens on ${address} yet`);
   const connection = Connection.lazy({ address, connectTimeout: timeoutMs });
   try {
     await connection.ensureConnected();
     await connection.workflowService.getSystemInfo({});
-    await connection.workflowService.describeNamespace({ namespace: 'default' });
+    await connection.workflowService.describeNamespace({ namespace });
   } finally {
     await connection.close();
   }
@@ -189,11 +263,16 @@ function watchOutput(child: ChildProcess): ServerOutput {
 /**
  * TestWorkflowEnvironment on a dev server the SDK launches from the cached CLI, with the project's search attributes.
  * The SDK gives the server only 5 s to accept connections, so a start-up timeout (a loaded 2-core CI box) is
- * retried once.
+ * retried once. In existing-server mode (no extraArgs), the environment on that server: the same real server kind
+ * as the dev server's (no time skipping either way), and the harness gives each worker a task queue of its own.
  */
 export async function createTestEnv(
   options: { extraArgs?: string[]; client?: ClientOptionsForTestEnv } = {},
 ): Promise<TestWorkflowEnvironment> {
+  if (existing && options.extraArgs === undefined) {
+    await existingServer(existing);
+    return TestWorkflowEnvironment.createFromExistingServer({ ...existing, client: options.client });
+  }
   const path = await ensureTemporalCli();
   // The SDK starts the server with our environment; it already passes frontend.enableServerVersionCheck=false.
   process.env.TEMPORAL_VERSION_CHECK_DISABLED ??= '1';

@@ -44,7 +44,7 @@ import {
   uniqueServiceName,
   waitFor,
 } from './migration';
-import { createTestEnv } from './temporal';
+import { createTestEnv, onExistingTemporal, terminateLeftovers } from './temporal';
 import { workflowBundleOptions } from '../../src/runtime/workflow-bundle';
 import { encryptingDataConverter } from '../../src/codec';
 import { NO_MIN_INTERVALS } from '../../scripts/lib/min-intervals';
@@ -140,6 +140,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     timeoutMs: 10_000,
   });
   const client = env.client;
+  /** The task queues of this harness's workers: on an existing server, what runs on them is ended at close. */
+  const taskQueues = new Set<string>();
   // Secret Manager references resolve against the emulator, which serves that API beside the Metastore one.
   const secretManager = createSecretManagerAccess({ baseUrl: emulator.url, authClient: new PassThroughClient() });
 
@@ -154,6 +156,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     },
     async withWorker(fn, secretEnv = SECRET_ENV, overrides = {}) {
       const taskQueue = overrides.taskQueue ?? `${TASK_QUEUE}-${randomUUID()}`;
+      taskQueues.add(taskQueue);
       const clientFor = (priority: 'control' | 'poll') =>
         overrides.budget || overrides.apiVersion
           ? new MetastoreClient({
@@ -166,6 +169,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
           : metastore;
       const workers = await createFleetWorkers({
         connection: env.nativeConnection,
+        // An existing server's namespace (createTestEnv); its task queue is this worker's own either way.
+        namespace: env.namespace,
         taskQueue,
         workflows: { workflowBundle: overrides.workflowBundle ?? workflowBundle },
         dataConverter,
@@ -218,6 +223,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       });
     },
     async close() {
+      if (onExistingTemporal()) await terminateLeftovers(client, [...taskQueues]).catch(() => 0);
       await Promise.allSettled([env.teardown(), emulator.close()]);
     },
   };

@@ -29,7 +29,7 @@ after(async () => {
 
 describe('rollout complete (CLI, worker, dev server, emulator as processes)', () => {
   it('completes two migrations through their own gates and reports the missing one; again, both already done', async () => {
-    const client = new Client({ connection });
+    const client = new Client({ connection, namespace: e2e.temporal.namespace });
     const [a, b] = [await e2e.stack.seedService(), await e2e.stack.seedService()];
     const missing = uniqueServiceName('e2e-missing');
     for (const service of [a, b]) {

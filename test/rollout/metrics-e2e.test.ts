@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { FAST_OPTIONS, migrationExecutionRequest, waitFor } from '../helpers/migration';
+import { FAST_OPTIONS, migrationExecutionRequest, waitFor, RUN_TOKEN } from '../helpers/migration';
 import { freePort } from '../helpers/ports';
 import { type Stack, startStack } from '../helpers/stack';
 import { type DevServer, startDevServer } from '../helpers/temporal';
@@ -20,7 +20,7 @@ let metricsUrl: string;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rollout-metrics-'));
   temporal = await startDevServer();
-  stack = await startStack(temporal.address);
+  stack = await startStack(temporal);
   const address = `127.0.0.1:${await freePort()}`;
   metricsUrl = `http://${address}/metrics`;
   await stack.startWorker({
@@ -66,7 +66,7 @@ describe('rollout metrics (worker /metrics, dev server, emulator, CLI)', () => {
   it('counts the rollout by state and its members by wave and stage, and zeroes them when it ends', async () => {
     const services = [await stack.seedService(), await stack.seedService(), await stack.seedService()];
     const [canary, ...rest] = services as [string, string, string];
-    const name = `metrics-${process.pid}`;
+    const name = `metrics-${RUN_TOKEN}`;
     const manifestFile = join(dir, 'rollout.yaml');
     await writeFile(
       manifestFile,

@@ -17,7 +17,7 @@ import { requestCancelUpdate, requestCompleteUpdate, requestRollbackUpdate } fro
 import { ROLLOUT_WORKFLOW_TYPE, rolloutWorkflowId, statusQuery } from '../../src/workflows/rollout/messages';
 import type { rollout } from '../../src/workflows/rollout/workflow';
 import { admin } from '../helpers/emulator';
-import { COMPLETE_UNREACHED, SOURCE_NOT_REACHED, serviceSeed, waitFor } from '../helpers/migration';
+import { COMPLETE_UNREACHED, RUN_TOKEN, SOURCE_NOT_REACHED, serviceSeed, waitFor } from '../helpers/migration';
 import { createHarness, type Harness } from '../helpers/workflow-harness';
 
 let h: Harness;
@@ -291,7 +291,7 @@ describe('bulkDecision of a rollout', () => {
     const service = await h.seedService();
     // The rollout's own member has no migration: it fails, and the spent budget keeps the rollout running (paused).
     const absent = `projects/test-project/locations/europe-west1/services/absent-${randomUUID().slice(0, 8)}`;
-    const name = `bulk-audit-${process.pid}`;
+    const name = `bulk-audit-${RUN_TOKEN}`;
     await h.withWorker(async (taskQueue) => {
       const migration = await h.start(service, taskQueue);
       await h.waitForStage(service, 'REPLICATION');
@@ -357,9 +357,9 @@ describe('bulkDecision of a rollout', () => {
         assert.equal((await rolloutHandle.describe()).status.name, 'RUNNING');
 
         // No rollout of that name runs: the decision is still made and reported, the record is said not kept.
-        const orphan = await (await startBulk(`gone-${process.pid}`)).result();
+        const orphan = await (await startBulk(`gone-${RUN_TOKEN}`)).result();
         assert.equal(orphan.counts.refused, 1);
-        assert.deepEqual(orphan.rollout, { name: `gone-${process.pid}`, recorded: 'rollout not running' });
+        assert.deepEqual(orphan.rollout, { name: `gone-${RUN_TOKEN}`, recorded: 'rollout not running' });
       } finally {
         await rolloutHandle.terminate('test over').catch(() => undefined);
         await migration.terminate('test over').catch(() => undefined);

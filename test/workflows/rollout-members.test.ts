@@ -15,7 +15,7 @@ import { ROLLOUT_WORKFLOW_TYPE, rolloutWorkflowId, statusQuery } from '../../src
 import type { RolloutStatus } from '../../src/workflows/rollout/messages';
 import type { RolloutInputArg } from '../../src/schemas/rollout';
 import type { rollout } from '../../src/workflows/rollout/workflow';
-import { FAST_OPTIONS, migrationExecutionRequest, waitFor } from '../helpers/migration';
+import { FAST_OPTIONS, migrationExecutionRequest, waitFor, RUN_TOKEN } from '../helpers/migration';
 import { createHarness } from '../helpers/workflow-harness';
 import type { Harness } from '../helpers/workflow-harness';
 
@@ -76,8 +76,8 @@ describe('rollout members', () => {
   it('carry RolloutId and RolloutWave, say so in status, and belong to one running rollout at a time', async () => {
     const services = await Promise.all([h.seedService(), h.seedService()]);
     const [canary, second] = services as [string, string];
-    const first = `members-${process.pid}`;
-    const other = `members-other-${process.pid}`;
+    const first = `members-${RUN_TOKEN}`;
+    const other = `members-other-${RUN_TOKEN}`;
     await h.withWorker(async (taskQueue) => {
       const handle = await startRollout(taskQueue, {
         name: first,
@@ -159,7 +159,7 @@ describe('rollout members', () => {
   });
   it('keeps the membership across continue-as-new; a signalled join by another rollout is refused into status', async () => {
     const service = await h.seedService();
-    const name = `members-can-${process.pid}`;
+    const name = `members-can-${RUN_TOKEN}`;
     await h.withWorker(async (taskQueue) => {
       // A migration that continues as new often, already running when the rollout reuses it.
       const migration = await h.start(service, taskQueue, { maxQuietSeconds: 0.05, maxHistoryEvents: 80 });

@@ -10,7 +10,7 @@ import { ROLLOUT_WORKFLOW_TYPE, rolloutWorkflowId, statusQuery } from '../../src
 import type { RolloutStatus } from '../../src/workflows/rollout/messages';
 import type { rollout } from '../../src/workflows/rollout/workflow';
 import type { MigrationExecutionRequest } from '../../src/schemas';
-import { FAST_OPTIONS, SECRET_ENV, waitFor } from '../helpers/migration';
+import { FAST_OPTIONS, RUN_TOKEN, SECRET_ENV, waitFor } from '../helpers/migration';
 import { createCatalog, hiveTable, icebergTable, seedMetastore } from '../helpers/outgoing';
 import { admin } from '../helpers/emulator';
 import { createHarness } from '../helpers/workflow-harness';
@@ -27,8 +27,8 @@ after(async () => {
 
 describe('rollout: a start of outgoing members', () => {
   it('counts members in their rollback window as reached, so the wave reaches its approval gate', async () => {
-    const catalog = `projects/test-project/catalogs/rollout-hive-${process.pid}`;
-    const iceberg = `projects/test-project/catalogs/rollout-iceberg-${process.pid}`;
+    const catalog = `projects/test-project/catalogs/rollout-hive-${RUN_TOKEN}`;
+    const iceberg = `projects/test-project/catalogs/rollout-iceberg-${RUN_TOKEN}`;
     await createCatalog(h.emulator, catalog, 'HIVE');
     // Iceberg tables too: the service then serves them by proxy (PROXY), and the rollback window opens.
     await createCatalog(h.emulator, iceberg, 'ICEBERG');
@@ -37,7 +37,7 @@ describe('rollout: a start of outgoing members', () => {
       await seedMetastore(h.emulator, service, {
         sales: { orders: hiveTable(), events: icebergTable('gs://wh/sales/events') },
       });
-    const name = `outgoing-${process.pid}`;
+    const name = `outgoing-${RUN_TOKEN}`;
     await h.withWorker(async (taskQueue) => {
       const handle = await h.env.client.workflow.start<typeof rollout>(ROLLOUT_WORKFLOW_TYPE, {
         taskQueue,

@@ -27,7 +27,7 @@ import {
 import type { RolloutStatus } from '../../src/workflows/rollout/messages';
 import type { rollout } from '../../src/workflows/rollout/workflow';
 import { admin } from '../helpers/emulator';
-import { FAST_OPTIONS, SOURCE_NOT_REACHED, migrationExecutionRequest, waitFor } from '../helpers/migration';
+import { FAST_OPTIONS, SOURCE_NOT_REACHED, migrationExecutionRequest, waitFor, RUN_TOKEN } from '../helpers/migration';
 import { startReceiver } from '../helpers/receiver';
 import type { Receiver } from '../helpers/receiver';
 import { createHarness } from '../helpers/workflow-harness';
@@ -58,7 +58,7 @@ async function seed(count: number): Promise<string[]> {
 }
 
 function startRollout(taskQueue: string, input: Omit<RolloutInputArg, 'name'> & { name?: string }) {
-  const name = input.name ?? `r${process.pid}-${++rollouts}`;
+  const name = input.name ?? `r${RUN_TOKEN}-${++rollouts}`;
   return h.env.client.workflow.start<typeof rollout>(ROLLOUT_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: rolloutWorkflowId(name),
@@ -127,7 +127,7 @@ describe('rollout: a start over waves', () => {
   it('starts a canary, waits at its approval gate, and a stale advance cannot pass a later gate', async () => {
     const services = await seed(4);
     const [canary, ...rest] = services;
-    const name = `gates-${process.pid}`;
+    const name = `gates-${RUN_TOKEN}`;
     await h.withWorker(async (taskQueue) => {
       const handle = await startRollout(taskQueue, {
         name,

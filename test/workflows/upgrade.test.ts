@@ -65,6 +65,7 @@ async function legacyWorker(taskQueue: string): Promise<Worker> {
   const metastore = new MetastoreClient({ baseUrl: h.emulator.url, authClient: new PassThroughClient() });
   return Worker.create({
     connection: h.env.nativeConnection,
+    namespace: h.env.namespace,
     taskQueue,
     workflowBundle: await bundleWorkflowCode({
       workflowsPath: join(legacyDir, 'src', 'workflows'),
