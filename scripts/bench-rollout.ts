@@ -143,11 +143,7 @@ async function main(): Promise<Figures> {
   say(`N=${n}: starting dev server, emulator (operations ${values['operation-ms']} ms) and worker`);
   const devServer = await startDevServer();
   // Thousands of services: a Thrift listener each would measure nothing this bench is about.
-  const stack = await startStack(devServer, [
-    '--operation-delay-ms',
-    values['operation-ms'],
-    '--no-hive-thrift',
-  ]);
+  const stack = await startStack(devServer, ['--operation-delay-ms', values['operation-ms'], '--no-hive-thrift']);
   const connection = await Connection.connect({ address: devServer.address });
   try {
     const worker = await stack.startWorker();

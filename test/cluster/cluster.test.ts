@@ -62,7 +62,9 @@ before(async () => {
   unreachableConfig = join(workDir, 'migration.yaml');
   await writeFile(unreachableConfig, snakeCaseConfigYaml());
   // TEMPORAL_NAMESPACE over the stack's profile, as an engineer points the worker and the CLI at the cluster.
-  stack = await startStack({ address: cluster.address, namespace: NAMESPACE, existing: false }, [], { env: { TEMPORAL_NAMESPACE: NAMESPACE } });
+  stack = await startStack({ address: cluster.address, namespace: NAMESPACE, existing: false }, [], {
+    env: { TEMPORAL_NAMESPACE: NAMESPACE },
+  });
   metricsUrl = `http://127.0.0.1:${await freePort()}/metrics`;
   await stack.startWorker(WORKER_ENV());
 });
