@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     ? exportFleetGauges({
         connection,
         namespace,
+        taskQueue,
         meter: Runtime.instance().metricMeter,
         intervalMs: config.fleetMetricsSeconds * 1000,
       })
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
     ? exportRolloutGauges({
         connection,
         namespace,
+        taskQueue,
         meter: Runtime.instance().metricMeter,
         ...(dataConverter?.payloadCodecs && { payloadCodecs: dataConverter.payloadCodecs }),
         intervalMs: config.fleetMetricsSeconds * 1000,

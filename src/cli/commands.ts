@@ -42,7 +42,7 @@ import type { DecisionAnswer } from '../workflows/messages';
 import { sendDecision } from '../activities/decision-update';
 import { FailureType } from '../migration/failure-types';
 import { WORKFLOW_TYPE, workflowIdFor } from '../migration/names';
-import { migrationsQuery } from './fleet-query';
+import { migrationsQuery } from '../migration/fleet-query';
 import { migrationStartOptions } from '../migration/start-options';
 
 import { enumFlag } from './help';

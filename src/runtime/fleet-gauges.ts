@@ -3,13 +3,15 @@
 import type { MetricMeter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { METRICS } from '../metrics/migrator-metrics';
-import { WORKFLOW_TYPE } from '../migration/names';
+import { migrationsQuery } from '../migration/fleet-query';
 import { STAGES } from '../migration/state';
 import { EXECUTION_STATES } from '../migration/vocabulary';
 
 export interface FleetGaugeOptions {
   connection: NativeConnection;
   namespace: string;
+  /** This deployment's task queue: its migrations only, as the CLI's fleet views (two deployments may share a namespace). */
+  taskQueue?: string;
   meter: MetricMeter;
   intervalMs?: number;
 }
@@ -33,7 +35,7 @@ export function exportFleetGauges(options: FleetGaugeOptions): () => void {
     '',
     'Migrations a person is needed for, by why: INCIDENT (running, an API error unresolved), BACKUPS_OFF (ended with scheduled backups still off)',
   );
-  const running = `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
+  const running = migrationsQuery(options.taskQueue, `ExecutionStatus = 'Running'`);
   const count = async (query: string) => {
     const response = await options.connection.workflowService.countWorkflowExecutions({
       namespace: options.namespace,
@@ -59,7 +61,7 @@ export function exportFleetGauges(options: FleetGaugeOptions): () => void {
       states.set('other', Math.max(0, total - counted));
       // INCIDENT among running migrations; BACKUPS_OFF among all, since it is the ended runs that left them off.
       const incidents = await count(`${running} AND MigrationAttention = 'INCIDENT'`);
-      const backupsOff = await count(`WorkflowType = '${WORKFLOW_TYPE}' AND MigrationAttention = 'BACKUPS_OFF'`);
+      const backupsOff = await count(migrationsQuery(options.taskQueue, `MigrationAttention = 'BACKUPS_OFF'`));
       for (const [stage, n] of stages) byStage.set(n, { stage });
       attention.set(incidents, { attention: 'INCIDENT' });
       attention.set(backupsOff, { attention: 'BACKUPS_OFF' });

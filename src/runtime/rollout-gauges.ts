@@ -4,6 +4,7 @@
 // each (rollouts are few; the rollout upserts no search attribute of its own), and one listing of each rollout's
 // members by RolloutId — visibility's count has no GROUP BY on custom attributes (only ExecutionStatus), so the
 // members are grouped here from their RolloutWave and MigrationStage.
+import { taskQueueClause } from '../migration/fleet-query';
 import type { MetricMeter, Payload, PayloadCodec } from '@temporalio/common';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
@@ -14,6 +15,8 @@ import { ROLLOUT_WORKFLOW_TYPE, type RolloutStatus } from '../workflows/rollout/
 export interface RolloutGaugeOptions {
   connection: NativeConnection;
   namespace: string;
+  /** This deployment's task queue: its rollouts only (their members are found by RolloutId, unique in the namespace). */
+  taskQueue?: string;
   meter: MetricMeter;
   /** The worker's payload codecs: a rollout's status query answers through them (encrypted when keys are set). */
   payloadCodecs?: readonly PayloadCodec[];
@@ -122,7 +125,13 @@ export function exportRolloutGauges(options: RolloutGaugeOptions): () => void {
     if (busy) return;
     busy = true;
     try {
-      const running = await list(`WorkflowType = '${ROLLOUT_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`);
+      const running = await list(
+        [
+          `WorkflowType = '${ROLLOUT_WORKFLOW_TYPE}'`,
+          ...taskQueueClause(options.taskQueue),
+          `ExecutionStatus = 'Running'`,
+        ].join(' AND '),
+      );
       const byState = new Map<RolloutGaugeState, number>(ROLLOUT_GAUGE_STATES.map((state) => [state, 0]));
       const memberValues: { labels: Record<string, string>; n: number }[] = [];
       for (const execution of running) {

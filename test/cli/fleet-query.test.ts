@@ -2,7 +2,7 @@
 // whole namespace where conflicts are looked for.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { migrationsQuery } from '../../src/cli/fleet-query';
+import { migrationsQuery } from '../../src/migration/fleet-query';
 
 describe('migrationsQuery', () => {
   it('scopes to the task queue, then the clauses', () => {
