@@ -8,18 +8,12 @@ import { SOURCE_NOT_REACHED_FLAGS, waitFor } from '../helpers/migration';
 import { freePort } from '../helpers/ports';
 import { type E2e, startE2e } from '../helpers/e2e';
 import type { Stack } from '../helpers/stack';
-import { requiresOwnTemporal } from '../helpers/temporal';
 
 let e2e: E2e;
 let stack: Stack;
 let metricsUrl: string;
 
-// The fleet gauges count the whole namespace (src/runtime/fleet-gauges.ts), so exact counts on a shared server
-// would count other runs' migrations too.
-const ownTemporal = requiresOwnTemporal('its fleet gauges count the whole namespace, other runs included');
-
 before(async () => {
-  if (ownTemporal) return;
   e2e = await startE2e('metrics');
   stack = e2e.stack;
   const address = `127.0.0.1:${await freePort()}`;
@@ -52,7 +46,7 @@ function value(series: Map<string, number>, name: string, labels: Record<string,
   return undefined;
 }
 
-describe('worker metrics (Prometheus)', { skip: ownTemporal }, () => {
+describe('worker metrics (Prometheus)', () => {
   it('serves the SDK metrics and the migration’s own, as migrations run', async () => {
     // One migration whose start never finishes: it stays STARTING, and a complete there is refused.
     const stuck = await stack.seedService();
