@@ -3,7 +3,7 @@
 // schema checks the manifest's own shape; each member's request is checked by the request schemas themselves
 // (./member-request.ts), so a rule of the migration request is never written twice.
 import { z } from 'zod';
-import { CUTOVER_CHECKS } from '../migration/cutover';
+import { CutoverOverrideSchema } from '../schemas/cutover-override';
 import { STAGES } from '../migration/state';
 import { NotifyTargetSchema, ServiceNameSchema, expected, strictObject } from '../schemas';
 import { RolloutTemplateSchema } from '../schemas/rollout';
@@ -136,22 +136,6 @@ const GateSchema = strictObject('a gate { advance, health? }', {
 });
 export type WaveGate = z.infer<typeof GateSchema>;
 
-const CUTOVER_CHECK_SET: ReadonlySet<string> = new Set(CUTOVER_CHECKS);
-
-/** A cutover check accepted by name, as `complete --override` takes it: a misspelt one would block the cutover it
- * was meant to let through, so only the gate's own checks are accepted. */
-const OverrideSchema = z
-  .array(
-    z
-      .string({ error: expected('a cutover check id such as workloads.moved') })
-      .refine(
-        (check) => CUTOVER_CHECK_SET.has(check),
-        `is not a cutover check; the gate's checks are ${CUTOVER_CHECKS.join(', ')}`,
-      ),
-    { error: expected('a list of cutover check ids') },
-  )
-  .max(50, 'at most 50 overrides');
-
 const WaveSchema = strictObject(
   'a wave { name, members, canary?, maxParallel?, soak?, gate?, failureBudget?, override? }',
   {
@@ -165,7 +149,7 @@ const WaveSchema = strictObject(
     gate: GateSchema.default({ advance: 'approval', health: HealthSchema.parse({}) }),
     failureBudget: FailureBudgetSchema.default({ count: 0 }),
     /** complete: cutover checks this wave's members accept by name (their gates run them all the same). */
-    override: OverrideSchema.optional(),
+    override: CutoverOverrideSchema.optional(),
   },
 );
 export type WaveSpec = z.infer<typeof WaveSchema>;

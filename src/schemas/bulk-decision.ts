@@ -3,7 +3,7 @@
 // (the stock Temporal CLI can start the workflow with anything), so the workflow parses it with this schema and
 // refuses it, naming each bad field, before it asks anything of any member.
 import { z } from 'zod';
-import { CUTOVER_CHECKS } from '../migration/cutover';
+import { CutoverOverrideSchema } from './cutover-override';
 import { workflowIdFor } from '../migration/names';
 import { expected, strictObject } from './field-rules';
 import { DecisionArgsSchema } from './request';
@@ -23,22 +23,8 @@ export const BULK_MAX_IN_FLIGHT = 5;
 /** A wave of the issue's benchmark is 1,000; twice that bounds the input and the report carried by continue-as-new. */
 export const BULK_MAX_MEMBERS = 2000;
 
-const CUTOVER_CHECK_SET: ReadonlySet<string> = new Set(CUTOVER_CHECKS);
-
-/** A member's own cutover checks accepted by name (its manifest wave's `override`): only the gate's own check ids, as
- * the manifest takes them — a misspelt one would block the cutover it was meant to let through. */
-const MemberOverrideSchema = z
-  .array(
-    z
-      .string({ error: expected('a cutover check id such as workloads.moved') })
-      .refine(
-        (check) => CUTOVER_CHECK_SET.has(check),
-        `is not a cutover check; the gate's checks are ${CUTOVER_CHECKS.join(', ')}`,
-      ),
-    { error: expected('a list of cutover check ids') },
-  )
-  .min(1, 'must name at least one check (leave it out for none)')
-  .max(50, 'at most 50 overrides');
+/** A member's own cutover checks (its manifest wave's `override`), by name. */
+const MemberOverrideSchema = CutoverOverrideSchema.min(1, 'must name at least one check (leave it out for none)');
 
 const MemberSchema = strictObject('a member { service, workflowId, override? }', {
   service: ServiceNameSchema,
