@@ -8,7 +8,7 @@ import { WorkflowNotFoundError, defineSearchAttributeKey } from '@temporalio/com
 import { FailureType } from '../migration/failure-types';
 import type { MigrationStatus } from '../migration/state';
 import { redact } from '../secrets/redact';
-import { type DecisionAsk, type DecisionReply, sendDecision } from './decision-update';
+import { type DecisionAsk, type DecisionReply, migrationModeOf, sendDecision } from './decision-update';
 
 export type MemberResult = 'accepted' | 'refused' | 'alreadyDone' | 'notFound';
 
@@ -68,7 +68,12 @@ async function classifyFailure(client: Client, args: MemberDecisionArgs, err: un
         .query<MigrationStatus>('status')
         .catch(() => undefined);
       const decided = status && (status.outcome || status.decision || DECIDED_STAGES.includes(status.stage));
-      return { result: decided ? 'alreadyDone' : 'refused', reason, type, ...(status && { stage: status.stage }) };
+      // An outgoing BACKFILL completes by itself when its backfill ends: a complete is refused as having nothing to
+      // do, and there is nothing left to decide — already done, as the rollout counts it, not a refusal to act on.
+      const completesItself =
+        !decided && args.action === 'complete' && (await migrationModeOf(client, args.workflowId)) === 'BACKFILL';
+      const result = decided || completesItself ? 'alreadyDone' : 'refused';
+      return { result, reason, type, ...(status && { stage: status.stage }) };
     }
     return { result: 'refused', reason, type };
   }

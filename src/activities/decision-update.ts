@@ -2,7 +2,7 @@
 // whose validator and handler (the cutover gate for complete) answer or refuse. The CLI's complete/cancel/rollback
 // and the bulk decision's activity both send it through here, so the two never build the arguments differently.
 import type { Client } from '@temporalio/client';
-import type { DecisionArgs } from '../schemas';
+import type { DecisionArgs, MigrationRequestInput } from '../schemas';
 
 export type DecisionAction = 'complete' | 'cancel' | 'rollback';
 
@@ -55,4 +55,17 @@ export function sendDecision(
     args: [decisionArgs(action, ask)],
     ...(updateId !== undefined && { updateId }),
   });
+}
+
+/**
+ * The migration's mode (outgoing kind: BACKFILL or INCREMENTAL_SYNC), from its own `request` query (what it was
+ * started with; src/workflows/messages.ts): a BACKFILL completes by itself, so a complete has nothing to decide.
+ * Undefined for the incoming kind, or when the query fails (the member is then asked, and answers for itself).
+ */
+export async function migrationModeOf(client: Client, workflowId: string): Promise<string | undefined> {
+  const request = await client.workflow
+    .getHandle(workflowId)
+    .query<Pick<MigrationRequestInput, 'migrationExecution'>>('request')
+    .catch(() => undefined);
+  return request?.migrationExecution?.biglakeMetastoreMigrationConfig?.mode;
 }

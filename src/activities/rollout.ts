@@ -24,11 +24,11 @@ import { type BackfillOutcome, backfillFailed, backfillVerdict } from '../migrat
 import type { MigrationResult, MigrationStatus } from '../migration/state';
 import { redact } from '../secrets/redact';
 import { type MigratorMetrics, NO_METRICS } from '../metrics/migrator-metrics';
-import type { ApiVersion, MigrationRequestInput } from '../schemas';
+import type { ApiVersion } from '../schemas';
 import { checkRolloutInput } from '../schemas/rollout';
 import type { MemberConfig, RolloutAction, RolloutCheck, RolloutTemplate } from '../schemas/rollout';
 import { checkMemberConfig } from '../rollout/member-request';
-import { sendDecision } from './decision-update';
+import { migrationModeOf, sendDecision } from './decision-update';
 import { unchanged } from './failures';
 
 // The migration workflow's search attributes, by name (their definitions are workflow code, which activities do
@@ -41,8 +41,6 @@ const JOIN_ROLLOUT_UPDATE = 'joinRollout';
 const LIST_PAGE_SIZE = 1000;
 /** The migration workflow's status query (src/workflows/messages.ts). */
 const STATUS_QUERY = 'status';
-/** The migration workflow's request query (src/workflows/messages.ts): what it was started with. */
-const REQUEST_QUERY = 'request';
 
 /** Members are read and driven this many at a time: the frontend's load, not the API budget (each member paces
  * its own API calls). */
@@ -235,7 +233,11 @@ async function decide(
   // An outgoing BACKFILL ends by itself when its backfill ends, and refuses a complete ("nothing to complete"): not
   // asked, it stays in progress until then — its rollback window (or SUCCEEDED) reached, a failed backfill failed.
   // Never in REPLICATION, where members wait for a complete: only the others' mode is asked (one query each).
-  if (action === 'complete' && stage !== 'REPLICATION' && (await modeOf(client, service)) === 'BACKFILL')
+  if (
+    action === 'complete' &&
+    stage !== 'REPLICATION' &&
+    (await migrationModeOf(client, workflowIdFor(service))) === 'BACKFILL'
+  )
     return {
       result: 'alreadyDone',
       reason: 'a BACKFILL migration completes by itself when its backfill ends: not asked',
@@ -253,16 +255,6 @@ async function decide(
       return { result: 'alreadyDone', reason: await endedAs(client, service) };
     throw err;
   }
-}
-
-/** The member's migration mode (outgoing kind), from its own `request` query; undefined for the incoming kind, or
- * when the query fails (the member is then asked, and answers for itself). */
-async function modeOf(client: Client, service: string): Promise<string | undefined> {
-  const request = await client.workflow
-    .getHandle(workflowIdFor(service))
-    .query<Pick<MigrationRequestInput, 'migrationExecution'>>(REQUEST_QUERY)
-    .catch(() => undefined);
-  return request?.migrationExecution?.biglakeMetastoreMigrationConfig?.mode;
 }
 
 /**

@@ -9,6 +9,7 @@ import { workflowIdFor } from '../../src/migration/names';
 import { ROLLOUT_WORKFLOW_TYPE, rolloutWorkflowId, statusQuery } from '../../src/workflows/rollout/messages';
 import type { RolloutStatus } from '../../src/workflows/rollout/messages';
 import type { rollout } from '../../src/workflows/rollout/workflow';
+import type { bulkDecision } from '../../src/workflows/bulk-decision';
 import type { MigrationExecutionRequest } from '../../src/schemas';
 import { FAST_OPTIONS, RUN_TOKEN, SECRET_ENV, waitFor } from '../helpers/migration';
 import { createCatalog, hiveTable, icebergTable, seedMetastore } from '../helpers/outgoing';
@@ -186,7 +187,7 @@ describe('rollout: a complete of outgoing BACKFILL members still backfilling', (
     await admin(h.emulator, 'backfill-faults', { service: failing! });
     await admin(h.emulator, 'backfill-faults', { service: failing!, failBackfill: 'the metastore read timed out' });
     // Backfills long enough that both members are still in theirs when the rollout drives them.
-    await admin(h.emulator, 'durations', { backfill: 6000 });
+    await admin(h.emulator, 'durations', { backfill: 10000 });
     const config = {
       biglakeMetastoreMigrationConfig: { mode: 'BACKFILL', icebergConfig: { catalog, namespaces: ['web'] } },
     } as MigrationExecutionRequest;
@@ -230,6 +231,31 @@ describe('rollout: a complete of outgoing BACKFILL members still backfilling', (
             assert.equal(driven.audit.find((entry) => entry.command === 'complete')?.reason, '2 alreadyDone');
             assert.equal(driven.waves[0]!.counts.inProgress, 2, JSON.stringify(driven.waves[0]));
             for (const service of [succeeding!, failing!]) assert.equal((await h.status(service)).stage, 'BACKFILL');
+            // A bulk complete of the same members, meanwhile: each refuses (nothing to complete), and the report
+            // counts them already done, not refused — a BACKFILL needs no decision.
+            const report = await h.env.client.workflow.execute<typeof bulkDecision>('bulkDecision', {
+              taskQueue,
+              workflowId: `bulk/${name}/${RUN_TOKEN}`,
+              args: [
+                {
+                  request: {
+                    action: 'complete',
+                    who: 'alice',
+                    why: 'complete the fleet',
+                    members: [succeeding!, failing!].map((service) => ({
+                      service,
+                      workflowId: workflowIdFor(service),
+                    })),
+                  },
+                },
+              ],
+            });
+            assert.deepEqual(
+              report.members.map((member) => member.result),
+              ['alreadyDone', 'alreadyDone'],
+              JSON.stringify(report.members),
+            );
+            for (const member of report.members) assert.match(member.reason ?? '', /completes by itself/);
 
             // Each settles as its backfill ends: in its rollback window (reached), or FAILED with the API's message.
             const result = await handle.result();
