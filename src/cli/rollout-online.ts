@@ -10,6 +10,7 @@ import { workflowIdFor } from '../migration/names';
 import type { RolloutProblem } from '../rollout/problems';
 import { error, warning } from '../rollout/problems';
 import type { ResolvedMember, ResolvedRollout } from '../rollout/resolve';
+import { eachPaced } from './paced';
 import type { FleetRow } from './watch';
 
 export const READ_CONCURRENCY = 4;
@@ -63,39 +64,46 @@ export async function onlineChecks(rollout: ResolvedRollout, reads: OnlineReads)
   const byLocation = groupBy(members, (member) => member.service.replace(/\/services\/[^/]+$/, ''));
   const states: Record<string, string> = {};
   let requests = 0;
-  await eachLimited([...byLocation.entries()], READ_CONCURRENCY, async ([parent, local]) => {
-    const listed = new Map<string, string>();
-    try {
-      let pageToken: string | undefined;
-      for (let pages = 0; pages < MAX_PAGES; pages++) {
-        await budget.take(local[0]?.project ?? '-', 'control', 'services.list', parent);
-        requests += 1;
-        const page = await reads.listServices(parent, { pageSize: PAGE_SIZE, ...(pageToken && { pageToken }) });
-        for (const service of page.services ?? []) listed.set(service.name, service.state ?? 'STATE_UNSPECIFIED');
-        pageToken = page.nextPageToken || undefined;
-        if (!pageToken) break;
+  // One key: at most READ_CONCURRENCY locations at once (each location's reads are paced by the budget below).
+  await eachPaced(
+    [...byLocation.entries()],
+    () => '',
+    READ_CONCURRENCY,
+    READ_CONCURRENCY,
+    async ([parent, local]) => {
+      const listed = new Map<string, string>();
+      try {
+        let pageToken: string | undefined;
+        for (let pages = 0; pages < MAX_PAGES; pages++) {
+          await budget.take(local[0]?.project ?? '-', 'control', 'services.list', parent);
+          requests += 1;
+          const page = await reads.listServices(parent, { pageSize: PAGE_SIZE, ...(pageToken && { pageToken }) });
+          for (const service of page.services ?? []) listed.set(service.name, service.state ?? 'STATE_UNSPECIFIED');
+          pageToken = page.nextPageToken || undefined;
+          if (!pageToken) break;
+        }
+      } catch (err) {
+        if (!(err instanceof MetastoreApiError)) throw err;
+        const [first, ...rest] = local;
+        if (first)
+          problems.push(
+            error(
+              'service-unreadable',
+              pathOf(first),
+              // The error's message already names the method, the location, the API's status and its message.
+              `cannot read its location: ${err.message}` +
+                (rest.length > 0 ? ` (${rest.length} more members there unchecked)` : ''),
+            ),
+          );
+        return;
       }
-    } catch (err) {
-      if (!(err instanceof MetastoreApiError)) throw err;
-      const [first, ...rest] = local;
-      if (first)
-        problems.push(
-          error(
-            'service-unreadable',
-            pathOf(first),
-            // The error's message already names the method, the location, the API's status and its message.
-            `cannot read its location: ${err.message}` +
-              (rest.length > 0 ? ` (${rest.length} more members there unchecked)` : ''),
-          ),
-        );
-      return;
-    }
-    for (const member of local) {
-      const state = listed.get(member.service) ?? 'NOT_FOUND';
-      states[member.service] = state;
-      problems.push(...stateProblems(member, state));
-    }
-  });
+      for (const member of local) {
+        const state = listed.get(member.service) ?? 'NOT_FOUND';
+        states[member.service] = state;
+        problems.push(...stateProblems(member, state));
+      }
+    },
+  );
   return {
     problems,
     states,
@@ -130,13 +138,4 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else groups.set(key(item), [item]);
   }
   return groups;
-}
-
-/** `work` for every item, at most `limit` at once. */
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

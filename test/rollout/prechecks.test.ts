@@ -7,13 +7,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, RetryState } from '@temporalio/common';
 import { stringify } from 'yaml';
 import { BLOCKED_SHOWN, formatPrechecks } from '../../src/cli/rollout-format';
-import {
-  PRECHECK_CONCURRENCY,
-  eachPaced,
-  perProjectPlans,
-  precheckMembers,
-  verdictOf,
-} from '../../src/cli/rollout-prechecks';
+import { PRECHECK_CONCURRENCY, perProjectPlans, precheckMembers, verdictOf } from '../../src/cli/rollout-prechecks';
+import { eachPaced } from '../../src/cli/paced';
 import type { MemberPrecheck, PrecheckOutcome } from '../../src/cli/rollout-prechecks';
 import type { PrecheckReport } from '../../src/migration/dry-run';
 import type { Finding } from '../../src/migration/findings';
